@@ -1,0 +1,140 @@
+import type { EventContext } from '@ecom/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AggregateDefinition, DomainEvent, foldEvents } from '../domain/aggregate-definition';
+import { StreamVersionConflictError } from '../event-store/event-store.errors';
+import type { PostgresEventStore } from '../event-store/postgres-event-store';
+import type { RecordedEvent } from '../event-store/recorded-event';
+import type { SqlExecutor } from '../sql-executor';
+
+export interface LoadedAggregate<TState> {
+  state: TState;
+  /** Stream version the state reflects; 0 when the aggregate has no events yet. */
+  version: number;
+}
+
+export interface CommandResult<TState> extends LoadedAggregate<TState> {
+  /** Events this command appended (empty when the decision was a no-op). */
+  events: RecordedEvent[];
+}
+
+/** Decides the events of a command from the current state; throws a DomainError to refuse it. */
+export type Decide<TState, TEvent extends DomainEvent> = (
+  state: TState,
+  version: number,
+) => readonly TEvent[] | Promise<readonly TEvent[]>;
+
+export interface AggregateRepositoryOptions {
+  /** Attempts before a version conflict is given up to the caller (as a 409). */
+  maxAttempts?: number;
+  /** Called after a transaction that appended events commits (wakes the outbox relay). */
+  onCommitted?: () => void;
+}
+
+/**
+ * Load, decide, append for one aggregate type: the shape of every command use case.
+ * On a version conflict (someone appended between load and append) it reloads and decides again,
+ * so concurrent commands on one aggregate serialise without losing an update.
+ */
+export class AggregateRepository<TState, TEvent extends DomainEvent> {
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: PostgresEventStore,
+    readonly definition: AggregateDefinition<TState, TEvent>,
+    private readonly options: AggregateRepositoryOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 25;
+  }
+
+  async load(sql: SqlExecutor, aggregateId: string): Promise<LoadedAggregate<TState>> {
+    const def = this.definition;
+    let state = def.initialState;
+    let version = 0;
+    if (def.snapshotEvery) {
+      const snapshot = await this.store.loadSnapshot(sql, def.type, aggregateId);
+      if (snapshot && snapshot.schemaVersion === (def.snapshotSchemaVersion ?? 1)) {
+        state = def.fromSnapshot ? def.fromSnapshot(snapshot.state) : (snapshot.state as TState);
+        version = snapshot.version;
+      }
+    }
+    const events = await this.store.readStream(sql, def.type, aggregateId, version);
+    if (events.length > 0) {
+      state = foldEvents(def, events as unknown as TEvent[], state);
+      version = events[events.length - 1].sequence;
+    }
+    return { state, version };
+  }
+
+  /**
+   * Runs a command in its own transaction (or in `tx` if given, e.g. inside a consumer's transaction)
+   * and returns the new state. With `expectedVersion`, a client-supplied version that is no longer
+   * current is a conflict right away instead of a retry.
+   */
+  async execute(
+    aggregateId: string,
+    decide: Decide<TState, TEvent>,
+    context: EventContext,
+    options: { tx?: EntityManager; expectedVersion?: number } = {},
+  ): Promise<CommandResult<TState>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = options.tx
+          ? await this.attempt(options.tx, aggregateId, decide, context, options.expectedVersion)
+          : await this.dataSource.transaction((tx) =>
+              this.attempt(tx, aggregateId, decide, context, options.expectedVersion),
+            );
+        if (!options.tx && result.events.length > 0) this.options.onCommitted?.();
+        return result;
+      } catch (error) {
+        const retry =
+          error instanceof StreamVersionConflictError &&
+          options.expectedVersion === undefined &&
+          attempt < this.maxAttempts;
+        if (!retry) throw error;
+        // Jittered back-off so that contenders do not collide again in lock step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt * attempt)));
+      }
+    }
+  }
+
+  private async attempt(
+    tx: EntityManager,
+    aggregateId: string,
+    decide: Decide<TState, TEvent>,
+    context: EventContext,
+    expectedVersion: number | undefined,
+  ): Promise<CommandResult<TState>> {
+    const def = this.definition;
+    const loaded = await this.load(tx, aggregateId);
+    if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
+      throw new StreamVersionConflictError(`${def.type}:${aggregateId}`, expectedVersion, loaded.version);
+    }
+    const decided = await decide(loaded.state, loaded.version);
+    if (decided.length === 0) return { ...loaded, events: [] };
+    const recorded = await this.store.append(
+      tx,
+      [{ aggregateType: def.type, aggregateId, expectedVersion: loaded.version, events: decided }],
+      context,
+    );
+    const state = foldEvents(def, decided, loaded.state);
+    const version = loaded.version + decided.length;
+    await this.maybeSnapshot(tx, aggregateId, loaded.version, version, state);
+    return { state, version, events: recorded };
+  }
+
+  /** Saves a snapshot when the append crossed a multiple of `snapshotEvery`. */
+  async maybeSnapshot(sql: SqlExecutor, aggregateId: string, before: number, after: number, state: TState) {
+    const every = this.definition.snapshotEvery;
+    if (!every || Math.floor(after / every) === Math.floor(before / every)) return;
+    const def = this.definition;
+    await this.store.saveSnapshot(
+      sql,
+      def.type,
+      aggregateId,
+      after,
+      def.snapshotSchemaVersion ?? 1,
+      def.toSnapshot ? def.toSnapshot(state) : state,
+    );
+  }
+}

@@ -1,0 +1,195 @@
+import { dlqTopicOf, EventContext, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@ecom/contracts';
+import type { IncomingBatch, IncomingMessage, MessagePublisher, MessageSubscriber, Subscription } from '@ecom/messaging';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../domain/domain-error';
+import { eventSourcingMetrics } from '../metrics';
+
+/** Throw from a handler to send the event to the DLQ instead of retrying it. */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
+
+export interface IdempotentEventConsumerOptions {
+  /** Consumer group id and the key of its processed-event records, e.g. "inventory.order-reservations". */
+  name: string;
+  topics: string[];
+  /** Event types the handler applies; other (valid) events are acknowledged and skipped. */
+  handles?: readonly string[];
+  dataSource: DataSource;
+  subscriber: MessageSubscriber;
+  /** Publishes poison messages to `<topic>.dlq`. */
+  publisher: MessagePublisher;
+  registry: EventSchemaRegistry;
+  handle: EventHandler;
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
+}
+
+interface ParsedMessage {
+  message: IncomingMessage;
+  event?: EventEnvelope;
+  error?: Error;
+}
+
+/** The context for events a handler appends in reaction: same correlation, caused by this event. */
+export function reactionContext(event: EventEnvelope): EventContext {
+  return { correlationId: event.correlationId, causationId: event.id };
+}
+
+function isPoison(error: unknown): boolean {
+  return error instanceof PoisonMessageError || error instanceof EventValidationError || error instanceof DomainError;
+}
+
+/**
+ * The one way services consume events. Per Kafka batch (one partition, in order): parse and validate
+ * each message; in one transaction record the event ids as processed for this consumer and apply
+ * only those not seen before, so a redelivery or a replay from offset 0 changes nothing; offsets are
+ * committed after that transaction. A message that cannot be parsed or validated, or whose handler
+ * refuses it, goes to `<topic>.dlq` with the error and its original bytes, and the batch goes on.
+ */
+export class IdempotentEventConsumer {
+  private subscription?: Subscription;
+  private readonly handles?: ReadonlySet<string>;
+  private lastBatchAt?: Date;
+  private readonly lagByPartition = new Map<string, number>();
+
+  constructor(private readonly options: IdempotentEventConsumerOptions) {
+    this.handles = options.handles ? new Set(options.handles) : undefined;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    this.subscription = await this.options.subscriber.subscribe({
+      groupId: this.options.name,
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      handleBatch: (batch) => this.handleBatch(batch),
+    });
+  }
+
+  /** Leaves the group after the batch in hand is done (graceful shutdown). */
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+  }
+
+  status(): { running: boolean; lastBatchAt: string | null; lag: number } {
+    let lag = 0;
+    for (const value of this.lagByPartition.values()) lag += value;
+    return { running: !!this.subscription, lastBatchAt: this.lastBatchAt?.toISOString() ?? null, lag };
+  }
+
+  /** Exposed for tests and for replays driven outside Kafka; applies messages exactly as a batch would. */
+  async handleBatch(batch: IncomingBatch): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const stopTimer = eventSourcingMetrics.batchDuration.startTimer({ consumer: this.options.name });
+    const parsed: ParsedMessage[] = batch.messages.map((message) => {
+      try {
+        return { message, event: this.options.registry.parse(message.value) };
+      } catch (error) {
+        return { message, error: error as Error };
+      }
+    });
+    const relevant = parsed.filter((p) => p.event && (!this.handles || this.handles.has(p.event.type)));
+    const poisoned = parsed.filter((p) => p.error);
+
+    if (relevant.length > 0) {
+      await this.options.dataSource.transaction(async (tx) => {
+        const fresh = await this.claim(tx, relevant.map((p) => p.event!.id));
+        let applied = 0;
+        for (const item of relevant) {
+          const event = item.event!;
+          if (!fresh.delete(event.id)) continue;
+          await tx.query('SAVEPOINT consume_event');
+          try {
+            await this.options.handle(event, tx);
+            await tx.query('RELEASE SAVEPOINT consume_event');
+            applied++;
+          } catch (error) {
+            if (!isPoison(error)) throw error;
+            await tx.query('ROLLBACK TO SAVEPOINT consume_event');
+            item.error = error as Error;
+            poisoned.push(item);
+          }
+        }
+        const duplicates = relevant.length - applied - poisoned.filter((p) => p.event).length;
+        eventSourcingMetrics.eventsConsumed.inc({ consumer: this.options.name, topic: batch.topic }, applied);
+        if (duplicates > 0) {
+          eventSourcingMetrics.eventsDuplicate.inc({ consumer: this.options.name, topic: batch.topic }, duplicates);
+        }
+        // Inside the transaction: if the DLQ publish fails, the batch is retried as a whole.
+        await this.deadLetter(batch.topic, poisoned);
+      });
+    } else {
+      await this.deadLetter(batch.topic, poisoned);
+    }
+
+    const last = batch.messages[batch.messages.length - 1];
+    batch.markProcessed(last.offset);
+    this.lastBatchAt = new Date();
+    const lag = batch.lagAfterBatch();
+    this.lagByPartition.set(`${batch.topic}:${batch.partition}`, lag);
+    eventSourcingMetrics.consumerLag.set(
+      { consumer: this.options.name, topic: batch.topic, partition: String(batch.partition) },
+      lag,
+    );
+    const newest = relevant[relevant.length - 1]?.event;
+    if (newest) {
+      eventSourcingMetrics.consumerLagSeconds.set(
+        { consumer: this.options.name, topic: batch.topic },
+        Math.max(0, (Date.now() - Date.parse(newest.occurredAt)) / 1000),
+      );
+    }
+    stopTimer();
+  }
+
+  /** Records the ids as processed; returns those that were not recorded before. */
+  private async claim(tx: EntityManager, ids: string[]): Promise<Set<string>> {
+    const rows: { event_id: string }[] = await tx.query(
+      `INSERT INTO es_processed_events (consumer, event_id)
+       SELECT $1, id FROM unnest($2::uuid[]) AS id
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.name, ids],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  private async deadLetter(topic: string, poisoned: ParsedMessage[]): Promise<void> {
+    if (poisoned.length === 0) return;
+    for (const p of poisoned) {
+      this.options.logger?.warn(
+        `${this.options.name}: ${topic}[${p.message.partition}]@${p.message.offset} to DLQ: ${p.error?.message}`,
+      );
+    }
+    await this.options.publisher.publish(
+      poisoned.map(({ message, error }) => ({
+        topic: dlqTopicOf(topic),
+        key: message.key ?? `${message.partition}:${message.offset}`,
+        value: message.value ?? '',
+        headers: {
+          ...message.headers,
+          'dlq-error': (error?.message ?? 'unknown error').slice(0, 2000),
+          'dlq-error-type': error?.name ?? 'Error',
+          'dlq-original-topic': topic,
+          'dlq-original-partition': String(message.partition),
+          'dlq-original-offset': message.offset,
+          'dlq-consumer': this.options.name,
+          'dlq-failed-at': new Date().toISOString(),
+        },
+      })),
+    );
+    eventSourcingMetrics.eventsDeadLettered.inc({ consumer: this.options.name, topic }, poisoned.length);
+  }
+}

@@ -1,0 +1,16 @@
+import { ConflictError } from '../domain/domain-error';
+
+/** An append expected a stream version that is no longer current: somebody appended first. */
+export class StreamVersionConflictError extends ConflictError {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number | 'any',
+    readonly actualVersion: number | null,
+  ) {
+    super(
+      `stream ${streamId} is at version ${actualVersion ?? 'none'}, expected ${expectedVersion}`,
+      'STREAM_VERSION_CONFLICT',
+      { streamId, expectedVersion, actualVersion },
+    );
+  }
+}

@@ -1,0 +1,164 @@
+import fc from 'fast-check';
+import { createTestDatabase, createTestDataSource, TestDatabase } from '@ecom/testing';
+import { DataSource } from 'typeorm';
+import { AggregateRepository } from '../aggregate/aggregate-repository';
+import { EVENT_SOURCING_MIGRATIONS } from '../migrations/1763780000000-create-event-store';
+import { increase, TallyAggregate, tallyRegistry } from '../test/tally.fixture';
+import { StreamVersionConflictError } from './event-store.errors';
+import { PostgresEventStore } from './postgres-event-store';
+
+const ctx = { correlationId: 'test-correlation' };
+const event = (tallyId: string, by = 1) => ({ type: 'TallyIncreased', data: { tallyId, by } });
+
+describe('PostgresEventStore (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_store');
+    dataSource = await createTestDataSource(db.url, EVENT_SOURCING_MIGRATIONS, 20);
+    store = new PostgresEventStore({ source: 'test', registry: tallyRegistry() });
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const append = (id: string, expectedVersion: number | 'any', count = 1) =>
+    dataSource.transaction((tx) =>
+      store.append(
+        tx,
+        [{ aggregateType: 'Tally', aggregateId: id, expectedVersion, events: Array.from({ length: count }, () => event(id)) }],
+        ctx,
+      ),
+    );
+
+  it('appends, reads back the envelope fields and writes one outbox row per event', async () => {
+    const recorded = await append('a', 0, 2);
+    expect(recorded.map((e) => e.sequence)).toEqual([1, 2]);
+    expect(BigInt(recorded[1].globalPosition)).toBeGreaterThan(BigInt(recorded[0].globalPosition));
+    const read = await store.readStream(dataSource, 'Tally', 'a');
+    expect(read).toEqual(recorded);
+    expect(read[0]).toMatchObject({
+      type: 'TallyIncreased',
+      version: 1,
+      source: 'test',
+      aggregateType: 'Tally',
+      aggregateId: 'a',
+      correlationId: 'test-correlation',
+      causationId: null,
+      data: { tallyId: 'a', by: 1 },
+    });
+    expect(read[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    const outbox = await dataSource.query(`SELECT event_id, topic, message_key, payload FROM es_outbox ORDER BY id`);
+    expect(outbox.map((r: { event_id: string }) => r.event_id)).toEqual(recorded.map((e) => e.id));
+    expect(outbox[0]).toMatchObject({ topic: 'catalog.events', message_key: 'a' });
+    expect(JSON.parse(outbox[0].payload)).toEqual({ ...(({ globalPosition: _, ...rest }) => rest)(recorded[0]) });
+  });
+
+  it('rejects an append at a stale or a future expected version with the typed conflict error', async () => {
+    await append('b', 0);
+    await expect(append('b', 0)).rejects.toBeInstanceOf(StreamVersionConflictError);
+    await expect(append('b', 5)).rejects.toMatchObject({ expectedVersion: 5, actualVersion: 1 });
+    expect(await store.streamVersion(dataSource, 'Tally', 'b')).toBe(1);
+  });
+
+  it('refuses data that does not match the event schema and writes nothing', async () => {
+    await expect(
+      dataSource.transaction((tx) =>
+        store.append(tx, [{ aggregateType: 'Tally', aggregateId: 'bad', expectedVersion: 0, events: [{ type: 'TallyIncreased', data: { tallyId: 'bad', by: 0 } }] }], ctx),
+      ),
+    ).rejects.toThrow(/by/);
+    expect(await store.streamVersion(dataSource, 'Tally', 'bad')).toBeNull();
+  });
+
+  it('lets exactly one of two concurrent appends at the same expected version succeed', async () => {
+    await append('race', 0);
+    const results = await Promise.allSettled([append('race', 1), append('race', 1)]);
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0].reason).toBeInstanceOf(StreamVersionConflictError);
+    const events = await store.readStream(dataSource, 'Tally', 'race');
+    expect(events.map((e) => e.sequence)).toEqual([1, 2]);
+  });
+
+  it('keeps every stream gapless and unique under any interleaving of concurrent appends (property)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        // Each writer: which stream it appends to, how many events, and whether it uses 'any'.
+        fc.array(fc.record({ stream: fc.integer({ min: 0, max: 2 }), count: fc.integer({ min: 1, max: 3 }), any: fc.boolean() }), {
+          minLength: 2,
+          maxLength: 12,
+        }),
+        async (writers) => {
+          run++;
+          const ids = [0, 1, 2].map((i) => `prop-${run}-${i}`);
+          const outcomes = await Promise.allSettled(
+            writers.map(async (w) => {
+              const id = ids[w.stream];
+              const expected = w.any ? 'any' : ((await store.streamVersion(dataSource, 'Tally', id)) ?? 0);
+              return append(id, expected, w.count);
+            }),
+          );
+          for (const outcome of outcomes) {
+            if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(StreamVersionConflictError);
+          }
+          for (const id of ids) {
+            const sequences = (await store.readStream(dataSource, 'Tally', id)).map((e) => e.sequence);
+            expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+            const version = await store.streamVersion(dataSource, 'Tally', id);
+            expect(version ?? 0).toBe(sequences.length);
+          }
+          const appended = outcomes.reduce(
+            (sum, o, i) => sum + (o.status === 'fulfilled' ? writers[i].count : 0),
+            0,
+          );
+          const [{ count }] = await dataSource.query(
+            `SELECT count(*)::int AS count FROM es_events WHERE aggregate_id = ANY($1)`,
+            [ids],
+          );
+          expect(count).toBe(appended);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  describe('AggregateRepository', () => {
+    it('retries on conflict so concurrent commands never lose an update', async () => {
+      const repo = new AggregateRepository(dataSource, store, TallyAggregate);
+      await Promise.all(
+        Array.from({ length: 20 }, () => repo.execute('hot', (state) => increase('hot', 1, state), ctx)),
+      );
+      const loaded = await repo.load(dataSource, 'hot');
+      expect(loaded).toEqual({ state: { total: 20, increments: 20 }, version: 20 });
+    });
+
+    it('takes snapshots every N events and loads the same state from them', async () => {
+      const repo = new AggregateRepository(dataSource, store, TallyAggregate);
+      for (let i = 1; i <= 12; i++) await repo.execute('snap', (state) => increase('snap', i, state), ctx);
+      const snapshot = await store.loadSnapshot(dataSource, 'Tally', 'snap');
+      expect(snapshot).toMatchObject({ version: 10, state: { total: 55, increments: 10 } });
+      expect(await repo.load(dataSource, 'snap')).toEqual({ state: { total: 78, increments: 12 }, version: 12 });
+    });
+
+    it('turns a refused decision into the domain error and appends nothing', async () => {
+      const repo = new AggregateRepository(dataSource, store, TallyAggregate);
+      await expect(repo.execute('limited', (s) => increase('limited', 5, s, 3), ctx)).rejects.toThrow(/exceed 3/);
+      expect(await store.streamVersion(dataSource, 'Tally', 'limited')).toBeNull();
+    });
+
+    it('fails fast with a conflict when a client-supplied expected version is stale', async () => {
+      const repo = new AggregateRepository(dataSource, store, TallyAggregate);
+      await repo.execute('versioned', (s) => increase('versioned', 1, s), ctx);
+      await expect(
+        repo.execute('versioned', (s) => increase('versioned', 1, s), ctx, { expectedVersion: 0 }),
+      ).rejects.toBeInstanceOf(StreamVersionConflictError);
+    });
+  });
+});

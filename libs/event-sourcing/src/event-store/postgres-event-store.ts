@@ -1,0 +1,258 @@
+import { EventContext, EventSchemaRegistry } from '@ecom/contracts';
+import { v7 as uuidv7 } from 'uuid';
+import type { DomainEvent } from '../domain/aggregate-definition';
+import type { InlineProjection } from '../projection/inline-projection';
+import { chunk, SqlExecutor, valuePlaceholders } from '../sql-executor';
+import { StreamVersionConflictError } from './event-store.errors';
+import { EventRow, RecordedEvent, recordedEventFromRow, toEnvelope } from './recorded-event';
+
+export interface AppendToStream {
+  aggregateType: string;
+  aggregateId: string;
+  /** The stream version the decision was made on; 0 for a new stream; 'any' to skip the check. */
+  expectedVersion: number | 'any';
+  events: readonly DomainEvent[];
+}
+
+export interface EventStoreOptions {
+  /** Service name, the envelope's `source`. */
+  source: string;
+  registry: EventSchemaRegistry;
+  inlineProjections?: InlineProjection[];
+  now?: () => Date;
+}
+
+const EVENT_COLUMNS = 10;
+const OUTBOX_COLUMNS = 5;
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Event store on PostgreSQL. `es_streams` holds one row per aggregate with its current version: the
+ * conditional update of that row is the optimistic lock, which keeps every stream's sequence gapless
+ * and unique. The same transaction writes the events, their outbox rows and the inline projections.
+ */
+export class PostgresEventStore {
+  private readonly inlineProjections: InlineProjection[];
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EventStoreOptions) {
+    this.inlineProjections = options.inlineProjections ?? [];
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get source(): string {
+    return this.options.source;
+  }
+
+  get registry(): EventSchemaRegistry {
+    return this.options.registry;
+  }
+
+  addInlineProjection(projection: InlineProjection): void {
+    this.inlineProjections.push(projection);
+  }
+
+  /**
+   * Appends to one or more streams atomically. Must run inside a transaction (`tx` is its
+   * EntityManager or QueryRunner): on a version conflict it throws StreamVersionConflictError and
+   * the caller's transaction rolls back with nothing written.
+   */
+  async append(tx: SqlExecutor, streams: readonly AppendToStream[], context: EventContext): Promise<RecordedEvent[]> {
+    const nonEmpty = streams.filter((s) => s.events.length > 0);
+    if (nonEmpty.length === 0) return [];
+    // Lock stream rows in one global order so two multi-stream appends cannot deadlock.
+    const ordered = [...nonEmpty].sort((a, b) =>
+      a.aggregateType === b.aggregateType
+        ? a.aggregateId.localeCompare(b.aggregateId)
+        : a.aggregateType.localeCompare(b.aggregateType),
+    );
+    const occurredAt = this.now();
+    const pending: Omit<RecordedEvent, 'globalPosition'>[] = [];
+    for (const stream of ordered) {
+      const firstSequence = (await this.claimVersions(tx, stream)) + 1;
+      stream.events.forEach((event, index) => {
+        const definition = this.options.registry.latest(event.type);
+        this.options.registry.validateData(definition.type, definition.version, event.data);
+        pending.push({
+          id: uuidv7(),
+          type: event.type,
+          version: definition.version,
+          source: this.options.source,
+          aggregateType: stream.aggregateType,
+          aggregateId: stream.aggregateId,
+          sequence: firstSequence + index,
+          occurredAt: occurredAt.toISOString(),
+          correlationId: context.correlationId,
+          causationId: context.causationId ?? null,
+          data: event.data,
+        });
+      });
+    }
+
+    const recorded: RecordedEvent[] = [];
+    for (const rows of chunk(pending, ROWS_PER_INSERT)) {
+      const inserted: { global_position: string }[] = await tx.query(
+        `INSERT INTO es_events (event_id, aggregate_type, aggregate_id, sequence, type, schema_version, data,
+           correlation_id, causation_id, occurred_at)
+         VALUES ${valuePlaceholders(rows.length, EVENT_COLUMNS)} RETURNING global_position`,
+        rows.flatMap((e) => [
+          e.id,
+          e.aggregateType,
+          e.aggregateId,
+          e.sequence,
+          e.type,
+          e.version,
+          JSON.stringify(e.data),
+          e.correlationId,
+          e.causationId,
+          e.occurredAt,
+        ]),
+      );
+      rows.forEach((e, i) => recorded.push({ ...e, globalPosition: String(inserted[i].global_position) }));
+      await tx.query(
+        `INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
+         VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS)}`,
+        rows.flatMap((e) => [
+          e.id,
+          this.options.registry.get(e.type, e.version).topic,
+          e.aggregateId,
+          e.type,
+          JSON.stringify(toEnvelope({ ...e, globalPosition: '' })),
+        ]),
+      );
+    }
+    await this.applyInlineProjections(tx, recorded);
+    return recorded;
+  }
+
+  /** Claims the next versions of a stream and returns the version before them. */
+  private async claimVersions(tx: SqlExecutor, stream: AppendToStream): Promise<number> {
+    const count = stream.events.length;
+    const { aggregateType, aggregateId, expectedVersion } = stream;
+    if (expectedVersion === 'any') {
+      const rows: { version: number }[] = await tx.query(
+        `INSERT INTO es_streams (aggregate_type, aggregate_id, version) VALUES ($1, $2, $3)
+         ON CONFLICT (aggregate_type, aggregate_id)
+         DO UPDATE SET version = es_streams.version + $3, updated_at = now()
+         RETURNING version`,
+        [aggregateType, aggregateId, count],
+      );
+      return rows[0].version - count;
+    }
+    const rows: unknown[] =
+      expectedVersion === 0
+        ? await tx.query(
+            `INSERT INTO es_streams (aggregate_type, aggregate_id, version) VALUES ($1, $2, $3)
+             ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING RETURNING version`,
+            [aggregateType, aggregateId, count],
+          )
+        : await tx.query(
+            // As a CTE so the driver returns plain rows (TypeORM returns [rows, count] for UPDATE).
+            `WITH claimed AS (
+               UPDATE es_streams SET version = $4, updated_at = now()
+               WHERE aggregate_type = $1 AND aggregate_id = $2 AND version = $3 RETURNING version)
+             SELECT version FROM claimed`,
+            [aggregateType, aggregateId, expectedVersion, expectedVersion + count],
+          );
+    if (rows.length === 0) {
+      throw new StreamVersionConflictError(
+        `${aggregateType}:${aggregateId}`,
+        expectedVersion,
+        await this.streamVersion(tx, aggregateType, aggregateId),
+      );
+    }
+    return expectedVersion;
+  }
+
+  private async applyInlineProjections(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+    for (const projection of this.inlineProjections) {
+      const relevant = events.filter((e) => projection.handles.includes(e.type));
+      if (relevant.length > 0) await projection.apply(tx, relevant);
+    }
+  }
+
+  /** Current version of a stream, or null if it has no events. */
+  async streamVersion(sql: SqlExecutor, aggregateType: string, aggregateId: string): Promise<number | null> {
+    const rows: { version: number }[] = await sql.query(
+      `SELECT version FROM es_streams WHERE aggregate_type = $1 AND aggregate_id = $2`,
+      [aggregateType, aggregateId],
+    );
+    return rows.length ? rows[0].version : null;
+  }
+
+  async readStream(
+    sql: SqlExecutor,
+    aggregateType: string,
+    aggregateId: string,
+    afterSequence = 0,
+  ): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await sql.query(
+      `SELECT * FROM es_events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence`,
+      [aggregateType, aggregateId, afterSequence],
+    );
+    return rows.map((row) => recordedEventFromRow(row, this.options.source));
+  }
+
+  /**
+   * Reads the global log in position order. Positions come from a sequence, so a reader that runs
+   * while appends are in flight can see a gap filled later; use it for rebuilds and audits, not as a
+   * live subscription (that is what the outbox and Kafka are for).
+   */
+  async readAll(sql: SqlExecutor, afterPosition = '0', limit = 1000, types?: readonly string[]): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = types
+      ? await sql.query(
+          `SELECT * FROM es_events WHERE global_position > $1 AND type = ANY($3) ORDER BY global_position LIMIT $2`,
+          [afterPosition, limit, types],
+        )
+      : await sql.query(`SELECT * FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`, [
+          afterPosition,
+          limit,
+        ]);
+    return rows.map((row) => recordedEventFromRow(row, this.options.source));
+  }
+
+  /** Empties an inline projection and replays the whole log through it, in one transaction. */
+  async rebuildInlineProjection(tx: SqlExecutor, projection: InlineProjection, pageSize = 1000): Promise<number> {
+    await projection.reset(tx);
+    let position = '0';
+    let applied = 0;
+    for (;;) {
+      const page = await this.readAll(tx, position, pageSize, projection.handles);
+      if (page.length === 0) return applied;
+      await projection.apply(tx, page);
+      applied += page.length;
+      position = page[page.length - 1].globalPosition;
+    }
+  }
+
+  async loadSnapshot(
+    sql: SqlExecutor,
+    aggregateType: string,
+    aggregateId: string,
+  ): Promise<{ version: number; schemaVersion: number; state: unknown } | null> {
+    const rows: { version: number; schema_version: number; state: unknown }[] = await sql.query(
+      `SELECT version, schema_version, state FROM es_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2`,
+      [aggregateType, aggregateId],
+    );
+    return rows.length ? { version: rows[0].version, schemaVersion: rows[0].schema_version, state: rows[0].state } : null;
+  }
+
+  async saveSnapshot(
+    sql: SqlExecutor,
+    aggregateType: string,
+    aggregateId: string,
+    version: number,
+    schemaVersion: number,
+    state: unknown,
+  ): Promise<void> {
+    await sql.query(
+      `INSERT INTO es_snapshots (aggregate_type, aggregate_id, version, schema_version, state)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
+         SET version = EXCLUDED.version, schema_version = EXCLUDED.schema_version, state = EXCLUDED.state,
+             created_at = now()
+         WHERE es_snapshots.version < EXCLUDED.version`,
+      [aggregateType, aggregateId, version, schemaVersion, JSON.stringify(state)],
+    );
+  }
+}

@@ -1,0 +1,5 @@
+export * from './message-bus.port';
+export * from './topic-naming';
+export * from './kafka-message-bus';
+export * from './kafka-topic-admin';
+export * from './event-topics';

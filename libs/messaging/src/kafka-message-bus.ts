@@ -1,0 +1,156 @@
+import { Consumer, Kafka, KafkaConfig, logLevel, Producer, CompressionTypes, IHeaders } from 'kafkajs';
+import {
+  IncomingMessage,
+  MessagePublisher,
+  MessageSubscriber,
+  OutgoingMessage,
+  Subscription,
+  SubscriptionOptions,
+} from './message-bus.port';
+import { TopicNaming } from './topic-naming';
+
+export interface KafkaMessageBusOptions {
+  brokers: string[];
+  clientId: string;
+  topicPrefix?: string;
+  /** kafkajs logs through this; defaults to warnings and errors on stderr. */
+  logLevel?: logLevel;
+  connectionTimeoutMs?: number;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    result[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return result;
+}
+
+/** Kafka adapter of the messaging port: an idempotent producer and batch consumers. */
+export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
+  readonly kafka: Kafka;
+  readonly naming: TopicNaming;
+  private producer?: Producer;
+  private producerReady?: Promise<Producer>;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly options: KafkaMessageBusOptions) {
+    this.naming = new TopicNaming(options.topicPrefix ?? '');
+    const config: KafkaConfig = {
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      logLevel: options.logLevel ?? logLevel.WARN,
+      retry: { initialRetryTime: 100, retries: 8 },
+    };
+    this.kafka = new Kafka(config);
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.producerReady ??= (async () => {
+      // Idempotent: the broker drops a retried batch it already has, so retries never duplicate
+      // within a session; one request in flight keeps per-partition order under retries.
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+      return producer;
+    })().catch((error) => {
+      this.producerReady = undefined;
+      throw error;
+    });
+    return this.producerReady;
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const message of messages) {
+      const list = byTopic.get(message.topic) ?? [];
+      list.push(message);
+      byTopic.set(message.topic, list);
+    }
+    const producer = await this.connectedProducer();
+    await producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic: this.naming.physical(topic),
+        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
+    });
+  }
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: this.naming.physical(options.groupId),
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 200,
+      retry: { initialRetryTime: 200, retries: 10 },
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: options.topics.map((t) => this.naming.physical(t)),
+      fromBeginning: options.fromBeginning ?? true,
+    });
+    this.consumers.add(consumer);
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+        if (isStale()) return;
+        const topic = this.naming.logical(batch.topic);
+        const messages: IncomingMessage[] = batch.messages.map((m) => ({
+          topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ? m.key.toString('utf8') : null,
+          value: m.value,
+          headers: headersToStrings(m.headers),
+          timestamp: Number(m.timestamp),
+        }));
+        let lastMarked: string | null = null;
+        await options.handleBatch({
+          topic,
+          partition: batch.partition,
+          messages,
+          lagAfterBatch: () => {
+            const high = BigInt(batch.highWatermark);
+            const next = lastMarked === null ? BigInt(batch.firstOffset() ?? batch.highWatermark) : BigInt(lastMarked) + 1n;
+            const lag = high - next;
+            return Number(lag > 0n ? lag : 0n);
+          },
+          markProcessed: (offset) => {
+            resolveOffset(offset);
+            lastMarked = offset;
+          },
+          heartbeat,
+          isRunning: () => isRunning() && !isStale(),
+        });
+        await commitOffsetsIfNecessary();
+      },
+    });
+    const groupId = options.groupId;
+    return {
+      groupId,
+      stop: async () => {
+        if (!this.consumers.delete(consumer)) return;
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    const producer = this.producer;
+    this.producer = undefined;
+    this.producerReady = undefined;
+    if (producer) await producer.disconnect();
+  }
+}

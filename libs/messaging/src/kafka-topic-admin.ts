@@ -1,0 +1,93 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { TopicNaming } from './topic-naming';
+
+export interface TopicSpec {
+  /** Logical name. */
+  name: string;
+  partitions: number;
+  /** Event topics keep their data forever so read models can be rebuilt from offset 0. */
+  retainForever: boolean;
+}
+
+/** Creates topics idempotently and answers cluster liveness for health checks. */
+export class KafkaTopicAdmin {
+  private readonly kafka: Kafka;
+  private readonly naming: TopicNaming;
+
+  constructor(options: { brokers: string[]; clientId: string; topicPrefix?: string }) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 2000,
+      requestTimeout: 5000,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 100 },
+    });
+    this.naming = new TopicNaming(options.topicPrefix ?? '');
+  }
+
+  /** Creates the topics that do not exist yet; returns the logical names it created. */
+  async ensureTopics(specs: TopicSpec[]): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(this.naming.physical(s.name)));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: this.naming.physical(s.name),
+            numPartitions: s.partitions,
+            replicationFactor: -1,
+            configEntries: s.retainForever
+              ? [
+                  { name: 'retention.ms', value: '-1' },
+                  { name: 'retention.bytes', value: '-1' },
+                ]
+              : [],
+          })),
+        });
+      }
+      return missing.map((s) => s.name);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async deleteTopics(logicalNames: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const topics = logicalNames.map((n) => this.naming.physical(n)).filter((t) => existing.has(t));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Resolves with the broker count, or rejects if the cluster does not answer within the timeout. */
+  async ping(timeoutMs = 3000): Promise<number> {
+    const admin = this.kafka.admin();
+    const attempt = (async () => {
+      await admin.connect();
+      try {
+        const cluster = await admin.describeCluster();
+        return cluster.brokers.length;
+      } finally {
+        await admin.disconnect();
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([attempt, timeout]);
+    } finally {
+      clearTimeout(timer);
+      attempt.catch(() => undefined);
+    }
+  }
+}
