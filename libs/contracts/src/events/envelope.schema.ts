@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, Nullable, Timestamp } from './common.schemas';
+import { Nullable, Timestamp } from './common.schemas';
 
 /** JSON Schema of the envelope (DESIGN.md section 4); `data` is checked against the event's own schema. */
 export const EventEnvelopeSchema = Type.Object(
@@ -9,7 +9,7 @@ export const EventEnvelopeSchema = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     source: Type.String({ minLength: 1 }),
     aggregateType: Type.String({ minLength: 1 }),
-    aggregateId: Id,
+    aggregateId: Type.String({ minLength: 1, maxLength: 200 }),
     sequence: Type.Integer({ minimum: 1 }),
     occurredAt: Timestamp,
     correlationId: Type.String({ minLength: 1 }),

@@ -170,9 +170,8 @@ describe('EventSchemaRegistry', () => {
   });
 
   it('refuses data with an extra field', () => {
-    // ajv's errorsText does not name the extra property itself (it is in error.params.additionalProperty).
     const error = validationError(() => registry.validate(withData({ email: 'someone@example.com' })));
-    expect(error.message).toMatch(/OrderPlaced v1 data invalid: data must NOT have additional properties/);
+    expect(error.message).toMatch(/OrderPlaced v1 data invalid: data has unknown property 'email'/);
   });
 
   it('refuses data of the wrong shape deeper down (empty lines, fractional money)', () => {

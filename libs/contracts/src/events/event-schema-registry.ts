@@ -1,4 +1,4 @@
-import Ajv, { ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { EventEnvelope } from '../envelope';
 import { EventDefinition } from './define-event';
@@ -13,6 +13,17 @@ export class EventValidationError extends Error {
     super(message);
     this.name = 'EventValidationError';
   }
+}
+
+/** "data/price must be >= 1; data has unknown property 'foo'": names the field in every message. */
+function describeErrors(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .map((e) => {
+      const path = `data${e.instancePath}`;
+      if (e.keyword === 'additionalProperties') return `${path} has unknown property '${String(e.params.additionalProperty)}'`;
+      return `${path} ${e.message ?? 'is invalid'}`;
+    })
+    .join('; ');
 }
 
 const keyOf = (type: string, version: number) => `${type}@${version}`;
@@ -76,14 +87,14 @@ export class EventSchemaRegistry {
     this.get(type, version);
     const validate = this.validators.get(keyOf(type, version))!;
     if (!validate(data)) {
-      throw new EventValidationError(`${type} v${version} data invalid: ${this.ajv.errorsText(validate.errors)}`, type);
+      throw new EventValidationError(`${type} v${version} data invalid: ${describeErrors(validate.errors)}`, type);
     }
   }
 
   /** Checks a whole envelope (shape, then data) and returns it typed. */
   validate(candidate: unknown): EventEnvelope {
     if (!this.validateEnvelope(candidate)) {
-      throw new EventValidationError(`envelope invalid: ${this.ajv.errorsText(this.validateEnvelope.errors)}`);
+      throw new EventValidationError(`envelope invalid: ${describeErrors(this.validateEnvelope.errors)}`);
     }
     const envelope = candidate as EventEnvelope;
     this.validateData(envelope.type, envelope.version, envelope.data);
