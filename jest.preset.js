@@ -12,8 +12,10 @@ const moduleNameMapper = Object.fromEntries(
 
 module.exports = {
   testEnvironment: 'node',
+  // A few dependencies ship ESM only (Node loads them with require(esm); jest needs them transpiled).
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       {
         jsc: {
@@ -30,7 +32,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|int-spec).ts'],
-  testTimeout: 60_000,
+  setupFiles: [path.join(__dirname, 'libs/testing/src/jest-setup-env.ts')],
+  setupFilesAfterEnv: [path.join(__dirname, 'libs/testing/src/jest-setup-timeout.ts')],
   globalSetup: path.join(__dirname, 'libs/testing/src/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'libs/testing/src/global-teardown.ts'),
 };

@@ -1,3 +1,4 @@
 export * from './test-infrastructure';
 export * from './test-database';
 export * from './test-kafka';
+export * from './test-service';

@@ -1,0 +1,7 @@
+import { PlatformModule, SERVICES } from '@ecom/platform';
+import { Module } from '@nestjs/common';
+
+@Module({
+  imports: [PlatformModule.forService(SERVICES.orders)],
+})
+export class AppModule {}

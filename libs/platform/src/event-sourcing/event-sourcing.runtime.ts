@@ -1,0 +1,121 @@
+import {
+  AggregateDefinition,
+  AggregateRepository,
+  DomainEvent,
+  IdempotentEventConsumer,
+  IdempotentEventConsumerOptions,
+  OutboxRelay,
+  PostgresEventStore,
+} from '@ecom/event-sourcing';
+import { EventSchemaRegistry } from '@ecom/contracts';
+import { eventTopicSpecs, KafkaMessageBus, KafkaTopicAdmin } from '@ecom/messaging';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { PlatformSettings } from '../config/environment';
+import type { ServiceDescriptor } from '../config/service-descriptor';
+import { PLATFORM_SETTINGS, SERVICE_DESCRIPTOR } from '../tokens';
+
+export type ConsumerRegistration = Pick<
+  IdempotentEventConsumerOptions,
+  'name' | 'topics' | 'handles' | 'handle' | 'fromBeginning' | 'partitionsConsumedConcurrently'
+>;
+
+/**
+ * The event-sourcing machinery of one service, wired the same way everywhere: the event store, the
+ * outbox relay (started with the app), repositories whose commits wake the relay, and consumers
+ * (started with the app, retried while Kafka is unreachable, stopped gracefully on shutdown).
+ */
+@Injectable()
+export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventSourcing');
+  readonly relay: OutboxRelay;
+  private readonly consumers: IdempotentEventConsumer[] = [];
+  private bootstrapped = false;
+  private stopping = false;
+
+  constructor(
+    readonly dataSource: DataSource,
+    readonly store: PostgresEventStore,
+    readonly registry: EventSchemaRegistry,
+    readonly bus: KafkaMessageBus,
+    readonly topicAdmin: KafkaTopicAdmin,
+    @Inject(SERVICE_DESCRIPTOR) readonly service: ServiceDescriptor,
+    @Inject(PLATFORM_SETTINGS) private readonly settings: PlatformSettings,
+  ) {
+    this.relay = new OutboxRelay(dataSource, bus, {
+      service: service.name,
+      batchSize: 500,
+      pollIntervalMs: 50,
+      logger: { error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`) },
+    });
+  }
+
+  repository<TState, TEvent extends DomainEvent>(
+    definition: AggregateDefinition<TState, TEvent>,
+  ): AggregateRepository<TState, TEvent> {
+    return new AggregateRepository(this.dataSource, this.store, definition, { onCommitted: () => this.relay.nudge() });
+  }
+
+  /** Registers a consumer; it starts when the application has bootstrapped. */
+  consume(registration: ConsumerRegistration): IdempotentEventConsumer {
+    const consumer = new IdempotentEventConsumer({
+      ...registration,
+      dataSource: this.dataSource,
+      subscriber: this.bus,
+      publisher: this.bus,
+      registry: this.registry,
+      logger: {
+        warn: (message) => this.logger.warn(message),
+        error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`),
+      },
+    });
+    this.consumers.push(consumer);
+    if (this.bootstrapped) void this.startWithRetry(consumer);
+    return consumer;
+  }
+
+  consumerStatuses() {
+    return this.consumers.map((c) => ({ name: c.name, ...c.status() }));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.bootstrapped = true;
+    await this.ensureTopics();
+    this.relay.start();
+    for (const consumer of this.consumers) void this.startWithRetry(consumer);
+  }
+
+  private async ensureTopics(): Promise<void> {
+    try {
+      await this.topicAdmin.ensureTopics(eventTopicSpecs(this.settings.kafkaTopicPartitions));
+    } catch (error) {
+      // Kafka may be down at start-up: the service still starts (not ready) and the relay retries.
+      this.logger.warn(`could not ensure Kafka topics: ${(error as Error).message}`);
+    }
+  }
+
+  private async startWithRetry(consumer: IdempotentEventConsumer): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await consumer.start();
+        return;
+      } catch (error) {
+        this.logger.warn(`consumer ${consumer.name} could not start (attempt ${attempt}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)));
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.relay.stop();
+    await this.bus.close();
+  }
+}

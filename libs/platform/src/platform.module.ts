@@ -1,0 +1,155 @@
+import { AuthModule } from '@ecom/auth';
+import { createEventSchemaRegistry, EventSchemaRegistry } from '@ecom/contracts';
+import { PostgresEventStore, EVENT_SOURCING_MIGRATIONS } from '@ecom/event-sourcing';
+import { KafkaMessageBus, KafkaTopicAdmin, MESSAGE_PUBLISHER, MESSAGE_SUBSCRIBER } from '@ecom/messaging';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, RequestMethod, Type } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { BaseEnvironment, PlatformSettings, validateEnvironment } from './config/environment';
+import { readPlatformSettings } from './config/platform-settings';
+import type { ServiceDescriptor } from './config/service-descriptor';
+import { ensureDatabaseExists } from './database/database-url';
+import { runMigrationsLocked } from './database/run-migrations';
+import { EventSourcingRuntime } from './event-sourcing/event-sourcing.runtime';
+import { HealthContributors } from './health/health-contributors';
+import { HealthController } from './health/health.controller';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { MetricsController } from './metrics/metrics.controller';
+import { PLATFORM_SETTINGS, REDIS, SERVICE_DESCRIPTOR } from './tokens';
+
+export interface PlatformOptions {
+  /** The service's own migrations; the event-store tables are always included. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations?: MixedList<Function | string>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  /** The service's environment class (extends BaseEnvironment), validated at start-up. */
+  environment?: Type<BaseEnvironment>;
+}
+
+@Global()
+@Module({})
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown() {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/**
+ * Everything a service needs besides its own features, set up the same way in every app:
+ * validated configuration, JSON logs with correlation ids, its PostgreSQL database (created if
+ * missing, migrated under a lock), Redis, Kafka, the event-sourcing runtime, health, metrics,
+ * token verification and the error mapping.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(service: ServiceDescriptor, options: PlatformOptions = {}): DynamicModule {
+    const settings: PlatformSettings = readPlatformSettings(service);
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: validateEnvironment(options.environment ?? BaseEnvironment),
+        }),
+        LoggerModule.forRoot({
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: {
+            level: process.env.LOG_LEVEL ?? 'info',
+            name: service.name,
+            genReqId: (request) => String(request.headers['x-correlation-id'] ?? ''),
+            customProps: () => ({ service: service.name }),
+            autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            type: 'postgres' as const,
+            url: settings.databaseUrl,
+            migrations: [...EVENT_SOURCING_MIGRATIONS, ...((options.migrations as []) ?? [])],
+            entities: options.entities ?? [],
+            synchronize: false,
+            migrationsRun: false,
+            extra: { max: settings.databasePoolSize, connectionTimeoutMillis: 5000 },
+            retryAttempts: 20,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: async (dataSourceOptions) => {
+            await ensureDatabaseExists(settings.databaseUrl);
+            const dataSource = await new DataSource(dataSourceOptions!).initialize();
+            if (settings.runMigrations) await runMigrationsLocked(dataSource);
+            return dataSource;
+          },
+        }),
+        TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }),
+        AuthModule.forRoot(),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_DESCRIPTOR, useValue: service },
+        { provide: PLATFORM_SETTINGS, useValue: settings },
+        {
+          provide: REDIS,
+          useFactory: () =>
+            new Redis(settings.redisUrl, {
+              keyPrefix: settings.redisKeyPrefix || undefined,
+              maxRetriesPerRequest: 2,
+              connectTimeout: 3000,
+            }),
+        },
+        RedisLifecycle,
+        { provide: EventSchemaRegistry, useFactory: () => createEventSchemaRegistry() },
+        {
+          provide: KafkaMessageBus,
+          useFactory: () =>
+            new KafkaMessageBus({
+              brokers: settings.kafkaBrokers,
+              clientId: service.name,
+              topicPrefix: settings.kafkaTopicPrefix,
+            }),
+        },
+        { provide: MESSAGE_PUBLISHER, useExisting: KafkaMessageBus },
+        { provide: MESSAGE_SUBSCRIBER, useExisting: KafkaMessageBus },
+        {
+          provide: KafkaTopicAdmin,
+          useFactory: () =>
+            new KafkaTopicAdmin({
+              brokers: settings.kafkaBrokers,
+              clientId: `${service.name}-admin`,
+              topicPrefix: settings.kafkaTopicPrefix,
+            }),
+        },
+        {
+          provide: PostgresEventStore,
+          inject: [EventSchemaRegistry],
+          useFactory: (registry: EventSchemaRegistry) => new PostgresEventStore({ source: service.name, registry }),
+        },
+        EventSourcingRuntime,
+        HealthContributors,
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+      ],
+      exports: [
+        SERVICE_DESCRIPTOR,
+        PLATFORM_SETTINGS,
+        REDIS,
+        EventSchemaRegistry,
+        KafkaMessageBus,
+        MESSAGE_PUBLISHER,
+        MESSAGE_SUBSCRIBER,
+        KafkaTopicAdmin,
+        PostgresEventStore,
+        EventSourcingRuntime,
+        HealthContributors,
+      ],
+    };
+  }
+}
