@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
 import { TopicNaming } from './topic-naming';
 
 export interface TopicSpec {
@@ -34,24 +34,49 @@ export class KafkaTopicAdmin {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((s) => !existing.has(this.naming.physical(s.name)));
       if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((s) => ({
-            topic: this.naming.physical(s.name),
-            numPartitions: s.partitions,
-            replicationFactor: -1,
-            configEntries: s.retainForever
-              ? [
-                  { name: 'retention.ms', value: '-1' },
-                  { name: 'retention.bytes', value: '-1' },
-                ]
-              : [],
-          })),
-        });
+        try {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((s) => ({
+              topic: this.naming.physical(s.name),
+              numPartitions: s.partitions,
+              replicationFactor: -1,
+              configEntries: s.retainForever
+                ? [
+                    { name: 'retention.ms', value: '-1' },
+                    { name: 'retention.bytes', value: '-1' },
+                  ]
+                : [],
+            })),
+          });
+        } catch (error) {
+          // A busy broker can answer the leader wait with "unknown topic-partition", and another
+          // replica may have created the same topics meanwhile: both end well if the topics appear.
+          const type = (error as { type?: string }).type;
+          if (!['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'TOPIC_ALREADY_EXISTS'].includes(type ?? '')) {
+            throw error;
+          }
+        }
+        await this.waitForLeaders(admin, missing.map((s) => this.naming.physical(s.name)));
       }
       return missing.map((s) => s.name);
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  private async waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        const ready = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        if (ready) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 

@@ -1,0 +1,142 @@
+import { Topics } from '@ecom/contracts';
+import { KafkaMessageBus, MessagePublisher, OutgoingMessage } from '@ecom/messaging';
+import {
+  createTestDatabase,
+  createTestDataSource,
+  createTestTopics,
+  deleteTestTopics,
+  TestDatabase,
+  testMessageBus,
+  TopicProbe,
+  uniqueTopicPrefix,
+  waitUntil,
+} from '@ecom/testing';
+import { DataSource } from 'typeorm';
+import { IdempotentEventConsumer } from '../consumer/idempotent-event-consumer';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { EVENT_SOURCING_MIGRATIONS } from '../migrations/1763780000000-create-event-store';
+import { tallyRegistry } from '../test/tally.fixture';
+import { applyTallyEvent, createTallyReadModel, readTallyTotals } from '../test/tally-read-model';
+import { OutboxRelay } from './outbox-relay';
+
+/** Publishes for real, then "dies" before the relay can commit: the crash window of the outbox. */
+class CrashAfterPublish implements MessagePublisher {
+  constructor(private readonly inner: MessagePublisher) {}
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    await this.inner.publish(messages);
+    throw new Error('relay process killed after publish, before marking the rows sent');
+  }
+}
+
+describe('OutboxRelay (PostgreSQL + Kafka)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: PostgresEventStore;
+  let bus: KafkaMessageBus;
+  let prefix: string;
+
+  beforeAll(async () => {
+    prefix = uniqueTopicPrefix('outbox');
+    await createTestTopics(prefix);
+    db = await createTestDatabase('outbox');
+    dataSource = await createTestDataSource(db.url, EVENT_SOURCING_MIGRATIONS);
+    await createTallyReadModel(dataSource);
+    store = new PostgresEventStore({ source: 'test', registry: tallyRegistry() });
+    bus = testMessageBus(prefix, 'outbox-test');
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await dataSource?.destroy();
+    await db?.drop();
+    await deleteTestTopics(prefix);
+  });
+
+  const appendTally = (id: string, by: number) =>
+    dataSource.transaction((tx) =>
+      store.append(
+        tx,
+        [{ aggregateType: 'Tally', aggregateId: id, expectedVersion: 'any', events: [{ type: 'TallyIncreased', data: { tallyId: id, by } }] }],
+        { correlationId: 'c-1' },
+      ),
+    );
+
+  it('publishes an appended event exactly once under normal operation, keyed by aggregate id', async () => {
+    const probe = await TopicProbe.start(prefix, [Topics.catalog]);
+    try {
+      const [event] = await appendTally('normal', 3);
+      const relay = new OutboxRelay(dataSource, bus, { service: 'test' });
+      expect(await relay.relayOnce()).toBe(1);
+      expect(await relay.relayOnce()).toBe(0);
+      await probe.waitForEvents((events) => events.some((e) => e.id === event.id));
+      // Give a duplicate time to show up if there were one.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const copies = probe.messages.filter((m) => JSON.parse(m.value!.toString()).id === event.id);
+      expect(copies).toHaveLength(1);
+      expect(copies[0].key).toBe('normal');
+      expect(copies[0].headers['event-type']).toBe('TallyIncreased');
+      expect(await relay.backlog()).toBe(0);
+    } finally {
+      await probe.stop();
+    }
+  });
+
+  it('republishes after a crash between publish and commit, and an idempotent consumer applies it once', async () => {
+    const probe = await TopicProbe.start(prefix, [Topics.catalog]);
+    const consumer = new IdempotentEventConsumer({
+      name: 'tally-totals',
+      topics: [Topics.catalog],
+      handles: ['TallyIncreased'],
+      dataSource,
+      subscriber: bus,
+      publisher: bus,
+      registry: tallyRegistry(),
+      handle: applyTallyEvent,
+    });
+    try {
+      const [event] = await appendTally('crashy', 5);
+      const dying = new OutboxRelay(dataSource, new CrashAfterPublish(bus), { service: 'test' });
+      await expect(dying.relayOnce()).rejects.toThrow(/killed after publish/);
+      expect(await dying.backlog()).toBeGreaterThanOrEqual(1);
+
+      const restarted = new OutboxRelay(dataSource, bus, { service: 'test', pollIntervalMs: 20 });
+      restarted.start();
+      await waitUntil(async () => (await restarted.backlog()) === 0, { message: 'outbox drained' });
+      await restarted.stop();
+
+      await probe.waitForEvents((events) => events.filter((e) => e.id === event.id).length === 2, {
+        message: 'the event twice on the topic (published before the crash and after the restart)',
+      });
+      await consumer.start();
+      await waitUntil(async () => (await readTallyTotals(dataSource)).find((r) => r.tally_id === 'crashy'), {
+        message: 'the consumer applied the event',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await readTallyTotals(dataSource)).find((r) => r.tally_id === 'crashy')).toEqual({
+        tally_id: 'crashy',
+        total: 5,
+        applied: 1,
+      });
+    } finally {
+      await consumer.stop();
+      await probe.stop();
+    }
+  });
+
+  it('keeps per-aggregate order across batches', async () => {
+    const probe = await TopicProbe.start(prefix, [Topics.catalog]);
+    try {
+      for (let i = 1; i <= 30; i++) await appendTally(`ordered-${i % 3}`, i);
+      const relay = new OutboxRelay(dataSource, bus, { service: 'test', batchSize: 7 });
+      while ((await relay.relayOnce()) > 0);
+      await probe.waitForEvents((events) => events.filter((e) => e.aggregateId.startsWith('ordered-')).length === 30);
+      for (const id of ['ordered-0', 'ordered-1', 'ordered-2']) {
+        const sequences = probe.events().filter((e) => e.aggregateId === id).map((e) => e.sequence);
+        expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+        expect(sequences).toHaveLength(10);
+      }
+    } finally {
+      await probe.stop();
+    }
+  });
+});
