@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 
 export const JWT_ALGORITHM = 'ES256';
@@ -38,14 +38,35 @@ export function ensureDevKeyPair(dir = defaultKeyDir()): SigningKeyPair {
   if (!existsSync(privatePath) || !existsSync(publicPath)) {
     mkdirSync(dir, { recursive: true });
     const pair = generateSigningKeyPair('dev');
-    writeFileSync(privatePath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
-    writeFileSync(publicPath, pair.publicKeyPem, { flag: 'wx' });
+    // Write to temporary names and link into place: when several services start at once on a fresh
+    // machine, the first link wins and the others read the winner's pair.
+    const suffix = `.${process.pid}.tmp`;
+    writeFileSync(privatePath + suffix, pair.privateKeyPem, { mode: 0o600 });
+    writeFileSync(publicPath + suffix, pair.publicKeyPem);
+    try {
+      linkSync(publicPath + suffix, publicPath);
+      linkSync(privatePath + suffix, privatePath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(privatePath + suffix, { force: true });
+      rmSync(publicPath + suffix, { force: true });
+    }
+    waitForFile(privatePath);
   }
   return {
     privateKeyPem: readFileSync(privatePath, 'utf8'),
     publicKeyPem: readFileSync(publicPath, 'utf8'),
     kid: 'dev',
   };
+}
+
+function waitForFile(path: string): void {
+  const deadline = Date.now() + 5000;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} did not appear`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
 
 /** The public key every service verifies tokens with: JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE, or the dev key. */

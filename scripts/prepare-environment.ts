@@ -1,0 +1,32 @@
+/**
+ * Creates what the services need before they start: one database per service on the server named
+ * by DATABASE_URL, every Kafka topic of DESIGN.md section 4 (KAFKA_TOPIC_PARTITIONS, default 6),
+ * and dev JWT keys under .keys/ when no key is configured. Each step is idempotent.
+ */
+import { ensureDevKeyPair } from '@ecom/auth';
+import { eventTopicSpecs, KafkaTopicAdmin } from '@ecom/messaging';
+import { ensureDatabaseExists, readPlatformSettings, SERVICES } from '@ecom/platform';
+
+async function main(): Promise<void> {
+  const databases = new Set<string>();
+  for (const service of Object.values(SERVICES)) {
+    const { databaseUrl } = readPlatformSettings(service);
+    if (databases.has(databaseUrl)) continue;
+    databases.add(databaseUrl);
+    await ensureDatabaseExists(databaseUrl);
+    console.log(`  database ${new URL(databaseUrl).pathname.slice(1)} ready`);
+  }
+  const settings = readPlatformSettings(SERVICES.catalog);
+  const admin = new KafkaTopicAdmin({ brokers: settings.kafkaBrokers, clientId: 'setup', topicPrefix: settings.kafkaTopicPrefix });
+  const created = await admin.ensureTopics(eventTopicSpecs(settings.kafkaTopicPartitions));
+  console.log(`  kafka topics ready (${created.length ? `created ${created.join(', ')}` : 'all existed'})`);
+  if (!process.env.JWT_PUBLIC_KEY && !process.env.JWT_PUBLIC_KEY_FILE) {
+    ensureDevKeyPair();
+    console.log('  dev signing keys ready in .keys/');
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, makes sure PostgreSQL, Redis and Kafka run, type-checks
+# the workspace, then runs every project's tests (unit and integration, real infrastructure).
+# Ends with one line "Tests: N passed, N failed".
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+
+echo "[test] type-checking the workspace"
+npx tsc -p tsconfig.json --noEmit
+
+echo "[test] running jest (all apps and libs)"
+report="$(mktemp)"
+status=0
+npx jest --ci --maxWorkers="${JEST_WORKERS:-2}" --json --outputFile="$report" "$@" || status=$?
+node -e '
+  const r = require(process.argv[1]);
+  const failedSuites = r.numFailedTestSuites - 0;
+  console.log(`Test suites: ${r.numPassedTestSuites} passed, ${failedSuites} failed`);
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' "$report"
+rm -f "$report"
+exit $status
