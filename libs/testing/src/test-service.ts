@@ -4,6 +4,7 @@ import { TestTokens } from '@ecom/auth';
 import { ServiceDescriptor, startService } from '@ecom/platform';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { createTestTopics, deleteTestTopics, uniqueTopicPrefix } from './test-kafka';
 import { testInfrastructure } from './test-infrastructure';
@@ -75,6 +76,13 @@ export async function startTestService(
   const grpcPort = service.grpc ? await freePort() : undefined;
   const app = await startService(module, service, { httpPort: 0, grpcPort, host: '127.0.0.1' });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  // Guard the isolation every suite relies on: the app must run on the suite's own database.
+  const connectedTo = (app.get(DataSource).options as { url?: string }).url;
+  const expected = options.env?.[`${service.envPrefix}_DATABASE_URL`] ?? database.url;
+  if (connectedTo !== expected) {
+    await app.close();
+    throw new Error(`${service.name} connected to ${connectedTo}, expected the test database ${expected}`);
+  }
 
   return {
     app,

@@ -1,6 +1,14 @@
 import { DomainError, DomainErrorKind } from '@ecom/event-sourcing';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
@@ -85,9 +93,17 @@ export class DomainErrorFilter implements ExceptionFilter {
       const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
       return throwError(() => ({ code, message }));
     }
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // Terminus' 503 carries the per-dependency details operators need: pass it through as it is.
+    if (exception instanceof ServiceUnavailableException) {
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'details' in response) {
+        void reply.status(503).send(response);
+        return;
+      }
+    }
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : exception);
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
     void reply.status(body.statusCode).send(body);
   }
 }
