@@ -10,6 +10,9 @@ bash scripts/setup.sh
 echo "[test] type-checking the workspace"
 npx tsc -p tsconfig.json --noEmit
 
+echo "[test] linting"
+npx eslint apps libs bench --no-warn-ignored
+
 echo "[test] running jest (all apps and libs)"
 report="$(mktemp)"
 status=0
