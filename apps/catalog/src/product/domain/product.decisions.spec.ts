@@ -14,6 +14,7 @@ import {
   changeSkuPrice,
   createProduct,
   discontinueSku,
+  NewSku,
   publishProduct,
   unpublishProduct,
 } from './product.decisions';
@@ -25,7 +26,7 @@ function apply(state: ProductState, events: ProductEvent[]): ProductState {
   return foldEvents(ProductAggregate, events, state);
 }
 
-function draft(skus = [{ code: 'TEE-RED-M', price: 1999, cost: 800 }], category = leaf): ProductState {
+function draft(skus: NewSku[] = [{ code: 'TEE-RED-M', price: 1999, cost: 800 }], category = leaf): ProductState {
   return apply(initialProductState, createProduct(initialProductState, { productId: 'p1', title: ' Tee ', category, skus }));
 }
 
