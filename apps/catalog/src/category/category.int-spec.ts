@@ -75,14 +75,23 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
     expect((await service.http('/v1/categories', { token: actors.operator, body: { name: 'Shoes', parentId: b.id } })).status).toBe(201);
   });
 
-  it('lets exactly one of concurrent creations of the same sibling name succeed (unique index, 409 for the rest)', async () => {
+  it('lets exactly one of concurrent creations of the same sibling name succeed, 409 for the rest', async () => {
+    // Children of one parent serialise on the parent's row lock; roots have no parent to lock and are
+    // kept unique by the read model's unique index alone (its violation becomes the 409).
     const parent = await fixtures.category();
-    const results = await Promise.all(
-      Array.from({ length: 6 }, () => service.http('/v1/categories', { token: actors.operator, body: { name: 'Race', parentId: parent.id } })),
-    );
-    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-    const children = await service.http(`/v1/categories?parentId=${parent.id}`);
-    expect(children.body.items.map((c: { name: string }) => c.name)).toEqual(['Race']);
+    const rootName = unique('RaceRoot');
+    const [children, roots] = await Promise.all([
+      Promise.all(Array.from({ length: 6 }, () => service.http('/v1/categories', { token: actors.operator, body: { name: 'Race', parentId: parent.id } }))),
+      Promise.all(Array.from({ length: 6 }, () => service.http('/v1/categories', { token: actors.operator, body: { name: rootName } }))),
+    ]);
+    for (const results of [children, roots]) {
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const loser of results.filter((r) => r.status === 409)) expect(loser.body.message).toMatch(/already exists/);
+    }
+    const listed = await service.http(`/v1/categories?parentId=${parent.id}`);
+    expect(listed.body.items.map((c: { name: string }) => c.name)).toEqual(['Race']);
+    const all = await service.http('/v1/categories');
+    expect(all.body.items.filter((c: { name: string }) => c.name === rootName)).toHaveLength(1);
   });
 
   it('validates the body: unknown field and blank name 400, unknown parent 404', async () => {
