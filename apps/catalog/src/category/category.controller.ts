@@ -15,6 +15,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
   ApiBadRequestResponse,
+  ApiPropertyOptional,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CreateCategoryDto } from './create-category/create-category.dto';
@@ -23,6 +24,7 @@ import { CategoryQueries } from './read-model/category.queries';
 import { CategoryList, CategoryTree, CategoryView } from './read-model/category.views';
 
 export class ListCategoriesQuery {
+  @ApiPropertyOptional({ description: 'only the direct children of this category' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -543,6 +543,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       expect(fresh.body).toMatchObject({ title: expect.not.stringMatching('from the cache'), version: 4 });
       expect(fresh.body.skus[0].price).toBe(1499);
 
+      const metrics = (await service.http('/metrics')).body as string;
+      expect(metrics).toMatch(/catalog_product_cache_requests_total\{result="hit"\} [1-9]/);
+      expect(metrics).toMatch(/catalog_product_cache_requests_total\{result="miss"\} [1-9]/);
+
       // Unpublishing invalidates too: the cached LISTED copy must not keep it visible.
       await service.http(`/v1/products/${product.id}/unpublish`, { method: 'POST', token: actors.operator });
       expect((await service.http(`/v1/products/${product.id}`)).status).toBe(404);
