@@ -1,0 +1,50 @@
+import { EventSourcingRuntime } from '@ecom/platform';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { CategoryModule } from '../category/category.module';
+import { catalogSettings } from '../catalog.settings';
+import { CommandRunner } from '../shared/command-runner';
+import { AddSkuHandler } from './add-sku/add-sku.handler';
+import { ChangeProductDetailsHandler } from './change-product-details/change-product-details.handler';
+import { ChangeSkuCostHandler } from './change-sku-cost/change-sku-cost.handler';
+import { ChangeSkuPriceHandler } from './change-sku-price/change-sku-price.handler';
+import { CreateProductHandler } from './create-product/create-product.handler';
+import { DiscontinueSkuHandler } from './discontinue-sku/discontinue-sku.handler';
+import { CatalogGrpcController } from './grpc/catalog.grpc-controller';
+import { ProductCommands } from './product-commands';
+import { ProductController } from './product.controller';
+import { PublishProductHandler } from './publish-product/publish-product.handler';
+import { PRODUCT_CACHE_TTL, ProductCache } from './read-model/product-cache';
+import { ProductProjection } from './read-model/product.projection';
+import { ProductQueries } from './read-model/product.queries';
+import { SkuController } from './sku.controller';
+
+@Module({
+  imports: [CategoryModule],
+  controllers: [ProductController, SkuController, CatalogGrpcController],
+  providers: [
+    { provide: PRODUCT_CACHE_TTL, useFactory: () => catalogSettings().productCacheTtlSeconds },
+    ProductProjection,
+    ProductQueries,
+    ProductCache,
+    CommandRunner,
+    ProductCommands,
+    CreateProductHandler,
+    ChangeProductDetailsHandler,
+    AddSkuHandler,
+    ChangeSkuPriceHandler,
+    ChangeSkuCostHandler,
+    DiscontinueSkuHandler,
+    PublishProductHandler,
+  ],
+  exports: [ProductProjection, ProductQueries],
+})
+export class ProductModule implements OnModuleInit {
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    private readonly projection: ProductProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.runtime.store.addInlineProjection(this.projection);
+  }
+}
