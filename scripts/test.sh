@@ -18,9 +18,8 @@ report="$(mktemp)"
 status=0
 npx jest --ci --maxWorkers="${JEST_WORKERS:-2}" --json --outputFile="$report" "$@" || status=$?
 node -e '
-  const r = require(process.argv[1]);
-  const failedSuites = r.numFailedTestSuites - 0;
-  console.log(`Test suites: ${r.numPassedTestSuites} passed, ${failedSuites} failed`);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`Test suites: ${r.numPassedTestSuites} passed, ${r.numFailedTestSuites + r.numRuntimeErrorTestSuites} failed`);
   console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' "$report"
 rm -f "$report"
