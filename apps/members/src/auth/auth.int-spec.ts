@@ -3,6 +3,8 @@ import { PlatformModule, SERVICES } from '@ecom/platform';
 import { startTestService, TestService } from '@ecom/testing';
 import { Controller, Get, Module } from '@nestjs/common';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { PasswordHasher } from '../member/credentials/password-hasher';
 import { GOOD_PASSWORD, startMembersService, uniqueEmail } from '../test/members-test-service';
 
 /** Another service: the catalog's platform shell (its guard, its config) with one authenticated route. */
@@ -114,6 +116,19 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await login(max.email, GOOD_PASSWORD, '192.0.2.67')).status).toBe(200);
+      const metrics = (await members.http('/metrics')).body as string;
+      expect(Number(/members_logins_total\{outcome="throttled"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    });
+
+    it('upgrades a hash made with older scrypt parameters on the next successful login', async () => {
+      const old = await registered('rehash');
+      const dataSource = members.app.get(DataSource);
+      const weaker = await new PasswordHasher({ logN: 12, r: 8, p: 1 }).hash(GOOD_PASSWORD);
+      await dataSource.query(`UPDATE member_accounts SET password_hash = $2 WHERE member_id = $1`, [old.id, weaker]);
+      expect((await login(old.email, GOOD_PASSWORD, '192.0.2.20')).status).toBe(200);
+      const [{ password_hash }] = await dataSource.query(`SELECT password_hash FROM member_accounts WHERE member_id = $1`, [old.id]);
+      expect(password_hash).toMatch(/^\$scrypt\$ln=13,r=8,p=1\$/);
+      expect((await login(old.email, GOOD_PASSWORD, '192.0.2.20')).status).toBe(200);
     });
   });
 

@@ -66,6 +66,12 @@ export class LoginThrottle {
   /** A successful login clears the account's failures and gives the attempt back to the IP. */
   async succeeded(email: string, ip: string): Promise<void> {
     const { account, ip: byIp } = this.counters(email, ip);
-    await this.redis.multi().del(account.key).decr(byIp.key).exec();
+    // If the IP window ended meanwhile, DECR starts a new key at -1: the NX expiry bounds its life.
+    await this.redis
+      .multi()
+      .del(account.key)
+      .decr(byIp.key)
+      .pexpire(byIp.key, this.settings.login.windowSeconds * 1000, 'NX')
+      .exec();
   }
 }

@@ -81,9 +81,14 @@ export class PasswordHasher {
    * used for unknown emails so that response times do not tell which emails are registered.
    */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.dummy ??= this.hash(randomBytes(24).toString('base64'));
-    await this.verify(password, await this.dummy);
+    await this.verify(password, await this.dummyHash());
     return false;
+  }
+
+  /** Makes the dummy hash ahead of the first unknown-email login (which would otherwise pay for it). */
+  async dummyHash(): Promise<string> {
+    this.dummy ??= this.hash(randomBytes(24).toString('base64'));
+    return this.dummy;
   }
 
   /** The stored hash was made with other parameters than the current ones (rehash after a login). */
