@@ -1,12 +1,11 @@
-import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
-import { AppModule } from './app.module';
+import { TestService } from '@ecom/testing';
+import { startMembersService } from './test/members-test-service';
 
 describe('members app', () => {
   let service: TestService;
 
   beforeAll(async () => {
-    service = await startTestService(AppModule, SERVICES.members);
+    service = await startMembersService();
   });
   afterAll(() => service?.close());
 
@@ -17,12 +16,15 @@ describe('members app', () => {
     expect(ready.body.info).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' }, redis: { status: 'up' } });
   });
 
-  it('serves Prometheus metrics and its OpenAPI document', async () => {
+  it('serves Prometheus metrics and its OpenAPI document with the members routes', async () => {
     const metrics = await service.http('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('process_cpu_seconds_total');
     const docs = await service.http('/docs-json');
     expect(docs.status).toBe(200);
     expect(docs.body.info.title).toBe('members API');
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/members', '/v1/members/me', '/v1/members/{id}', '/v1/members/{id}/roles', '/v1/auth/login', '/v1/auth/jwks', '/v1/auth/public-key']),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 
@@ -69,10 +69,20 @@ function waitForFile(path: string): void {
   }
 }
 
-/** The public key every service verifies tokens with: JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE, or the dev key. */
+/** The SPKI PEM public key of a private key (members publishes it; it signs with the private one). */
+export function publicKeyPemOf(privateKeyPem: string): string {
+  return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/**
+ * The public key every service verifies tokens with: JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE, else (the
+ * members service, which holds the private key) the public half of JWT_PRIVATE_KEY /
+ * JWT_PRIVATE_KEY_FILE, else the dev key.
+ */
 export function loadPublicKeyPem(env: NodeJS.ProcessEnv = process.env): string {
   if (env.JWT_PUBLIC_KEY) return env.JWT_PUBLIC_KEY.replace(/\\n/g, '\n');
   if (env.JWT_PUBLIC_KEY_FILE) return readFileSync(env.JWT_PUBLIC_KEY_FILE, 'utf8');
+  if (env.JWT_PRIVATE_KEY || env.JWT_PRIVATE_KEY_FILE) return publicKeyPemOf(loadPrivateKeyPem(env));
   return ensureDevKeyPair().publicKeyPem;
 }
 

@@ -1,0 +1,65 @@
+import { EventSourcingRuntime } from '@ecom/platform';
+import { Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import { Counter, register } from 'prom-client';
+import { MemberAccounts } from '../../member/credentials/member-accounts';
+import { PasswordHasher } from '../../member/credentials/password-hasher';
+import { TokenIssuer } from '../token-issuer';
+import { LoginThrottle } from './login-throttle';
+import { LoginResponse } from './login.dto';
+
+/** One message for a wrong password and an unknown email, so the answer does not tell them apart. */
+export const INVALID_CREDENTIALS = 'invalid email or password';
+
+function loginCounter(): Counter<'outcome'> {
+  return (
+    (register.getSingleMetric('members_logins_total') as Counter<'outcome'>) ??
+    new Counter({ name: 'members_logins_total', help: 'Login attempts by outcome (success, invalid, throttled)', labelNames: ['outcome'] })
+  );
+}
+
+@Injectable()
+export class LoginHandler implements OnModuleInit {
+  private readonly logger = new Logger('Login');
+  private readonly logins = loginCounter();
+
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  /**
+   * Verifies the password (scrypt, constant-time compare; for an unknown email the same work is spent
+   * on a dummy hash) and issues a token with the member's current roles.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.hasher.dummyHash();
+  }
+
+  async login(email: string, password: string, ip: string): Promise<LoginResponse> {
+    try {
+      await this.throttle.attempt(email, ip);
+    } catch (error) {
+      this.logins.inc({ outcome: 'throttled' });
+      throw error;
+    }
+    const account = await MemberAccounts.credentialsByEmail(this.runtime.dataSource, email);
+    const valid = account ? await this.hasher.verify(password, account.passwordHash) : await this.hasher.verifyAgainstDummy(password);
+    if (!account || !valid || account.roles.length === 0) {
+      this.logins.inc({ outcome: 'invalid' });
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    this.logins.inc({ outcome: 'success' });
+    await this.throttle.succeeded(email, ip);
+    if (this.hasher.needsRehash(account.passwordHash)) {
+      // Parameters were raised since this hash was made: upgrade it now that the password is known.
+      const upgraded = await this.hasher.hash(password);
+      await MemberAccounts.replacePasswordHash(this.runtime.dataSource, account.memberId, account.passwordHash, upgraded).catch((error) =>
+        this.logger.warn(`password rehash failed: ${(error as Error).message}`),
+      );
+    }
+    const member = { id: account.memberId, roles: account.roles };
+    return { ...(await this.issuer.issue(member)), member };
+  }
+}
