@@ -51,7 +51,9 @@ export function evolveCart(state: CartState, event: CartEvent): CartState {
       const { sku, quantity, unitPrice, currency } = event.data;
       const existing = state.items.find((i) => i.sku === sku);
       const items = existing
-        ? state.items.map((i) => (i.sku === sku ? { ...i, quantity: i.quantity + quantity, unitPrice, currency } : i))
+        ? state.items.map((i) =>
+            i.sku === sku ? { ...i, quantity: i.quantity + quantity, unitPrice, currency } : i,
+          )
         : [...state.items, { sku, quantity, unitPrice, currency }];
       return { ...state, items };
     }

@@ -15,7 +15,12 @@ export function createCart(
   c: { cartId: string; memberId: string | null; visitorId: string; channel: string | null },
 ): CartEvent[] {
   if (state.status !== 'NEW') throw new IllegalTransitionError('Cart', state.status, 'create it again');
-  return [{ type: 'CartCreated', data: { cartId: c.cartId, memberId: c.memberId, visitorId: c.visitorId, channel: c.channel } }];
+  return [
+    {
+      type: 'CartCreated',
+      data: { cartId: c.cartId, memberId: c.memberId, visitorId: c.visitorId, channel: c.channel },
+    },
+  ];
 }
 
 export function addItem(
@@ -28,7 +33,10 @@ export function addItem(
     throw new BusinessRuleError(`a cart holds at most ${MAX_LINES_PER_CART} different SKUs`, 'CART_FULL');
   }
   if ((existing?.quantity ?? 0) + c.quantity > MAX_UNITS_PER_LINE) {
-    throw new BusinessRuleError(`a cart holds at most ${MAX_UNITS_PER_LINE} units of SKU ${c.sku}`, 'CART_LINE_LIMIT');
+    throw new BusinessRuleError(
+      `a cart holds at most ${MAX_UNITS_PER_LINE} units of SKU ${c.sku}`,
+      'CART_LINE_LIMIT',
+    );
   }
   const otherCurrency = state.items.find((i) => i.currency !== c.currency);
   if (otherCurrency) {
@@ -84,7 +92,13 @@ export function checkOut(
   return [
     {
       type: 'CartCheckedOut',
-      data: { cartId: state.cartId, memberId: c.memberId, visitorId: c.visitorId, channel: c.channel, orderId: c.orderId },
+      data: {
+        cartId: state.cartId,
+        memberId: c.memberId,
+        visitorId: c.visitorId,
+        channel: c.channel,
+        orderId: c.orderId,
+      },
     },
   ];
 }

@@ -28,25 +28,36 @@ describe('Cart (pure)', () => {
 
   it('takes no more items once checked out, naming the state', () => {
     const withTee = fold(open, addItem(open, { sku: 'TEE', quantity: 1, unitPrice: 1999, currency: 'CNY' }));
-    const done = fold(withTee, checkOut(withTee, { orderId: 'o-1', memberId: 'm-1', visitorId: 'v-1', channel: null }));
+    const done = fold(
+      withTee,
+      checkOut(withTee, { orderId: 'o-1', memberId: 'm-1', visitorId: 'v-1', channel: null }),
+    );
     expect(done).toMatchObject({ status: 'CHECKED_OUT', orderId: 'o-1' });
     expect(() => addItem(done, { sku: 'TEE', quantity: 1, unitPrice: 1, currency: 'CNY' })).toThrow(
       new IllegalTransitionError('Cart', 'CHECKED_OUT', 'add items'),
     );
-    expect(() => checkOut(open, { orderId: 'o', memberId: 'm', visitorId: 'v', channel: null })).toThrow(/empty/);
+    expect(() => checkOut(open, { orderId: 'o', memberId: 'm', visitorId: 'v', channel: null })).toThrow(
+      /empty/,
+    );
   });
 
   it('refuses mixing currencies and lines beyond the unit limit', () => {
     const withTee = fold(open, addItem(open, { sku: 'TEE', quantity: 1, unitPrice: 1999, currency: 'CNY' }));
-    expect(() => addItem(withTee, { sku: 'CAP', quantity: 1, unitPrice: 10, currency: 'USD' })).toThrow(/USD/);
-    expect(() => addItem(withTee, { sku: 'TEE', quantity: MAX_UNITS_PER_LINE, unitPrice: 1, currency: 'CNY' })).toThrow(
-      /at most/,
+    expect(() => addItem(withTee, { sku: 'CAP', quantity: 1, unitPrice: 10, currency: 'USD' })).toThrow(
+      /USD/,
     );
+    expect(() =>
+      addItem(withTee, { sku: 'TEE', quantity: MAX_UNITS_PER_LINE, unitPrice: 1, currency: 'CNY' }),
+    ).toThrow(/at most/);
   });
 
   it('property: quantities in the cart always equal units added minus units removed, never below 1', () => {
     const op = fc.oneof(
-      fc.record({ add: fc.constant(true as const), sku: fc.constantFrom('A', 'B', 'C'), quantity: fc.integer({ min: 1, max: 400 }) }),
+      fc.record({
+        add: fc.constant(true as const),
+        sku: fc.constantFrom('A', 'B', 'C'),
+        quantity: fc.integer({ min: 1, max: 400 }),
+      }),
       fc.record({ add: fc.constant(false as const), sku: fc.constantFrom('A', 'B', 'C') }),
     );
     fc.assert(
@@ -57,7 +68,9 @@ describe('Cart (pure)', () => {
           try {
             state = fold(
               state,
-              o.add ? addItem(state, { sku: o.sku, quantity: o.quantity, unitPrice: 100, currency: 'CNY' }) : removeItem(state, o.sku),
+              o.add
+                ? addItem(state, { sku: o.sku, quantity: o.quantity, unitPrice: 100, currency: 'CNY' })
+                : removeItem(state, o.sku),
             );
             if (o.add) expected.set(o.sku, (expected.get(o.sku) ?? 0) + o.quantity);
             else expected.delete(o.sku);
@@ -65,7 +78,9 @@ describe('Cart (pure)', () => {
             /* refused: nothing changes */
           }
         }
-        expect(Object.fromEntries(state.items.map((i) => [i.sku, i.quantity]))).toEqual(Object.fromEntries(expected));
+        expect(Object.fromEntries(state.items.map((i) => [i.sku, i.quantity]))).toEqual(
+          Object.fromEntries(expected),
+        );
         for (const item of state.items) {
           expect(item.quantity).toBeGreaterThanOrEqual(1);
           expect(item.quantity).toBeLessThanOrEqual(MAX_UNITS_PER_LINE);

@@ -32,7 +32,10 @@ function run(commands: OrderCommand[], from: OrderState = INITIAL_ORDER_STATE): 
   return commands.reduce((state, command) => fold(state, decideOrder(state, command)), from);
 }
 
-const reserved = [{ sku: 'TEE-S', warehouse: 'WH1', quantity: 2 }, { sku: 'CAP', warehouse: 'WH1', quantity: 1 }];
+const reserved = [
+  { sku: 'TEE-S', warehouse: 'WH1', quantity: 2 },
+  { sku: 'CAP', warehouse: 'WH1', quantity: 1 },
+];
 
 describe('Order lifecycle (pure)', () => {
   it('runs the happy path place -> CONFIRMED -> PAID -> SHIPPED -> DELIVERED -> COMPLETED', () => {
@@ -56,7 +59,10 @@ describe('Order lifecycle (pure)', () => {
   });
 
   it('computes the total from the priced lines and refuses an inconsistent line', () => {
-    expect(decideOrder(INITIAL_ORDER_STATE, placeCommand)[0].data).toMatchObject({ total: 4498, currency: 'CNY' });
+    expect(decideOrder(INITIAL_ORDER_STATE, placeCommand)[0].data).toMatchObject({
+      total: 4498,
+      currency: 'CNY',
+    });
     expect(() =>
       decideOrder(INITIAL_ORDER_STATE, {
         ...placeCommand,
@@ -80,9 +86,9 @@ describe('Order lifecycle (pure)', () => {
 
   it('refuses a payment of the wrong amount as a business rule (422), before any state check passes it', () => {
     const confirmed = run([placeCommand, { kind: 'confirmReservation', lines: reserved }]);
-    expect(() => decideOrder(confirmed, { kind: 'pay', amount: 4497, method: 'card', paymentId: 'p' })).toThrow(
-      expect.objectContaining({ kind: 'rule', code: 'PAYMENT_AMOUNT_MISMATCH' }),
-    );
+    expect(() =>
+      decideOrder(confirmed, { kind: 'pay', amount: 4497, method: 'card', paymentId: 'p' }),
+    ).toThrow(expect.objectContaining({ kind: 'rule', code: 'PAYMENT_AMOUNT_MISMATCH' }));
   });
 
   it('cancels a CONFIRMED order without a refund and a PAID one with a full refund', () => {
@@ -90,17 +96,31 @@ describe('Order lifecycle (pure)', () => {
     const unpaid = decideOrder(confirmed, { kind: 'cancel', by: 'customer', reason: null, refundId: 'r-1' });
     expect(unpaid.map((e) => e.type)).toEqual(['OrderCancelled']);
     const paid = run([{ kind: 'pay', amount: 4498, method: 'card', paymentId: 'p-1' }], confirmed);
-    const events = decideOrder(paid, { kind: 'cancel', by: 'operator', reason: 'out of season', refundId: 'r-1' });
+    const events = decideOrder(paid, {
+      kind: 'cancel',
+      by: 'operator',
+      reason: 'out of season',
+      refundId: 'r-1',
+    });
     expect(events.map((e) => e.type)).toEqual(['OrderCancelled', 'RefundIssued']);
     expect(events[0].data).toMatchObject({ previousStatus: 'PAID', cancelledBy: 'operator' });
-    expect(events[1].data).toMatchObject({ amount: 4498, cause: 'CANCELLATION', returnId: null, refundId: 'r-1' });
+    expect(events[1].data).toMatchObject({
+      amount: 4498,
+      cause: 'CANCELLATION',
+      returnId: null,
+      refundId: 'r-1',
+    });
   });
 
   it('lets the payment timeout cancel only a still-CONFIRMED order, exactly once', () => {
     const confirmed = run([placeCommand, { kind: 'confirmReservation', lines: reserved }]);
     const first = decideOrder(confirmed, { kind: 'expirePayment' });
     expect(first).toHaveLength(1);
-    expect(first[0].data).toMatchObject({ cancelledBy: 'system', reason: 'PAYMENT_TIMEOUT', previousStatus: 'CONFIRMED' });
+    expect(first[0].data).toMatchObject({
+      cancelledBy: 'system',
+      reason: 'PAYMENT_TIMEOUT',
+      previousStatus: 'CONFIRMED',
+    });
     expect(decideOrder(fold(confirmed, first), { kind: 'expirePayment' })).toEqual([]);
     const paid = run([{ kind: 'pay', amount: 4498, method: 'card', paymentId: 'p' }], confirmed);
     expect(decideOrder(paid, { kind: 'expirePayment' })).toEqual([]);
@@ -110,7 +130,10 @@ describe('Order lifecycle (pure)', () => {
     const confirmed = run([placeCommand, { kind: 'confirmReservation', lines: reserved }]);
     expect(decideOrder(confirmed, { kind: 'confirmReservation', lines: reserved })).toEqual([]);
     expect(
-      decideOrder(confirmed, { kind: 'rejectReservation', shortLines: [{ sku: 'CAP', requested: 1, available: 0 }] }),
+      decideOrder(confirmed, {
+        kind: 'rejectReservation',
+        shortLines: [{ sku: 'CAP', requested: 1, available: 0 }],
+      }),
     ).toEqual([]);
   });
 
@@ -166,7 +189,14 @@ describe('Order lifecycle (pure)', () => {
 
     it('never lets more units be returned than were ordered', () => {
       const once = run(
-        [{ kind: 'requestReturn', returnId: 'r-1', reason: 'QUALITY', lines: [{ sku: 'TEE-S', quantity: 2 }] }],
+        [
+          {
+            kind: 'requestReturn',
+            returnId: 'r-1',
+            reason: 'QUALITY',
+            lines: [{ sku: 'TEE-S', quantity: 2 }],
+          },
+        ],
         delivered,
       );
       expect(() =>
@@ -191,7 +221,12 @@ describe('Order lifecycle (pure)', () => {
     it('refuses a return of an order not yet delivered', () => {
       const paid = run([placeCommand, { kind: 'confirmReservation', lines: reserved }]);
       expect(() =>
-        decideOrder(paid, { kind: 'requestReturn', returnId: 'r', reason: 'OTHER', lines: [{ sku: 'CAP', quantity: 1 }] }),
+        decideOrder(paid, {
+          kind: 'requestReturn',
+          returnId: 'r',
+          reason: 'OTHER',
+          lines: [{ sku: 'CAP', quantity: 1 }],
+        }),
       ).toThrow('Order is CONFIRMED: cannot request a return');
     });
   });
@@ -203,7 +238,13 @@ describe('Order lifecycle (pure)', () => {
     const command: fc.Arbitrary<OrderCommand> = fc.oneof(
       w(1, fc.constant(placeCommand)),
       w(3, fc.constant<OrderCommand>({ kind: 'confirmReservation', lines: reserved })),
-      w(1, fc.constant<OrderCommand>({ kind: 'rejectReservation', shortLines: [{ sku: 'CAP', requested: 1, available: 0 }] })),
+      w(
+        1,
+        fc.constant<OrderCommand>({
+          kind: 'rejectReservation',
+          shortLines: [{ sku: 'CAP', requested: 1, available: 0 }],
+        }),
+      ),
       w(
         1,
         fc.record({
@@ -242,7 +283,7 @@ describe('Order lifecycle (pure)', () => {
           kind: fc.constant('requestReturn' as const),
           returnId: fc.constantFrom(...returnIds),
           reason: fc.constantFrom('SIZE_MISMATCH' as const, 'QUALITY' as const, 'OTHER' as const),
-          lines: fc.constantFrom(
+          lines: fc.constantFrom<{ sku: string; quantity: number }[][]>(
             [{ sku: 'TEE-S', quantity: 1 }],
             [{ sku: 'CAP', quantity: 1 }],
             [{ sku: 'TEE-S', quantity: 3 }],
@@ -250,15 +291,29 @@ describe('Order lifecycle (pure)', () => {
           ),
         }),
       ),
-      w(3, fc.record({ kind: fc.constant('approveReturn' as const), returnId: fc.constantFrom(...returnIds) })),
-      w(
-        1,
-        fc.record({ kind: fc.constant('rejectReturn' as const), returnId: fc.constantFrom(...returnIds), reason: fc.constant('no') }),
-      ),
-      w(3, fc.record({ kind: fc.constant('receiveReturn' as const), returnId: fc.constantFrom(...returnIds) })),
       w(
         3,
-        fc.record({ kind: fc.constant('refundReturn' as const), returnId: fc.constantFrom(...returnIds), refundId: fc.uuid() }),
+        fc.record({ kind: fc.constant('approveReturn' as const), returnId: fc.constantFrom(...returnIds) }),
+      ),
+      w(
+        1,
+        fc.record({
+          kind: fc.constant('rejectReturn' as const),
+          returnId: fc.constantFrom(...returnIds),
+          reason: fc.constant('no'),
+        }),
+      ),
+      w(
+        3,
+        fc.record({ kind: fc.constant('receiveReturn' as const), returnId: fc.constantFrom(...returnIds) }),
+      ),
+      w(
+        3,
+        fc.record({
+          kind: fc.constant('refundReturn' as const),
+          returnId: fc.constantFrom(...returnIds),
+          refundId: fc.uuid(),
+        }),
       ),
     );
 
@@ -278,7 +333,8 @@ describe('Order lifecycle (pure)', () => {
                 const current =
                   error.aggregateType === 'Order'
                     ? before.status
-                    : before.returns.find((r) => (c as { returnId?: string }).returnId === r.returnId)?.status;
+                    : before.returns.find((r) => (c as { returnId?: string }).returnId === r.returnId)
+                        ?.status;
                 expect(error.currentState).toBe(current);
                 expect(error.message).toContain(`is ${current}: cannot`);
               }
@@ -334,7 +390,9 @@ describe('Order lifecycle (pure)', () => {
         }),
         { numRuns: 500, seed: 42 },
       );
-      expect([...reached]).toEqual(expect.arrayContaining([...ORDER_STATUSES, 'return:REFUNDED', 'return:REJECTED']));
+      expect([...reached]).toEqual(
+        expect.arrayContaining([...ORDER_STATUSES, 'return:REFUNDED', 'return:REJECTED']),
+      );
     });
   });
 });

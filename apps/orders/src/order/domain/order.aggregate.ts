@@ -37,14 +37,7 @@ export const ORDER_EVENT_TYPES: readonly OrderEvent['type'][] = [
 ];
 
 export type OrderStatus =
-  | 'PENDING'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'PAID'
-  | 'SHIPPED'
-  | 'DELIVERED'
-  | 'COMPLETED'
-  | 'CANCELLED';
+  'PENDING' | 'CONFIRMED' | 'REJECTED' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'PENDING',
   'CONFIRMED',
@@ -177,7 +170,11 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
     case 'OrderCancelled':
       return { ...state, status: 'CANCELLED' };
     case 'OrderShipped':
-      return { ...state, status: 'SHIPPED', shipment: { carrier: event.data.carrier, trackingNo: event.data.trackingNo } };
+      return {
+        ...state,
+        status: 'SHIPPED',
+        shipment: { carrier: event.data.carrier, trackingNo: event.data.trackingNo },
+      };
     case 'OrderDelivered':
       return { ...state, status: 'DELIVERED' };
     case 'OrderCompleted':

@@ -70,7 +70,8 @@ export function place(state: OrderState, c: Extract<OrderCommand, { kind: 'place
   if (state.status !== 'NEW') throw new IllegalTransitionError('Order', state.status, 'place it again');
   if (c.lines.length === 0) throw new InvalidCommandError('an order needs at least one line', 'EMPTY_ORDER');
   const skus = new Set(c.lines.map((l) => l.sku));
-  if (skus.size !== c.lines.length) throw new InvalidCommandError('each SKU may appear once in an order', 'DUPLICATE_SKU');
+  if (skus.size !== c.lines.length)
+    throw new InvalidCommandError('each SKU may appear once in an order', 'DUPLICATE_SKU');
   for (const line of c.lines) {
     if (line.lineTotal !== line.unitPrice * line.quantity) {
       throw new InvalidCommandError(`line ${line.sku}: lineTotal must be unitPrice x quantity`, 'LINE_TOTAL');
@@ -193,7 +194,8 @@ export function cancel(state: OrderState, c: Extract<OrderCommand, { kind: 'canc
     },
   ];
   const refund = cancellationRefund(state);
-  if (refund > 0 && !c.refundId) throw new InvalidCommandError('cancelling a paid order needs a refund id', 'REFUND_ID');
+  if (refund > 0 && !c.refundId)
+    throw new InvalidCommandError('cancelling a paid order needs a refund id', 'REFUND_ID');
   if (refund > 0) {
     events.push({
       type: 'RefundIssued',
@@ -240,13 +242,23 @@ export function deliver(state: OrderState): OrderEvent[] {
 
 export function confirmReceipt(state: OrderState): OrderEvent[] {
   requireStatus(state, ['DELIVERED'], 'confirm receipt');
-  return [{ type: 'OrderCompleted', data: { orderId: state.orderId, memberId: state.memberId, completedBy: 'customer' } }];
+  return [
+    {
+      type: 'OrderCompleted',
+      data: { orderId: state.orderId, memberId: state.memberId, completedBy: 'customer' },
+    },
+  ];
 }
 
 /** The return window closed: a DELIVERED order completes; anything else is left alone. */
 export function closeReturnWindow(state: OrderState): OrderEvent[] {
   if (state.status !== 'DELIVERED') return [];
-  return [{ type: 'OrderCompleted', data: { orderId: state.orderId, memberId: state.memberId, completedBy: 'system' } }];
+  return [
+    {
+      type: 'OrderCompleted',
+      data: { orderId: state.orderId, memberId: state.memberId, completedBy: 'system' },
+    },
+  ];
 }
 
 /** Units of a SKU still returnable: ordered minus those in returns that were not rejected. */
@@ -260,7 +272,10 @@ export function returnableQuantity(state: OrderState, sku: string): number {
   return ordered - claimed;
 }
 
-export function requestReturn(state: OrderState, c: Extract<OrderCommand, { kind: 'requestReturn' }>): OrderEvent[] {
+export function requestReturn(
+  state: OrderState,
+  c: Extract<OrderCommand, { kind: 'requestReturn' }>,
+): OrderEvent[] {
   requireStatus(state, ['DELIVERED', 'COMPLETED'], 'request a return');
   if (c.lines.length === 0) throw new InvalidCommandError('a return needs at least one line', 'EMPTY_RETURN');
   if (state.returns.some((r) => r.returnId === c.returnId)) {
@@ -269,10 +284,12 @@ export function requestReturn(state: OrderState, c: Extract<OrderCommand, { kind
   const seen = new Set<string>();
   let amount = 0;
   for (const line of c.lines) {
-    if (seen.has(line.sku)) throw new InvalidCommandError(`SKU ${line.sku} appears twice in the return`, 'DUPLICATE_SKU');
+    if (seen.has(line.sku))
+      throw new InvalidCommandError(`SKU ${line.sku} appears twice in the return`, 'DUPLICATE_SKU');
     seen.add(line.sku);
     const ordered = state.lines.find((l) => l.sku === line.sku);
-    if (!ordered) throw new BusinessRuleError(`SKU ${line.sku} is not in order ${state.orderId}`, 'SKU_NOT_IN_ORDER');
+    if (!ordered)
+      throw new BusinessRuleError(`SKU ${line.sku} is not in order ${state.orderId}`, 'SKU_NOT_IN_ORDER');
     const returnable = returnableQuantity(state, line.sku);
     if (line.quantity > returnable) {
       throw new BusinessRuleError(
@@ -299,7 +316,12 @@ export function requestReturn(state: OrderState, c: Extract<OrderCommand, { kind
   ];
 }
 
-function requireReturn(state: OrderState, returnId: string, to: ReturnStatus, attempted: string): ReturnState {
+function requireReturn(
+  state: OrderState,
+  returnId: string,
+  to: ReturnStatus,
+  attempted: string,
+): ReturnState {
   requireExisting(state);
   const found = state.returns.find((r) => r.returnId === returnId);
   if (!found) throw new NotFoundError(`return ${returnId} not found`, 'RETURN_NOT_FOUND');

@@ -1,0 +1,38 @@
+/**
+ * The port through which orders takes and gives back money. The built-in adapter is a simulator
+ * (SimulatedPaymentGateway); a real provider is another adapter of the same interface.
+ */
+export interface ChargeRequest {
+  orderId: string;
+  amount: number;
+  currency: string;
+  method: string;
+  /** The gateway answers a repeated key with the first answer instead of charging twice. */
+  idempotencyKey: string;
+}
+
+export type ChargeResult =
+  { status: 'succeeded'; paymentId: string } | { status: 'declined'; reason: string };
+
+export interface RefundRequest {
+  paymentId: string;
+  /** Chosen by orders; the gateway refunds a given refundId at most once. */
+  refundId: string;
+  amount: number;
+  currency: string;
+}
+
+export class PaymentGatewayError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PaymentGatewayError';
+  }
+}
+
+export interface PaymentGateway {
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Gives money back on a captured payment; throws PaymentGatewayError when it cannot. */
+  refund(request: RefundRequest): Promise<{ refundId: string }>;
+}
+
+export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
