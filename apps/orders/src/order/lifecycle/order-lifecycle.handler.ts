@@ -8,7 +8,7 @@ import { OrderAggregate, OrderState } from '../domain/order.aggregate';
 import { cancel, confirmReceipt, deliver, ship } from '../domain/order.decisions';
 import { actorOf, assertOrderAccess } from '../order-access';
 import { lockOrderStream } from '../order-lock';
-import { PAYMENT_GATEWAY, PaymentGateway } from '../payment/payment-gateway.port';
+import { PAYMENT_GATEWAY, PaymentGateway, refundThrough } from '../payment/payment-gateway.port';
 
 /** Cancel, ship, deliver and confirm receipt: load -> check who asks -> decide -> append. */
 @Injectable()
@@ -48,7 +48,7 @@ export class OrderLifecycleHandler {
           });
           const refund = events.find((e) => e.type === 'RefundIssued');
           if (refund && state.payment) {
-            await this.gateway.refund({
+            await refundThrough(this.gateway, {
               paymentId: state.payment.paymentId,
               refundId,
               amount: refund.data.amount,

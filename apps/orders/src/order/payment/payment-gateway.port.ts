@@ -1,3 +1,5 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
 /**
  * The port through which orders takes and gives back money. The built-in adapter is a simulator
  * (SimulatedPaymentGateway); a real provider is another adapter of the same interface.
@@ -26,6 +28,23 @@ export class PaymentGatewayError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PaymentGatewayError';
+  }
+}
+
+/** Refunds through the gateway; a gateway refusal becomes 502 (the order is left as it was). */
+export async function refundThrough(gateway: PaymentGateway, request: RefundRequest): Promise<void> {
+  try {
+    await gateway.refund(request);
+  } catch (error) {
+    if (!(error instanceof PaymentGatewayError)) throw error;
+    throw new HttpException(
+      {
+        statusCode: HttpStatus.BAD_GATEWAY,
+        error: 'Bad Gateway',
+        message: `payment gateway: ${error.message}`,
+      },
+      HttpStatus.BAD_GATEWAY,
+    );
   }
 }
 

@@ -18,7 +18,10 @@ describe('SimulatedPaymentGateway (Redis)', () => {
     const always = new SimulatedPaymentGateway(redis, { failureRate: 1 });
     const never = new SimulatedPaymentGateway(redis, { failureRate: 0 });
     expect(await charge(always, `k-${randomSuffix()}`)).toMatchObject({ status: 'declined' });
-    expect(await charge(never, `k-${randomSuffix()}`)).toMatchObject({ status: 'succeeded', paymentId: expect.any(String) });
+    expect(await charge(never, `k-${randomSuffix()}`)).toMatchObject({
+      status: 'succeeded',
+      paymentId: expect.any(String),
+    });
     const dice = [0.1, 0.9];
     const half = new SimulatedPaymentGateway(redis, { failureRate: 0.5, random: () => dice.shift()! });
     expect((await charge(half, `k-${randomSuffix()}`)).status).toBe('declined');
@@ -43,8 +46,8 @@ describe('SimulatedPaymentGateway (Redis)', () => {
     await expect(refund('r-2', 500)).rejects.toBeInstanceOf(PaymentGatewayError);
     await expect(refund('r-3', 400)).resolves.toEqual({ refundId: 'r-3' });
     expect(await gateway.payment(result.paymentId)).toMatchObject({ amount: 1000, refunded: 1000 });
-    await expect(gateway.refund({ paymentId: 'nope', refundId: 'r-4', amount: 1, currency: 'CNY' })).rejects.toThrow(
-      /unknown payment/,
-    );
+    await expect(
+      gateway.refund({ paymentId: 'nope', refundId: 'r-4', amount: 1, currency: 'CNY' }),
+    ).rejects.toThrow(/unknown payment/);
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '../domain/order.decisions';
 import { assertOrderAccess } from '../order-access';
 import { lockOrderStream } from '../order-lock';
-import { PAYMENT_GATEWAY, PaymentGateway } from '../payment/payment-gateway.port';
+import { PAYMENT_GATEWAY, PaymentGateway, refundThrough } from '../payment/payment-gateway.port';
 import { OrdersQuery } from '../read-model/orders.query';
 
 /** Returns live in the Order aggregate: REQUESTED -> APPROVED -> RECEIVED -> REFUNDED (or REJECTED). */
@@ -99,7 +99,7 @@ export class ReturnsHandler {
           const events = refundReturn(state, returnId, refundId);
           const refund = events[0];
           if (refund.type === 'RefundIssued' && state.payment) {
-            await this.gateway.refund({
+            await refundThrough(this.gateway, {
               paymentId: state.payment.paymentId,
               refundId,
               amount: refund.data.amount,
