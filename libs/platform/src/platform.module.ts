@@ -2,7 +2,15 @@ import { AuthModule } from '@ecom/auth';
 import { createEventSchemaRegistry, EventSchemaRegistry } from '@ecom/contracts';
 import { PostgresEventStore, EVENT_SOURCING_MIGRATIONS } from '@ecom/event-sourcing';
 import { KafkaMessageBus, KafkaTopicAdmin, MESSAGE_PUBLISHER, MESSAGE_SUBSCRIBER } from '@ecom/messaging';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, RequestMethod, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Module,
+  OnApplicationShutdown,
+  RequestMethod,
+  Type,
+} from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -51,7 +59,9 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Module({})
 export class PlatformModule {
   static forService(service: ServiceDescriptor, options: PlatformOptions = {}): DynamicModule {
-    const settings: PlatformSettings = readPlatformSettings(service);
+    // Read when the app is created, not when this module is declared: the environment (tests set
+    // it per suite) is only final by then.
+    const settings = (): PlatformSettings => readPlatformSettings(service);
     return {
       module: PlatformModule,
       imports: [
@@ -60,33 +70,35 @@ export class PlatformModule {
           ignoreEnvFile: true,
           validate: validateEnvironment(options.environment ?? BaseEnvironment),
         }),
-        LoggerModule.forRoot({
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: process.env.LOG_LEVEL ?? 'info',
-            name: service.name,
-            genReqId: (request) => String(request.headers['x-correlation-id'] ?? ''),
-            customProps: () => ({ service: service.name }),
-            autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-          },
+        LoggerModule.forRootAsync({
+          useFactory: () => ({
+            forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+            pinoHttp: {
+              level: process.env.LOG_LEVEL ?? 'info',
+              name: service.name,
+              genReqId: (request) => String(request.headers['x-correlation-id'] ?? ''),
+              customProps: () => ({ service: service.name }),
+              autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+            },
+          }),
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             type: 'postgres' as const,
-            url: settings.databaseUrl,
+            url: settings().databaseUrl,
             migrations: [...EVENT_SOURCING_MIGRATIONS, ...((options.migrations as []) ?? [])],
             entities: options.entities ?? [],
             synchronize: false,
             migrationsRun: false,
-            extra: { max: settings.databasePoolSize, connectionTimeoutMillis: 5000 },
+            extra: { max: settings().databasePoolSize, connectionTimeoutMillis: 5000 },
             retryAttempts: 20,
             retryDelay: 1000,
           }),
           dataSourceFactory: async (dataSourceOptions) => {
-            await ensureDatabaseExists(settings.databaseUrl);
+            await ensureDatabaseExists(settings().databaseUrl);
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
-            if (settings.runMigrations) await runMigrationsLocked(dataSource);
+            if (settings().runMigrations) await runMigrationsLocked(dataSource);
             return dataSource;
           },
         }),
@@ -96,12 +108,13 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_DESCRIPTOR, useValue: service },
-        { provide: PLATFORM_SETTINGS, useValue: settings },
+        { provide: PLATFORM_SETTINGS, useFactory: settings },
         {
           provide: REDIS,
-          useFactory: () =>
-            new Redis(settings.redisUrl, {
-              keyPrefix: settings.redisKeyPrefix || undefined,
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (current: PlatformSettings) =>
+            new Redis(current.redisUrl, {
+              keyPrefix: current.redisKeyPrefix || undefined,
               maxRetriesPerRequest: 2,
               connectTimeout: 3000,
             }),
@@ -110,28 +123,31 @@ export class PlatformModule {
         { provide: EventSchemaRegistry, useFactory: () => createEventSchemaRegistry() },
         {
           provide: KafkaMessageBus,
-          useFactory: () =>
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (current: PlatformSettings) =>
             new KafkaMessageBus({
-              brokers: settings.kafkaBrokers,
+              brokers: current.kafkaBrokers,
               clientId: service.name,
-              topicPrefix: settings.kafkaTopicPrefix,
+              topicPrefix: current.kafkaTopicPrefix,
             }),
         },
         { provide: MESSAGE_PUBLISHER, useExisting: KafkaMessageBus },
         { provide: MESSAGE_SUBSCRIBER, useExisting: KafkaMessageBus },
         {
           provide: KafkaTopicAdmin,
-          useFactory: () =>
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (current: PlatformSettings) =>
             new KafkaTopicAdmin({
-              brokers: settings.kafkaBrokers,
+              brokers: current.kafkaBrokers,
               clientId: `${service.name}-admin`,
-              topicPrefix: settings.kafkaTopicPrefix,
+              topicPrefix: current.kafkaTopicPrefix,
             }),
         },
         {
           provide: PostgresEventStore,
           inject: [EventSchemaRegistry],
-          useFactory: (registry: EventSchemaRegistry) => new PostgresEventStore({ source: service.name, registry }),
+          useFactory: (registry: EventSchemaRegistry) =>
+            new PostgresEventStore({ source: service.name, registry }),
         },
         EventSourcingRuntime,
         HealthContributors,
