@@ -2,7 +2,15 @@ import { AuthModule } from '@ecom/auth';
 import { createEventSchemaRegistry, EventSchemaRegistry } from '@ecom/contracts';
 import { PostgresEventStore, EVENT_SOURCING_MIGRATIONS } from '@ecom/event-sourcing';
 import { KafkaMessageBus, KafkaTopicAdmin, MESSAGE_PUBLISHER, MESSAGE_SUBSCRIBER } from '@ecom/messaging';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, RequestMethod, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Module,
+  OnApplicationShutdown,
+  RequestMethod,
+  Type,
+} from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -51,8 +59,8 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Module({})
 export class PlatformModule {
   static forService(service: ServiceDescriptor, options: PlatformOptions = {}): DynamicModule {
-    // Read when an application is created from the module, not when the AppModule class is declared:
-    // tests import AppModule first and set the environment (database, topic prefix) in startTestService.
+    // Read when the app is created, not when this module is declared: the environment (tests set
+    // it per suite) is only final by then.
     const settings = (): PlatformSettings => readPlatformSettings(service);
     return {
       module: PlatformModule,
@@ -62,37 +70,35 @@ export class PlatformModule {
           ignoreEnvFile: true,
           validate: validateEnvironment(options.environment ?? BaseEnvironment),
         }),
-        LoggerModule.forRoot({
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: process.env.LOG_LEVEL ?? 'info',
-            name: service.name,
-            genReqId: (request) => String(request.headers['x-correlation-id'] ?? ''),
-            customProps: () => ({ service: service.name }),
-            autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-          },
+        LoggerModule.forRootAsync({
+          useFactory: () => ({
+            forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+            pinoHttp: {
+              level: process.env.LOG_LEVEL ?? 'info',
+              name: service.name,
+              genReqId: (request) => String(request.headers['x-correlation-id'] ?? ''),
+              customProps: () => ({ service: service.name }),
+              autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+            },
+          }),
         }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => {
-            const { databaseUrl, databasePoolSize } = settings();
-            return {
-              type: 'postgres' as const,
-              url: databaseUrl,
-              migrations: [...EVENT_SOURCING_MIGRATIONS, ...((options.migrations as []) ?? [])],
-              entities: options.entities ?? [],
-              synchronize: false,
-              migrationsRun: false,
-              extra: { max: databasePoolSize, connectionTimeoutMillis: 5000 },
-              retryAttempts: 20,
-              retryDelay: 1000,
-            };
-          },
+          useFactory: () => ({
+            type: 'postgres' as const,
+            url: settings().databaseUrl,
+            migrations: [...EVENT_SOURCING_MIGRATIONS, ...((options.migrations as []) ?? [])],
+            entities: options.entities ?? [],
+            synchronize: false,
+            migrationsRun: false,
+            extra: { max: settings().databasePoolSize, connectionTimeoutMillis: 5000 },
+            retryAttempts: 20,
+            retryDelay: 1000,
+          }),
           dataSourceFactory: async (dataSourceOptions) => {
-            const { databaseUrl, runMigrations } = settings();
-            await ensureDatabaseExists(databaseUrl);
+            await ensureDatabaseExists(settings().databaseUrl);
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
-            if (runMigrations) await runMigrationsLocked(dataSource);
+            if (settings().runMigrations) await runMigrationsLocked(dataSource);
             return dataSource;
           },
         }),
@@ -106,9 +112,9 @@ export class PlatformModule {
         {
           provide: REDIS,
           inject: [PLATFORM_SETTINGS],
-          useFactory: (settings: PlatformSettings) =>
-            new Redis(settings.redisUrl, {
-              keyPrefix: settings.redisKeyPrefix || undefined,
+          useFactory: (current: PlatformSettings) =>
+            new Redis(current.redisUrl, {
+              keyPrefix: current.redisKeyPrefix || undefined,
               maxRetriesPerRequest: 2,
               connectTimeout: 3000,
             }),
@@ -118,11 +124,11 @@ export class PlatformModule {
         {
           provide: KafkaMessageBus,
           inject: [PLATFORM_SETTINGS],
-          useFactory: (settings: PlatformSettings) =>
+          useFactory: (current: PlatformSettings) =>
             new KafkaMessageBus({
-              brokers: settings.kafkaBrokers,
+              brokers: current.kafkaBrokers,
               clientId: service.name,
-              topicPrefix: settings.kafkaTopicPrefix,
+              topicPrefix: current.kafkaTopicPrefix,
             }),
         },
         { provide: MESSAGE_PUBLISHER, useExisting: KafkaMessageBus },
@@ -130,17 +136,18 @@ export class PlatformModule {
         {
           provide: KafkaTopicAdmin,
           inject: [PLATFORM_SETTINGS],
-          useFactory: (settings: PlatformSettings) =>
+          useFactory: (current: PlatformSettings) =>
             new KafkaTopicAdmin({
-              brokers: settings.kafkaBrokers,
+              brokers: current.kafkaBrokers,
               clientId: `${service.name}-admin`,
-              topicPrefix: settings.kafkaTopicPrefix,
+              topicPrefix: current.kafkaTopicPrefix,
             }),
         },
         {
           provide: PostgresEventStore,
           inject: [EventSchemaRegistry],
-          useFactory: (registry: EventSchemaRegistry) => new PostgresEventStore({ source: service.name, registry }),
+          useFactory: (registry: EventSchemaRegistry) =>
+            new PostgresEventStore({ source: service.name, registry }),
         },
         EventSourcingRuntime,
         HealthContributors,
