@@ -4,21 +4,27 @@
  *   - "read model": until GET /v1/orders/:id answers CONFIRMED (what a storefront polling sees);
  *   - "on Kafka": until OrderConfirmed reaches a consumer of orders.events (what downstream systems see).
  *
- * Inventory's part is played by a responder on Kafka: it consumes OrderPlaced and answers StockReserved
- * at once (no stock logic), so the figure is the orders side plus two Kafka hops and two outbox relays.
+ * By default the real inventory service runs beside orders (own database, shared topic prefix) with
+ * stock received through its REST API, so the figure is the whole saga: orders' outbox -> Kafka ->
+ * inventory's reservation (stock checks, multi-stream append) -> its outbox -> Kafka -> orders' saga.
+ * With --responder, inventory's part is played by a bare Kafka responder that answers every OrderPlaced
+ * with StockReserved at once (no stock logic), which isolates the orders side and the Kafka hops.
  *
- *   node -r @swc-node/register bench/orders/confirm-latency.ts [orders=300] [concurrency=8]
+ *   node -r @swc-node/register bench/orders/confirm-latency.ts [orders=300] [concurrency=8] [--responder]
  */
 import './bench-env';
 import 'reflect-metadata';
 import { EventEnvelope, Topics } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
 import { randomSuffix, startTestService, TestService, testMessageBus } from '@ecom/testing';
+import { AppModule as InventoryAppModule } from '../../apps/inventory/src/app.module';
 import { AppModule } from '../../apps/orders/src/app.module';
 import { ADDRESS, envelope, FakeUpstream, waitForPrices } from '../../apps/orders/src/test/orders-test-kit';
 
-const TOTAL = Number(process.argv[2] ?? 300);
-const CONCURRENCY = Number(process.argv[3] ?? 8);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const TOTAL = Number(args[0] ?? 300);
+const CONCURRENCY = Number(args[1] ?? 8);
+const RESPONDER = process.argv.includes('--responder');
 const WARMUP = 20;
 
 function percentile(sorted: number[], p: number): number {
@@ -29,7 +35,7 @@ function summary(label: string, values: number[]): string {
   const sorted = [...values].sort((x, y) => x - y);
   const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
   return (
-    `${label.padEnd(12)} n=${sorted.length}  mean ${mean.toFixed(1)} ms  p50 ${percentile(sorted, 50).toFixed(1)}  ` +
+    `${label.padEnd(21)} n=${sorted.length}  mean ${mean.toFixed(1)} ms  p50 ${percentile(sorted, 50).toFixed(1)}  ` +
     `p95 ${percentile(sorted, 95).toFixed(1)}  p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted[sorted.length - 1].toFixed(1)}`
   );
 }
@@ -43,12 +49,35 @@ async function main(): Promise<void> {
   await waitForPrices(service, [sku]);
   const token = await service.tokens.bearer('bench-member');
 
-  // Inventory's stand-in: every OrderPlaced is answered with StockReserved for all its lines.
+  let inventory: TestService | undefined;
+  if (!RESPONDER) {
+    console.log('starting inventory (own database, same topic prefix) ...');
+    inventory = await startTestService(InventoryAppModule, SERVICES.inventory, {
+      topicPrefix: service.topicPrefix,
+      tokens: service.tokens,
+    });
+    const operator = await service.tokens.bearer('bench-operator', 'operator');
+    const warehouse = await inventory.http('/v1/warehouses', {
+      token: operator,
+      body: { code: 'WH-BENCH', name: 'Bench' },
+    });
+    const receipt = await inventory.http('/v1/stock/receipts', {
+      token: operator,
+      body: { sku, warehouse: 'WH-BENCH', quantity: 1_000_000 },
+    });
+    if (warehouse.status !== 201 || receipt.status !== 201) throw new Error('could not stock the bench SKU');
+  }
+
+  // Watches orders.events for OrderConfirmed; in --responder mode also plays inventory's part.
   const responderBus = testMessageBus(service.topicPrefix, 'bench-responder');
   const confirmedOnKafka = new Map<string, number>();
+  // occurredAt of the saga's three events per order, for the breakdown of where the time goes.
+  const stamps = new Map<string, { placed?: number; reserved?: number; confirmed?: number }>();
+  const stamp = (orderId: string, key: 'placed' | 'reserved' | 'confirmed', at: string) =>
+    stamps.set(orderId, { ...stamps.get(orderId), [key]: Date.parse(at) });
   const responder = await responderBus.subscribe({
-    groupId: `bench-responder-${randomSuffix()}`,
-    topics: [Topics.orders],
+    groupId: `bench-watcher-${randomSuffix()}`,
+    topics: [Topics.orders, Topics.inventory],
     fromBeginning: true,
     handleBatch: async (batch) => {
       const answers: EventEnvelope[] = [];
@@ -57,7 +86,10 @@ async function main(): Promise<void> {
           orderId: string;
           lines: { sku: string; quantity: number }[];
         }>;
-        if (event.type === 'OrderPlaced') {
+        if (event.type === 'OrderPlaced') stamp(event.data.orderId, 'placed', event.occurredAt);
+        if (event.type === 'StockReserved') stamp(event.data.orderId, 'reserved', event.occurredAt);
+        if (event.type === 'OrderConfirmed') stamp(event.data.orderId, 'confirmed', event.occurredAt);
+        if (event.type === 'OrderPlaced' && RESPONDER) {
           answers.push(
             envelope('inventory', 'Reservation', event.data.orderId, 'StockReserved', {
               orderId: event.data.orderId,
@@ -82,6 +114,7 @@ async function main(): Promise<void> {
   });
 
   const readModel: number[] = [];
+  const measured: string[] = [];
   const onKafka: number[] = [];
   let done = 0;
   let next = 0;
@@ -109,6 +142,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     if (measure) {
+      measured.push(id);
       readModel.push(t1 - t0);
       onKafka.push(confirmedOnKafka.get(id)! - t0);
     }
@@ -131,9 +165,27 @@ async function main(): Promise<void> {
   );
   const seconds = (performance.now() - measuredStart) / 1000;
 
-  console.log('\nPOST /v1/orders -> CONFIRMED (inventory played by a Kafka responder)');
+  console.log(
+    `\nPOST /v1/orders -> CONFIRMED (${RESPONDER ? 'inventory played by a Kafka responder' : 'with the inventory service'})`,
+  );
   console.log(summary('read model', readModel));
   console.log(summary('on Kafka', onKafka));
+  const legs = measured.map((id) => stamps.get(id)!).filter((s) => s.placed && s.reserved && s.confirmed);
+  if (legs.length > 0) {
+    console.log('where the time goes (event occurredAt stamps, same clock):');
+    console.log(
+      summary(
+        '  placed->reserved',
+        legs.map((s) => s.reserved! - s.placed!),
+      ),
+    );
+    console.log(
+      summary(
+        '  reserved->confirmed',
+        legs.map((s) => s.confirmed! - s.reserved!),
+      ),
+    );
+  }
   console.log(
     `throughput   ${(TOTAL / seconds).toFixed(1)} orders/s confirmed at concurrency ${CONCURRENCY} (${seconds.toFixed(1)} s, total run ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
@@ -141,6 +193,7 @@ async function main(): Promise<void> {
   await responder.stop();
   await responderBus.close();
   await upstream.close();
+  await inventory?.close();
   await service.close();
 }
 
