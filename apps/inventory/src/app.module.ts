@@ -1,7 +1,17 @@
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
+import { INVENTORY_MIGRATIONS } from './database/migrations/1764000000000-create-inventory-read-models';
+import { InventoryEnvironment } from './inventory.environment';
+import { ReservationModule } from './reservation/reservation.module';
+import { StockModule } from './stock/stock.module';
+import { WarehouseModule } from './warehouse/warehouse.module';
 
 @Module({
-  imports: [PlatformModule.forService(SERVICES.inventory)],
+  imports: [
+    PlatformModule.forService(SERVICES.inventory, { migrations: INVENTORY_MIGRATIONS, environment: InventoryEnvironment }),
+    WarehouseModule,
+    StockModule,
+    ReservationModule,
+  ],
 })
 export class AppModule {}

@@ -14,7 +14,11 @@ describe('orders app', () => {
     expect((await service.http('/health/live')).status).toBe(200);
     const ready = await service.http('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.info).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' }, redis: { status: 'up' } });
+    expect(ready.body.info).toMatchObject({
+      database: { status: 'up' },
+      kafka: { status: 'up' },
+      redis: { status: 'up' },
+    });
   });
 
   it('serves Prometheus metrics and its OpenAPI document', async () => {

@@ -1,7 +1,22 @@
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
+import { CartModule } from './cart/cart.module';
+import { OrdersConfigModule } from './config/orders-config.module';
+import { OrdersEnvironment } from './config/orders.environment';
+import { ORDERS_MIGRATIONS } from './database/migrations/1764100000000-create-orders-read-models';
+import { OrderModule } from './order/order.module';
+import { PricingModule } from './pricing/pricing.module';
 
 @Module({
-  imports: [PlatformModule.forService(SERVICES.orders)],
+  imports: [
+    PlatformModule.forService(SERVICES.orders, {
+      migrations: ORDERS_MIGRATIONS,
+      environment: OrdersEnvironment,
+    }),
+    OrdersConfigModule,
+    PricingModule,
+    CartModule,
+    OrderModule,
+  ],
 })
 export class AppModule {}

@@ -96,6 +96,18 @@ export const OrdersEvents = {
       { additionalProperties: false },
     ),
   }),
+  CartCheckedOut: defineEvent({
+    type: 'CartCheckedOut',
+    version: 1,
+    topic,
+    aggregateType: 'Cart',
+    description:
+      'The cart was turned into an order (appended in the same transaction as its OrderPlaced); it takes no more items.',
+    schema: Type.Object(
+      { cartId: Id, memberId: Id, visitorId: VisitorId, channel: Channel, orderId: Id },
+      { additionalProperties: false },
+    ),
+  }),
   OrderPlaced: defineEvent({
     type: 'OrderPlaced',
     version: 1,

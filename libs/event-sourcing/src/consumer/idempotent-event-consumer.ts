@@ -14,6 +14,19 @@ export class PoisonMessageError extends Error {
 
 export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
 
+/** What a batch handler reports: the events it refused (they go to the DLQ; its other effects commit). */
+export interface EventBatchOutcome {
+  refused?: ReadonlyArray<{ eventId: string; error: Error }>;
+}
+
+/**
+ * Applies the new (not yet processed) events of one partition batch, in order, inside the batch's
+ * transaction: lets a handler load each aggregate once per batch and append once per aggregate.
+ * It refuses a poison event by listing it in `refused` (and leaving no effect of it); throwing
+ * rolls the whole batch back and retries it (never a DLQ), so a throw must mean "try again".
+ */
+export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<EventBatchOutcome | void>;
+
 export interface IdempotentEventConsumerOptions {
   /** Consumer group id and the key of its processed-event records, e.g. "inventory.order-reservations". */
   name: string;
@@ -25,7 +38,10 @@ export interface IdempotentEventConsumerOptions {
   /** Publishes poison messages to `<topic>.dlq`. */
   publisher: MessagePublisher;
   registry: EventSchemaRegistry;
-  handle: EventHandler;
+  /** Applies one event (in its own savepoint). Give either `handle` or `handleEvents`. */
+  handle?: EventHandler;
+  /** Applies the batch's new events at once (see EventBatchHandler). Give either `handle` or `handleEvents`. */
+  handleEvents?: EventBatchHandler;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
@@ -60,6 +76,9 @@ export class IdempotentEventConsumer {
   private readonly lagByPartition = new Map<string, number>();
 
   constructor(private readonly options: IdempotentEventConsumerOptions) {
+    if (!options.handle === !options.handleEvents) {
+      throw new Error(`consumer ${options.name}: give exactly one of handle and handleEvents`);
+    }
     this.handles = options.handles ? new Set(options.handles) : undefined;
   }
 
@@ -109,19 +128,34 @@ export class IdempotentEventConsumer {
       await this.options.dataSource.transaction(async (tx) => {
         const fresh = await this.claim(tx, relevant.map((p) => p.event!.id));
         let applied = 0;
-        for (const item of relevant) {
-          const event = item.event!;
-          if (!fresh.delete(event.id)) continue;
-          await tx.query('SAVEPOINT consume_event');
-          try {
-            await this.options.handle(event, tx);
-            await tx.query('RELEASE SAVEPOINT consume_event');
-            applied++;
-          } catch (error) {
-            if (!isPoison(error)) throw error;
-            await tx.query('ROLLBACK TO SAVEPOINT consume_event');
-            item.error = error as Error;
+        if (this.options.handleEvents) {
+          const items = relevant.filter((item) => fresh.delete(item.event!.id));
+          const outcome = items.length > 0 ? await this.options.handleEvents(items.map((item) => item.event!), tx) : undefined;
+          const refused = new Map((outcome?.refused ?? []).map((r) => [r.eventId, r.error]));
+          for (const item of items) {
+            const error = refused.get(item.event!.id);
+            if (!error) {
+              applied++;
+              continue;
+            }
+            item.error = error;
             poisoned.push(item);
+          }
+        } else {
+          for (const item of relevant) {
+            const event = item.event!;
+            if (!fresh.delete(event.id)) continue;
+            await tx.query('SAVEPOINT consume_event');
+            try {
+              await this.options.handle!(event, tx);
+              await tx.query('RELEASE SAVEPOINT consume_event');
+              applied++;
+            } catch (error) {
+              if (!isPoison(error)) throw error;
+              await tx.query('ROLLBACK TO SAVEPOINT consume_event');
+              item.error = error as Error;
+              poisoned.push(item);
+            }
           }
         }
         const duplicates = relevant.length - applied - poisoned.filter((p) => p.event).length;

@@ -129,6 +129,32 @@ describe('PostgresEventStore (PostgreSQL)', () => {
     );
   });
 
+  it('records a per-event context when one is given, the append context otherwise', async () => {
+    const recorded = await dataSource.transaction((tx) =>
+      store.append(
+        tx,
+        [
+          {
+            aggregateType: 'Tally',
+            aggregateId: 'ctx',
+            expectedVersion: 0,
+            events: [
+              { ...event('ctx'), context: { correlationId: 'order-1', causationId: 'cause-1' } },
+              event('ctx'),
+            ],
+          },
+        ],
+        ctx,
+      ),
+    );
+    expect(recorded.map((e) => [e.correlationId, e.causationId])).toEqual([
+      ['order-1', 'cause-1'],
+      ['test-correlation', null],
+    ]);
+    const [outbox] = await dataSource.query(`SELECT payload FROM es_outbox WHERE event_id = $1`, [recorded[0].id]);
+    expect(JSON.parse(outbox.payload)).toMatchObject({ correlationId: 'order-1', causationId: 'cause-1' });
+  });
+
   describe('AggregateRepository', () => {
     it('retries on conflict so concurrent commands never lose an update', async () => {
       const repo = new AggregateRepository(dataSource, store, TallyAggregate);
@@ -145,6 +171,47 @@ describe('PostgresEventStore (PostgreSQL)', () => {
       const snapshot = await store.loadSnapshot(dataSource, 'Tally', 'snap');
       expect(snapshot).toMatchObject({ version: 10, state: { total: 55, increments: 10 } });
       expect(await repo.load(dataSource, 'snap')).toEqual({ state: { total: 78, increments: 12 }, version: 12 });
+    });
+
+    it('loads many aggregates at once, from their snapshots, equal to loading each one', async () => {
+      const repo = new AggregateRepository(dataSource, store, TallyAggregate);
+      for (let i = 1; i <= 7; i++) await repo.execute('many-a', (state) => increase('many-a', i, state), ctx);
+      await repo.execute('many-b', (state) => increase('many-b', 3, state), ctx);
+      const loaded = await repo.loadMany(dataSource, ['many-a', 'many-b', 'many-new', 'many-a']);
+      expect([...loaded.keys()]).toEqual(['many-a', 'many-b', 'many-new']);
+      expect(loaded.get('many-a')).toEqual(await repo.load(dataSource, 'many-a'));
+      expect(loaded.get('many-a')).toEqual({ state: { total: 28, increments: 7 }, version: 7 });
+      expect(loaded.get('many-b')).toEqual({ state: { total: 3, increments: 1 }, version: 1 });
+      expect(loaded.get('many-new')).toEqual({ state: TallyAggregate.initialState, version: 0 });
+    });
+
+    it('with lock, holds the stream rows so a concurrent writer waits and then retries on the new version', async () => {
+      const repo = new AggregateRepository(dataSource, store, TallyAggregate);
+      await repo.execute('locked', (state) => increase('locked', 1, state), ctx);
+      let releaseLock!: () => void;
+      const held = new Promise<void>((resolve) => (releaseLock = resolve));
+      let lockedVersion = -1;
+      const locker = dataSource.transaction(async (tx) => {
+        const loaded = await repo.loadMany(tx, ['locked'], { lock: true });
+        lockedVersion = loaded.get('locked')!.version;
+        await held;
+        await store.append(
+          tx,
+          [{ aggregateType: 'Tally', aggregateId: 'locked', expectedVersion: lockedVersion, events: [event('locked', 10)] }],
+          ctx,
+        );
+      });
+      await waitForLock();
+      const writer = repo.execute('locked', (state) => increase('locked', 100, state), ctx);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      releaseLock();
+      await Promise.all([locker, writer]);
+      expect(lockedVersion).toBe(1);
+      expect(await repo.load(dataSource, 'locked')).toEqual({ state: { total: 111, increments: 3 }, version: 3 });
+
+      async function waitForLock() {
+        for (let i = 0; i < 100 && lockedVersion < 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     });
 
     it('turns a refused decision into the domain error and appends nothing', async () => {

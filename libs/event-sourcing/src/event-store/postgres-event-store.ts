@@ -6,12 +6,21 @@ import { chunk, SqlExecutor, valuePlaceholders } from '../sql-executor';
 import { StreamVersionConflictError } from './event-store.errors';
 import { EventRow, RecordedEvent, recordedEventFromRow, toEnvelope } from './recorded-event';
 
+/**
+ * An event to append. `context` overrides the append's context for this one event, so a batch that
+ * reacts to several incoming events appends once and still records each event's own correlation and
+ * causation.
+ */
+export interface EventToAppend extends DomainEvent {
+  context?: EventContext;
+}
+
 export interface AppendToStream {
   aggregateType: string;
   aggregateId: string;
   /** The stream version the decision was made on; 0 for a new stream; 'any' to skip the check. */
   expectedVersion: number | 'any';
-  events: readonly DomainEvent[];
+  events: readonly EventToAppend[];
 }
 
 export interface EventStoreOptions {
@@ -82,8 +91,8 @@ export class PostgresEventStore {
           aggregateId: stream.aggregateId,
           sequence: firstSequence + index,
           occurredAt: occurredAt.toISOString(),
-          correlationId: context.correlationId,
-          causationId: context.causationId ?? null,
+          correlationId: event.context?.correlationId ?? context.correlationId,
+          causationId: (event.context ?? context).causationId ?? null,
           data: event.data,
         });
       });
@@ -223,6 +232,64 @@ export class PostgresEventStore {
       applied += page.length;
       position = page[page.length - 1].globalPosition;
     }
+  }
+
+  /**
+   * Locks the existing stream rows of these aggregates until the end of the transaction, in one
+   * global order (so two lockers cannot deadlock). A batch that holds them appends without version
+   * conflicts; a writer that does not wait for them meets a conflict and retries. Returns the
+   * current versions of the streams that exist.
+   */
+  async lockStreams(tx: SqlExecutor, aggregateType: string, aggregateIds: readonly string[]): Promise<Map<string, number>> {
+    if (aggregateIds.length === 0) return new Map();
+    const rows: { aggregate_id: string; version: number }[] = await tx.query(
+      `SELECT aggregate_id, version FROM es_streams WHERE aggregate_type = $1 AND aggregate_id = ANY($2::text[])
+       ORDER BY aggregate_id FOR UPDATE`,
+      [aggregateType, [...new Set(aggregateIds)]],
+    );
+    return new Map(rows.map((r) => [r.aggregate_id, r.version]));
+  }
+
+  /** Snapshots of several aggregates of one type in one query (aggregates without one are absent). */
+  async loadSnapshots(
+    sql: SqlExecutor,
+    aggregateType: string,
+    aggregateIds: readonly string[],
+  ): Promise<Map<string, { version: number; schemaVersion: number; state: unknown }>> {
+    if (aggregateIds.length === 0) return new Map();
+    const rows: { aggregate_id: string; version: number; schema_version: number; state: unknown }[] = await sql.query(
+      `SELECT aggregate_id, version, schema_version, state FROM es_snapshots
+       WHERE aggregate_type = $1 AND aggregate_id = ANY($2::text[])`,
+      [aggregateType, [...new Set(aggregateIds)]],
+    );
+    return new Map(
+      rows.map((r) => [r.aggregate_id, { version: r.version, schemaVersion: r.schema_version, state: r.state }]),
+    );
+  }
+
+  /**
+   * Reads several streams of one type in one query: for each aggregate id, its events after the
+   * given sequence, in sequence order. Aggregates without such events are absent from the result.
+   */
+  async readStreams(
+    sql: SqlExecutor,
+    aggregateType: string,
+    afterSequence: ReadonlyMap<string, number>,
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const result = new Map<string, RecordedEvent[]>();
+    if (afterSequence.size === 0) return result;
+    const rows: EventRow[] = await sql.query(
+      `SELECT e.* FROM unnest($2::text[], $3::int[]) AS s(aggregate_id, after_sequence)
+       JOIN es_events e ON e.aggregate_type = $1 AND e.aggregate_id = s.aggregate_id AND e.sequence > s.after_sequence
+       ORDER BY e.aggregate_id, e.sequence`,
+      [aggregateType, [...afterSequence.keys()], [...afterSequence.values()]],
+    );
+    for (const row of rows) {
+      const events = result.get(row.aggregate_id) ?? [];
+      events.push(recordedEventFromRow(row, this.options.source));
+      result.set(row.aggregate_id, events);
+    }
+    return result;
   }
 
   async loadSnapshot(

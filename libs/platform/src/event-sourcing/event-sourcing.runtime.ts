@@ -23,7 +23,7 @@ import { PLATFORM_SETTINGS, SERVICE_DESCRIPTOR } from '../tokens';
 
 export type ConsumerRegistration = Pick<
   IdempotentEventConsumerOptions,
-  'name' | 'topics' | 'handles' | 'handle' | 'fromBeginning' | 'partitionsConsumedConcurrently'
+  'name' | 'topics' | 'handles' | 'handle' | 'handleEvents' | 'fromBeginning' | 'partitionsConsumedConcurrently'
 >;
 
 /**

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { SharedModule } from '../shared/shared.module';
+import { StockModule } from '../stock/stock.module';
+import { WarehouseModule } from '../warehouse/warehouse.module';
+import { OrderEventsConsumer } from './on-order-events/order-events.consumer';
+import { OrderSagaProcessor } from './on-order-events/order-saga.processor';
+import { ReservationController } from './reservation.controller';
+
+@Module({
+  imports: [SharedModule, WarehouseModule, StockModule],
+  controllers: [ReservationController],
+  providers: [OrderSagaProcessor, OrderEventsConsumer],
+})
+export class ReservationModule {}

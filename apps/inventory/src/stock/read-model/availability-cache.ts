@@ -1,0 +1,150 @@
+import type { SqlExecutor } from '@ecom/event-sourcing';
+import { REDIS } from '@ecom/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AfterCommitHooks, transactionOf } from '../../shared/after-commit.hooks';
+import type { StockLevelsListener } from './stock-levels.projection';
+
+/** What storefronts see of a SKU: available units (on hand minus reserved) in total and per warehouse. */
+export interface Availability {
+  sku: string;
+  available: number;
+  inStock: boolean;
+  warehouses: { code: string; available: number }[];
+}
+
+interface CachedAvailability {
+  /** StockItem stream version the entry reflects (0: no stock record). */
+  v: number;
+  available: number;
+  warehouses: { code: string; available: number }[];
+}
+
+// Sets the entry unless the cache already holds the same or a newer version: a reader that loaded an
+// older row from PostgreSQL can never overwrite what a later commit wrote.
+const SET_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, entry = pcall(cjson.decode, current)
+  if ok and type(entry) == 'table' and tonumber(entry.v) and tonumber(entry.v) >= tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[3]))
+return 1`;
+
+const REFRESH_KEY = 'availability-cache';
+
+type RedisWithScript = Redis & {
+  inventorySetAvailabilityIfNewer(key: string, value: string, version: number, ttlSeconds: number): Promise<number>;
+};
+
+/**
+ * Availability of SKUs for storefronts, from the stock-levels read model through Redis. Entries carry
+ * the SKU's stream version; every commit that changed a SKU's stock writes its new entry (after the
+ * COMMIT, read back from the read model), and a miss loads the read model and fills the cache, both
+ * only ever moving an entry forward. A TTL bounds how long an entry lives if Redis missed a write.
+ */
+@Injectable()
+export class AvailabilityCache implements StockLevelsListener {
+  private readonly logger = new Logger('AvailabilityCache');
+  private readonly redis: RedisWithScript;
+  private readonly ttlSeconds: number;
+  private readonly pendingByTransaction = new WeakMap<object, Set<string>>();
+
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    private readonly dataSource: DataSource,
+    private readonly hooks: AfterCommitHooks,
+    config: ConfigService,
+  ) {
+    if (!('inventorySetAvailabilityIfNewer' in redis)) {
+      redis.defineCommand('inventorySetAvailabilityIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+    }
+    this.redis = redis as RedisWithScript;
+    this.ttlSeconds = Number(config.get('AVAILABILITY_CACHE_TTL_SECONDS') ?? 3600);
+  }
+
+  static key(sku: string): string {
+    return `inventory:availability:${sku}`;
+  }
+
+  /** From the stock-levels projection, in the append's transaction: refresh these SKUs after the commit. */
+  stockChanged(sql: SqlExecutor, skus: string[]): void {
+    if (skus.length === 0) return;
+    const tx = transactionOf(sql);
+    if (!tx) {
+      void this.refresh(skus, sql).catch((error: Error) => this.logger.warn(`cache refresh failed: ${error.message}`));
+      return;
+    }
+    let pending = this.pendingByTransaction.get(tx);
+    if (!pending || !this.hooks.isRegistered(tx, REFRESH_KEY)) {
+      const skusOfTransaction = new Set<string>();
+      pending = skusOfTransaction;
+      this.pendingByTransaction.set(tx, skusOfTransaction);
+      this.hooks.register(tx, REFRESH_KEY, (committed) => this.refresh([...skusOfTransaction], committed));
+    }
+    for (const sku of skus) pending.add(sku);
+  }
+
+  /** Writes the current read-model entries of these SKUs into the cache. */
+  async refresh(skus: string[], sql: SqlExecutor = this.dataSource): Promise<void> {
+    if (skus.length === 0) return;
+    const entries = await this.load(skus, sql);
+    await this.store(entries);
+  }
+
+  async get(skus: string[]): Promise<Availability[]> {
+    const unique = [...new Set(skus)];
+    const found = new Map<string, CachedAvailability>();
+    try {
+      const values = await this.redis.mget(unique.map(AvailabilityCache.key));
+      values.forEach((value, i) => {
+        if (value) found.set(unique[i], JSON.parse(value) as CachedAvailability);
+      });
+    } catch (error) {
+      this.logger.warn(`cache read failed, reading the read model: ${(error as Error).message}`);
+    }
+    const missing = unique.filter((sku) => !found.has(sku));
+    if (missing.length > 0) {
+      const loaded = await this.load(missing);
+      for (const [sku, entry] of loaded) found.set(sku, entry);
+      await this.store(loaded).catch((error: Error) => this.logger.warn(`cache fill failed: ${error.message}`));
+    }
+    return skus.map((sku) => {
+      const entry = found.get(sku)!;
+      return { sku, available: entry.available, inStock: entry.available > 0, warehouses: entry.warehouses };
+    });
+  }
+
+  private async load(skus: string[], sql: SqlExecutor = this.dataSource): Promise<Map<string, CachedAvailability>> {
+    const items: { sku: string; available: number; version: number }[] = await sql.query(
+      `SELECT sku, available, version FROM inv_stock_items WHERE sku = ANY($1::text[])`,
+      [skus],
+    );
+    const levels: { sku: string; warehouse: string; available: number }[] = await sql.query(
+      `SELECT sku, warehouse, available FROM inv_stock_levels WHERE sku = ANY($1::text[]) ORDER BY sku, warehouse`,
+      [skus],
+    );
+    const entries = new Map<string, CachedAvailability>(skus.map((sku) => [sku, { v: 0, available: 0, warehouses: [] }]));
+    for (const item of items) entries.set(item.sku, { v: item.version, available: item.available, warehouses: [] });
+    for (const level of levels) entries.get(level.sku)?.warehouses.push({ code: level.warehouse, available: level.available });
+    return entries;
+  }
+
+  private async store(entries: Map<string, CachedAvailability>): Promise<void> {
+    if (entries.size === 0) return;
+    const pipeline = this.redis.pipeline() as unknown as {
+      inventorySetAvailabilityIfNewer(key: string, value: string, version: number, ttl: number): void;
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
+    for (const [sku, entry] of entries) {
+      pipeline.inventorySetAvailabilityIfNewer(AvailabilityCache.key(sku), JSON.stringify(entry), entry.v, this.ttlSeconds);
+    }
+    const results = await pipeline.exec();
+    const failed = (results ?? []).find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+}

@@ -1,0 +1,95 @@
+import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
+import { STOCK_ITEM_EVENT_TYPES, StockItemEvent } from '../domain/stock-item.aggregate';
+
+export interface StockLevelsListener {
+  /** Called inside the append's transaction with the SKUs whose levels or policy changed. */
+  stockChanged(sql: SqlExecutor, skus: string[]): void;
+}
+
+/**
+ * The stock-levels read model, written in the append's transaction from the post-change `levels` and
+ * `totals` every StockItem event carries: inv_stock_items (totals, policy, stream version) and
+ * inv_stock_levels (per warehouse). A batch of events becomes one multi-row upsert per table.
+ */
+export class StockLevelsProjection implements InlineProjection {
+  readonly name = 'inventory.stock-levels';
+  readonly handles: readonly string[] = STOCK_ITEM_EVENT_TYPES;
+
+  constructor(private readonly listener?: StockLevelsListener) {}
+
+  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+    const levels = new Map<string, { sku: string; warehouse: string; onHand: number; reserved: number; available: number }>();
+    const totals = new Map<string, { onHand: number; reserved: number; available: number; version: number; at: string }>();
+    const policies = new Map<string, { safetyStock: number; leadTimeDays: number | null; version: number; at: string }>();
+    for (const recorded of events) {
+      const event = { type: recorded.type, data: recorded.data } as StockItemEvent;
+      const sku = recorded.aggregateId;
+      if (event.type === 'StockPolicyChanged') {
+        const { safetyStock, leadTimeDays } = event.data;
+        policies.set(sku, { safetyStock, leadTimeDays, version: recorded.sequence, at: recorded.occurredAt });
+        continue;
+      }
+      for (const level of event.data.levels) levels.set(`${sku}\u0000${level.warehouse}`, { sku, ...level });
+      totals.set(sku, { ...event.data.totals, version: recorded.sequence, at: recorded.occurredAt });
+    }
+    if (totals.size > 0) {
+      const rows = [...totals];
+      await sql.query(
+        `INSERT INTO inv_stock_items (sku, on_hand, reserved, available, version, updated_at)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::timestamptz[])
+         ON CONFLICT (sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
+           available = EXCLUDED.available, version = GREATEST(inv_stock_items.version, EXCLUDED.version),
+           updated_at = EXCLUDED.updated_at`,
+        [
+          rows.map(([sku]) => sku),
+          rows.map(([, t]) => t.onHand),
+          rows.map(([, t]) => t.reserved),
+          rows.map(([, t]) => t.available),
+          rows.map(([, t]) => t.version),
+          rows.map(([, t]) => t.at),
+        ],
+      );
+    }
+    if (policies.size > 0) {
+      const rows = [...policies];
+      await sql.query(
+        `INSERT INTO inv_stock_items (sku, on_hand, reserved, available, safety_stock, lead_time_days, version, updated_at)
+         SELECT sku, 0, 0, 0, safety_stock, lead_time_days, version, at
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::timestamptz[])
+           AS p(sku, safety_stock, lead_time_days, version, at)
+         ON CONFLICT (sku) DO UPDATE SET safety_stock = EXCLUDED.safety_stock,
+           lead_time_days = EXCLUDED.lead_time_days, version = GREATEST(inv_stock_items.version, EXCLUDED.version),
+           updated_at = EXCLUDED.updated_at`,
+        [
+          rows.map(([sku]) => sku),
+          rows.map(([, p]) => p.safetyStock),
+          rows.map(([, p]) => p.leadTimeDays),
+          rows.map(([, p]) => p.version),
+          rows.map(([, p]) => p.at),
+        ],
+      );
+    }
+    if (levels.size > 0) {
+      const rows = [...levels.values()];
+      await sql.query(
+        `INSERT INTO inv_stock_levels (sku, warehouse, on_hand, reserved, available)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
+         ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
+           available = EXCLUDED.available`,
+        [
+          rows.map((r) => r.sku),
+          rows.map((r) => r.warehouse),
+          rows.map((r) => r.onHand),
+          rows.map((r) => r.reserved),
+          rows.map((r) => r.available),
+        ],
+      );
+    }
+    this.listener?.stockChanged(sql, [...new Set([...totals.keys(), ...policies.keys()])]);
+  }
+
+  async reset(sql: SqlExecutor): Promise<void> {
+    await sql.query(`DELETE FROM inv_stock_levels`);
+    await sql.query(`DELETE FROM inv_stock_items`);
+  }
+}

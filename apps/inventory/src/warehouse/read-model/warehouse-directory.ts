@@ -1,0 +1,57 @@
+import type { SqlExecutor } from '@ecom/event-sourcing';
+import { NotFoundError } from '@ecom/event-sourcing';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface WarehouseView {
+  id: string;
+  code: string;
+  name: string;
+  region: string | null;
+  createdAt: string;
+}
+
+interface WarehouseRow {
+  code: string;
+  warehouse_id: string;
+  name: string;
+  region: string | null;
+  created_at: Date;
+}
+
+const toView = (row: WarehouseRow): WarehouseView => ({
+  id: row.warehouse_id,
+  code: row.code,
+  name: row.name,
+  region: row.region,
+  createdAt: row.created_at.toISOString(),
+});
+
+/** Queries of the warehouses read model: listing, lookups, and regions for the reservation rule. */
+@Injectable()
+export class WarehouseDirectory {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(): Promise<WarehouseView[]> {
+    const rows: WarehouseRow[] = await this.dataSource.query(`SELECT * FROM inv_warehouses ORDER BY code`);
+    return rows.map(toView);
+  }
+
+  async find(code: string, sql: SqlExecutor = this.dataSource): Promise<WarehouseView | null> {
+    const rows: WarehouseRow[] = await sql.query(`SELECT * FROM inv_warehouses WHERE code = $1`, [code]);
+    return rows.length ? toView(rows[0]) : null;
+  }
+
+  /** The warehouse, or a 404 naming it. */
+  async require(code: string, sql?: SqlExecutor): Promise<WarehouseView> {
+    const warehouse = await this.find(code, sql);
+    if (!warehouse) throw new NotFoundError(`warehouse ${code} not found`, 'WAREHOUSE_NOT_FOUND');
+    return warehouse;
+  }
+
+  /** Region of every warehouse by code (one small query per consumer batch). */
+  async regions(sql: SqlExecutor = this.dataSource): Promise<Map<string, string | null>> {
+    const rows: { code: string; region: string | null }[] = await sql.query(`SELECT code, region FROM inv_warehouses`);
+    return new Map(rows.map((r) => [r.code, r.region]));
+  }
+}

@@ -1,0 +1,215 @@
+import type { DomainEventOf, OrderLine, ReservationLine, ReturnLine, ReturnReason } from '@ecom/contracts';
+import type { AggregateDefinition } from '@ecom/event-sourcing';
+import type { Static } from '@sinclair/typebox';
+
+/** Every event of the Order aggregate (returns live inside it, each with its returnId). */
+export type OrderEvent =
+  | DomainEventOf<'OrderPlaced'>
+  | DomainEventOf<'OrderConfirmed'>
+  | DomainEventOf<'OrderRejected'>
+  | DomainEventOf<'PaymentFailed'>
+  | DomainEventOf<'OrderPaid'>
+  | DomainEventOf<'OrderCancelled'>
+  | DomainEventOf<'OrderShipped'>
+  | DomainEventOf<'OrderDelivered'>
+  | DomainEventOf<'OrderCompleted'>
+  | DomainEventOf<'ReturnRequested'>
+  | DomainEventOf<'ReturnApproved'>
+  | DomainEventOf<'ReturnRejected'>
+  | DomainEventOf<'ReturnReceived'>
+  | DomainEventOf<'RefundIssued'>;
+
+export const ORDER_EVENT_TYPES: readonly OrderEvent['type'][] = [
+  'OrderPlaced',
+  'OrderConfirmed',
+  'OrderRejected',
+  'PaymentFailed',
+  'OrderPaid',
+  'OrderCancelled',
+  'OrderShipped',
+  'OrderDelivered',
+  'OrderCompleted',
+  'ReturnRequested',
+  'ReturnApproved',
+  'ReturnRejected',
+  'ReturnReceived',
+  'RefundIssued',
+];
+
+export type OrderStatus =
+  'PENDING' | 'CONFIRMED' | 'REJECTED' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'PENDING',
+  'CONFIRMED',
+  'REJECTED',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'COMPLETED',
+  'CANCELLED',
+];
+
+/**
+ * The lifecycle of DESIGN.md section 5 as data: the statuses each status may move to. `NEW` is an
+ * order that has no events yet. Anything not listed here is an illegal transition.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<'NEW' | OrderStatus, readonly OrderStatus[]>> = {
+  NEW: ['PENDING'],
+  PENDING: ['CONFIRMED', 'REJECTED'],
+  CONFIRMED: ['PAID', 'CANCELLED'],
+  PAID: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: ['COMPLETED'],
+  COMPLETED: [],
+  REJECTED: [],
+  CANCELLED: [],
+};
+
+export type ReturnStatus = 'REQUESTED' | 'APPROVED' | 'REJECTED' | 'RECEIVED' | 'REFUNDED';
+export const RETURN_TRANSITIONS: Readonly<Record<ReturnStatus, readonly ReturnStatus[]>> = {
+  REQUESTED: ['APPROVED', 'REJECTED'],
+  APPROVED: ['RECEIVED'],
+  RECEIVED: ['REFUNDED'],
+  REJECTED: [],
+  REFUNDED: [],
+};
+
+export type PricedLine = Static<typeof OrderLine>;
+export type ReservedLine = Static<typeof ReservationLine>;
+export type ReturnedLine = Static<typeof ReturnLine>;
+export type ReturnReasonCode = Static<typeof ReturnReason>;
+export const RETURN_REASONS: readonly ReturnReasonCode[] = [
+  'SIZE_MISMATCH',
+  'QUALITY',
+  'DAMAGED_IN_TRANSIT',
+  'NOT_AS_DESCRIBED',
+  'OTHER',
+];
+
+export interface ReturnState {
+  returnId: string;
+  status: ReturnStatus;
+  reason: ReturnReasonCode;
+  lines: ReturnedLine[];
+  amount: number;
+}
+
+export interface OrderState {
+  status: 'NEW' | OrderStatus;
+  orderId: string;
+  memberId: string;
+  visitorId: string;
+  channel: string | null;
+  cartId: string | null;
+  lines: PricedLine[];
+  total: number;
+  currency: string;
+  shippingRegion: string | null;
+  /** What inventory reserved, per SKU and warehouse (from StockReserved). */
+  reservation: ReservedLine[];
+  payment: { paymentId: string; amount: number; method: string } | null;
+  failedPayments: number;
+  shipment: { carrier: string; trackingNo: string } | null;
+  refunded: number;
+  returns: ReturnState[];
+}
+
+export const INITIAL_ORDER_STATE: OrderState = {
+  status: 'NEW',
+  orderId: '',
+  memberId: '',
+  visitorId: '',
+  channel: null,
+  cartId: null,
+  lines: [],
+  total: 0,
+  currency: 'CNY',
+  shippingRegion: null,
+  reservation: [],
+  payment: null,
+  failedPayments: 0,
+  shipment: null,
+  refunded: 0,
+  returns: [],
+};
+
+function updateReturn(state: OrderState, returnId: string, status: ReturnStatus): OrderState {
+  return { ...state, returns: state.returns.map((r) => (r.returnId === returnId ? { ...r, status } : r)) };
+}
+
+export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const d = event.data;
+      return {
+        ...INITIAL_ORDER_STATE,
+        status: 'PENDING',
+        orderId: d.orderId,
+        memberId: d.memberId,
+        visitorId: d.visitorId,
+        channel: d.channel,
+        cartId: d.cartId,
+        lines: d.lines,
+        total: d.total,
+        currency: d.currency,
+        shippingRegion: d.shippingRegion,
+      };
+    }
+    case 'OrderConfirmed':
+      return { ...state, status: 'CONFIRMED', reservation: event.data.lines };
+    case 'OrderRejected':
+      return { ...state, status: 'REJECTED' };
+    case 'PaymentFailed':
+      return { ...state, failedPayments: state.failedPayments + 1 };
+    case 'OrderPaid':
+      return {
+        ...state,
+        status: 'PAID',
+        payment: { paymentId: event.data.paymentId, amount: event.data.amount, method: event.data.method },
+      };
+    case 'OrderCancelled':
+      return { ...state, status: 'CANCELLED' };
+    case 'OrderShipped':
+      return {
+        ...state,
+        status: 'SHIPPED',
+        shipment: { carrier: event.data.carrier, trackingNo: event.data.trackingNo },
+      };
+    case 'OrderDelivered':
+      return { ...state, status: 'DELIVERED' };
+    case 'OrderCompleted':
+      return { ...state, status: 'COMPLETED' };
+    case 'ReturnRequested':
+      return {
+        ...state,
+        returns: [
+          ...state.returns,
+          {
+            returnId: event.data.returnId,
+            status: 'REQUESTED',
+            reason: event.data.reason,
+            lines: event.data.lines,
+            amount: event.data.amount,
+          },
+        ],
+      };
+    case 'ReturnApproved':
+      return updateReturn(state, event.data.returnId, 'APPROVED');
+    case 'ReturnRejected':
+      return updateReturn(state, event.data.returnId, 'REJECTED');
+    case 'ReturnReceived':
+      return updateReturn(state, event.data.returnId, 'RECEIVED');
+    case 'RefundIssued': {
+      const refunded = { ...state, refunded: state.refunded + event.data.amount };
+      return event.data.returnId ? updateReturn(refunded, event.data.returnId, 'REFUNDED') : refunded;
+    }
+    default:
+      return state;
+  }
+}
+
+export const OrderAggregate: AggregateDefinition<OrderState, OrderEvent> = {
+  type: 'Order',
+  initialState: INITIAL_ORDER_STATE,
+  evolve: evolveOrder,
+};

@@ -1,0 +1,410 @@
+import {
+  BusinessRuleError,
+  IllegalTransitionError,
+  InvalidCommandError,
+  NotFoundError,
+} from '@ecom/event-sourcing';
+import {
+  OrderEvent,
+  OrderState,
+  OrderStatus,
+  PricedLine,
+  ReservedLine,
+  RETURN_TRANSITIONS,
+  ReturnedLine,
+  ReturnReasonCode,
+  ReturnState,
+  ReturnStatus,
+} from './order.aggregate';
+
+export type Actor = 'customer' | 'operator' | 'system';
+
+/** Everything that can be asked of an order; each is decided by a pure function below. */
+export type OrderCommand =
+  | {
+      kind: 'place';
+      orderId: string;
+      memberId: string;
+      visitorId: string;
+      channel: string | null;
+      cartId: string | null;
+      lines: PricedLine[];
+      currency: string;
+      shippingRegion: string | null;
+    }
+  | { kind: 'confirmReservation'; lines: ReservedLine[] }
+  | { kind: 'rejectReservation'; shortLines: { sku: string; requested: number; available: number }[] }
+  | { kind: 'recordPaymentFailure'; amount: number; method: string; reason: string }
+  | { kind: 'pay'; amount: number; method: string; paymentId: string }
+  | { kind: 'cancel'; by: Actor; reason: string | null; refundId: string }
+  | { kind: 'expirePayment' }
+  | { kind: 'ship'; carrier: string; trackingNo: string }
+  | { kind: 'deliver' }
+  | { kind: 'confirmReceipt' }
+  | { kind: 'closeReturnWindow' }
+  | { kind: 'requestReturn'; returnId: string; reason: ReturnReasonCode; lines: ReturnedLine[] }
+  | { kind: 'approveReturn'; returnId: string }
+  | { kind: 'rejectReturn'; returnId: string; reason: string }
+  | { kind: 'receiveReturn'; returnId: string }
+  | { kind: 'refundReturn'; returnId: string; refundId: string };
+
+export const PAYMENT_TIMEOUT_REASON = 'PAYMENT_TIMEOUT';
+
+function requireExisting(state: OrderState): asserts state is OrderState & { status: OrderStatus } {
+  if (state.status === 'NEW') throw new NotFoundError('order not found', 'ORDER_NOT_FOUND');
+}
+
+/** Refuses the command unless the order is in one of `allowed`, naming the current state. */
+function requireStatus(state: OrderState, allowed: readonly OrderStatus[], attempted: string): void {
+  requireExisting(state);
+  if (!allowed.includes(state.status as OrderStatus)) {
+    throw new IllegalTransitionError('Order', state.status, attempted);
+  }
+}
+
+export function sumLines(lines: readonly PricedLine[]): number {
+  return lines.reduce((sum, line) => sum + line.lineTotal, 0);
+}
+
+export function place(state: OrderState, c: Extract<OrderCommand, { kind: 'place' }>): OrderEvent[] {
+  if (state.status !== 'NEW') throw new IllegalTransitionError('Order', state.status, 'place it again');
+  if (c.lines.length === 0) throw new InvalidCommandError('an order needs at least one line', 'EMPTY_ORDER');
+  const skus = new Set(c.lines.map((l) => l.sku));
+  if (skus.size !== c.lines.length)
+    throw new InvalidCommandError('each SKU may appear once in an order', 'DUPLICATE_SKU');
+  for (const line of c.lines) {
+    if (line.lineTotal !== line.unitPrice * line.quantity) {
+      throw new InvalidCommandError(`line ${line.sku}: lineTotal must be unitPrice x quantity`, 'LINE_TOTAL');
+    }
+  }
+  return [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId: c.orderId,
+        memberId: c.memberId,
+        visitorId: c.visitorId,
+        channel: c.channel,
+        cartId: c.cartId,
+        lines: c.lines,
+        total: sumLines(c.lines),
+        currency: c.currency,
+        shippingRegion: c.shippingRegion,
+      },
+    },
+  ];
+}
+
+/** Inventory reserved the stock. A late or repeated answer for an order past PENDING changes nothing. */
+export function confirmReservation(state: OrderState, lines: ReservedLine[]): OrderEvent[] {
+  requireExisting(state);
+  if (state.status !== 'PENDING') return [];
+  return [{ type: 'OrderConfirmed', data: { orderId: state.orderId, memberId: state.memberId, lines } }];
+}
+
+export function rejectReservation(
+  state: OrderState,
+  shortLines: Extract<OrderCommand, { kind: 'rejectReservation' }>['shortLines'],
+): OrderEvent[] {
+  requireExisting(state);
+  if (state.status !== 'PENDING') return [];
+  const skus = shortLines.map((l) => l.sku).join(', ');
+  return [
+    {
+      type: 'OrderRejected',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        reason: `OUT_OF_STOCK: ${skus}`.slice(0, 200),
+        shortLines,
+      },
+    },
+  ];
+}
+
+/** What a payment must satisfy before the gateway is even asked: CONFIRMED, and exactly the total. */
+export function assertPayable(state: OrderState, amount: number): void {
+  requireStatus(state, ['CONFIRMED'], 'pay');
+  if (amount !== state.total) {
+    throw new BusinessRuleError(
+      `payment amount ${amount} must equal the order total ${state.total} ${state.currency}`,
+      'PAYMENT_AMOUNT_MISMATCH',
+      { amount, total: state.total, currency: state.currency },
+    );
+  }
+}
+
+export function recordPaymentFailure(
+  state: OrderState,
+  c: Extract<OrderCommand, { kind: 'recordPaymentFailure' }>,
+): OrderEvent[] {
+  assertPayable(state, c.amount);
+  return [
+    {
+      type: 'PaymentFailed',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        amount: c.amount,
+        currency: state.currency,
+        method: c.method,
+        reason: c.reason.slice(0, 200) || 'declined',
+      },
+    },
+  ];
+}
+
+export function pay(state: OrderState, c: Extract<OrderCommand, { kind: 'pay' }>): OrderEvent[] {
+  assertPayable(state, c.amount);
+  return [
+    {
+      type: 'OrderPaid',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        visitorId: state.visitorId,
+        channel: state.channel,
+        amount: c.amount,
+        currency: state.currency,
+        method: c.method,
+        paymentId: c.paymentId,
+      },
+    },
+  ];
+}
+
+/** The amount a cancellation gives back: everything paid for a PAID order, nothing otherwise. */
+export function cancellationRefund(state: OrderState): number {
+  return state.status === 'PAID' && state.payment ? state.payment.amount - state.refunded : 0;
+}
+
+export function cancel(state: OrderState, c: Extract<OrderCommand, { kind: 'cancel' }>): OrderEvent[] {
+  requireStatus(state, ['CONFIRMED', 'PAID'], 'cancel');
+  const events: OrderEvent[] = [
+    {
+      type: 'OrderCancelled',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        reason: c.reason,
+        cancelledBy: c.by,
+        previousStatus: state.status as OrderStatus,
+        lines: state.lines,
+      },
+    },
+  ];
+  const refund = cancellationRefund(state);
+  if (refund > 0 && !c.refundId)
+    throw new InvalidCommandError('cancelling a paid order needs a refund id', 'REFUND_ID');
+  if (refund > 0) {
+    events.push({
+      type: 'RefundIssued',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        refundId: c.refundId,
+        returnId: null,
+        amount: refund,
+        currency: state.currency,
+        cause: 'CANCELLATION',
+      },
+    });
+  }
+  return events;
+}
+
+/** The payment timeout: cancels a still-unpaid CONFIRMED order; anything else is left alone. */
+export function expirePayment(state: OrderState): OrderEvent[] {
+  if (state.status !== 'CONFIRMED') return [];
+  return cancel(state, { kind: 'cancel', by: 'system', reason: PAYMENT_TIMEOUT_REASON, refundId: '' });
+}
+
+export function ship(state: OrderState, c: Extract<OrderCommand, { kind: 'ship' }>): OrderEvent[] {
+  requireStatus(state, ['PAID'], 'ship');
+  return [
+    {
+      type: 'OrderShipped',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        carrier: c.carrier,
+        trackingNo: c.trackingNo,
+        lines: state.lines,
+      },
+    },
+  ];
+}
+
+export function deliver(state: OrderState): OrderEvent[] {
+  requireStatus(state, ['SHIPPED'], 'deliver');
+  return [{ type: 'OrderDelivered', data: { orderId: state.orderId, memberId: state.memberId } }];
+}
+
+export function confirmReceipt(state: OrderState): OrderEvent[] {
+  requireStatus(state, ['DELIVERED'], 'confirm receipt');
+  return [
+    {
+      type: 'OrderCompleted',
+      data: { orderId: state.orderId, memberId: state.memberId, completedBy: 'customer' },
+    },
+  ];
+}
+
+/** The return window closed: a DELIVERED order completes; anything else is left alone. */
+export function closeReturnWindow(state: OrderState): OrderEvent[] {
+  if (state.status !== 'DELIVERED') return [];
+  return [
+    {
+      type: 'OrderCompleted',
+      data: { orderId: state.orderId, memberId: state.memberId, completedBy: 'system' },
+    },
+  ];
+}
+
+/** Units of a SKU still returnable: ordered minus those in returns that were not rejected. */
+export function returnableQuantity(state: OrderState, sku: string): number {
+  const ordered = state.lines.find((l) => l.sku === sku)?.quantity ?? 0;
+  const claimed = state.returns
+    .filter((r) => r.status !== 'REJECTED')
+    .flatMap((r) => r.lines)
+    .filter((l) => l.sku === sku)
+    .reduce((sum, l) => sum + l.quantity, 0);
+  return ordered - claimed;
+}
+
+export function requestReturn(
+  state: OrderState,
+  c: Extract<OrderCommand, { kind: 'requestReturn' }>,
+): OrderEvent[] {
+  requireStatus(state, ['DELIVERED', 'COMPLETED'], 'request a return');
+  if (c.lines.length === 0) throw new InvalidCommandError('a return needs at least one line', 'EMPTY_RETURN');
+  if (state.returns.some((r) => r.returnId === c.returnId)) {
+    throw new InvalidCommandError(`return ${c.returnId} already exists`, 'RETURN_EXISTS');
+  }
+  const seen = new Set<string>();
+  let amount = 0;
+  for (const line of c.lines) {
+    if (seen.has(line.sku))
+      throw new InvalidCommandError(`SKU ${line.sku} appears twice in the return`, 'DUPLICATE_SKU');
+    seen.add(line.sku);
+    const ordered = state.lines.find((l) => l.sku === line.sku);
+    if (!ordered)
+      throw new BusinessRuleError(`SKU ${line.sku} is not in order ${state.orderId}`, 'SKU_NOT_IN_ORDER');
+    const returnable = returnableQuantity(state, line.sku);
+    if (line.quantity > returnable) {
+      throw new BusinessRuleError(
+        `SKU ${line.sku}: ${line.quantity} units asked back but only ${returnable} can still be returned`,
+        'RETURN_QUANTITY_EXCEEDED',
+        { sku: line.sku, requested: line.quantity, returnable },
+      );
+    }
+    amount += ordered.unitPrice * line.quantity;
+  }
+  return [
+    {
+      type: 'ReturnRequested',
+      data: {
+        orderId: state.orderId,
+        returnId: c.returnId,
+        memberId: state.memberId,
+        reason: c.reason,
+        lines: c.lines,
+        amount,
+        currency: state.currency,
+      },
+    },
+  ];
+}
+
+function requireReturn(
+  state: OrderState,
+  returnId: string,
+  to: ReturnStatus,
+  attempted: string,
+): ReturnState {
+  requireExisting(state);
+  const found = state.returns.find((r) => r.returnId === returnId);
+  if (!found) throw new NotFoundError(`return ${returnId} not found`, 'RETURN_NOT_FOUND');
+  if (!RETURN_TRANSITIONS[found.status].includes(to)) {
+    throw new IllegalTransitionError('Return', found.status, attempted);
+  }
+  return found;
+}
+
+export function approveReturn(state: OrderState, returnId: string): OrderEvent[] {
+  requireReturn(state, returnId, 'APPROVED', 'approve');
+  return [{ type: 'ReturnApproved', data: { orderId: state.orderId, returnId, memberId: state.memberId } }];
+}
+
+export function rejectReturn(state: OrderState, returnId: string, reason: string): OrderEvent[] {
+  requireReturn(state, returnId, 'REJECTED', 'reject');
+  return [
+    { type: 'ReturnRejected', data: { orderId: state.orderId, returnId, memberId: state.memberId, reason } },
+  ];
+}
+
+export function receiveReturn(state: OrderState, returnId: string): OrderEvent[] {
+  const found = requireReturn(state, returnId, 'RECEIVED', 'receive');
+  return [
+    {
+      type: 'ReturnReceived',
+      data: { orderId: state.orderId, returnId, memberId: state.memberId, lines: found.lines },
+    },
+  ];
+}
+
+export function refundReturn(state: OrderState, returnId: string, refundId: string): OrderEvent[] {
+  const found = requireReturn(state, returnId, 'REFUNDED', 'refund');
+  return [
+    {
+      type: 'RefundIssued',
+      data: {
+        orderId: state.orderId,
+        memberId: state.memberId,
+        refundId,
+        returnId,
+        amount: found.amount,
+        currency: state.currency,
+        cause: 'RETURN',
+      },
+    },
+  ];
+}
+
+/** One entry point for every command (used by the lifecycle property test and by the handlers). */
+export function decideOrder(state: OrderState, command: OrderCommand): OrderEvent[] {
+  switch (command.kind) {
+    case 'place':
+      return place(state, command);
+    case 'confirmReservation':
+      return confirmReservation(state, command.lines);
+    case 'rejectReservation':
+      return rejectReservation(state, command.shortLines);
+    case 'recordPaymentFailure':
+      return recordPaymentFailure(state, command);
+    case 'pay':
+      return pay(state, command);
+    case 'cancel':
+      return cancel(state, command);
+    case 'expirePayment':
+      return expirePayment(state);
+    case 'ship':
+      return ship(state, command);
+    case 'deliver':
+      return deliver(state);
+    case 'confirmReceipt':
+      return confirmReceipt(state);
+    case 'closeReturnWindow':
+      return closeReturnWindow(state);
+    case 'requestReturn':
+      return requestReturn(state, command);
+    case 'approveReturn':
+      return approveReturn(state, command.returnId);
+    case 'rejectReturn':
+      return rejectReturn(state, command.returnId, command.reason);
+    case 'receiveReturn':
+      return receiveReturn(state, command.returnId);
+    case 'refundReturn':
+      return refundReturn(state, command.returnId, command.refundId);
+  }
+}

@@ -1,0 +1,57 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/**
+ * The port through which orders takes and gives back money. The built-in adapter is a simulator
+ * (SimulatedPaymentGateway); a real provider is another adapter of the same interface.
+ */
+export interface ChargeRequest {
+  orderId: string;
+  amount: number;
+  currency: string;
+  method: string;
+  /** The gateway answers a repeated key with the first answer instead of charging twice. */
+  idempotencyKey: string;
+}
+
+export type ChargeResult =
+  { status: 'succeeded'; paymentId: string } | { status: 'declined'; reason: string };
+
+export interface RefundRequest {
+  paymentId: string;
+  /** Chosen by orders; the gateway refunds a given refundId at most once. */
+  refundId: string;
+  amount: number;
+  currency: string;
+}
+
+export class PaymentGatewayError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PaymentGatewayError';
+  }
+}
+
+/** Refunds through the gateway; a gateway refusal becomes 502 (the order is left as it was). */
+export async function refundThrough(gateway: PaymentGateway, request: RefundRequest): Promise<void> {
+  try {
+    await gateway.refund(request);
+  } catch (error) {
+    if (!(error instanceof PaymentGatewayError)) throw error;
+    throw new HttpException(
+      {
+        statusCode: HttpStatus.BAD_GATEWAY,
+        error: 'Bad Gateway',
+        message: `payment gateway: ${error.message}`,
+      },
+      HttpStatus.BAD_GATEWAY,
+    );
+  }
+}
+
+export interface PaymentGateway {
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Gives money back on a captured payment; throws PaymentGatewayError when it cannot. */
+  refund(request: RefundRequest): Promise<{ refundId: string }>;
+}
+
+export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');

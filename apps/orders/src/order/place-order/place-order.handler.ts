@@ -1,0 +1,140 @@
+import { AuthenticatedMember } from '@ecom/auth';
+import type { EventContext } from '@ecom/contracts';
+import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
+import { EventSourcingRuntime } from '@ecom/platform';
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { CartAggregate } from '../../cart/domain/cart.aggregate';
+import { checkOut } from '../../cart/domain/cart.decisions';
+import { SkuPrices } from '../../pricing/sku-prices';
+import { OrderAggregate } from '../domain/order.aggregate';
+import { place } from '../domain/order.decisions';
+import { fingerprintOf, IdempotencyStore, IdempotentOutcome, StoredResponse } from './idempotency';
+import { PlaceOrderDto, PlaceOrderResponse } from './place-order.dto';
+
+/**
+ * Checkout: prices the lines from the orders read model, appends OrderPlaced (and CartCheckedOut when
+ * a cart is checked out, in the same transaction) and keeps the shipping address in the orders
+ * database only. Inventory answers on Kafka; the saga confirms or rejects the order.
+ */
+@Injectable()
+export class PlaceOrderHandler {
+  private readonly orders;
+  private readonly carts;
+
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    private readonly prices: SkuPrices,
+    private readonly idempotency: IdempotencyStore,
+  ) {
+    this.orders = runtime.repository(OrderAggregate);
+    this.carts = runtime.repository(CartAggregate);
+  }
+
+  async handle(
+    member: AuthenticatedMember,
+    dto: PlaceOrderDto,
+    context: EventContext,
+    idempotencyKey?: string,
+  ): Promise<IdempotentOutcome<PlaceOrderResponse>> {
+    if (idempotencyKey === undefined) {
+      return { ...(await this.placeOnce(member, dto, context, uuidv7())), replayed: false };
+    }
+    return this.idempotency.run({
+      scope: member.id,
+      key: idempotencyKey,
+      fingerprint: fingerprintOf(dto),
+      resourceId: uuidv7(),
+      work: (orderId) => this.placeOnce(member, dto, context, orderId),
+      recover: (orderId) => this.placedResponse(orderId),
+    });
+  }
+
+  private async placeOnce(
+    member: AuthenticatedMember,
+    dto: PlaceOrderDto,
+    context: EventContext,
+    orderId: string,
+  ): Promise<StoredResponse<PlaceOrderResponse>> {
+    if (!!dto.items === !!dto.cartId) {
+      throw new InvalidCommandError('send either items or cartId', 'ITEMS_OR_CART');
+    }
+    const address = dto.shippingAddress;
+    const response = await this.runtime.dataSource.transaction(async (tx) => {
+      let items = dto.items ?? [];
+      let visitorId = dto.visitorId ?? member.id;
+      let channel = dto.channel ?? null;
+      if (dto.cartId) {
+        const { state: cart } = await this.carts.load(tx, dto.cartId);
+        // A member's cart is only theirs; an anonymous cart is addressed by its unguessable id.
+        if (cart.status === 'NEW' || (cart.memberId !== null && cart.memberId !== member.id)) {
+          throw new NotFoundError('cart not found', 'CART_NOT_FOUND');
+        }
+        items = cart.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+        visitorId = dto.visitorId ?? cart.visitorId;
+        channel = dto.channel ?? cart.channel;
+        await this.carts.execute(
+          dto.cartId,
+          (state) => checkOut(state, { orderId, memberId: member.id, visitorId, channel }),
+          context,
+          { tx },
+        );
+      }
+      const skus = new Set<string>();
+      for (const item of items) {
+        if (skus.has(item.sku))
+          throw new InvalidCommandError(`SKU ${item.sku} appears twice; send it once`, 'DUPLICATE_SKU');
+        skus.add(item.sku);
+      }
+      const priced = await this.prices.priceLines(tx, items);
+      const result = await this.orders.execute(
+        orderId,
+        (state) =>
+          place(state, {
+            kind: 'place',
+            orderId,
+            memberId: member.id,
+            visitorId,
+            channel,
+            cartId: dto.cartId ?? null,
+            lines: priced.lines,
+            currency: priced.currency,
+            shippingRegion: address.province ?? address.country,
+          }),
+        context,
+        { tx },
+      );
+      await tx.query(`INSERT INTO order_shipping_addresses (order_id, address) VALUES ($1, $2)`, [
+        orderId,
+        JSON.stringify({
+          name: address.name,
+          phone: address.phone,
+          line1: address.line1,
+          line2: address.line2 ?? null,
+          city: address.city,
+          province: address.province ?? null,
+          postalCode: address.postalCode,
+          country: address.country,
+        }),
+      ]);
+      return {
+        id: orderId,
+        status: 'PENDING' as const,
+        total: result.state.total,
+        currency: result.state.currency,
+      };
+    });
+    this.runtime.relay.nudge();
+    return { status: 202, body: response };
+  }
+
+  /** The 202 answer of an order that exists (for an Idempotency-Key whose first request died). */
+  private async placedResponse(orderId: string): Promise<StoredResponse<PlaceOrderResponse> | null> {
+    const { state } = await this.orders.load(this.runtime.dataSource, orderId);
+    if (state.status === 'NEW') return null;
+    return {
+      status: 202,
+      body: { id: orderId, status: 'PENDING', total: state.total, currency: state.currency },
+    };
+  }
+}

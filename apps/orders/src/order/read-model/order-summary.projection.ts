@@ -1,0 +1,149 @@
+import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
+import { ORDER_EVENT_TYPES, OrderEvent } from '../domain/order.aggregate';
+
+const STATUS_OF: Partial<Record<OrderEvent['type'], string>> = {
+  OrderPlaced: 'PENDING',
+  OrderConfirmed: 'CONFIRMED',
+  OrderRejected: 'REJECTED',
+  OrderPaid: 'PAID',
+  OrderCancelled: 'CANCELLED',
+  OrderShipped: 'SHIPPED',
+  OrderDelivered: 'DELIVERED',
+  OrderCompleted: 'COMPLETED',
+};
+
+const RETURN_STATUS_OF: Partial<Record<OrderEvent['type'], string>> = {
+  ReturnApproved: 'APPROVED',
+  ReturnRejected: 'REJECTED',
+  ReturnReceived: 'RECEIVED',
+  RefundIssued: 'REFUNDED',
+};
+
+const entry = (status: string, at: string) => JSON.stringify([{ status, at }]);
+
+/**
+ * The Order read model (orders_view, order_returns_view), written in the same transaction as the
+ * append. Every value comes from the events and their envelopes (times are `occurredAt`), so a
+ * rebuild from the event store comes out identical.
+ */
+export class OrderSummaryProjection implements InlineProjection {
+  readonly name = 'orders.order-summary';
+  readonly handles = ORDER_EVENT_TYPES;
+
+  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+    for (const recorded of events) await this.applyOne(sql, recorded);
+  }
+
+  private async applyOne(sql: SqlExecutor, recorded: RecordedEvent): Promise<void> {
+    const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+    const at = recorded.occurredAt;
+    const id = recorded.aggregateId;
+    const version = recorded.sequence;
+    if (event.type === 'OrderPlaced') {
+      const d = event.data;
+      await sql.query(
+        `INSERT INTO orders_view (order_id, member_id, visitor_id, channel, cart_id, status, lines, total, currency,
+           shipping_region, history, version, placed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8, $9, $10, $11, $12, $12)
+         ON CONFLICT (order_id) DO NOTHING`,
+        [
+          id,
+          d.memberId,
+          d.visitorId,
+          d.channel,
+          d.cartId,
+          JSON.stringify(d.lines),
+          d.total,
+          d.currency,
+          d.shippingRegion,
+          entry('PENDING', at),
+          version,
+          at,
+        ],
+      );
+      return;
+    }
+
+    // Every other event moves the view's version on; a status change also extends the history.
+    const status = STATUS_OF[event.type];
+    const sets = ['version = $2', 'updated_at = $3'];
+    const params: unknown[] = [id, version, at];
+    const set = (column: string, value: unknown) => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    if (status) {
+      set('status', status);
+      params.push(entry(status, at));
+      sets.push(`history = history || $${params.length}::jsonb`);
+    }
+    switch (event.type) {
+      case 'OrderConfirmed':
+        set('reservation', JSON.stringify(event.data.lines));
+        set('confirmed_at', at);
+        break;
+      case 'OrderPaid':
+        set(
+          'payment',
+          JSON.stringify({
+            paymentId: event.data.paymentId,
+            amount: event.data.amount,
+            method: event.data.method,
+            at,
+          }),
+        );
+        break;
+      case 'OrderShipped':
+        set(
+          'shipment',
+          JSON.stringify({ carrier: event.data.carrier, trackingNo: event.data.trackingNo, at }),
+        );
+        break;
+      case 'OrderDelivered':
+        set('delivered_at', at);
+        break;
+      case 'RefundIssued':
+        params.push(event.data.amount);
+        sets.push(`refunded = refunded + $${params.length}`);
+        break;
+    }
+    await sql.query(`UPDATE orders_view SET ${sets.join(', ')} WHERE order_id = $1`, params);
+
+    if (event.type === 'ReturnRequested') {
+      const d = event.data;
+      await sql.query(
+        `INSERT INTO order_returns_view (return_id, order_id, member_id, status, reason, lines, amount, currency,
+           history, requested_at, updated_at)
+         VALUES ($1, $2, $3, 'REQUESTED', $4, $5, $6, $7, $8, $9, $9)
+         ON CONFLICT (return_id) DO NOTHING`,
+        [
+          d.returnId,
+          d.orderId,
+          d.memberId,
+          d.reason,
+          JSON.stringify(d.lines),
+          d.amount,
+          d.currency,
+          entry('REQUESTED', at),
+          at,
+        ],
+      );
+      return;
+    }
+    const returnStatus = RETURN_STATUS_OF[event.type];
+    const returnId = (event.data as { returnId?: string | null }).returnId;
+    if (returnStatus && returnId) {
+      const refundId = event.type === 'RefundIssued' ? event.data.refundId : null;
+      await sql.query(
+        `UPDATE order_returns_view SET status = $2, history = history || $3::jsonb, updated_at = $4,
+           refund_id = coalesce($5, refund_id)
+         WHERE return_id = $1`,
+        [returnId, returnStatus, entry(returnStatus, at), at, refundId],
+      );
+    }
+  }
+
+  async reset(sql: SqlExecutor): Promise<void> {
+    await sql.query(`TRUNCATE orders_view, order_returns_view`);
+  }
+}

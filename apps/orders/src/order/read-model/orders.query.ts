@@ -1,0 +1,227 @@
+import { AuthenticatedMember, isBackOffice } from '@ecom/auth';
+import { ForbiddenError, InvalidCommandError, NotFoundError, SqlExecutor } from '@ecom/event-sourcing';
+import { EventSourcingRuntime } from '@ecom/platform';
+import { Injectable } from '@nestjs/common';
+import { assertOrderAccess } from '../order-access';
+
+export interface StatusChange {
+  status: string;
+  at: string;
+}
+
+export interface ReturnView {
+  id: string;
+  orderId: string;
+  memberId: string;
+  status: string;
+  reason: string;
+  items: { sku: string; quantity: number }[];
+  amount: number;
+  currency: string;
+  refundId: string | null;
+  note: string | null;
+  history: StatusChange[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrderView {
+  id: string;
+  memberId: string;
+  visitorId: string;
+  channel: string | null;
+  cartId: string | null;
+  status: string;
+  items: { sku: string; quantity: number; unitPrice: number; lineTotal: number }[];
+  total: number;
+  currency: string;
+  shippingRegion: string | null;
+  shippingAddress?: Record<string, unknown> | null;
+  payment: { paymentId: string; amount: number; method: string; at: string } | null;
+  shipment: { carrier: string; trackingNo: string; at: string } | null;
+  refunded: number;
+  history: StatusChange[];
+  returns?: ReturnView[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface OrderRow {
+  order_id: string;
+  member_id: string;
+  visitor_id: string;
+  channel: string | null;
+  cart_id: string | null;
+  status: string;
+  lines: OrderView['items'];
+  total: string;
+  currency: string;
+  shipping_region: string | null;
+  payment: OrderView['payment'];
+  shipment: OrderView['shipment'];
+  refunded: string;
+  history: StatusChange[];
+  version: number;
+  placed_at: Date;
+  updated_at: Date;
+  address?: Record<string, unknown> | null;
+}
+
+interface ReturnRow {
+  return_id: string;
+  order_id: string;
+  member_id: string;
+  status: string;
+  reason: string;
+  lines: { sku: string; quantity: number }[];
+  amount: string;
+  currency: string;
+  refund_id: string | null;
+  note: string | null;
+  history: StatusChange[];
+  requested_at: Date;
+  updated_at: Date;
+}
+
+function toOrderView(row: OrderRow): OrderView {
+  return {
+    id: row.order_id,
+    memberId: row.member_id,
+    visitorId: row.visitor_id,
+    channel: row.channel,
+    cartId: row.cart_id,
+    status: row.status,
+    items: row.lines,
+    total: Number(row.total),
+    currency: row.currency,
+    shippingRegion: row.shipping_region,
+    ...(row.address !== undefined ? { shippingAddress: row.address } : {}),
+    payment: row.payment,
+    shipment: row.shipment,
+    refunded: Number(row.refunded),
+    history: row.history,
+    version: row.version,
+    createdAt: row.placed_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toReturnView(row: ReturnRow): ReturnView {
+  return {
+    id: row.return_id,
+    orderId: row.order_id,
+    memberId: row.member_id,
+    status: row.status,
+    reason: row.reason,
+    items: row.lines,
+    amount: Number(row.amount),
+    currency: row.currency,
+    refundId: row.refund_id,
+    note: row.note,
+    history: row.history,
+    createdAt: row.requested_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export interface OrderListFilter {
+  memberId?: string;
+  status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const encodeCursor = (orderId: string) => Buffer.from(orderId, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded || encodeCursor(decoded) !== cursor)
+    throw new InvalidCommandError('cursor is not valid', 'BAD_CURSOR');
+  return decoded;
+}
+
+/** Queries of the Order read model, with the per-object rules of DESIGN.md section 6. */
+@Injectable()
+export class OrdersQuery {
+  constructor(private readonly runtime: EventSourcingRuntime) {}
+
+  private get sql(): SqlExecutor {
+    return this.runtime.dataSource;
+  }
+
+  async get(member: AuthenticatedMember, orderId: string): Promise<OrderView> {
+    const rows: OrderRow[] = await this.sql.query(
+      `SELECT o.*, a.address FROM orders_view o LEFT JOIN order_shipping_addresses a USING (order_id)
+       WHERE o.order_id = $1`,
+      [orderId],
+    );
+    if (rows.length === 0) throw new NotFoundError('order not found', 'ORDER_NOT_FOUND');
+    assertOrderAccess(member, rows[0].member_id);
+    return { ...toOrderView(rows[0]), returns: await this.returnsOf(orderId) };
+  }
+
+  /** Own orders for a customer; any member's (optionally filtered) for operators. Newest first. */
+  async list(
+    member: AuthenticatedMember,
+    filter: OrderListFilter,
+  ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
+    let memberId = filter.memberId;
+    if (!isBackOffice(member)) {
+      if (memberId && memberId !== member.id) {
+        throw new ForbiddenError('customers list their own orders only', 'FORBIDDEN_MEMBER_FILTER');
+      }
+      memberId = member.id;
+    }
+    const limit = filter.limit ?? 20;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (memberId) add('member_id = ?', memberId);
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.cursor) add('order_id < ?', decodeCursor(filter.cursor));
+    params.push(limit + 1);
+    const rows: OrderRow[] = await this.sql.query(
+      `SELECT * FROM orders_view ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY order_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit).map(toOrderView);
+    return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+  }
+
+  async returnsOf(orderId: string): Promise<ReturnView[]> {
+    const rows: ReturnRow[] = await this.sql.query(
+      `SELECT r.*, n.note FROM order_returns_view r LEFT JOIN return_notes n USING (return_id)
+       WHERE r.order_id = $1 ORDER BY r.return_id`,
+      [orderId],
+    );
+    return rows.map(toReturnView);
+  }
+
+  async getReturn(member: AuthenticatedMember, returnId: string): Promise<ReturnView> {
+    const rows: ReturnRow[] = await this.sql.query(
+      `SELECT r.*, n.note FROM order_returns_view r LEFT JOIN return_notes n USING (return_id) WHERE r.return_id = $1`,
+      [returnId],
+    );
+    if (rows.length === 0) throw new NotFoundError('return not found', 'RETURN_NOT_FOUND');
+    try {
+      assertOrderAccess(member, rows[0].member_id);
+    } catch {
+      throw new NotFoundError('return not found', 'RETURN_NOT_FOUND');
+    }
+    return toReturnView(rows[0]);
+  }
+
+  /** The order a return belongs to (404 when the return does not exist). */
+  async orderOfReturn(returnId: string): Promise<string> {
+    const rows: { order_id: string }[] = await this.sql.query(
+      `SELECT order_id FROM order_returns_view WHERE return_id = $1`,
+      [returnId],
+    );
+    if (rows.length === 0) throw new NotFoundError('return not found', 'RETURN_NOT_FOUND');
+    return rows[0].order_id;
+  }
+}
