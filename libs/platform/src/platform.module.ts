@@ -51,7 +51,9 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Module({})
 export class PlatformModule {
   static forService(service: ServiceDescriptor, options: PlatformOptions = {}): DynamicModule {
-    const settings: PlatformSettings = readPlatformSettings(service);
+    // Read when an application is created from the module, not when the AppModule class is declared:
+    // tests import AppModule first and set the environment (database, topic prefix) in startTestService.
+    const settings = (): PlatformSettings => readPlatformSettings(service);
     return {
       module: PlatformModule,
       imports: [
@@ -72,21 +74,25 @@ export class PlatformModule {
           },
         }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({
-            type: 'postgres' as const,
-            url: settings.databaseUrl,
-            migrations: [...EVENT_SOURCING_MIGRATIONS, ...((options.migrations as []) ?? [])],
-            entities: options.entities ?? [],
-            synchronize: false,
-            migrationsRun: false,
-            extra: { max: settings.databasePoolSize, connectionTimeoutMillis: 5000 },
-            retryAttempts: 20,
-            retryDelay: 1000,
-          }),
+          useFactory: () => {
+            const { databaseUrl, databasePoolSize } = settings();
+            return {
+              type: 'postgres' as const,
+              url: databaseUrl,
+              migrations: [...EVENT_SOURCING_MIGRATIONS, ...((options.migrations as []) ?? [])],
+              entities: options.entities ?? [],
+              synchronize: false,
+              migrationsRun: false,
+              extra: { max: databasePoolSize, connectionTimeoutMillis: 5000 },
+              retryAttempts: 20,
+              retryDelay: 1000,
+            };
+          },
           dataSourceFactory: async (dataSourceOptions) => {
-            await ensureDatabaseExists(settings.databaseUrl);
+            const { databaseUrl, runMigrations } = settings();
+            await ensureDatabaseExists(databaseUrl);
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
-            if (settings.runMigrations) await runMigrationsLocked(dataSource);
+            if (runMigrations) await runMigrationsLocked(dataSource);
             return dataSource;
           },
         }),
@@ -96,10 +102,11 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_DESCRIPTOR, useValue: service },
-        { provide: PLATFORM_SETTINGS, useValue: settings },
+        { provide: PLATFORM_SETTINGS, useFactory: settings },
         {
           provide: REDIS,
-          useFactory: () =>
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (settings: PlatformSettings) =>
             new Redis(settings.redisUrl, {
               keyPrefix: settings.redisKeyPrefix || undefined,
               maxRetriesPerRequest: 2,
@@ -110,7 +117,8 @@ export class PlatformModule {
         { provide: EventSchemaRegistry, useFactory: () => createEventSchemaRegistry() },
         {
           provide: KafkaMessageBus,
-          useFactory: () =>
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (settings: PlatformSettings) =>
             new KafkaMessageBus({
               brokers: settings.kafkaBrokers,
               clientId: service.name,
@@ -121,7 +129,8 @@ export class PlatformModule {
         { provide: MESSAGE_SUBSCRIBER, useExisting: KafkaMessageBus },
         {
           provide: KafkaTopicAdmin,
-          useFactory: () =>
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (settings: PlatformSettings) =>
             new KafkaTopicAdmin({
               brokers: settings.kafkaBrokers,
               clientId: `${service.name}-admin`,
