@@ -166,16 +166,17 @@ export class FactWriters {
     );
   }
 
+  /** Title and category of a product; each keeps the value of the newest event of the stream that set it. */
   async productDetails(tx: SqlExecutor, event: EventEnvelope, productId: string, title?: string, categoryId?: string) {
     await tx.query(
-      `INSERT INTO an_products (product_id, title, category_id, details_seq) VALUES ($1, $2, $3, $4)
+      `INSERT INTO an_products (product_id, title, title_seq, category_id, category_seq) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (product_id) DO UPDATE SET
-         title = CASE WHEN excluded.details_seq > an_products.details_seq AND excluded.title IS NOT NULL
-                      THEN excluded.title ELSE an_products.title END,
-         category_id = CASE WHEN excluded.details_seq > an_products.details_seq AND excluded.category_id IS NOT NULL
-                      THEN excluded.category_id ELSE an_products.category_id END,
-         details_seq = GREATEST(an_products.details_seq, excluded.details_seq)`,
-      [productId, title ?? null, categoryId ?? null, event.sequence],
+         title = CASE WHEN excluded.title_seq > an_products.title_seq THEN excluded.title ELSE an_products.title END,
+         title_seq = GREATEST(an_products.title_seq, excluded.title_seq),
+         category_id = CASE WHEN excluded.category_seq > an_products.category_seq
+                            THEN excluded.category_id ELSE an_products.category_id END,
+         category_seq = GREATEST(an_products.category_seq, excluded.category_seq)`,
+      [productId, title ?? null, title === undefined ? 0 : event.sequence, categoryId ?? null, categoryId === undefined ? 0 : event.sequence],
     );
   }
 

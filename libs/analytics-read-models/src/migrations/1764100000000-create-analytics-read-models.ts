@@ -123,10 +123,11 @@ export class CreateAnalyticsReadModels1764100000000 implements MigrationInterfac
       )`);
     await q.query(`
       CREATE TABLE an_products (
-        product_id  text PRIMARY KEY,
-        title       text,
-        category_id text,
-        details_seq integer NOT NULL DEFAULT 0
+        product_id   text PRIMARY KEY,
+        title        text,
+        title_seq    integer NOT NULL DEFAULT 0,
+        category_id  text,
+        category_seq integer NOT NULL DEFAULT 0
       )`);
     await q.query(`
       CREATE TABLE an_members (
