@@ -297,6 +297,26 @@ describe('analytics golden scenario', () => {
     });
   });
 
+  it('counts behaviour tracked through POST /v1/track (API -> storefront.behavior -> projector)', async () => {
+    // The API's clock is the fixed one too (03-10 12:00), so 03-09 is within the 7 days a client may backdate.
+    const res = await api.http('/v1/track/batch', {
+      body: {
+        events: [
+          { type: 'page_view', visitorId: 'tracked-1', channel: 'app', occurredAt: cst('2026-03-09 20:00') },
+          { type: 'product_view', visitorId: 'tracked-1', sku: 'A', channel: 'app', occurredAt: cst('2026-03-09 20:01') },
+          { type: 'search', visitorId: 'tracked-2', query: 'socks', occurredAt: cst('2026-03-09 21:00') },
+        ],
+      },
+    });
+    expect(res.status).toBe(202);
+    const dataSource = dataSourceOf(projector);
+    await waitForProjection(dataSource, handledCount(events) + 3);
+    const funnel = await get('/v1/analytics/funnel?from=2026-03-09&to=2026-03-09&channel=app');
+    expect(funnel.steps.map((s: { visitors: number }) => s.visitors)).toEqual([1, 1, 0, 0, 0]);
+    const sales = await get('/v1/analytics/sales?from=2026-03-09&to=2026-03-09');
+    expect(sales.totals).toMatchObject({ uv: 2, payingVisitors: 0, conversion: 0 });
+  });
+
   it('reports the projector lag in /health/ready and on /metrics', async () => {
     const ready = await projector.http('/health/ready');
     expect(ready.status).toBe(200);

@@ -227,6 +227,24 @@ describe('analytics query API authorization', () => {
     }
   });
 
+  it('serves repeated hot queries from the Redis cache, and a recomputation invalidates the RFM answers', async () => {
+    const token = await service.tokens.bearer('op-1', 'operator');
+    const path = '/v1/analytics/sales?from=2026-03-01&to=2026-03-02';
+    const first = await service.http(path, { token });
+    expect(first.headers.get('x-cache')).toBe('miss');
+    const second = await service.http(path, { token });
+    expect(second.headers.get('x-cache')).toBe('hit');
+    expect(second.body).toEqual(first.body);
+    expect((await service.http(`${path}&currency=USD`, { token })).headers.get('x-cache')).toBe('miss');
+
+    await service.http('/v1/analytics/rfm/segments', { token });
+    expect((await service.http('/v1/analytics/rfm/segments', { token })).headers.get('x-cache')).toBe('hit');
+    expect((await service.http('/v1/analytics/rfm/recompute', { method: 'POST', token })).status).toBe(200);
+    const after = await service.http('/v1/analytics/rfm/segments', { token });
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(after.body.asOf).not.toBeNull();
+  });
+
   it('answers 404 for a member without a paid order', async () => {
     const token = await service.tokens.bearer('op-1', 'operator');
     const res = await service.http('/v1/analytics/rfm/members/nobody', { token });
