@@ -320,9 +320,12 @@ describe('analytics golden scenario', () => {
   it('reports the projector lag in /health/ready and on /metrics', async () => {
     const ready = await projector.http('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.info.projector).toMatchObject({ status: 'up', state: 'consuming', generation: 1, consumer: 'analytics-projector', lagEvents: 0, lagSeconds: 0 });
+    expect(ready.body.info.projector).toMatchObject({ status: 'up', state: 'consuming', generation: 1, consumer: 'analytics-projector', lagEvents: 0 });
+    expect(ready.body.info.projector.lagSeconds).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(ready.body.info.projector.lastEventAt)).not.toBeNaN();
     const metrics = await projector.http('/metrics');
     expect(metrics.body).toMatch(/analytics_projector_lag_events\{consumer="analytics-projector"\} 0/);
+    expect(metrics.body).toMatch(/analytics_projector_lag_seconds\{consumer="analytics-projector"\} \d+/);
     expect(metrics.body).toMatch(/kafka_consumer_lag_messages\{consumer="analytics-projector"/);
   });
 });

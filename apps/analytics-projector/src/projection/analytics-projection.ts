@@ -51,6 +51,8 @@ export class AnalyticsProjection {
   private readonly stock = new StockFacts();
   /** occurredAt of the newest event applied, for the lag in seconds. */
   lastEventAt: Date | null = null;
+  /** How old the last applied event was when it was applied (its envelope time to now), in ms. */
+  lastApplyLatencyMs: number | null = null;
 
   constructor(
     timeZone: string,
@@ -63,6 +65,7 @@ export class AnalyticsProjection {
     await this.route(event, tx, options);
     const at = new Date(event.occurredAt);
     if (!this.lastEventAt || at > this.lastEventAt) this.lastEventAt = at;
+    this.lastApplyLatencyMs = Math.max(0, Date.now() - at.getTime());
   }
 
   private async route(event: EventEnvelope, tx: EntityManager, options: ApplyOptions): Promise<void> {

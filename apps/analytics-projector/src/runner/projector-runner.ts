@@ -14,7 +14,10 @@ export interface ProjectorStatus {
   running: boolean;
   /** Messages behind the end of the partitions, after the last batch of each. */
   lagEvents: number;
-  /** How old the newest applied event was when it was applied (0 when caught up). */
+  /**
+   * Seconds behind: while messages are waiting, the age of the newest applied event now; when caught
+   * up, how old the last event was when it was applied (end-to-end delay).
+   */
   lagSeconds: number;
   lastBatchAt: string | null;
   lastEventAt: string | null;
@@ -65,7 +68,11 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
   onModuleInit(): void {
     runners.add(this);
     lagGauge('analytics_projector_lag_events', 'Events the analytics projector is behind the topic ends', (s) => s.lagEvents);
-    lagGauge('analytics_projector_lag_seconds', 'Age of the newest event the projector applied while behind', (s) => s.lagSeconds);
+    lagGauge(
+      'analytics_projector_lag_seconds',
+      'Seconds the analytics projector is behind the events it applies (end-to-end delay when caught up)',
+      (s) => s.lagSeconds,
+    );
     this.contributors.add(async () => ({ projector: { status: 'up', ...this.status() } }));
   }
 
@@ -109,7 +116,10 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       consumer: this.generation === null ? null : consumerNameOf(this.generation),
       running: consumer?.running ?? false,
       lagEvents,
-      lagSeconds: lagEvents > 0 && last ? Math.max(0, Math.round((Date.now() - last.getTime()) / 100) / 10) : 0,
+      lagSeconds:
+        lagEvents > 0 && last
+          ? Math.max(0, (Date.now() - last.getTime()) / 1000)
+          : (this.projection.lastApplyLatencyMs ?? 0) / 1000,
       lastBatchAt: consumer?.lastBatchAt ?? null,
       lastEventAt: last?.toISOString() ?? null,
     };
