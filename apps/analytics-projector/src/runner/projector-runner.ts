@@ -77,13 +77,25 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
   }
 
   onApplicationBootstrap(): void {
-    this.startup = this.start().catch((error) => this.logger.error(`projector did not start: ${(error as Error).message}`));
+    this.startup = this.start();
   }
 
   private async start(): Promise<void> {
+    // The database may not answer yet (start-up order): keep trying until it does or we stop.
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        return await this.startOnce();
+      } catch (error) {
+        this.logger.warn(`projector could not start (attempt ${attempt}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)));
+      }
+    }
+  }
+
+  private async startOnce(): Promise<void> {
     const waiting = setTimeout(() => (this.state = 'waiting-for-rebuild'), 1000);
     try {
-      this.lock = await ProjectorLock.shared(this.dataSource);
+      this.lock ??= await ProjectorLock.shared(this.dataSource);
     } finally {
       clearTimeout(waiting);
     }
