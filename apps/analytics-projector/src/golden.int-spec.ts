@@ -1,7 +1,7 @@
 import { Topics } from '@ecom/contracts';
 import { deleteTestTopics, TestService, testMessageBus, TopicProbe } from '@ecom/testing';
 import { ProjectorSchedules } from './runner/projector-schedules';
-import { cst, publishEvents } from './test/event-factory';
+import { cst, EventFactory, publishEvents } from './test/event-factory';
 import { goldenEvents } from './test/golden-events';
 import { dataSourceOf, freshTopics, handledCount, startApi, startProjector, waitForProjection } from './test/harness';
 
@@ -327,5 +327,23 @@ describe('analytics golden scenario', () => {
     expect(metrics.body).toMatch(/analytics_projector_lag_events\{consumer="analytics-projector"\} 0/);
     expect(metrics.body).toMatch(/analytics_projector_lag_seconds\{consumer="analytics-projector"\} \d+/);
     expect(metrics.body).toMatch(/kafka_consumer_lag_messages\{consumer="analytics-projector"/);
+  });
+
+  it('answers a member paid since the last recomputation with raw values and no scores yet', async () => {
+    const paid = new EventFactory().make(
+      'OrderPaid',
+      { orderId: 'o7', memberId: 'M7', visitorId: 'M7', channel: null, amount: 4200, currency: 'CNY', method: 'card', paymentId: 'pay-o7' },
+      cst('2026-03-08 18:00'),
+    );
+    const bus = testMessageBus(projector.topicPrefix, 'golden-late');
+    await publishEvents(bus, [paid]);
+    await bus.close();
+    await waitForProjection(dataSourceOf(projector), handledCount(events) + 3 + 1);
+    // As of the clock (03-10): recency 2 days, one order, 4200; scored at the next recomputation.
+    expect(await get('/v1/analytics/rfm/members/M7')).toEqual({
+      memberId: 'M7', recencyDays: 2, frequency: 1, monetary: 4200, r: null, f: null, m: null, segment: null, segmentCode: null,
+      sleeping: false, lastPaidAt: cst('2026-03-08 18:00'), currency: 'CNY', asOf: cst('2026-03-10 12:00'),
+    });
+    expect((await get('/v1/analytics/rfm/segments')).members).toBe(6);
   });
 });
