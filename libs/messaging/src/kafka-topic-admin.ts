@@ -9,6 +9,15 @@ export interface TopicSpec {
   retainForever: boolean;
 }
 
+/** The offsets of one partition: `low` is the first kept offset, `high` the next offset to be written. */
+export interface PartitionOffsets {
+  /** Logical topic name. */
+  topic: string;
+  partition: number;
+  low: string;
+  high: string;
+}
+
 /** Creates topics idempotently and answers cluster liveness for health checks. */
 export class KafkaTopicAdmin {
   private readonly kafka: Kafka;
@@ -87,6 +96,37 @@ export class KafkaTopicAdmin {
       const existing = new Set(await admin.listTopics());
       const topics = logicalNames.map((n) => this.naming.physical(n)).filter((t) => existing.has(t));
       if (topics.length > 0) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Low and high watermarks of every partition of the topics: what a replay from the beginning has
+   * to read (`high - low` messages per partition), e.g. for a rebuild's progress bar.
+   */
+  async topicOffsets(logicalNames: string[]): Promise<PartitionOffsets[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const result: PartitionOffsets[] = [];
+      for (const topic of logicalNames) {
+        const offsets = await admin.fetchTopicOffsets(this.naming.physical(topic));
+        for (const o of offsets) result.push({ topic, partition: o.partition, low: o.low, high: o.high });
+      }
+      return result.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Deletes consumer groups that have no members (e.g. a projector generation a rebuild replaced). */
+  async deleteConsumerGroups(logicalGroupIds: string[]): Promise<void> {
+    if (logicalGroupIds.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteGroups(logicalGroupIds.map((g) => this.naming.physical(g)));
     } finally {
       await admin.disconnect();
     }

@@ -11,6 +11,13 @@ const VisitorId = Type.String({
   maxLength: 64,
   description: 'visitor id sent by the storefront',
 });
+/**
+ * When the visitor did it, as the storefront reported it (the envelope's occurredAt is the time the
+ * analytics service stored it). Optional and additive: consumers fall back to the envelope's time.
+ */
+const ClientOccurredAt = Type.Optional(
+  Type.String({ format: 'date-time', description: 'time of the action as reported by the storefront (UTC)' }),
+);
 
 export const StorefrontEvents = {
   PageViewed: defineEvent({
@@ -20,7 +27,7 @@ export const StorefrontEvents = {
     aggregateType,
     description: 'A visitor viewed a storefront page (the visit funnel step).',
     schema: Type.Object(
-      { visitorId: VisitorId, memberId: Nullable(Id), channel: Channel },
+      { visitorId: VisitorId, memberId: Nullable(Id), channel: Channel, occurredAt: ClientOccurredAt },
       { additionalProperties: false },
     ),
   }),
@@ -31,7 +38,7 @@ export const StorefrontEvents = {
     aggregateType,
     description: 'A visitor viewed a product page for a SKU (the product_view funnel step).',
     schema: Type.Object(
-      { visitorId: VisitorId, memberId: Nullable(Id), channel: Channel, sku: Sku },
+      { visitorId: VisitorId, memberId: Nullable(Id), channel: Channel, sku: Sku, occurredAt: ClientOccurredAt },
       { additionalProperties: false },
     ),
   }),
@@ -47,6 +54,7 @@ export const StorefrontEvents = {
         memberId: Nullable(Id),
         channel: Channel,
         query: Type.String({ minLength: 1, maxLength: 200 }),
+        occurredAt: ClientOccurredAt,
       },
       { additionalProperties: false },
     ),

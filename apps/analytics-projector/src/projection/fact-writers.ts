@@ -1,0 +1,195 @@
+import { dayOf } from '@ecom/analytics-read-models';
+import type { ContractEvent, DomainEventOf, EventEnvelope } from '@ecom/contracts';
+import { SqlExecutor, valuePlaceholders } from '@ecom/event-sourcing';
+
+/**
+ * Fact writers of the non-stock read models. Every write is keyed by the id of the event or of the
+ * business object, and is either an insert-or-ignore or a per-field "newest stream sequence wins"
+ * upsert, so applying the same facts in any order across topics leaves the same rows. Nothing here
+ * reads another fact first: no write depends on what arrived before it.
+ */
+type Data<T extends ContractEvent['type']> = DomainEventOf<T>['data'];
+type Envelope<T extends ContractEvent['type']> = EventEnvelope<Data<T>, T>;
+
+/** Funnel and UV step recorded for each behaviour-bearing event. */
+export const VISITOR_STEPS = {
+  PageViewed: 'page_view',
+  ProductViewed: 'product_view',
+  Searched: 'search',
+  CartCreated: 'cart_created',
+  CartItemAdded: 'add_to_cart',
+  CartItemRemoved: 'cart_item_removed',
+  OrderPlaced: 'order_placed',
+  OrderPaid: 'order_paid',
+} as const;
+
+export class FactWriters {
+  constructor(private readonly timeZone: string) {}
+
+  private day(at: string | Date): string {
+    return dayOf(at, this.timeZone);
+  }
+
+  /** The time a behaviour event happened: the storefront's time when it sent one, else the envelope's. */
+  static behaviourTime(event: EventEnvelope): string {
+    const data = event.data as { occurredAt?: string };
+    return data.occurredAt ?? event.occurredAt;
+  }
+
+  async visitorEvent(
+    tx: SqlExecutor,
+    event: EventEnvelope,
+    step: string,
+    fields: { visitorId: string; memberId: string | null; channel: string | null; sku?: string | null },
+    at: string,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO an_visitor_events (event_id, day, visitor_id, member_id, step, occurred_at, channel, sku)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+      [event.id, this.day(at), fields.visitorId, fields.memberId, step, at, fields.channel, fields.sku ?? null],
+    );
+  }
+
+  async orderPlaced(tx: SqlExecutor, event: Envelope<'OrderPlaced'>): Promise<void> {
+    const d = event.data;
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO an_orders_placed (order_id, event_id, member_id, visitor_id, channel, placed_at, day, total, currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [d.orderId, event.id, d.memberId, d.visitorId, d.channel, event.occurredAt, this.day(event.occurredAt), d.total, d.currency],
+    );
+    if (inserted.length > 0 && d.lines.length > 0) {
+      await tx.query(
+        `INSERT INTO an_order_lines (order_id, line_no, sku, quantity, unit_price, line_total)
+         VALUES ${valuePlaceholders(d.lines.length, 6)} ON CONFLICT DO NOTHING`,
+        d.lines.flatMap((l, i) => [d.orderId, i + 1, l.sku, l.quantity, l.unitPrice, l.lineTotal]),
+      );
+    }
+  }
+
+  async orderPaid(tx: SqlExecutor, event: Envelope<'OrderPaid'>): Promise<void> {
+    const d = event.data;
+    await tx.query(
+      `INSERT INTO an_orders_paid (order_id, event_id, member_id, visitor_id, channel, paid_at, day, amount, currency,
+         method, payment_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (order_id) DO NOTHING`,
+      [
+        d.orderId,
+        event.id,
+        d.memberId,
+        d.visitorId,
+        d.channel,
+        event.occurredAt,
+        this.day(event.occurredAt),
+        d.amount,
+        d.currency,
+        d.method,
+        d.paymentId,
+      ],
+    );
+  }
+
+  async refundIssued(tx: SqlExecutor, event: Envelope<'RefundIssued'>): Promise<void> {
+    const d = event.data;
+    await tx.query(
+      `INSERT INTO an_refunds (refund_id, event_id, order_id, member_id, return_id, amount, currency, cause, issued_at, day)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (refund_id) DO NOTHING`,
+      [d.refundId, event.id, d.orderId, d.memberId, d.returnId, d.amount, d.currency, d.cause, event.occurredAt, this.day(event.occurredAt)],
+    );
+  }
+
+  async returnRequested(tx: SqlExecutor, event: Envelope<'ReturnRequested'>): Promise<void> {
+    const d = event.data;
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO an_returns (return_id, order_id, member_id, reason, amount, currency, requested_at, day)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (return_id) DO UPDATE SET reason = excluded.reason, amount = excluded.amount,
+         currency = excluded.currency, requested_at = excluded.requested_at, day = excluded.day
+       WHERE an_returns.requested_at IS NULL
+       RETURNING return_id`,
+      [d.returnId, d.orderId, d.memberId, d.reason, d.amount, d.currency, event.occurredAt, this.day(event.occurredAt)],
+    );
+    if (rows.length > 0) {
+      await tx.query(
+        `INSERT INTO an_return_lines (return_id, line_no, sku, quantity) VALUES ${valuePlaceholders(d.lines.length, 4)}
+         ON CONFLICT DO NOTHING`,
+        d.lines.flatMap((l, i) => [d.returnId, i + 1, l.sku, l.quantity]),
+      );
+    }
+  }
+
+  async returnRejected(tx: SqlExecutor, event: Envelope<'ReturnRejected'>): Promise<void> {
+    const d = event.data;
+    await tx.query(
+      `INSERT INTO an_returns (return_id, order_id, member_id, rejected_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (return_id) DO UPDATE SET rejected_at = excluded.rejected_at WHERE an_returns.rejected_at IS NULL`,
+      [d.returnId, d.orderId, d.memberId, event.occurredAt],
+    );
+  }
+
+  // ------------------------------------------------------------------ catalog
+
+  /** Price and cost of a SKU; each field keeps the value of the newest event of the product's stream. */
+  async sku(
+    tx: SqlExecutor,
+    event: EventEnvelope,
+    fields: { sku: string; productId: string; price?: number; cost?: number | null; currency?: string },
+  ): Promise<void> {
+    const setsPrice = fields.price !== undefined;
+    const setsCost = fields.cost !== undefined;
+    await tx.query(
+      `INSERT INTO an_skus (sku, product_id, price, price_seq, cost, cost_seq, currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (sku) DO UPDATE SET
+         product_id = excluded.product_id,
+         price = CASE WHEN excluded.price_seq > an_skus.price_seq THEN excluded.price ELSE an_skus.price END,
+         price_seq = GREATEST(an_skus.price_seq, excluded.price_seq),
+         cost = CASE WHEN excluded.cost_seq > an_skus.cost_seq THEN excluded.cost ELSE an_skus.cost END,
+         cost_seq = GREATEST(an_skus.cost_seq, excluded.cost_seq),
+         currency = coalesce(excluded.currency, an_skus.currency)`,
+      [
+        fields.sku,
+        fields.productId,
+        setsPrice ? fields.price : null,
+        setsPrice ? event.sequence : 0,
+        setsCost ? fields.cost : null,
+        setsCost ? event.sequence : 0,
+        fields.currency ?? null,
+      ],
+    );
+  }
+
+  async skuDiscontinued(tx: SqlExecutor, data: Data<'SkuDiscontinued'>): Promise<void> {
+    await tx.query(
+      `INSERT INTO an_skus (sku, product_id, discontinued) VALUES ($1, $2, true)
+       ON CONFLICT (sku) DO UPDATE SET discontinued = true`,
+      [data.sku, data.productId],
+    );
+  }
+
+  /** Title and category of a product; each keeps the value of the newest event of the stream that set it. */
+  async productDetails(tx: SqlExecutor, event: EventEnvelope, productId: string, title?: string, categoryId?: string) {
+    await tx.query(
+      `INSERT INTO an_products (product_id, title, title_seq, category_id, category_seq) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (product_id) DO UPDATE SET
+         title = CASE WHEN excluded.title_seq > an_products.title_seq THEN excluded.title ELSE an_products.title END,
+         title_seq = GREATEST(an_products.title_seq, excluded.title_seq),
+         category_id = CASE WHEN excluded.category_seq > an_products.category_seq
+                            THEN excluded.category_id ELSE an_products.category_id END,
+         category_seq = GREATEST(an_products.category_seq, excluded.category_seq)`,
+      [productId, title ?? null, title === undefined ? 0 : event.sequence, categoryId ?? null, categoryId === undefined ? 0 : event.sequence],
+    );
+  }
+
+  // ------------------------------------------------------------------ members
+
+  async member(tx: SqlExecutor, event: EventEnvelope, memberId: string, tier: string, registeredAt: string | null) {
+    await tx.query(
+      `INSERT INTO an_members (member_id, registered_at, tier, tier_seq) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (member_id) DO UPDATE SET
+         registered_at = coalesce(an_members.registered_at, excluded.registered_at),
+         tier = CASE WHEN excluded.tier_seq > an_members.tier_seq THEN excluded.tier ELSE an_members.tier END,
+         tier_seq = GREATEST(an_members.tier_seq, excluded.tier_seq)`,
+      [memberId, registeredAt, tier, event.sequence],
+    );
+  }
+}

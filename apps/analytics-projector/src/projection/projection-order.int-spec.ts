@@ -1,0 +1,130 @@
+import { snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
+import type { EventEnvelope } from '@ecom/contracts';
+import { IdempotentEventConsumer } from '@ecom/event-sourcing';
+import type { IncomingBatch } from '@ecom/messaging';
+import { EventSourcingRuntime } from '@ecom/platform';
+import { deleteTestTopics, TestService } from '@ecom/testing';
+import fc from 'fast-check';
+import { DataSource } from 'typeorm';
+import { ProjectorSchedules } from '../runner/projector-schedules';
+import { topicOf } from '../test/event-factory';
+import { goldenEvents } from '../test/golden-events';
+import { freshTopics, startProjector } from '../test/harness';
+import { AnalyticsProjection, PROJECTED_EVENT_TYPES, PROJECTED_TOPICS } from './analytics-projection';
+
+const INVENTORY = 'inventory.events';
+
+/**
+ * Order independence at the handler: the golden events applied in Kafka-legal orders that differ
+ * across topics (any interleaving of other topics; inventory keeps each SKU's stream order, which
+ * its partition guarantees), with redeliveries and random batch cuts, give the same read models
+ * as the events in their original order. Non-inventory events are fully permuted, so e.g. OrderPaid
+ * comes before OrderPlaced, RefundIssued before OrderPaid, SkuCostChanged before SkuAdded.
+ */
+describe('projection order independence (handler level)', () => {
+  let service: TestService;
+  let dataSource: DataSource;
+  let consumer: IdempotentEventConsumer;
+  const events = goldenEvents();
+
+  beforeAll(async () => {
+    service = await startProjector({ topicPrefix: await freshTopics('order') });
+    dataSource = service.app.get(DataSource);
+    const runtime = service.app.get(EventSourcingRuntime);
+    const projection = service.app.get(AnalyticsProjection);
+    consumer = new IdempotentEventConsumer({
+      name: 'analytics-projector.order-test',
+      topics: [...PROJECTED_TOPICS],
+      handles: PROJECTED_EVENT_TYPES,
+      dataSource,
+      subscriber: runtime.bus,
+      publisher: runtime.bus,
+      registry: runtime.registry,
+      handle: (event, tx) => projection.apply(event, tx, { publishAlerts: true }),
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+    if (service) await deleteTestTopics(service.topicPrefix);
+  });
+
+  async function project(sequence: readonly EventEnvelope[], cuts: readonly number[]): Promise<Record<string, unknown[]>> {
+    await dataSource.transaction(async (tx) => {
+      await truncateReadModels(tx);
+      await tx.query(`DELETE FROM es_processed_events WHERE consumer = $1`, [consumer.name]);
+    });
+    let start = 0;
+    let cut = 0;
+    while (start < sequence.length) {
+      const size = Math.max(1, cuts[cut++ % cuts.length]);
+      const slice = sequence.slice(start, start + size);
+      start += size;
+      const batch: IncomingBatch = {
+        topic: topicOf(slice[0]),
+        partition: 0,
+        messages: slice.map((e, i) => ({
+          topic: topicOf(e),
+          partition: 0,
+          offset: String(start + i),
+          key: e.aggregateId,
+          value: Buffer.from(JSON.stringify(e)),
+          headers: {},
+          timestamp: Date.now(),
+        })),
+        lagAfterBatch: () => 0,
+        markProcessed: () => undefined,
+        heartbeat: async () => undefined,
+        isRunning: () => true,
+      };
+      await consumer.handleBatch(batch);
+    }
+    const schedules = service.app.get(ProjectorSchedules);
+    await schedules.reevaluateStockWarnings();
+    await schedules.recomputeRfm();
+    return snapshotReadModels(dataSource);
+  }
+
+  /** Applies the permutation to every event, then puts the inventory events back in their own order. */
+  function legalOrder(permutation: number[]): EventEnvelope[] {
+    const shuffled = permutation.map((i) => events[i]);
+    const inventory = events.filter((e) => topicOf(e) === INVENTORY);
+    let next = 0;
+    return shuffled.map((e) => (topicOf(e) === INVENTORY ? inventory[next++] : e));
+  }
+
+  it('comes out the same for shuffled cross-topic orders, redeliveries and batch cuts', async () => {
+    const reference = await project(events, [25]);
+    expect(reference.an_rfm_scores).toHaveLength(6);
+    expect(reference.an_stock_warnings).toHaveLength(5);
+
+    const n = events.length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(), { minLength: n, maxLength: n }),
+        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        async (keys, redelivered, cuts) => {
+          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
+          const sequence = legalOrder(permutation);
+          // Redeliveries of already-seen events (an inventory one goes back to its stream position + later).
+          const withDuplicates = [...sequence];
+          for (const index of redelivered) withDuplicates.push(sequence[index]);
+          expect(await project(withDuplicates, cuts)).toEqual(reference);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('a reversed order of everything but inventory still comes out the same', async () => {
+    const reference = await project(events, [1000]);
+    const reversed = legalOrder([...events.keys()].reverse());
+    // OrderPaid before OrderPlaced, RefundIssued before OrderPaid and ReturnRejected before ReturnRequested:
+    const position = (type: string, orderId: string) =>
+      reversed.findIndex((e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId);
+    expect(position('OrderPaid', 'o1b')).toBeLessThan(position('OrderPlaced', 'o1b'));
+    expect(position('RefundIssued', 'o1b')).toBeLessThan(position('OrderPaid', 'o1b'));
+    expect(position('ReturnRejected', 'o3a')).toBeLessThan(position('ReturnRequested', 'o3a'));
+    expect(await project(reversed, [7])).toEqual(reference);
+  });
+});

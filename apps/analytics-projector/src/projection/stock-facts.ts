@@ -1,0 +1,160 @@
+import type { ContractEvent, DomainEventOf, EventEnvelope } from '@ecom/contracts';
+import type { SqlExecutor } from '@ecom/event-sourcing';
+
+type Data<T extends ContractEvent['type']> = DomainEventOf<T>['data'];
+
+/** Inventory events about one SKU (the StockItem stream) that change its stock facts. */
+export const STOCK_EVENT_TYPES = [
+  'StockReceived',
+  'StockAdjusted',
+  'StockTransferred',
+  'StockAllocated',
+  'StockDeallocated',
+  'StockDeducted',
+  'StockRestocked',
+  'StockPolicyChanged',
+] as const;
+export type StockEventType = (typeof STOCK_EVENT_TYPES)[number];
+
+interface Level {
+  warehouse: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export interface StockItemRow {
+  sku: string;
+  stream_id: string | null;
+  last_seq: number;
+  evaluated_at: Date | null;
+}
+
+/**
+ * Stock facts of one SKU. Events of a SKU come in stream order on one partition; the row lock taken
+ * by `lock` serialises the rare concurrent writers (the scheduled re-evaluation, a rebalance). Levels
+ * and policy are absolute values guarded by the stream sequence; batch quantities and units shipped
+ * are deltas applied once per event (the consumer's processed-event records make that exactly once).
+ */
+export class StockFacts {
+  /** Creates the SKU's row if needed and locks it for the rest of the transaction. */
+  async lock(tx: SqlExecutor, sku: string): Promise<StockItemRow> {
+    await tx.query(`INSERT INTO an_stock_items (sku) VALUES ($1) ON CONFLICT (sku) DO NOTHING`, [sku]);
+    const rows: StockItemRow[] = await tx.query(
+      `SELECT sku, stream_id, last_seq, evaluated_at FROM an_stock_items WHERE sku = $1 FOR UPDATE`,
+      [sku],
+    );
+    return rows[0];
+  }
+
+  async apply(tx: SqlExecutor, event: EventEnvelope, item: StockItemRow): Promise<void> {
+    const type = event.type as StockEventType;
+    // Absolute values only move forward along the stream (a stale redelivery never rolls them back).
+    const newer = item.stream_id !== event.aggregateId || event.sequence > item.last_seq;
+    if (newer) {
+      if (type === 'StockPolicyChanged') {
+        const d = event.data as Data<'StockPolicyChanged'>;
+        await tx.query(`UPDATE an_stock_items SET safety_stock = $2, lead_time_days = $3 WHERE sku = $1`, [
+          d.sku,
+          d.safetyStock,
+          d.leadTimeDays,
+        ]);
+      } else {
+        const d = event.data as { sku: string; levels: Level[]; totals: { onHand: number; reserved: number; available: number } };
+        await tx.query(`UPDATE an_stock_items SET on_hand = $2, reserved = $3, available = $4 WHERE sku = $1`, [
+          d.sku,
+          d.totals.onHand,
+          d.totals.reserved,
+          d.totals.available,
+        ]);
+        for (const level of d.levels) {
+          await tx.query(
+            `INSERT INTO an_stock_levels (sku, warehouse, on_hand, reserved, available) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
+               available = excluded.available`,
+            [d.sku, level.warehouse, level.onHand, level.reserved, level.available],
+          );
+        }
+      }
+      await tx.query(`UPDATE an_stock_items SET stream_id = $2, last_seq = $3 WHERE sku = $1`, [
+        item.sku,
+        event.aggregateId,
+        event.sequence,
+      ]);
+    }
+
+    switch (type) {
+      case 'StockReceived': {
+        const d = event.data as Data<'StockReceived'>;
+        if (d.batch) await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.quantity, d.expiresAt);
+        break;
+      }
+      case 'StockAdjusted': {
+        const d = event.data as Data<'StockAdjusted'>;
+        if (d.batch) await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.delta, null);
+        break;
+      }
+      case 'StockTransferred': {
+        const d = event.data as Data<'StockTransferred'>;
+        await this.transferBatches(tx, d.sku, d.from, d.to, d.quantity);
+        break;
+      }
+      case 'StockDeducted': {
+        const d = event.data as Data<'StockDeducted'>;
+        const byWarehouse = new Map<string, number>();
+        for (const a of d.allocations) {
+          byWarehouse.set(a.warehouse, (byWarehouse.get(a.warehouse) ?? 0) + a.quantity);
+          if (a.batch) await this.addToBatch(tx, d.sku, a.warehouse, a.batch, -a.quantity, null);
+        }
+        for (const [warehouse, units] of byWarehouse) {
+          await tx.query(
+            `INSERT INTO an_stock_sales (event_id, sku, warehouse, occurred_at, units) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING`,
+            [event.id, d.sku, warehouse, event.occurredAt, units],
+          );
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Adds (or, negative, takes) units to a batch; a batch never goes below 0 units. */
+  private async addToBatch(
+    tx: SqlExecutor,
+    sku: string,
+    warehouse: string,
+    batch: string,
+    delta: number,
+    expiresAt: string | null,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO an_stock_batches (sku, warehouse, batch, expires_at, quantity) VALUES ($1, $2, $3, $4, GREATEST($5::int, 0))
+       ON CONFLICT (sku, warehouse, batch) DO UPDATE SET
+         quantity = GREATEST(an_stock_batches.quantity + $5::int, 0),
+         expires_at = coalesce(excluded.expires_at, an_stock_batches.expires_at)`,
+      [sku, warehouse, batch, expiresAt, delta],
+    );
+  }
+
+  /**
+   * A transfer names no batch: units move first-expiring first (as the warehouse picks), from the
+   * source's batches to the same batch codes at the destination.
+   */
+  private async transferBatches(tx: SqlExecutor, sku: string, from: string, to: string, quantity: number) {
+    const batches: { batch: string; expires_at: Date | null; quantity: number }[] = await tx.query(
+      `SELECT batch, expires_at, quantity FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND quantity > 0
+        ORDER BY expires_at ASC NULLS LAST, batch`,
+      [sku, from],
+    );
+    let left = quantity;
+    for (const b of batches) {
+      if (left <= 0) break;
+      const moved = Math.min(left, b.quantity);
+      left -= moved;
+      await this.addToBatch(tx, sku, from, b.batch, -moved, null);
+      await this.addToBatch(tx, sku, to, b.batch, moved, b.expires_at ? b.expires_at.toISOString() : null);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  addDays,
+  ANALYTICS_SETTINGS,
+  AnalyticsClock,
+  AnalyticsQueries,
+  AnalyticsSettings,
+  dayOf,
+  daysBetween,
+  findSegment,
+  isDay,
+  recomputeRfm,
+} from '@ecom/analytics-read-models';
+import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { QueryCache } from './query-cache';
+import type { FunnelQueryDto, MatrixQueryDto, RangeQueryDto, RfmListQueryDto, SalesQueryDto, StockWarningsQueryDto } from './query.dto';
+
+const MAX_RANGE_DAYS = 366;
+
+export interface Cached<T> {
+  value: T;
+  hit: boolean;
+}
+
+/** The operator queries: ranges resolved in ANALYTICS_TZ, answers cached briefly in Redis. */
+@Injectable()
+export class AnalyticsQueryService {
+  private readonly queries: AnalyticsQueries;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: QueryCache,
+    private readonly clock: AnalyticsClock,
+    @Inject(ANALYTICS_SETTINGS) private readonly settings: AnalyticsSettings,
+  ) {
+    this.queries = new AnalyticsQueries(dataSource, settings);
+  }
+
+  /** from/to as days; `to` defaults to today, `from` to `defaultDays` days back including `to`. */
+  private range(query: RangeQueryDto, defaultDays: number): { from: string; to: string } {
+    const to = query.to ?? dayOf(this.clock.now(), this.settings.timeZone);
+    const from = query.from ?? addDays(to, -(defaultDays - 1));
+    for (const [name, day] of [['from', from], ['to', to]] as const) {
+      if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
+    }
+    if (from > to) throw new InvalidCommandError('from must not be after to');
+    if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
+    return { from, to };
+  }
+
+  async rfmSegments() {
+    const version = await this.cache.version('rfm');
+    return this.cache.get(`rfm-segments:${version}`, () => this.queries.rfmSegments());
+  }
+
+  async rfmMembers(query: RfmListQueryDto) {
+    const segment = query.segment === undefined ? undefined : findSegment(query.segment);
+    if (query.segment !== undefined && !segment) throw new InvalidCommandError(`unknown segment: ${query.segment}`);
+    const options = {
+      segment: segment?.code,
+      sleeping: query.sleeping === undefined ? undefined : query.sleeping === 'true',
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    };
+    const version = await this.cache.version('rfm');
+    return this.cache.get(`rfm-list:${version}:${JSON.stringify(options)}`, async () => {
+      const page = await this.queries.rfmMembers(options);
+      return { ...page, segment: segment?.name ?? null, limit: options.limit, offset: options.offset };
+    });
+  }
+
+  async rfmMember(memberId: string) {
+    const member = await this.queries.rfmMember(memberId, this.clock.now());
+    if (!member) throw new NotFoundError(`member ${memberId} has no paid order`, 'RFM_MEMBER_NOT_FOUND');
+    return member;
+  }
+
+  async recomputeRfm() {
+    const summary = await recomputeRfm(this.dataSource, this.clock.now(), {
+      ...this.settings.rfm,
+      timeZone: this.settings.timeZone,
+      currency: this.settings.currency,
+    });
+    await this.cache.bump('rfm');
+    return summary;
+  }
+
+  async funnel(query: FunnelQueryDto) {
+    const range = this.range(query, 7);
+    return this.cache.get(`funnel:${range.from}:${range.to}:${query.channel ?? '*'}`, () =>
+      this.queries.funnel({ ...range, channel: query.channel }),
+    );
+  }
+
+  async stockWarnings(query: StockWarningsQueryDto) {
+    return this.cache.get(`stock-warnings:${query.type ?? '*'}:${query.sku ?? '*'}:${query.warehouse ?? '*'}`, () =>
+      this.queries.stockWarnings(query),
+    );
+  }
+
+  async sales(query: SalesQueryDto) {
+    const range = this.range(query, 7);
+    const currency = query.currency ?? this.settings.currency;
+    return this.cache.get(`sales:${range.from}:${range.to}:${currency}`, () => this.queries.sales({ ...range, currency }));
+  }
+
+  async productMatrix(query: MatrixQueryDto) {
+    const range = this.range(query, 30);
+    const currency = query.currency ?? this.settings.currency;
+    return this.cache.get(`matrix:${range.from}:${range.to}:${currency}`, () =>
+      this.queries.productMatrix({ ...range, currency }),
+    );
+  }
+}

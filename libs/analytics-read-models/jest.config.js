@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.preset'), displayName: 'analytics-read-models', rootDir: __dirname };

@@ -1,0 +1,18 @@
+export * from './settings';
+export * from './time';
+export * from './read-model-tables';
+export * from './rfm/rfm.domain';
+export * from './rfm/rfm-recompute';
+export * from './matrix/matrix.domain';
+export * from './funnel/funnel.domain';
+export * from './queries/analytics-queries';
+export * from './migrations/1764100000000-create-analytics-read-models';
+
+import { CreateAnalyticsReadModels1764100000000 } from './migrations/1764100000000-create-analytics-read-models';
+
+/**
+ * The analytics database's own migrations. Both apps list them (the projector writes these tables,
+ * the API reads them and appends to the same event store): whichever starts first runs them under
+ * the platform's migration lock, the other finds nothing to do.
+ */
+export const ANALYTICS_MIGRATIONS = [CreateAnalyticsReadModels1764100000000];

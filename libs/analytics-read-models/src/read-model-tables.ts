@@ -1,0 +1,49 @@
+import type { SqlExecutor } from '@ecom/event-sourcing';
+
+/**
+ * Every read-model table with its primary key, in a fixed order: what a rebuild empties, and what
+ * tests compare (rebuilt equals live, one projector equals two, ...). an_projector_state is not
+ * a read model (it names the live generation) and is not listed.
+ */
+export const READ_MODEL_TABLES: readonly { name: string; key: readonly string[] }[] = [
+  { name: 'an_visitor_events', key: ['event_id'] },
+  { name: 'an_orders_placed', key: ['order_id'] },
+  { name: 'an_order_lines', key: ['order_id', 'line_no'] },
+  { name: 'an_orders_paid', key: ['order_id'] },
+  { name: 'an_refunds', key: ['refund_id'] },
+  { name: 'an_returns', key: ['return_id'] },
+  { name: 'an_return_lines', key: ['return_id', 'line_no'] },
+  { name: 'an_skus', key: ['sku'] },
+  { name: 'an_products', key: ['product_id'] },
+  { name: 'an_members', key: ['member_id'] },
+  { name: 'an_stock_items', key: ['sku'] },
+  { name: 'an_stock_levels', key: ['sku', 'warehouse'] },
+  { name: 'an_stock_batches', key: ['sku', 'warehouse', 'batch'] },
+  { name: 'an_stock_sales', key: ['event_id', 'warehouse'] },
+  { name: 'an_stock_warnings', key: ['type', 'sku', 'warehouse_key'] },
+  { name: 'an_rfm_scores', key: ['member_id'] },
+  { name: 'an_rfm_runs', key: ['id'] },
+];
+
+/** Empties every read model (inside the caller's transaction). */
+export async function truncateReadModels(sql: SqlExecutor): Promise<void> {
+  await sql.query(`TRUNCATE ${READ_MODEL_TABLES.map((t) => t.name).join(', ')} RESTART IDENTITY`);
+}
+
+/** Tables whose rows record when work ran rather than what the events say (left out of comparisons). */
+const RUN_LOGS = new Set(['an_rfm_runs']);
+
+/** Every row of every read model, ordered by primary key, with timestamps as ISO strings: for equality checks. */
+export async function snapshotReadModels(sql: SqlExecutor): Promise<Record<string, unknown[]>> {
+  const snapshot: Record<string, unknown[]> = {};
+  for (const table of READ_MODEL_TABLES) {
+    if (RUN_LOGS.has(table.name)) continue;
+    const rows: Record<string, unknown>[] = await sql.query(
+      `SELECT * FROM ${table.name} ORDER BY ${table.key.join(', ')}`,
+    );
+    snapshot[table.name] = rows.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
+    );
+  }
+  return snapshot;
+}
