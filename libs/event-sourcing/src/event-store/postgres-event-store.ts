@@ -185,28 +185,27 @@ export class PostgresEventStore {
   }
 
   private async claimExistingStreams(tx: SqlExecutor, run: readonly AppendToStream[], claimed: Map<AppendToStream, number>) {
-    const types = run.map((s) => s.aggregateType);
-    const ids = run.map((s) => s.aggregateId);
-    // Lock in the global order first (the rows are then ours until commit), check, then update at once.
-    const current: { aggregate_type: string; aggregate_id: string; version: number }[] = await tx.query(
-      `SELECT s.aggregate_type, s.aggregate_id, s.version
-       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(aggregate_type, aggregate_id, position)
-       JOIN es_streams s ON s.aggregate_type = w.aggregate_type AND s.aggregate_id = w.aggregate_id
-       ORDER BY w.position FOR UPDATE OF s`,
-      [types, ids],
-    );
-    const versions = new Map(current.map((r) => [`${r.aggregate_type}\u0000${r.aggregate_id}`, r.version]));
+    // Lock in the global order first (the rows are then ours until commit), check, then update them
+    // all by row id. The run is sorted by type, then id: lock type by type, each in the order of its ids.
+    const locked = new Map<AppendToStream, { version: number; rowId: string }>();
+    for (const type of [...new Set(run.map((s) => s.aggregateType))]) {
+      const ofType = run.filter((s) => s.aggregateType === type);
+      const rows = await this.lockStreamRows(tx, type, ofType.map((s) => s.aggregateId));
+      for (const stream of ofType) {
+        const row = rows.get(stream.aggregateId);
+        if (row) locked.set(stream, row);
+      }
+    }
     for (const stream of run) {
-      const actual = versions.get(`${stream.aggregateType}\u0000${stream.aggregateId}`) ?? null;
+      const actual = locked.get(stream)?.version ?? null;
       if (actual !== stream.expectedVersion) {
         throw new StreamVersionConflictError(`${stream.aggregateType}:${stream.aggregateId}`, stream.expectedVersion, actual);
       }
     }
     await tx.query(
       `UPDATE es_streams s SET version = w.version, updated_at = now()
-       FROM unnest($1::text[], $2::text[], $3::int[]) AS w(aggregate_type, aggregate_id, version)
-       WHERE s.aggregate_type = w.aggregate_type AND s.aggregate_id = w.aggregate_id`,
-      [types, ids, run.map((s) => (s.expectedVersion as number) + s.events.length)],
+       FROM unnest($1::tid[], $2::int[]) AS w(row_id, version) WHERE s.ctid = w.row_id`,
+      [run.map((s) => locked.get(s)!.rowId), run.map((s) => (s.expectedVersion as number) + s.events.length)],
     );
     for (const stream of run) claimed.set(stream, stream.expectedVersion as number);
   }
@@ -318,17 +317,32 @@ export class PostgresEventStore {
    * current versions of the streams that exist.
    */
   async lockStreams(tx: SqlExecutor, aggregateType: string, aggregateIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.lockStreamRows(tx, aggregateType, aggregateIds);
+    return new Map([...rows].map(([id, row]) => [id, row.version]));
+  }
+
+  /**
+   * Locks stream rows in the global order (the order append() claims them in, so lockers and
+   * appenders cannot deadlock). The lateral lookup makes it one primary-key probe per id, however
+   * large es_streams grows (one row per aggregate). Returns the version and row id of each.
+   */
+  private async lockStreamRows(
+    tx: SqlExecutor,
+    aggregateType: string,
+    aggregateIds: readonly string[],
+  ): Promise<Map<string, { version: number; rowId: string }>> {
     if (aggregateIds.length === 0) return new Map();
-    // The same order as append() claims streams in, so lockers and appenders cannot deadlock.
     const ids = [...new Set(aggregateIds)].sort((a, b) => a.localeCompare(b));
-    const rows: { aggregate_id: string; version: number }[] = await tx.query(
-      `SELECT s.aggregate_id, s.version
+    const rows: { aggregate_id: string; version: number; row_id: string }[] = await tx.query(
+      `SELECT s.aggregate_id, s.version, s.row_id
        FROM unnest($2::text[]) WITH ORDINALITY AS w(aggregate_id, position)
-       JOIN es_streams s ON s.aggregate_type = $1 AND s.aggregate_id = w.aggregate_id
-       ORDER BY w.position FOR UPDATE OF s`,
+       CROSS JOIN LATERAL (
+         SELECT aggregate_id, version, ctid::text AS row_id FROM es_streams
+         WHERE aggregate_type = $1 AND aggregate_id = w.aggregate_id FOR UPDATE) s
+       ORDER BY w.position`,
       [aggregateType, ids],
     );
-    return new Map(rows.map((r) => [r.aggregate_id, r.version]));
+    return new Map(rows.map((r) => [r.aggregate_id, { version: r.version, rowId: r.row_id }]));
   }
 
   /** Snapshots of several aggregates of one type in one query (aggregates without one are absent). */
@@ -359,10 +373,13 @@ export class PostgresEventStore {
   ): Promise<Map<string, RecordedEvent[]>> {
     const result = new Map<string, RecordedEvent[]>();
     if (afterSequence.size === 0) return result;
+    // One index range scan per stream (lateral), whatever the planner thinks of the table's size.
     const rows: EventRow[] = await sql.query(
-      `SELECT e.* FROM unnest($2::text[], $3::int[]) AS s(aggregate_id, after_sequence)
-       JOIN es_events e ON e.aggregate_type = $1 AND e.aggregate_id = s.aggregate_id AND e.sequence > s.after_sequence
-       ORDER BY e.aggregate_id, e.sequence`,
+      `SELECT e.* FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS s(aggregate_id, after_sequence, position)
+       CROSS JOIN LATERAL (
+         SELECT * FROM es_events
+         WHERE aggregate_type = $1 AND aggregate_id = s.aggregate_id AND sequence > s.after_sequence) e
+       ORDER BY s.position, e.sequence`,
       [aggregateType, [...afterSequence.keys()], [...afterSequence.values()]],
     );
     for (const row of rows) {
