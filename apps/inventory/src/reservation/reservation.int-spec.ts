@@ -84,6 +84,8 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     expect(await stock('TEE')).toMatchObject({ onHand: 20, reserved: 3, available: 17, openReservations: 1 });
     const reservation = await service.http(`/v1/reservations/${orderId}`, { token: operator });
     expect(reservation.body).toMatchObject({ orderId, status: 'RESERVED' });
+    expect((await service.http(`/v1/reservations/${randomUUID()}`, { token: operator })).status).toBe(404);
+    expect((await service.http('/metrics')).body).toMatch(/inventory_saga_decisions_total\{outcome="reserved"\} [1-9]/);
   });
 
   it('rejects an order with a short line and reserves none of its lines', async () => {

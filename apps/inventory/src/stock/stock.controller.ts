@@ -3,7 +3,7 @@ import { RequireRole } from '@ecom/auth';
 import { InvalidCommandError } from '@ecom/event-sourcing';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdjustStockDto } from './adjust-stock/adjust-stock.dto';
 import { AdjustStockHandler } from './adjust-stock/adjust-stock.handler';
 import { ChangeStockPolicyDto } from './change-stock-policy/change-stock-policy.dto';
@@ -37,7 +37,7 @@ export class StockController {
   @Post('receipts')
   @HttpCode(201)
   @ApiOperation({ summary: 'Receive goods into a warehouse, optionally as a batch with an expiry (404 unknown warehouse)' })
-  @ApiOkResponse({ type: StockView })
+  @ApiCreatedResponse({ type: StockView })
   receipts(@Body() dto: ReceiveStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.receive.execute(dto, context);
   }
@@ -45,7 +45,7 @@ export class StockController {
   @Post('adjustments')
   @HttpCode(201)
   @ApiOperation({ summary: 'Correct on-hand stock with a reason (422 below zero or below reserved)' })
-  @ApiOkResponse({ type: StockView })
+  @ApiCreatedResponse({ type: StockView })
   adjustments(@Body() dto: AdjustStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.adjust.execute(dto, context);
   }
@@ -53,7 +53,7 @@ export class StockController {
   @Post('transfers')
   @HttpCode(201)
   @ApiOperation({ summary: 'Move available units between warehouses atomically (422 more than available)' })
-  @ApiOkResponse({ type: StockView })
+  @ApiCreatedResponse({ type: StockView })
   transfers(@Body() dto: TransferStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.transfer.execute(dto, context);
   }

@@ -149,6 +149,14 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
       expect((await service.http('/v1/stock/REC-2', { token: operator })).body).toMatchObject({ onHand: 0, warehouses: [] });
     });
 
+    it('counts every unit when the first receipts of a new SKU arrive at once', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => post('/v1/stock/receipts', { sku: 'REC-NEW', warehouse: i % 2 ? 'SH-01' : 'BJ-01', quantity: 1 })),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+      expect((await service.http('/v1/stock/REC-NEW', { token: operator })).body).toMatchObject({ onHand: 10, available: 10 });
+    });
+
     it('refuses a second expiry date for a known batch (422)', async () => {
       const base = { sku: 'REC-3', warehouse: 'SH-01', quantity: 1, batch: 'LOT-X' };
       expect((await post('/v1/stock/receipts', { ...base, expiresAt: '2027-01-01T00:00:00Z' })).status).toBe(201);

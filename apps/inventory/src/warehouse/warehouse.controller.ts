@@ -2,7 +2,7 @@ import type { EventContext } from '@ecom/contracts';
 import { RequireRole } from '@ecom/auth';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateWarehouseDto, WarehouseResponse } from './create-warehouse/create-warehouse.dto';
 import { CreateWarehouseHandler } from './create-warehouse/create-warehouse.handler';
 import { WarehouseDirectory, WarehouseView } from './read-model/warehouse-directory';
@@ -20,7 +20,7 @@ export class WarehouseController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a warehouse (409 if the code is taken)' })
-  @ApiOkResponse({ type: WarehouseResponse })
+  @ApiCreatedResponse({ type: WarehouseResponse })
   createWarehouse(@Body() dto: CreateWarehouseDto, @RequestEventContext() context: EventContext): Promise<WarehouseView> {
     return this.create.execute(dto, context);
   }

@@ -155,6 +155,83 @@ describe('PostgresEventStore (PostgreSQL)', () => {
     expect(JSON.parse(outbox.payload)).toMatchObject({ correlationId: 'order-1', causationId: 'cause-1' });
   });
 
+  describe('multi-stream appends', () => {
+    const many = (prefix: string, count: number, expected: (i: number) => number | 'any', events = 1) =>
+      Array.from({ length: count }, (_, i) => ({
+        aggregateType: 'Tally',
+        aggregateId: `${prefix}-${String(i).padStart(3, '0')}`,
+        expectedVersion: expected(i),
+        events: Array.from({ length: events }, () => event(`${prefix}-${i}`)),
+      }));
+    const appendAll = (streams: ReturnType<typeof many>) => dataSource.transaction((tx) => store.append(tx, streams, ctx));
+    const versions = async (prefix: string) =>
+      (
+        (await dataSource.query(`SELECT version FROM es_streams WHERE aggregate_id LIKE $1 ORDER BY aggregate_id`, [
+          `${prefix}-%`,
+        ])) as { version: number }[]
+      ).map((r) => r.version);
+
+    it('claims many new and existing streams at once, each event at its own next sequence', async () => {
+      const first = await appendAll(many('bulk', 50, () => 0, 2));
+      expect(first).toHaveLength(100);
+      expect(await versions('bulk')).toEqual(Array(50).fill(2));
+      const second = await appendAll([...many('bulk', 50, () => 2), ...many('fresh', 3, () => 0)]);
+      expect(second.filter((e) => e.aggregateId.startsWith('bulk-0')).map((e) => e.sequence)).toEqual(Array(50).fill(3));
+      expect(await versions('bulk')).toEqual(Array(50).fill(3));
+      const read = await store.readStream(dataSource, 'Tally', 'bulk-007');
+      expect(read.map((e) => e.sequence)).toEqual([1, 2, 3]);
+    });
+
+    it('refuses the whole append when one stream among many is stale or already exists, writing nothing', async () => {
+      await appendAll(many('stale', 20, () => 0));
+      await expect(appendAll(many('stale', 20, (i) => (i === 13 ? 0 : 1)))).rejects.toMatchObject({
+        streamId: 'Tally:stale-013',
+        expectedVersion: 0,
+        actualVersion: 1,
+      });
+      await expect(appendAll(many('stale', 20, (i) => (i === 7 ? 5 : 1)))).rejects.toMatchObject({
+        streamId: 'Tally:stale-007',
+        actualVersion: 1,
+      });
+      expect(await versions('stale')).toEqual(Array(20).fill(1));
+      const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM es_events WHERE aggregate_id LIKE 'stale-%'`);
+      expect(count).toBe(20);
+    });
+
+    it('refuses a stream given twice in one append', async () => {
+      const stream = many('twice', 1, () => 0)[0];
+      await expect(appendAll([stream, stream])).rejects.toThrow(/given twice/);
+    });
+
+    it('never deadlocks or loses an event under concurrent overlapping multi-stream appends', async () => {
+      const ids = Array.from({ length: 12 }, (_, i) => `overlap-${String(i).padStart(2, '0')}`);
+      const writers = Array.from({ length: 16 }, (_, w) => ids.filter((_, i) => (i + w) % 3 !== 0));
+      const attempt = async (subset: string[]) => {
+        for (;;) {
+          try {
+            return await dataSource.transaction(async (tx) => {
+              const current = await store.lockStreams(tx, 'Tally', subset.slice().reverse());
+              return store.append(
+                tx,
+                subset.map((id) => ({ aggregateType: 'Tally', aggregateId: id, expectedVersion: current.get(id) ?? 0, events: [event(id)] })),
+                ctx,
+              );
+            });
+          } catch (error) {
+            if (!(error instanceof StreamVersionConflictError)) throw error;
+          }
+        }
+      };
+      await Promise.all(writers.map(attempt));
+      const expected = ids.map((id) => writers.filter((subset) => subset.includes(id)).length);
+      expect(await versions('overlap')).toEqual(expected);
+      for (const id of ids) {
+        const sequences = (await store.readStream(dataSource, 'Tally', id)).map((e) => e.sequence);
+        expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+      }
+    });
+  });
+
   describe('AggregateRepository', () => {
     it('retries on conflict so concurrent commands never lose an update', async () => {
       const repo = new AggregateRepository(dataSource, store, TallyAggregate);

@@ -31,6 +31,13 @@ export interface EventStoreOptions {
   now?: () => Date;
 }
 
+/** The global order in which streams are locked: by aggregate type, then id. */
+function compareStreams(a: AppendToStream, b: AppendToStream): number {
+  return a.aggregateType === b.aggregateType
+    ? a.aggregateId.localeCompare(b.aggregateId)
+    : a.aggregateType.localeCompare(b.aggregateType);
+}
+
 const EVENT_COLUMNS = 10;
 const OUTBOX_COLUMNS = 5;
 const ROWS_PER_INSERT = 1000;
@@ -70,15 +77,17 @@ export class PostgresEventStore {
     const nonEmpty = streams.filter((s) => s.events.length > 0);
     if (nonEmpty.length === 0) return [];
     // Lock stream rows in one global order so two multi-stream appends cannot deadlock.
-    const ordered = [...nonEmpty].sort((a, b) =>
-      a.aggregateType === b.aggregateType
-        ? a.aggregateId.localeCompare(b.aggregateId)
-        : a.aggregateType.localeCompare(b.aggregateType),
-    );
+    const ordered = [...nonEmpty].sort(compareStreams);
+    for (let i = 1; i < ordered.length; i++) {
+      if (compareStreams(ordered[i - 1], ordered[i]) === 0 && ordered[i - 1].aggregateId === ordered[i].aggregateId) {
+        throw new Error(`append: stream ${ordered[i].aggregateType}:${ordered[i].aggregateId} is given twice`);
+      }
+    }
     const occurredAt = this.now();
     const pending: Omit<RecordedEvent, 'globalPosition'>[] = [];
+    const claimed = await this.claimAll(tx, ordered);
     for (const stream of ordered) {
-      const firstSequence = (await this.claimVersions(tx, stream)) + 1;
+      const firstSequence = claimed.get(stream)! + 1;
       stream.events.forEach((event, index) => {
         const definition = this.options.registry.latest(event.type);
         this.options.registry.validateData(definition.type, definition.version, event.data);
@@ -132,6 +141,73 @@ export class PostgresEventStore {
     }
     await this.applyInlineProjections(tx, recorded);
     return recorded;
+  }
+
+  /**
+   * Claims the versions of every stream, in the given (global) order, and returns the version each
+   * stream was at. Consecutive streams of the same kind are claimed with one statement each: new
+   * streams (expected version 0) with one multi-row insert, existing ones with one ordered row lock
+   * and one update, so a batch that appends to hundreds of streams costs a handful of round trips.
+   */
+  private async claimAll(tx: SqlExecutor, ordered: readonly AppendToStream[]): Promise<Map<AppendToStream, number>> {
+    const claimed = new Map<AppendToStream, number>();
+    const kind = (s: AppendToStream) => (s.expectedVersion === 'any' ? 'any' : s.expectedVersion === 0 ? 'new' : 'existing');
+    for (let start = 0; start < ordered.length; ) {
+      let end = start + 1;
+      while (end < ordered.length && kind(ordered[end]) === kind(ordered[start]) && kind(ordered[start]) !== 'any') end++;
+      const run = ordered.slice(start, end);
+      if (run.length === 1) claimed.set(run[0], await this.claimVersions(tx, run[0]));
+      else if (kind(run[0]) === 'new') await this.claimNewStreams(tx, run, claimed);
+      else await this.claimExistingStreams(tx, run, claimed);
+      start = end;
+    }
+    return claimed;
+  }
+
+  private async claimNewStreams(tx: SqlExecutor, run: readonly AppendToStream[], claimed: Map<AppendToStream, number>) {
+    // unnest keeps the array order, so the rows are inserted (and their keys locked) in the global order.
+    const rows: { aggregate_type: string; aggregate_id: string }[] = await tx.query(
+      `INSERT INTO es_streams (aggregate_type, aggregate_id, version)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+       ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING RETURNING aggregate_type, aggregate_id`,
+      [run.map((s) => s.aggregateType), run.map((s) => s.aggregateId), run.map((s) => s.events.length)],
+    );
+    const inserted = new Set(rows.map((r) => `${r.aggregate_type}\u0000${r.aggregate_id}`));
+    const taken = run.find((s) => !inserted.has(`${s.aggregateType}\u0000${s.aggregateId}`));
+    if (taken) {
+      throw new StreamVersionConflictError(
+        `${taken.aggregateType}:${taken.aggregateId}`,
+        0,
+        await this.streamVersion(tx, taken.aggregateType, taken.aggregateId),
+      );
+    }
+    for (const stream of run) claimed.set(stream, 0);
+  }
+
+  private async claimExistingStreams(tx: SqlExecutor, run: readonly AppendToStream[], claimed: Map<AppendToStream, number>) {
+    // Lock in the global order first (the rows are then ours until commit), check, then update them
+    // all by row id. The run is sorted by type, then id: lock type by type, each in the order of its ids.
+    const locked = new Map<AppendToStream, { version: number; rowId: string }>();
+    for (const type of [...new Set(run.map((s) => s.aggregateType))]) {
+      const ofType = run.filter((s) => s.aggregateType === type);
+      const rows = await this.lockStreamRows(tx, type, ofType.map((s) => s.aggregateId));
+      for (const stream of ofType) {
+        const row = rows.get(stream.aggregateId);
+        if (row) locked.set(stream, row);
+      }
+    }
+    for (const stream of run) {
+      const actual = locked.get(stream)?.version ?? null;
+      if (actual !== stream.expectedVersion) {
+        throw new StreamVersionConflictError(`${stream.aggregateType}:${stream.aggregateId}`, stream.expectedVersion, actual);
+      }
+    }
+    await tx.query(
+      `UPDATE es_streams s SET version = w.version, updated_at = now()
+       FROM unnest($1::tid[], $2::int[]) AS w(row_id, version) WHERE s.ctid = w.row_id`,
+      [run.map((s) => locked.get(s)!.rowId), run.map((s) => (s.expectedVersion as number) + s.events.length)],
+    );
+    for (const stream of run) claimed.set(stream, stream.expectedVersion as number);
   }
 
   /** Claims the next versions of a stream and returns the version before them. */
@@ -241,13 +317,32 @@ export class PostgresEventStore {
    * current versions of the streams that exist.
    */
   async lockStreams(tx: SqlExecutor, aggregateType: string, aggregateIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.lockStreamRows(tx, aggregateType, aggregateIds);
+    return new Map([...rows].map(([id, row]) => [id, row.version]));
+  }
+
+  /**
+   * Locks stream rows in the global order (the order append() claims them in, so lockers and
+   * appenders cannot deadlock). The lateral lookup makes it one primary-key probe per id, however
+   * large es_streams grows (one row per aggregate). Returns the version and row id of each.
+   */
+  private async lockStreamRows(
+    tx: SqlExecutor,
+    aggregateType: string,
+    aggregateIds: readonly string[],
+  ): Promise<Map<string, { version: number; rowId: string }>> {
     if (aggregateIds.length === 0) return new Map();
-    const rows: { aggregate_id: string; version: number }[] = await tx.query(
-      `SELECT aggregate_id, version FROM es_streams WHERE aggregate_type = $1 AND aggregate_id = ANY($2::text[])
-       ORDER BY aggregate_id FOR UPDATE`,
-      [aggregateType, [...new Set(aggregateIds)]],
+    const ids = [...new Set(aggregateIds)].sort((a, b) => a.localeCompare(b));
+    const rows: { aggregate_id: string; version: number; row_id: string }[] = await tx.query(
+      `SELECT s.aggregate_id, s.version, s.row_id
+       FROM unnest($2::text[]) WITH ORDINALITY AS w(aggregate_id, position)
+       CROSS JOIN LATERAL (
+         SELECT aggregate_id, version, ctid::text AS row_id FROM es_streams
+         WHERE aggregate_type = $1 AND aggregate_id = w.aggregate_id FOR UPDATE) s
+       ORDER BY w.position`,
+      [aggregateType, ids],
     );
-    return new Map(rows.map((r) => [r.aggregate_id, r.version]));
+    return new Map(rows.map((r) => [r.aggregate_id, { version: r.version, rowId: r.row_id }]));
   }
 
   /** Snapshots of several aggregates of one type in one query (aggregates without one are absent). */
@@ -278,10 +373,13 @@ export class PostgresEventStore {
   ): Promise<Map<string, RecordedEvent[]>> {
     const result = new Map<string, RecordedEvent[]>();
     if (afterSequence.size === 0) return result;
+    // One index range scan per stream (lateral), whatever the planner thinks of the table's size.
     const rows: EventRow[] = await sql.query(
-      `SELECT e.* FROM unnest($2::text[], $3::int[]) AS s(aggregate_id, after_sequence)
-       JOIN es_events e ON e.aggregate_type = $1 AND e.aggregate_id = s.aggregate_id AND e.sequence > s.after_sequence
-       ORDER BY e.aggregate_id, e.sequence`,
+      `SELECT e.* FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS s(aggregate_id, after_sequence, position)
+       CROSS JOIN LATERAL (
+         SELECT * FROM es_events
+         WHERE aggregate_type = $1 AND aggregate_id = s.aggregate_id AND sequence > s.after_sequence) e
+       ORDER BY s.position, e.sequence`,
       [aggregateType, [...afterSequence.keys()], [...afterSequence.values()]],
     );
     for (const row of rows) {

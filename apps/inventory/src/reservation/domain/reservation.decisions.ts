@@ -82,6 +82,16 @@ export function reserveOrder(
   return { stock, reservation: [{ type: 'StockReserved', data: { orderId: order.orderId, lines } }] };
 }
 
+/**
+ * Why a cancelled order's stock goes back: PAYMENT_TIMEOUT when the system cancelled it for want of
+ * payment (its reason mentions a timeout or being unpaid), ORDER_CANCELLED otherwise.
+ */
+export function releaseReasonOf(cancelled: { cancelledBy: 'customer' | 'operator' | 'system'; reason: string | null }): ReleaseReason {
+  return cancelled.cancelledBy === 'system' && /time[\s_-]*out|timed[\s_-]*out|unpaid/i.test(cancelled.reason ?? '')
+    ? 'PAYMENT_TIMEOUT'
+    : 'ORDER_CANCELLED';
+}
+
 function skusOf(lines: readonly ReservationLine[]): string[] {
   return [...new Set(lines.map((l) => l.sku))];
 }

@@ -3,7 +3,7 @@ import { BusinessRuleError, foldEvents } from '@ecom/event-sourcing';
 import { initialStockItemState, StockItemAggregate, StockItemState } from '../../stock/domain/stock-item.aggregate';
 import { receiveStock } from '../../stock/domain/stock-item.decisions';
 import { initialReservationState, ReservationAggregate, ReservationState } from './reservation.aggregate';
-import { releaseOrder, reserveOrder, returnOrder, SagaDecision, shipOrder } from './reservation.decisions';
+import { releaseOrder, releaseReasonOf, reserveOrder, returnOrder, SagaDecision, shipOrder } from './reservation.decisions';
 
 const regions: Record<string, string> = { SH: 'Shanghai', BJ: 'Beijing' };
 const regionOf = (code: string) => regions[code];
@@ -157,6 +157,14 @@ describe('order saga decisions', () => {
       reservation: [],
     });
     expect(() => shipOrder(after, { orderId: 'o4' }, lookup(stocks))).toThrow(/holds no reserved stock/);
+  });
+
+  it('names a system cancellation for want of payment PAYMENT_TIMEOUT, any other ORDER_CANCELLED', () => {
+    expect(releaseReasonOf({ cancelledBy: 'system', reason: 'PAYMENT_TIMEOUT' })).toBe('PAYMENT_TIMEOUT');
+    expect(releaseReasonOf({ cancelledBy: 'system', reason: 'unpaid after 15 minutes' })).toBe('PAYMENT_TIMEOUT');
+    expect(releaseReasonOf({ cancelledBy: 'customer', reason: 'payment timeout' })).toBe('ORDER_CANCELLED');
+    expect(releaseReasonOf({ cancelledBy: 'operator', reason: null })).toBe('ORDER_CANCELLED');
+    expect(releaseReasonOf({ cancelledBy: 'system', reason: null })).toBe('ORDER_CANCELLED');
   });
 
   it('is all or nothing for any orders over any stock (property)', () => {

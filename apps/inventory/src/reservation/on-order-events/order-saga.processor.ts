@@ -15,10 +15,9 @@ import { Counter, Histogram, register } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { AfterCommitHooks } from '../../shared/after-commit.hooks';
 import { StockItemAggregate, StockItemEvent, StockItemState } from '../../stock/domain/stock-item.aggregate';
-import type { ReleaseReason } from '../../stock/domain/stock-item.decisions';
 import { WarehouseDirectory } from '../../warehouse/read-model/warehouse-directory';
 import { ReservationAggregate, ReservationEvent, ReservationState } from '../domain/reservation.aggregate';
-import { releaseOrder, reserveOrder, returnOrder, SagaDecision, shipOrder } from '../domain/reservation.decisions';
+import { releaseOrder, releaseReasonOf, reserveOrder, returnOrder, SagaDecision, shipOrder } from '../domain/reservation.decisions';
 
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderShipped', 'ReturnReceived'] as const;
 type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
@@ -42,13 +41,6 @@ const metrics = {
       buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500],
     }),
 };
-
-/** Why a cancelled order's stock is released, from the OrderCancelled event. */
-export function releaseReasonOf(data: DomainEventOf<'OrderCancelled'>['data']): ReleaseReason {
-  return data.cancelledBy === 'system' && /time[\s_-]*out|timed[\s_-]*out|unpaid/i.test(data.reason ?? '')
-    ? 'PAYMENT_TIMEOUT'
-    : 'ORDER_CANCELLED';
-}
 
 interface Pending<TState> {
   loaded: LoadedAggregate<TState>;
