@@ -4,3 +4,4 @@ export * from './test-kafka';
 export * from './test-service';
 export * from './tcp-proxy';
 export * from './local-kafka-broker';
+export * from './service-basics';
