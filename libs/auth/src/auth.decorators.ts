@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthenticatedMember, Role } from './roles';
 
 export const IS_PUBLIC = 'auth:isPublic';
@@ -7,8 +8,17 @@ export const REQUIRED_ROLE = 'auth:requiredRole';
 /** No token needed (a token, if sent, is still verified and made available). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** The least role that may call this route; admin includes operator, operator includes customer. */
-export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+/**
+ * The least role that may call this route (admin includes operator, operator includes customer),
+ * documented in OpenAPI as bearer-authenticated with its 401 and 403 answers.
+ */
+export const RequireRole = (role: Role) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_ROLE, role),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'no or invalid token' }),
+    ApiForbiddenResponse({ description: `requires role ${role}` }),
+  );
 
 export const MEMBER_KEY = 'member';
 

@@ -4,15 +4,12 @@ import { NotFoundError } from '@ecom/event-sourcing';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
   ApiBadRequestResponse,
   ApiPropertyOptional,
@@ -42,22 +39,28 @@ export class CategoryController {
   @Post()
   @HttpCode(201)
   @RequireRole('operator')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Create a category (operator)', description: 'At most 3 levels; names unique among siblings.' })
+  @ApiOperation({
+    summary: 'Create a category (operator)',
+    description: 'At most 3 levels; names unique among siblings.',
+  })
   @ApiCreatedResponse({ type: CategoryView })
   @ApiBadRequestResponse({ description: 'validation failed (unknown field, blank name)' })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'parent category not found' })
   @ApiConflictResponse({ description: 'a sibling already has this name' })
   @ApiUnprocessableEntityResponse({ description: 'parent is at level 3, or holds listed products' })
-  create(@Body() dto: CreateCategoryDto, @RequestEventContext() context: EventContext): Promise<CategoryView> {
+  create(
+    @Body() dto: CreateCategoryDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<CategoryView> {
     return this.createHandler.execute(dto, context);
   }
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'List categories (public)', description: 'Flat, by level then name; ?parentId lists the children of one category.' })
+  @ApiOperation({
+    summary: 'List categories (public)',
+    description: 'Flat, by level then name; ?parentId lists the children of one category.',
+  })
   @ApiOkResponse({ type: CategoryList })
   async list(@Query() query: ListCategoriesQuery): Promise<CategoryList> {
     return { items: await this.categories.list({ parentId: query.parentId }) };

@@ -5,7 +5,6 @@ import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -43,12 +42,11 @@ export class ProductController {
   @Post()
   @HttpCode(201)
   @RequireRole('operator')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a product as DRAFT with its SKUs (operator)' })
   @ApiCreatedResponse({ type: ProductView })
-  @ApiBadRequestResponse({ description: 'validation failed: unknown field, bad price, malformed SKU code, ...' })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
+  @ApiBadRequestResponse({
+    description: 'validation failed: unknown field, bad price, malformed SKU code, ...',
+  })
   @ApiNotFoundResponse({ description: 'category not found' })
   @ApiConflictResponse({ description: 'a SKU code is already used by another product' })
   create(@Body() dto: CreateProductDto, @RequestEventContext() context: EventContext): Promise<ProductView> {
@@ -59,11 +57,15 @@ export class ProductController {
   @Public()
   @ApiOperation({
     summary: 'List products, newest first, with cursor paging',
-    description: 'Anonymous callers and customers see LISTED products only (without costs); operators see all and may filter by status.',
+    description:
+      'Anonymous callers and customers see LISTED products only (without costs); operators see all and may filter by status.',
   })
   @ApiOkResponse({ type: ProductPage })
   @ApiBadRequestResponse({ description: 'unknown query parameter, bad limit or cursor' })
-  list(@Query() query: ListProductsQuery, @CurrentMember() member?: AuthenticatedMember): Promise<ProductPage> {
+  list(
+    @Query() query: ListProductsQuery,
+    @CurrentMember() member?: AuthenticatedMember,
+  ): Promise<ProductPage> {
     return this.products
       .list({
         categoryId: query.categoryId,
@@ -77,7 +79,10 @@ export class ProductController {
 
   @Get(':id')
   @Public()
-  @ApiOperation({ summary: 'One product with its SKUs', description: 'Unlisted products are 404 for anonymous callers and customers.' })
+  @ApiOperation({
+    summary: 'One product with its SKUs',
+    description: 'Unlisted products are 404 for anonymous callers and customers.',
+  })
   @ApiOkResponse({ type: ProductView })
   @ApiNotFoundResponse({ description: 'no such product, or not visible to the caller' })
   async get(@Param('id') id: string, @CurrentMember() member?: AuthenticatedMember): Promise<ProductView> {
@@ -88,37 +93,41 @@ export class ProductController {
 
   @Patch(':id')
   @RequireRole('operator')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change title, description, category or attributes (operator)', description: 'Only the fields sent change.' })
+  @ApiOperation({
+    summary: 'Change title, description, category or attributes (operator)',
+    description: 'Only the fields sent change.',
+  })
   @ApiOkResponse({ type: ProductView })
   @ApiBadRequestResponse({ description: 'validation failed' })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'product or category not found' })
   @ApiUnprocessableEntityResponse({ description: 'a listed product can only move to a leaf category' })
-  change(@Param('id') id: string, @Body() dto: ChangeProductDetailsDto, @RequestEventContext() context: EventContext): Promise<ProductView> {
+  change(
+    @Param('id') id: string,
+    @Body() dto: ChangeProductDetailsDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<ProductView> {
     return this.detailsHandler.execute(id, dto, context);
   }
 
   @Post(':id/skus')
   @HttpCode(201)
   @RequireRole('operator')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Add a SKU to a product (operator)' })
   @ApiCreatedResponse({ type: SkuDetailView })
   @ApiBadRequestResponse({ description: 'validation failed' })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'product not found' })
   @ApiConflictResponse({ description: 'the SKU code is already used' })
-  addSku(@Param('id') id: string, @Body() dto: CreateSkuDto, @RequestEventContext() context: EventContext): Promise<SkuDetailView> {
+  addSku(
+    @Param('id') id: string,
+    @Body() dto: CreateSkuDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<SkuDetailView> {
     return this.addSkuHandler.execute(id, dto, context);
   }
 
   @Post(':id/publish')
   @HttpCode(200)
   @RequireRole('operator')
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'List the product: DRAFT or DELISTED -> LISTED (operator)',
     description: 'Needs at least one active SKU with a price, and a leaf category.',
@@ -136,11 +145,8 @@ export class ProductController {
   @Post(':id/unpublish')
   @HttpCode(200)
   @RequireRole('operator')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Delist the product: LISTED -> DELISTED (operator)' })
   @ApiOkResponse({ type: ProductView })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'product not found' })
   @ApiConflictResponse({ description: 'not LISTED' })
   unpublish(@Param('id') id: string, @RequestEventContext() context: EventContext): Promise<ProductView> {

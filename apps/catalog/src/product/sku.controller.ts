@@ -5,14 +5,11 @@ import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ChangeSkuCostDto } from './change-sku-cost/change-sku-cost.dto';
@@ -38,11 +35,15 @@ export class SkuController {
   @Public()
   @ApiOperation({
     summary: 'One SKU: {code, productId, price, currency, attributes, status}',
-    description: 'cost is shown to operators only; SKUs of unlisted products are 404 for anonymous callers and customers.',
+    description:
+      'cost is shown to operators only; SKUs of unlisted products are 404 for anonymous callers and customers.',
   })
   @ApiOkResponse({ type: SkuDetailView })
   @ApiNotFoundResponse({ description: 'no such SKU, or not visible to the caller' })
-  async get(@Param('code') code: string, @CurrentMember() member?: AuthenticatedMember): Promise<SkuDetailView> {
+  async get(
+    @Param('code') code: string,
+    @CurrentMember() member?: AuthenticatedMember,
+  ): Promise<SkuDetailView> {
     const sku = skuFor(member, await this.products.sku(code));
     if (!sku) throw new NotFoundError(`SKU ${code} not found`, 'SKU_NOT_FOUND');
     return sku;
@@ -50,43 +51,48 @@ export class SkuController {
 
   @Put(':code/price')
   @RequireRole('operator')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the selling price of a SKU (operator)', description: 'Emits SkuPriceChanged with the previous price.' })
+  @ApiOperation({
+    summary: 'Change the selling price of a SKU (operator)',
+    description: 'Emits SkuPriceChanged with the previous price.',
+  })
   @ApiOkResponse({ type: SkuDetailView })
   @ApiBadRequestResponse({ description: 'price is not a positive integer in minor units' })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'no such SKU' })
   @ApiConflictResponse({ description: 'the SKU is discontinued' })
-  changePrice(@Param('code') code: string, @Body() dto: ChangeSkuPriceDto, @RequestEventContext() context: EventContext): Promise<SkuDetailView> {
+  changePrice(
+    @Param('code') code: string,
+    @Body() dto: ChangeSkuPriceDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<SkuDetailView> {
     return this.priceHandler.execute(code, dto.price, context);
   }
 
   @Put(':code/cost')
   @RequireRole('operator')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Change (or clear with null) the unit cost of a SKU (operator)' })
   @ApiOkResponse({ type: SkuDetailView })
   @ApiBadRequestResponse({ description: 'cost is not an integer >= 0' })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'no such SKU' })
-  changeCost(@Param('code') code: string, @Body() dto: ChangeSkuCostDto, @RequestEventContext() context: EventContext): Promise<SkuDetailView> {
+  changeCost(
+    @Param('code') code: string,
+    @Body() dto: ChangeSkuCostDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<SkuDetailView> {
     return this.costHandler.execute(code, dto.cost, context);
   }
 
   @Post(':code/discontinue')
   @HttpCode(200)
   @RequireRole('operator')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'Stop selling a SKU for good (operator)' })
   @ApiOkResponse({ type: SkuDetailView })
-  @ApiUnauthorizedResponse({ description: 'no or invalid token' })
-  @ApiForbiddenResponse({ description: 'not an operator' })
   @ApiNotFoundResponse({ description: 'no such SKU' })
   @ApiConflictResponse({ description: 'already discontinued' })
   @ApiUnprocessableEntityResponse({ description: 'the last active SKU of a listed product' })
-  discontinue(@Param('code') code: string, @RequestEventContext() context: EventContext): Promise<SkuDetailView> {
+  discontinue(
+    @Param('code') code: string,
+    @RequestEventContext() context: EventContext,
+  ): Promise<SkuDetailView> {
     return this.discontinueHandler.execute(code, context);
   }
 }
