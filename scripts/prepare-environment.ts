@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     console.log(`  database ${new URL(databaseUrl).pathname.slice(1)} ready`);
   }
   const settings = readPlatformSettings(SERVICES.catalog);
-  const admin = new KafkaTopicAdmin({ brokers: settings.kafkaBrokers, clientId: 'setup', topicPrefix: settings.kafkaTopicPrefix });
+  const admin = new KafkaTopicAdmin({
+    brokers: settings.kafkaBrokers,
+    clientId: 'setup',
+    topicPrefix: settings.kafkaTopicPrefix,
+  });
   const created = await admin.ensureTopics(eventTopicSpecs(settings.kafkaTopicPartitions));
   console.log(`  kafka topics ready (${created.length ? `created ${created.join(', ')}` : 'all existed'})`);
   if (!process.env.JWT_PUBLIC_KEY && !process.env.JWT_PUBLIC_KEY_FILE) {

@@ -10,8 +10,9 @@ bash scripts/setup.sh
 echo "[test] type-checking the workspace"
 npx tsc -p tsconfig.json --noEmit
 
-echo "[test] linting"
+echo "[test] linting and format check"
 npx eslint apps libs bench --no-warn-ignored
+npx prettier --check . --log-level warn
 
 echo "[test] running jest (all apps and libs)"
 report="$(mktemp)"

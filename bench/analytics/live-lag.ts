@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 30);
   const env = await benchEnvironment('live', Number(process.env.BENCH_PARTITIONS ?? 6));
   const app = await startService(AppModule, SERVICES.analyticsProjector, { httpPort: 0, host: '127.0.0.1' });
-  const bus = new KafkaMessageBus({ brokers: env.brokers, clientId: 'bench-producer', topicPrefix: env.prefix });
+  const bus = new KafkaMessageBus({
+    brokers: env.brokers,
+    clientId: 'bench-producer',
+    topicPrefix: env.prefix,
+  });
   try {
     const runner = app.get(ProjectorRunner);
     const dataSource = app.get(DataSource);
@@ -42,7 +46,11 @@ async function main(): Promise<void> {
     await publish(bus, setup);
     published += setup.filter((e) => handled.has(e.type)).length;
     const applied = async () =>
-      (await dataSource.query(`SELECT count(*)::int AS n FROM es_processed_events WHERE consumer LIKE 'analytics-projector%'`))[0].n as number;
+      (
+        await dataSource.query(
+          `SELECT count(*)::int AS n FROM es_processed_events WHERE consumer LIKE 'analytics-projector%'`,
+        )
+      )[0].n as number;
 
     const lagEvents: number[] = [];
     const lagSeconds: number[] = [];

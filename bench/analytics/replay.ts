@@ -22,19 +22,29 @@ async function main(): Promise<void> {
     const workload = new Workload();
     const start = new Date(Date.now() - 3 * 86_400_000);
     const events = workload.setup(start);
-    for (let i = 0; events.length < target; i++) events.push(...workload.session(new Date(start.getTime() + i * 1000)));
-    const bus = new KafkaMessageBus({ brokers: env.brokers, clientId: 'bench-producer', topicPrefix: env.prefix });
+    for (let i = 0; events.length < target; i++)
+      events.push(...workload.session(new Date(start.getTime() + i * 1000)));
+    const bus = new KafkaMessageBus({
+      brokers: env.brokers,
+      clientId: 'bench-producer',
+      topicPrefix: env.prefix,
+    });
     const publishStarted = Date.now();
     for (let i = 0; i < events.length; i += 10_000) {
       await publish(bus, events.slice(i, i + 10_000));
       process.stderr.write(`published ${Math.min(i + 10_000, events.length)}/${events.length}\n`);
     }
     await bus.close();
-    console.log(`published ${events.length} events to ${partitions} partitions per topic in ${((Date.now() - publishStarted) / 1000).toFixed(1)} s`);
+    console.log(
+      `published ${events.length} events to ${partitions} partitions per topic in ${((Date.now() - publishStarted) / 1000).toFixed(1)} s`,
+    );
 
     const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error'] });
     try {
-      const result = await rebuildReadModels(app, { onProgress: progressWriter(process.stderr, 1000), progressIntervalMs: 250 });
+      const result = await rebuildReadModels(app, {
+        onProgress: progressWriter(process.stderr, 1000),
+        progressIntervalMs: 250,
+      });
       process.stderr.write('\n');
       console.log(
         `replay: ${result.events} events in ${result.replaySeconds.toFixed(1)} s = ${result.eventsPerSecond} events/s ` +

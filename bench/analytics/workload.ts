@@ -47,22 +47,57 @@ export class Workload {
   /** The catalog and opening stock (so that shipments have something to take from). */
   setup(at: Date): EventEnvelope[] {
     const events: EventEnvelope[] = [];
-    events.push(this.envelope('ProductCreated', { productId: 'P', title: 'Bench product', description: null, categoryId: 'c', attributes: {} }, 'P', at));
+    events.push(
+      this.envelope(
+        'ProductCreated',
+        { productId: 'P', title: 'Bench product', description: null, categoryId: 'c', attributes: {} },
+        'P',
+        at,
+      ),
+    );
     for (const [i, sku] of this.skus.entries()) {
-      events.push(this.envelope('SkuAdded', { productId: 'P', sku, price: 1000 + i * 100, cost: 600 + i * 50, currency: 'CNY', attributes: {} }, 'P', at));
+      events.push(
+        this.envelope(
+          'SkuAdded',
+          { productId: 'P', sku, price: 1000 + i * 100, cost: 600 + i * 50, currency: 'CNY', attributes: {} },
+          'P',
+          at,
+        ),
+      );
       events.push(this.envelope('StockPolicyChanged', { sku, safetyStock: 20, leadTimeDays: 7 }, sku, at));
-      events.push(this.stockEvent('StockReceived', sku, 1_000_000, 0, { warehouse: 'WH1', quantity: 1_000_000, batch: null, expiresAt: null }, at));
+      events.push(
+        this.stockEvent(
+          'StockReceived',
+          sku,
+          1_000_000,
+          0,
+          { warehouse: 'WH1', quantity: 1_000_000, batch: null, expiresAt: null },
+          at,
+        ),
+      );
     }
     return events;
   }
 
-  private stockEvent(type: string, sku: string, onHand: number, reserved: number, data: Record<string, unknown>, at: Date) {
+  private stockEvent(
+    type: string,
+    sku: string,
+    onHand: number,
+    reserved: number,
+    data: Record<string, unknown>,
+    at: Date,
+  ) {
     const level = this.stock.get(sku) ?? { onHand: 0, reserved: 0 };
     level.onHand += onHand;
     level.reserved += reserved;
     this.stock.set(sku, level);
     const view = { onHand: level.onHand, reserved: level.reserved, available: level.onHand - level.reserved };
-    return this.envelope(type, { sku, ...data, levels: [{ warehouse: 'WH1', ...view }], totals: view }, sku, at);
+    return this.envelope(
+      type,
+      { sku, ...data, levels: [{ warehouse: 'WH1', ...view }], totals: view },
+      sku,
+      at,
+    );
   }
 
   /** One visit: 1 page view, 2 product views, 1 search; a third add to cart; a tenth order, pay and ship. */
@@ -73,23 +108,107 @@ export class Workload {
     const sku = this.skus[v % this.skus.length];
     const t = (ms: number) => new Date(at.getTime() + ms);
     const events = [
-      this.envelope('PageViewed', { visitorId, memberId: null, channel, occurredAt: at.toISOString() }, visitorId, at),
-      this.envelope('ProductViewed', { visitorId, memberId: null, channel, sku, occurredAt: t(1).toISOString() }, visitorId, t(1)),
-      this.envelope('ProductViewed', { visitorId, memberId: null, channel, sku: this.skus[(v + 7) % this.skus.length], occurredAt: t(2).toISOString() }, visitorId, t(2)),
-      this.envelope('Searched', { visitorId, memberId: null, channel, query: 'dress', occurredAt: t(3).toISOString() }, visitorId, t(3)),
+      this.envelope(
+        'PageViewed',
+        { visitorId, memberId: null, channel, occurredAt: at.toISOString() },
+        visitorId,
+        at,
+      ),
+      this.envelope(
+        'ProductViewed',
+        { visitorId, memberId: null, channel, sku, occurredAt: t(1).toISOString() },
+        visitorId,
+        t(1),
+      ),
+      this.envelope(
+        'ProductViewed',
+        {
+          visitorId,
+          memberId: null,
+          channel,
+          sku: this.skus[(v + 7) % this.skus.length],
+          occurredAt: t(2).toISOString(),
+        },
+        visitorId,
+        t(2),
+      ),
+      this.envelope(
+        'Searched',
+        { visitorId, memberId: null, channel, query: 'dress', occurredAt: t(3).toISOString() },
+        visitorId,
+        t(3),
+      ),
     ];
     if (v % 3 === 0) {
       const cartId = `cart-${v}`;
-      events.push(this.envelope('CartItemAdded', { cartId, memberId: null, visitorId, channel, sku, quantity: 1, unitPrice: 1000, currency: 'CNY' }, cartId, t(4)));
+      events.push(
+        this.envelope(
+          'CartItemAdded',
+          { cartId, memberId: null, visitorId, channel, sku, quantity: 1, unitPrice: 1000, currency: 'CNY' },
+          cartId,
+          t(4),
+        ),
+      );
     }
     if (v % 10 === 0) {
       const orderId = `bo-${this.order++}`;
       const memberId = `bm-${v % 5000}`;
       const lines = [{ sku, quantity: 2, unitPrice: 1000, lineTotal: 2000 }];
-      events.push(this.envelope('OrderPlaced', { orderId, memberId, visitorId, channel, cartId: null, lines, total: 2000, currency: 'CNY', shippingRegion: null }, orderId, t(5)));
-      events.push(this.envelope('OrderPaid', { orderId, memberId, visitorId, channel, amount: 2000, currency: 'CNY', method: 'alipay', paymentId: `pay-${orderId}` }, orderId, t(6)));
-      events.push(this.stockEvent('StockAllocated', sku, 0, 2, { orderId, allocations: [{ warehouse: 'WH1', quantity: 2 }] }, t(6)));
-      events.push(this.stockEvent('StockDeducted', sku, -2, -2, { orderId, allocations: [{ warehouse: 'WH1', quantity: 2, batch: null }] }, t(7)));
+      events.push(
+        this.envelope(
+          'OrderPlaced',
+          {
+            orderId,
+            memberId,
+            visitorId,
+            channel,
+            cartId: null,
+            lines,
+            total: 2000,
+            currency: 'CNY',
+            shippingRegion: null,
+          },
+          orderId,
+          t(5),
+        ),
+      );
+      events.push(
+        this.envelope(
+          'OrderPaid',
+          {
+            orderId,
+            memberId,
+            visitorId,
+            channel,
+            amount: 2000,
+            currency: 'CNY',
+            method: 'alipay',
+            paymentId: `pay-${orderId}`,
+          },
+          orderId,
+          t(6),
+        ),
+      );
+      events.push(
+        this.stockEvent(
+          'StockAllocated',
+          sku,
+          0,
+          2,
+          { orderId, allocations: [{ warehouse: 'WH1', quantity: 2 }] },
+          t(6),
+        ),
+      );
+      events.push(
+        this.stockEvent(
+          'StockDeducted',
+          sku,
+          -2,
+          -2,
+          { orderId, allocations: [{ warehouse: 'WH1', quantity: 2, batch: null }] },
+          t(7),
+        ),
+      );
     }
     return events;
   }
@@ -101,7 +220,11 @@ export function topicOf(event: EventEnvelope): string {
 
 export async function publish(bus: KafkaMessageBus, events: EventEnvelope[]): Promise<void> {
   for (let i = 0; i < events.length; i += 1000) {
-    await bus.publish(events.slice(i, i + 1000).map((e) => ({ topic: topicOf(e), key: e.aggregateId, value: JSON.stringify(e) })));
+    await bus.publish(
+      events
+        .slice(i, i + 1000)
+        .map((e) => ({ topic: topicOf(e), key: e.aggregateId, value: JSON.stringify(e) })),
+    );
   }
 }
 

@@ -45,23 +45,31 @@ async function load(label: string, total: number, concurrency: number, task: (i:
     p50ms: Number(percentile(latencies, 50).toFixed(1)),
     p99ms: Number(percentile(latencies, 99).toFixed(1)),
   };
-  console.log(`${label}: ${result.perSecond}/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms (${total} calls, ${concurrency} in flight)`);
+  console.log(
+    `${label}: ${result.perSecond}/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms (${total} calls, ${concurrency} in flight)`,
+  );
   return result;
 }
 
 function expectStatus(response: { status: number; body: unknown }, status: number) {
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
 }
 
 async function main() {
   const { AppModule } = (await import('../../apps/catalog/src/app.module')) as { AppModule: Type<unknown> };
   console.log(`starting catalog (bench database, ${PRODUCTS} products)...`);
-  const cached = await startTestService(AppModule, SERVICES.catalog, { env: { CATALOG_PRODUCT_CACHE_TTL_SECONDS: '300' } });
+  const cached = await startTestService(AppModule, SERVICES.catalog, {
+    env: { CATALOG_PRODUCT_CACHE_TTL_SECONDS: '300' },
+  });
   let uncached: TestService | undefined;
   try {
     const operator = await cached.tokens.bearer('bench-operator', 'operator');
     const root = await cached.http('/v1/categories', { token: operator, body: { name: 'Bench' } });
-    const leaf = await cached.http('/v1/categories', { token: operator, body: { name: 'Leaf', parentId: root.body.id } });
+    const leaf = await cached.http('/v1/categories', {
+      token: operator,
+      body: { name: 'Leaf', parentId: root.body.id },
+    });
 
     const ids: string[] = [];
     const codes: string[] = [];
@@ -86,23 +94,41 @@ async function main() {
     );
     results.push(
       await load('publish product', PRODUCTS, 8, async (i) => {
-        expectStatus(await cached.http(`/v1/products/${ids[i]}/publish`, { method: 'POST', token: operator }), 200);
+        expectStatus(
+          await cached.http(`/v1/products/${ids[i]}/publish`, { method: 'POST', token: operator }),
+          200,
+        );
       }),
     );
 
     const hotChanges = 200;
     results.push(
       await load('price change, one hot SKU', hotChanges, 20, async (i) => {
-        expectStatus(await cached.http(`/v1/skus/${codes[0]}/price`, { method: 'PUT', token: operator, body: { price: 50_000 + i } }), 200);
+        expectStatus(
+          await cached.http(`/v1/skus/${codes[0]}/price`, {
+            method: 'PUT',
+            token: operator,
+            body: { price: 50_000 + i },
+          }),
+          200,
+        );
       }),
     );
     const hot = await cached.http(`/v1/products/${ids[0]}`, { token: operator });
     // ProductCreated + 2 SkuAdded + ProductPublished, then one event per price change: none lost.
-    if (hot.body.version !== 4 + hotChanges) throw new Error(`hot product at version ${hot.body.version}, expected ${4 + hotChanges}`);
+    if (hot.body.version !== 4 + hotChanges)
+      throw new Error(`hot product at version ${hot.body.version}, expected ${4 + hotChanges}`);
     const spread = Math.min(hotChanges, PRODUCTS - 1);
     results.push(
       await load('price change, spread over SKUs', spread, 20, async (i) => {
-        expectStatus(await cached.http(`/v1/skus/${codes[i + 1]}/price`, { method: 'PUT', token: operator, body: { price: 60_000 + i } }), 200);
+        expectStatus(
+          await cached.http(`/v1/skus/${codes[i + 1]}/price`, {
+            method: 'PUT',
+            token: operator,
+            body: { price: 60_000 + i },
+          }),
+          200,
+        );
       }),
     );
 

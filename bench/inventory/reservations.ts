@@ -34,7 +34,10 @@ const ORDERS = Number(process.argv[2] ?? 20_000);
 const BATCH = Number(process.argv[3] ?? 500);
 const PARTITIONS = 6;
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 interface Result {
   path: string;
@@ -58,7 +61,13 @@ async function counts(dataSource: DataSource, prefix: string) {
 }
 
 /** Polls until `done` holds, printing the progress of decided orders every second. */
-async function track(label: string, dataSource: DataSource, prefix: string, started: number, done: () => Promise<boolean>) {
+async function track(
+  label: string,
+  dataSource: DataSource,
+  prefix: string,
+  started: number,
+  done: () => Promise<boolean>,
+) {
   let last = 0;
   for (;;) {
     if (await done()) return;
@@ -69,7 +78,9 @@ async function track(label: string, dataSource: DataSource, prefix: string, star
       const { reserved, rejected } = await counts(dataSource, prefix);
       const decided = reserved + rejected;
       const seconds = (now - started) / 1000;
-      console.log(`  [${label}] ${decided}/${ORDERS} decided (${reserved} reserved) in ${seconds.toFixed(1)} s, ${Math.round(decided / seconds)}/s, load ${load()}`);
+      console.log(
+        `  [${label}] ${decided}/${ORDERS} decided (${reserved} reserved) in ${seconds.toFixed(1)} s, ${Math.round(decided / seconds)}/s, load ${load()}`,
+      );
     }
   }
 }
@@ -77,9 +88,12 @@ async function track(label: string, dataSource: DataSource, prefix: string, star
 async function main() {
   const { AppModule } = (await import('../../apps/inventory/src/app.module')) as { AppModule: Type<unknown> };
   const { orderPlaced, toMessage } = await import('../../apps/inventory/src/test/order-events.fixture');
-  const { OrderSagaProcessor } = await import('../../apps/inventory/src/reservation/on-order-events/order-saga.processor');
+  const { OrderSagaProcessor } =
+    await import('../../apps/inventory/src/reservation/on-order-events/order-saga.processor');
 
-  console.log(`inventory reservations bench: ${ORDERS} orders per scenario, batches of ${BATCH}, ${PARTITIONS} partitions, load ${load()}`);
+  console.log(
+    `inventory reservations bench: ${ORDERS} orders per scenario, batches of ${BATCH}, ${PARTITIONS} partitions, load ${load()}`,
+  );
   const service: TestService = await startTestService(AppModule, SERVICES.inventory, {
     partitions: PARTITIONS,
     env: { ORDER_EVENTS_CONCURRENCY: String(PARTITIONS), DATABASE_POOL_SIZE: '20' },
@@ -90,7 +104,8 @@ async function main() {
     const operator = await service.tokens.bearer('bench-operator', 'operator');
     const call = async (path: string, body: unknown) => {
       const response = await service.http(path, { method: 'POST', token: operator, body });
-      if (response.status !== 201) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status !== 201)
+        throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
     };
     await call('/v1/warehouses', { code: 'SH', name: 'Shanghai', region: 'Shanghai' });
     await call('/v1/warehouses', { code: 'BJ', name: 'Beijing', region: 'Beijing' });
@@ -103,21 +118,37 @@ async function main() {
       await Promise.all(
         Array.from({ length: 8 }, async () => {
           for (let i = next++; i < skus.length; i = next++) {
-            await call('/v1/stock/receipts', { sku: skus[i], warehouse: 'SH', quantity: Math.ceil(unitsEach / 2) });
-            await call('/v1/stock/receipts', { sku: skus[i], warehouse: 'BJ', quantity: Math.floor(unitsEach / 2) });
+            await call('/v1/stock/receipts', {
+              sku: skus[i],
+              warehouse: 'SH',
+              quantity: Math.ceil(unitsEach / 2),
+            });
+            await call('/v1/stock/receipts', {
+              sku: skus[i],
+              warehouse: 'BJ',
+              quantity: Math.floor(unitsEach / 2),
+            });
           }
         }),
       );
     };
     const makeOrders = (prefix: string, skus: string[]): EventEnvelope[] =>
       Array.from({ length: ORDERS }, (_, i) => {
-        const envelope = orderPlaced(randomUUID(), [{ sku: skus[i % skus.length], quantity: 1 }], i % 2 ? 'Beijing' : 'Shanghai');
+        const envelope = orderPlaced(
+          randomUUID(),
+          [{ sku: skus[i % skus.length], quantity: 1 }],
+          i % 2 ? 'Beijing' : 'Shanghai',
+        );
         return { ...envelope, correlationId: `${prefix}${i}` };
       });
 
     const scenarios = [
       { name: 'one hot SKU', skus: (tag: string) => [`HOT-${tag}`], units: ORDERS / 2 },
-      { name: '1,000 SKUs', skus: (tag: string) => Array.from({ length: 1000 }, (_, i) => `SPREAD-${tag}-${i}`), units: ORDERS },
+      {
+        name: '1,000 SKUs',
+        skus: (tag: string) => Array.from({ length: 1000 }, (_, i) => `SPREAD-${tag}-${i}`),
+        units: ORDERS,
+      },
     ];
 
     for (const scenario of scenarios) {
@@ -141,7 +172,9 @@ async function main() {
           registry,
           handleEvents: (events, tx) => processor.process(events, tx),
         });
-        const byPartition = Array.from({ length: PARTITIONS }, (_, p) => orders.filter((_, i) => i % PARTITIONS === p));
+        const byPartition = Array.from({ length: PARTITIONS }, (_, p) =>
+          orders.filter((_, i) => i % PARTITIONS === p),
+        );
         const started = performance.now();
         let finished = false;
         const feeding = Promise.all(
@@ -151,7 +184,15 @@ async function main() {
               const batch: IncomingBatch = {
                 topic: 'orders.events',
                 partition,
-                messages: slice.map((e, i) => ({ ...toMessage(e), partition, offset: String(offset + i), key: e.aggregateId, value: Buffer.from(JSON.stringify(e)), headers: {}, timestamp: Date.now() })),
+                messages: slice.map((e, i) => ({
+                  ...toMessage(e),
+                  partition,
+                  offset: String(offset + i),
+                  key: e.aggregateId,
+                  value: Buffer.from(JSON.stringify(e)),
+                  headers: {},
+                  timestamp: Date.now(),
+                })),
                 lagAfterBatch: () => messages.length - offset - slice.length,
                 markProcessed: () => undefined,
                 heartbeat: async () => undefined,
@@ -168,8 +209,17 @@ async function main() {
         const seconds = (performance.now() - started) / 1000;
         const { reserved, rejected } = await counts(dataSource, prefix);
         if (reserved + rejected !== ORDERS) throw new Error(`decided ${reserved + rejected} of ${ORDERS}`);
-        results.push({ path: 'handler', scenario: scenario.name, orders: ORDERS, reserved, seconds, perSecond: Math.round(ORDERS / seconds) });
-        console.log(`  => ${Math.round(ORDERS / seconds)} reservations/s (${reserved} reserved, ${rejected} rejected, ${seconds.toFixed(1)} s)`);
+        results.push({
+          path: 'handler',
+          scenario: scenario.name,
+          orders: ORDERS,
+          reserved,
+          seconds,
+          perSecond: Math.round(ORDERS / seconds),
+        });
+        console.log(
+          `  => ${Math.round(ORDERS / seconds)} reservations/s (${reserved} reserved, ${rejected} rejected, ${seconds.toFixed(1)} s)`,
+        );
         await waitForOutbox(dataSource);
       }
 
@@ -183,8 +233,11 @@ async function main() {
         const prefix = `bench-${tag}-`;
         const orders = makeOrders(prefix, skus);
         const started = performance.now();
-        for (let i = 0; i < orders.length; i += 2000) await bus.publish(orders.slice(i, i + 2000).map(toMessage));
-        console.log(`  published ${ORDERS} OrderPlaced in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        for (let i = 0; i < orders.length; i += 2000)
+          await bus.publish(orders.slice(i, i + 2000).map(toMessage));
+        console.log(
+          `  published ${ORDERS} OrderPlaced in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
         await track(`${scenario.name}, kafka`, dataSource, prefix, started, async () => {
           const { reserved, rejected } = await counts(dataSource, prefix);
           return reserved + rejected >= ORDERS;
@@ -209,8 +262,12 @@ async function main() {
       }
     }
 
-    const invariant = await dataSource.query(`SELECT count(*)::int AS broken FROM inv_stock_levels WHERE reserved > on_hand OR reserved < 0`);
-    console.log(`\nsummary (load ${load()}; reserved > on hand anywhere: ${invariant[0].broken ? 'YES' : 'never'})`);
+    const invariant = await dataSource.query(
+      `SELECT count(*)::int AS broken FROM inv_stock_levels WHERE reserved > on_hand OR reserved < 0`,
+    );
+    console.log(
+      `\nsummary (load ${load()}; reserved > on hand anywhere: ${invariant[0].broken ? 'YES' : 'never'})`,
+    );
     console.table(results);
   } finally {
     await bus.close();

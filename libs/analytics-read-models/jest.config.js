@@ -1,1 +1,5 @@
-module.exports = { ...require('../../jest.preset'), displayName: 'analytics-read-models', rootDir: __dirname };
+module.exports = {
+  ...require('../../jest.preset'),
+  displayName: 'analytics-read-models',
+  rootDir: __dirname,
+};

@@ -3,7 +3,14 @@ import { deleteTestTopics, TestService, testMessageBus, TopicProbe } from '@ecom
 import { ProjectorSchedules } from './runner/projector-schedules';
 import { cst, EventFactory, publishEvents } from './test/event-factory';
 import { goldenEvents } from './test/golden-events';
-import { dataSourceOf, freshTopics, handledCount, startApi, startProjector, waitForProjection } from './test/harness';
+import {
+  dataSourceOf,
+  freshTopics,
+  handledCount,
+  startApi,
+  startProjector,
+  waitForProjection,
+} from './test/harness';
 
 /**
  * Golden test: the hand-written scenario of test/golden-events.ts goes through Kafka into the
@@ -19,7 +26,11 @@ describe('analytics golden scenario', () => {
 
   beforeAll(async () => {
     projector = await startProjector({ topicPrefix: await freshTopics('golden') });
-    api = await startApi({ database: projector.database, topicPrefix: projector.topicPrefix, tokens: projector.tokens });
+    api = await startApi({
+      database: projector.database,
+      topicPrefix: projector.topicPrefix,
+      tokens: projector.tokens,
+    });
     alerts = await TopicProbe.start(projector.topicPrefix, [Topics.analyticsAlerts]);
     operator = await projector.tokens.bearer('ops-1', 'operator');
     const bus = testMessageBus(projector.topicPrefix, 'golden-producer');
@@ -30,7 +41,11 @@ describe('analytics golden scenario', () => {
     await projector.app.get(ProjectorSchedules).reevaluateStockWarnings();
     const recompute = await api.http('/v1/analytics/rfm/recompute', { method: 'POST', token: operator });
     expect(recompute.status).toBe(200);
-    expect(recompute.body).toMatchObject({ asOf: cst('2026-03-10 12:00'), asOfDay: '2026-03-10', members: 6 });
+    expect(recompute.body).toMatchObject({
+      asOf: cst('2026-03-10 12:00'),
+      asOfDay: '2026-03-10',
+      members: 6,
+    });
   });
   afterAll(async () => {
     await alerts?.stop();
@@ -65,8 +80,30 @@ describe('analytics golden scenario', () => {
     //  monetary:                    2000 -> 1 -> 1; 12000 -> 2 -> 2; 30000 -> 4 -> 4; 45000 -> 5 -> 5; 80000 -> 6 -> 5
     // Segments: M1 r5 f4 Champions; M2 r5 f3 and M3 r4 f3 Potential Loyalists; M4 r3 f5 Loyal Customers;
     //           M5 r1 f5 Can't Lose Them; M6 r2 f1 Hibernating.
-    const row = (memberId: string, recencyDays: number, frequency: number, monetary: number, r: number, f: number, m: number, segment: string, sleeping: boolean, lastPaid: string) => ({
-      memberId, recencyDays, frequency, monetary, r, f, m, segment, sleeping, lastPaidAt: cst(lastPaid), currency: 'CNY', asOf: cst('2026-03-10 12:00'),
+    const row = (
+      memberId: string,
+      recencyDays: number,
+      frequency: number,
+      monetary: number,
+      r: number,
+      f: number,
+      m: number,
+      segment: string,
+      sleeping: boolean,
+      lastPaid: string,
+    ) => ({
+      memberId,
+      recencyDays,
+      frequency,
+      monetary,
+      r,
+      f,
+      m,
+      segment,
+      sleeping,
+      lastPaidAt: cst(lastPaid),
+      currency: 'CNY',
+      asOf: cst('2026-03-10 12:00'),
     });
     const M1 = row('M1', 7, 3, 30000, 5, 4, 4, 'Champions', false, '2026-03-03 08:04');
     const M2 = row('M2', 7, 2, 30000, 5, 3, 4, 'Potential Loyalists', false, '2026-03-03 10:05');
@@ -84,18 +121,31 @@ describe('analytics golden scenario', () => {
     it('lists members best monetary first, by segment and by sleeping', async () => {
       const all = await get('/v1/analytics/rfm?limit=10');
       expect(all.total).toBe(6);
-      expect(all.items.map((i: { memberId: string }) => i.memberId)).toEqual(['M4', 'M5', 'M1', 'M2', 'M3', 'M6']);
+      expect(all.items.map((i: { memberId: string }) => i.memberId)).toEqual([
+        'M4',
+        'M5',
+        'M1',
+        'M2',
+        'M3',
+        'M6',
+      ]);
       const loyalists = await get('/v1/analytics/rfm?segment=potential_loyalists');
       expect(loyalists.items).toEqual([expect.objectContaining(M2), expect.objectContaining(M3)]);
       expect((await get('/v1/analytics/rfm?segment=Champions')).items).toEqual([expect.objectContaining(M1)]);
-      expect((await get('/v1/analytics/rfm?sleeping=true')).items.map((i: { memberId: string }) => i.memberId)).toEqual(['M5', 'M6']);
-      expect((await get('/v1/analytics/rfm?limit=2&offset=2')).items.map((i: { memberId: string }) => i.memberId)).toEqual(['M1', 'M2']);
+      expect(
+        (await get('/v1/analytics/rfm?sleeping=true')).items.map((i: { memberId: string }) => i.memberId),
+      ).toEqual(['M5', 'M6']);
+      expect(
+        (await get('/v1/analytics/rfm?limit=2&offset=2')).items.map((i: { memberId: string }) => i.memberId),
+      ).toEqual(['M1', 'M2']);
     });
 
     it('counts members per segment', async () => {
       const body = await get('/v1/analytics/rfm/segments');
       expect(body).toMatchObject({ asOf: cst('2026-03-10 12:00'), members: 6, sleeping: 2 });
-      const counts = Object.fromEntries(body.segments.map((s: { segment: string; members: number }) => [s.segment, s.members]));
+      const counts = Object.fromEntries(
+        body.segments.map((s: { segment: string; members: number }) => [s.segment, s.members]),
+      );
       expect(counts).toEqual({
         Champions: 1,
         'Loyal Customers': 1,
@@ -108,7 +158,9 @@ describe('analytics golden scenario', () => {
         "Can't Lose Them": 1,
         Hibernating: 1,
       });
-      expect(body.segments.find((s: { code: string }) => s.code === 'potential_loyalists').share).toBe(0.3333); // 2/6
+      expect(body.segments.find((s: { code: string }) => s.code === 'potential_loyalists').share).toBe(
+        0.3333,
+      ); // 2/6
     });
   });
 
@@ -135,7 +187,10 @@ describe('analytics golden scenario', () => {
       expect(body.days).toEqual([
         { day: '2026-03-01', steps: steps([4, 4, 2, 2, 2], [1, 1, 0.5, 1, 1], [1, 1, 0.5, 0.5, 0.5]) },
         // 2/3 = 0.6667, 1/2 = 0.5, 1/3 = 0.3333
-        { day: '2026-03-02', steps: steps([3, 2, 1, 1, 1], [1, 0.6667, 0.5, 1, 1], [1, 0.6667, 0.3333, 0.3333, 0.3333]) },
+        {
+          day: '2026-03-02',
+          steps: steps([3, 2, 1, 1, 1], [1, 0.6667, 0.5, 1, 1], [1, 0.6667, 0.3333, 0.3333, 0.3333]),
+        },
         { day: '2026-03-03', steps: steps([1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1]) },
       ]);
     });
@@ -151,12 +206,22 @@ describe('analytics golden scenario', () => {
       expect(app.steps).toEqual(steps([3, 3, 1, 1, 1], [1, 1, 0.3333, 1, 1], [1, 1, 0.3333, 0.3333, 0.3333]));
       expect(app.days[0].steps[0].visitors).toBe(2);
       const all = await get('/v1/analytics/funnel?from=2026-03-01&to=2026-03-03');
-      expect(all.channels.map((c: { channel: string; steps: { visitors: number }[] }) => [c.channel, c.steps.map((s) => s.visitors)])).toEqual([
+      expect(
+        all.channels.map((c: { channel: string; steps: { visitors: number }[] }) => [
+          c.channel,
+          c.steps.map((s) => s.visitors),
+        ]),
+      ).toEqual([
         ['app', [3, 3, 1, 1, 1]],
         ['web', [5, 4, 3, 3, 3]],
       ]);
       const mini = await get('/v1/analytics/funnel?from=2026-03-01&to=2026-03-03&channel=mini_program');
-      expect(mini.steps[0]).toEqual({ name: 'visit', visitors: 0, conversionFromPrevious: null, conversionFromStart: null });
+      expect(mini.steps[0]).toEqual({
+        name: 'visit',
+        visitors: 0,
+        conversionFromPrevious: null,
+        conversionFromStart: null,
+      });
     });
   });
 
@@ -164,36 +229,131 @@ describe('analytics golden scenario', () => {
     const noReturns = (rate: number | null) => ({
       requested: 0,
       rate,
-      byReason: Object.fromEntries(['SIZE_MISMATCH', 'QUALITY', 'DAMAGED_IN_TRANSIT', 'NOT_AS_DESCRIBED', 'OTHER'].map((r) => [r, { count: 0, rate }])),
+      byReason: Object.fromEntries(
+        ['SIZE_MISMATCH', 'QUALITY', 'DAMAGED_IN_TRANSIT', 'NOT_AS_DESCRIBED', 'OTHER'].map((r) => [
+          r,
+          { count: 0, rate },
+        ]),
+      ),
     });
 
     it('reports GMV, orders, paying members, AOV, UV, conversion, refunds and returns per day', async () => {
       const body = await get('/v1/analytics/sales?from=2026-03-01&to=2026-03-06&granularity=day');
-      expect(body).toMatchObject({ from: '2026-03-01', to: '2026-03-06', granularity: 'day', currency: 'CNY', timeZone: 'Asia/Shanghai' });
+      expect(body).toMatchObject({
+        from: '2026-03-01',
+        to: '2026-03-06',
+        granularity: 'day',
+        currency: 'CNY',
+        timeZone: 'Asia/Shanghai',
+      });
       expect(body.days).toEqual([
         // D1: placed o1a, o3a, o6x = 3; paid o1a 20000 + o3a 5000 = 25000 by M1, M3; AOV 25000/2 = 12500;
         //     UV v1..v6 = 6 (v6 placed o6x); paying visitors v1, v5 = 2 -> 2/6 = 0.3333
-        { day: '2026-03-01', gmv: 25000, ordersPlaced: 3, ordersPaid: 2, payingMembers: 2, averageOrderValue: 12500, uv: 6, payingVisitors: 2, conversion: 0.3333, refunds: { count: 0, amount: 0 }, returns: noReturns(0) },
+        {
+          day: '2026-03-01',
+          gmv: 25000,
+          ordersPlaced: 3,
+          ordersPaid: 2,
+          payingMembers: 2,
+          averageOrderValue: 12500,
+          uv: 6,
+          payingVisitors: 2,
+          conversion: 0.3333,
+          refunds: { count: 0, amount: 0 },
+          returns: noReturns(0),
+        },
         // D2: o2a 30000 (M2) + o1b 10000 (M1) = 40000, AOV 20000; UV v1, v6, v7 = 3; payers v1, v6 -> 0.6667
-        { day: '2026-03-02', gmv: 40000, ordersPlaced: 2, ordersPaid: 2, payingMembers: 2, averageOrderValue: 20000, uv: 3, payingVisitors: 2, conversion: 0.6667, refunds: { count: 0, amount: 0 }, returns: noReturns(0) },
+        {
+          day: '2026-03-02',
+          gmv: 40000,
+          ordersPlaced: 2,
+          ordersPaid: 2,
+          payingMembers: 2,
+          averageOrderValue: 20000,
+          uv: 3,
+          payingVisitors: 2,
+          conversion: 0.6667,
+          refunds: { count: 0, amount: 0 },
+          returns: noReturns(0),
+        },
         // D3: o1c 5000 + o2b 8000 = 13000, AOV 6500; UV v1, v6, v7 = 3; payers v1, v6; o2b refunded 8000
-        { day: '2026-03-03', gmv: 13000, ordersPlaced: 2, ordersPaid: 2, payingMembers: 2, averageOrderValue: 6500, uv: 3, payingVisitors: 2, conversion: 0.6667, refunds: { count: 1, amount: 8000 }, returns: noReturns(0) },
+        {
+          day: '2026-03-03',
+          gmv: 13000,
+          ordersPlaced: 2,
+          ordersPaid: 2,
+          payingMembers: 2,
+          averageOrderValue: 6500,
+          uv: 3,
+          payingVisitors: 2,
+          conversion: 0.6667,
+          refunds: { count: 1, amount: 8000 },
+          returns: noReturns(0),
+        },
         // 03-04: r2 (QUALITY) requested, but rejected: not a return. Nothing paid: AOV, conversion, rates null.
-        { day: '2026-03-04', gmv: 0, ordersPlaced: 0, ordersPaid: 0, payingMembers: 0, averageOrderValue: null, uv: 0, payingVisitors: 0, conversion: null, refunds: { count: 0, amount: 0 }, returns: noReturns(null) },
+        {
+          day: '2026-03-04',
+          gmv: 0,
+          ordersPlaced: 0,
+          ordersPaid: 0,
+          payingMembers: 0,
+          averageOrderValue: null,
+          uv: 0,
+          payingVisitors: 0,
+          conversion: null,
+          refunds: { count: 0, amount: 0 },
+          returns: noReturns(null),
+        },
         // 03-05: r1 requested (SIZE_MISMATCH); no orders paid that day -> rate null.
         {
-          day: '2026-03-05', gmv: 0, ordersPlaced: 0, ordersPaid: 0, payingMembers: 0, averageOrderValue: null, uv: 0, payingVisitors: 0, conversion: null, refunds: { count: 0, amount: 0 },
-          returns: { ...noReturns(null), requested: 1, byReason: { ...noReturns(null).byReason, SIZE_MISMATCH: { count: 1, rate: null } } },
+          day: '2026-03-05',
+          gmv: 0,
+          ordersPlaced: 0,
+          ordersPaid: 0,
+          payingMembers: 0,
+          averageOrderValue: null,
+          uv: 0,
+          payingVisitors: 0,
+          conversion: null,
+          refunds: { count: 0, amount: 0 },
+          returns: {
+            ...noReturns(null),
+            requested: 1,
+            byReason: { ...noReturns(null).byReason, SIZE_MISMATCH: { count: 1, rate: null } },
+          },
         },
         // 03-06: r1 refunded 5000.
-        { day: '2026-03-06', gmv: 0, ordersPlaced: 0, ordersPaid: 0, payingMembers: 0, averageOrderValue: null, uv: 0, payingVisitors: 0, conversion: null, refunds: { count: 1, amount: 5000 }, returns: noReturns(null) },
+        {
+          day: '2026-03-06',
+          gmv: 0,
+          ordersPlaced: 0,
+          ordersPaid: 0,
+          payingMembers: 0,
+          averageOrderValue: null,
+          uv: 0,
+          payingVisitors: 0,
+          conversion: null,
+          refunds: { count: 1, amount: 5000 },
+          returns: noReturns(null),
+        },
       ]);
       // Period: 7 placed, 6 paid, GMV 78000, AOV 78000/6 = 13000; members M1, M2, M3; UV v1..v7 = 7 distinct;
       // paying visitors v1, v5, v6 -> 3/7 = 0.4286; refunds 8000 + 5000; 1 return of 6 paid orders = 0.1667.
       expect(body.totals).toEqual({
-        gmv: 78000, ordersPlaced: 7, ordersPaid: 6, payingMembers: 3, averageOrderValue: 13000, uv: 7, payingVisitors: 3, conversion: 0.4286,
+        gmv: 78000,
+        ordersPlaced: 7,
+        ordersPaid: 6,
+        payingMembers: 3,
+        averageOrderValue: 13000,
+        uv: 7,
+        payingVisitors: 3,
+        conversion: 0.4286,
         refunds: { count: 2, amount: 13000 },
-        returns: { requested: 1, rate: 0.1667, byReason: { ...noReturns(0).byReason, SIZE_MISMATCH: { count: 1, rate: 0.1667 } } },
+        returns: {
+          requested: 1,
+          rate: 0.1667,
+          byReason: { ...noReturns(0).byReason, SIZE_MISMATCH: { count: 1, rate: 0.1667 } },
+        },
       });
     });
   });
@@ -211,11 +371,61 @@ describe('analytics golden scenario', () => {
       const body = await get('/v1/analytics/products/matrix?from=2026-03-01&to=2026-03-06');
       expect(body.thresholds).toEqual({ unitsSold: 1.5, grossMargin: 2750 });
       expect(body.items).toEqual([
-        { sku: 'A', productId: 'P1', title: 'Red Summer Dress', unitsSold: 1, revenue: 10000, unitCost: 6000, grossMargin: 4000, marginRate: 0.4, quadrant: 'profit' },
-        { sku: 'B', productId: 'P1', title: 'Red Summer Dress', unitsSold: 2, revenue: 10000, unitCost: 1000, grossMargin: 8000, marginRate: 0.8, quadrant: 'star' },
-        { sku: 'C', productId: 'P2', title: 'Basics', unitsSold: 0, revenue: 0, unitCost: 1800, grossMargin: 0, marginRate: null, quadrant: 'slow' },
-        { sku: 'D', productId: 'P2', title: 'Basics', unitsSold: 1, revenue: 30000, unitCost: null, grossMargin: null, marginRate: null, quadrant: null },
-        { sku: 'E', productId: 'P2', title: 'Basics', unitsSold: 15, revenue: 15000, unitCost: 900, grossMargin: 1500, marginRate: 0.1, quadrant: 'traffic' },
+        {
+          sku: 'A',
+          productId: 'P1',
+          title: 'Red Summer Dress',
+          unitsSold: 1,
+          revenue: 10000,
+          unitCost: 6000,
+          grossMargin: 4000,
+          marginRate: 0.4,
+          quadrant: 'profit',
+        },
+        {
+          sku: 'B',
+          productId: 'P1',
+          title: 'Red Summer Dress',
+          unitsSold: 2,
+          revenue: 10000,
+          unitCost: 1000,
+          grossMargin: 8000,
+          marginRate: 0.8,
+          quadrant: 'star',
+        },
+        {
+          sku: 'C',
+          productId: 'P2',
+          title: 'Basics',
+          unitsSold: 0,
+          revenue: 0,
+          unitCost: 1800,
+          grossMargin: 0,
+          marginRate: null,
+          quadrant: 'slow',
+        },
+        {
+          sku: 'D',
+          productId: 'P2',
+          title: 'Basics',
+          unitsSold: 1,
+          revenue: 30000,
+          unitCost: null,
+          grossMargin: null,
+          marginRate: null,
+          quadrant: null,
+        },
+        {
+          sku: 'E',
+          productId: 'P2',
+          title: 'Basics',
+          unitsSold: 15,
+          revenue: 15000,
+          unitCost: 900,
+          grossMargin: 1500,
+          marginRate: 0.1,
+          quadrant: 'traffic',
+        },
       ]);
     });
   });
@@ -234,24 +444,77 @@ describe('analytics golden scenario', () => {
       const body = await get('/v1/analytics/stock-warnings');
       expect(body).toEqual([
         {
-          sku: 'A', warehouse: 'WH1', type: 'NEAR_EXPIRY', available: 6, safetyStock: 5, daysOfCover: null, suggestedReorderQty: null, since: cst('2026-03-01 08:30'),
-          details: { batch: 'A-1', expiresAt: cst('2026-03-25 00:00'), quantity: 6, expiringBatches: 1, expired: false },
+          sku: 'A',
+          warehouse: 'WH1',
+          type: 'NEAR_EXPIRY',
+          available: 6,
+          safetyStock: 5,
+          daysOfCover: null,
+          suggestedReorderQty: null,
+          since: cst('2026-03-01 08:30'),
+          details: {
+            batch: 'A-1',
+            expiresAt: cst('2026-03-25 00:00'),
+            quantity: 6,
+            expiringBatches: 1,
+            expired: false,
+          },
         },
         {
-          sku: 'C', warehouse: 'WH2', type: 'NEAR_EXPIRY', available: 6, safetyStock: 0, daysOfCover: null, suggestedReorderQty: null, since: cst('2026-03-10 12:00'),
-          details: { batch: 'C-2', expiresAt: cst('2026-04-05 00:00'), quantity: 2, expiringBatches: 1, expired: false },
+          sku: 'C',
+          warehouse: 'WH2',
+          type: 'NEAR_EXPIRY',
+          available: 6,
+          safetyStock: 0,
+          daysOfCover: null,
+          suggestedReorderQty: null,
+          since: cst('2026-03-10 12:00'),
+          details: {
+            batch: 'C-2',
+            expiresAt: cst('2026-04-05 00:00'),
+            quantity: 2,
+            expiringBatches: 1,
+            expired: false,
+          },
         },
         {
-          sku: 'B', warehouse: null, type: 'SLOW_MOVING', available: 18, safetyStock: 10, daysOfCover: null, suggestedReorderQty: null, since: cst('2026-03-01 07:30'),
+          sku: 'B',
+          warehouse: null,
+          type: 'SLOW_MOVING',
+          available: 18,
+          safetyStock: 10,
+          daysOfCover: null,
+          suggestedReorderQty: null,
+          since: cst('2026-03-01 07:30'),
           details: { onHand: 18, unitsSold: 0, windowDays: 30, sellThrough: 0 },
         },
         {
-          sku: 'C', warehouse: null, type: 'SLOW_MOVING', available: 6, safetyStock: 0, daysOfCover: null, suggestedReorderQty: null, since: cst('2026-03-01 06:00'),
+          sku: 'C',
+          warehouse: null,
+          type: 'SLOW_MOVING',
+          available: 6,
+          safetyStock: 0,
+          daysOfCover: null,
+          suggestedReorderQty: null,
+          since: cst('2026-03-01 06:00'),
           details: { onHand: 6, unitsSold: 0, windowDays: 30, sellThrough: 0 },
         },
         {
-          sku: 'A', warehouse: null, type: 'STOCKOUT_RISK', available: 6, safetyStock: 5, daysOfCover: 6, suggestedReorderQty: 20, since: cst('2026-03-03 11:00'),
-          details: { unitsSold: 14, windowDays: 14, averageDailyUnitsSold: 1, leadTimeDays: 7, reorderPoint: 12 },
+          sku: 'A',
+          warehouse: null,
+          type: 'STOCKOUT_RISK',
+          available: 6,
+          safetyStock: 5,
+          daysOfCover: 6,
+          suggestedReorderQty: 20,
+          since: cst('2026-03-03 11:00'),
+          details: {
+            unitsSold: 14,
+            windowDays: 14,
+            averageDailyUnitsSold: 1,
+            leadTimeDays: 7,
+            reorderPoint: 12,
+          },
         },
       ]);
       expect(await get('/v1/analytics/stock-warnings?type=SLOW_MOVING')).toHaveLength(2);
@@ -266,34 +529,77 @@ describe('analytics golden scenario', () => {
       // C: SLOW_MOVING (06:00); reservation for o2b -> OUT_OF_STOCK (03-03 10:00), released at 12:00;
       //    NEAR_EXPIRY WH2 by the schedule at 03-10 12:00.                                                    4 events
       // E: SLOW_MOVING at the receipt (06:00), cleared by the shipment (10:00).                               2 events
-      const R = (type: string, sku: string, warehouse: string | null, at: string) => ['StockWarningRaised', type, sku, warehouse, cst(at)];
-      const C = (type: string, sku: string, warehouse: string | null, at: string) => ['StockWarningCleared', type, sku, warehouse, cst(at)];
-      const expected = [
-        R('OUT_OF_STOCK', 'A', null, '2026-03-01 08:00'), R('BELOW_SAFETY_STOCK', 'A', null, '2026-03-01 08:00'),
-        C('OUT_OF_STOCK', 'A', null, '2026-03-01 08:30'), C('BELOW_SAFETY_STOCK', 'A', null, '2026-03-01 08:30'),
-        R('NEAR_EXPIRY', 'A', 'WH1', '2026-03-01 08:30'), R('SLOW_MOVING', 'A', null, '2026-03-01 08:30'),
-        C('SLOW_MOVING', 'A', null, '2026-03-02 11:00'), R('STOCKOUT_RISK', 'A', null, '2026-03-03 11:00'),
-        R('OUT_OF_STOCK', 'B', null, '2026-03-01 07:00'), R('BELOW_SAFETY_STOCK', 'B', null, '2026-03-01 07:00'),
-        C('OUT_OF_STOCK', 'B', null, '2026-03-01 07:30'), C('BELOW_SAFETY_STOCK', 'B', null, '2026-03-01 07:30'),
-        R('SLOW_MOVING', 'B', null, '2026-03-01 07:30'), R('BELOW_SAFETY_STOCK', 'B', null, '2026-03-02 12:00'),
-        C('BELOW_SAFETY_STOCK', 'B', null, '2026-03-04 09:00'),
-        R('SLOW_MOVING', 'C', null, '2026-03-01 06:00'), R('OUT_OF_STOCK', 'C', null, '2026-03-03 10:00'),
-        C('OUT_OF_STOCK', 'C', null, '2026-03-03 12:00'), R('NEAR_EXPIRY', 'C', 'WH2', '2026-03-10 12:00'),
-        R('SLOW_MOVING', 'E', null, '2026-03-01 06:00'), C('SLOW_MOVING', 'E', null, '2026-03-01 10:00'),
+      const R = (type: string, sku: string, warehouse: string | null, at: string) => [
+        'StockWarningRaised',
+        type,
+        sku,
+        warehouse,
+        cst(at),
       ];
-      const published = await alerts.waitForEvents((e) => e.length >= expected.length, { message: `${expected.length} alerts` });
+      const C = (type: string, sku: string, warehouse: string | null, at: string) => [
+        'StockWarningCleared',
+        type,
+        sku,
+        warehouse,
+        cst(at),
+      ];
+      const expected = [
+        R('OUT_OF_STOCK', 'A', null, '2026-03-01 08:00'),
+        R('BELOW_SAFETY_STOCK', 'A', null, '2026-03-01 08:00'),
+        C('OUT_OF_STOCK', 'A', null, '2026-03-01 08:30'),
+        C('BELOW_SAFETY_STOCK', 'A', null, '2026-03-01 08:30'),
+        R('NEAR_EXPIRY', 'A', 'WH1', '2026-03-01 08:30'),
+        R('SLOW_MOVING', 'A', null, '2026-03-01 08:30'),
+        C('SLOW_MOVING', 'A', null, '2026-03-02 11:00'),
+        R('STOCKOUT_RISK', 'A', null, '2026-03-03 11:00'),
+        R('OUT_OF_STOCK', 'B', null, '2026-03-01 07:00'),
+        R('BELOW_SAFETY_STOCK', 'B', null, '2026-03-01 07:00'),
+        C('OUT_OF_STOCK', 'B', null, '2026-03-01 07:30'),
+        C('BELOW_SAFETY_STOCK', 'B', null, '2026-03-01 07:30'),
+        R('SLOW_MOVING', 'B', null, '2026-03-01 07:30'),
+        R('BELOW_SAFETY_STOCK', 'B', null, '2026-03-02 12:00'),
+        C('BELOW_SAFETY_STOCK', 'B', null, '2026-03-04 09:00'),
+        R('SLOW_MOVING', 'C', null, '2026-03-01 06:00'),
+        R('OUT_OF_STOCK', 'C', null, '2026-03-03 10:00'),
+        C('OUT_OF_STOCK', 'C', null, '2026-03-03 12:00'),
+        R('NEAR_EXPIRY', 'C', 'WH2', '2026-03-10 12:00'),
+        R('SLOW_MOVING', 'E', null, '2026-03-01 06:00'),
+        C('SLOW_MOVING', 'E', null, '2026-03-01 10:00'),
+      ];
+      const published = await alerts.waitForEvents((e) => e.length >= expected.length, {
+        message: `${expected.length} alerts`,
+      });
       const seen = published.map((e) => {
-        const d = e.data as { type: string; sku: string; warehouse: string | null; since?: string; clearedAt?: string };
+        const d = e.data as {
+          type: string;
+          sku: string;
+          warehouse: string | null;
+          since?: string;
+          clearedAt?: string;
+        };
         return [e.type, d.type, d.sku, d.warehouse, d.since ?? d.clearedAt];
       });
-      const order = (rows: unknown[][]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      const order = (rows: unknown[][]) =>
+        [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       expect(order(seen)).toEqual(order(expected));
       // One stream per warning, in order: A's OUT_OF_STOCK stream is raise (1) then clear (2).
       const aOut = published.filter((e) => e.aggregateId === 'OUT_OF_STOCK:A:*');
-      expect(aOut.map((e) => [e.type, e.sequence])).toEqual([['StockWarningRaised', 1], ['StockWarningCleared', 2]]);
+      expect(aOut.map((e) => [e.type, e.sequence])).toEqual([
+        ['StockWarningRaised', 1],
+        ['StockWarningCleared', 2],
+      ]);
       const raise = published.find((e) => e.aggregateId === 'STOCKOUT_RISK:A:*')!;
       expect(raise).toMatchObject({ source: 'analytics-projector', aggregateType: 'StockWarning' });
-      expect(raise.data).toEqual({ sku: 'A', warehouse: null, type: 'STOCKOUT_RISK', available: 6, safetyStock: 5, daysOfCover: 6, suggestedReorderQty: 20, since: cst('2026-03-03 11:00') });
+      expect(raise.data).toEqual({
+        sku: 'A',
+        warehouse: null,
+        type: 'STOCKOUT_RISK',
+        available: 6,
+        safetyStock: 5,
+        daysOfCover: 6,
+        suggestedReorderQty: 20,
+        since: cst('2026-03-03 11:00'),
+      });
     });
   });
 
@@ -303,7 +609,13 @@ describe('analytics golden scenario', () => {
       body: {
         events: [
           { type: 'page_view', visitorId: 'tracked-1', channel: 'app', occurredAt: cst('2026-03-09 20:00') },
-          { type: 'product_view', visitorId: 'tracked-1', sku: 'A', channel: 'app', occurredAt: cst('2026-03-09 20:01') },
+          {
+            type: 'product_view',
+            visitorId: 'tracked-1',
+            sku: 'A',
+            channel: 'app',
+            occurredAt: cst('2026-03-09 20:01'),
+          },
           { type: 'search', visitorId: 'tracked-2', query: 'socks', occurredAt: cst('2026-03-09 21:00') },
         ],
       },
@@ -320,7 +632,13 @@ describe('analytics golden scenario', () => {
   it('reports the projector lag in /health/ready and on /metrics', async () => {
     const ready = await projector.http('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.info.projector).toMatchObject({ status: 'up', state: 'consuming', generation: 1, consumer: 'analytics-projector', lagEvents: 0 });
+    expect(ready.body.info.projector).toMatchObject({
+      status: 'up',
+      state: 'consuming',
+      generation: 1,
+      consumer: 'analytics-projector',
+      lagEvents: 0,
+    });
     expect(ready.body.info.projector.lagSeconds).toBeGreaterThanOrEqual(0);
     expect(Date.parse(ready.body.info.projector.lastEventAt)).not.toBeNaN();
     const metrics = await projector.http('/metrics');
@@ -332,7 +650,16 @@ describe('analytics golden scenario', () => {
   it('answers a member paid since the last recomputation with raw values and no scores yet', async () => {
     const paid = new EventFactory().make(
       'OrderPaid',
-      { orderId: 'o7', memberId: 'M7', visitorId: 'M7', channel: null, amount: 4200, currency: 'CNY', method: 'card', paymentId: 'pay-o7' },
+      {
+        orderId: 'o7',
+        memberId: 'M7',
+        visitorId: 'M7',
+        channel: null,
+        amount: 4200,
+        currency: 'CNY',
+        method: 'card',
+        paymentId: 'pay-o7',
+      },
       cst('2026-03-08 18:00'),
     );
     const bus = testMessageBus(projector.topicPrefix, 'golden-late');
@@ -341,8 +668,19 @@ describe('analytics golden scenario', () => {
     await waitForProjection(dataSourceOf(projector), handledCount(events) + 3 + 1);
     // As of the clock (03-10): recency 2 days, one order, 4200; scored at the next recomputation.
     expect(await get('/v1/analytics/rfm/members/M7')).toEqual({
-      memberId: 'M7', recencyDays: 2, frequency: 1, monetary: 4200, r: null, f: null, m: null, segment: null, segmentCode: null,
-      sleeping: false, lastPaidAt: cst('2026-03-08 18:00'), currency: 'CNY', asOf: cst('2026-03-10 12:00'),
+      memberId: 'M7',
+      recencyDays: 2,
+      frequency: 1,
+      monetary: 4200,
+      r: null,
+      f: null,
+      m: null,
+      segment: null,
+      segmentCode: null,
+      sleeping: false,
+      lastPaidAt: cst('2026-03-08 18:00'),
+      currency: 'CNY',
+      asOf: cst('2026-03-10 12:00'),
     });
     expect((await get('/v1/analytics/rfm/segments')).members).toBe(6);
   });

@@ -1,7 +1,14 @@
 import { ChildProcess, spawn } from 'child_process';
 import { resolve } from 'path';
 import type { EventEnvelope } from '@ecom/contracts';
-import { createTestDatabase, deleteTestTopics, TestDatabase, testMessageBus, TestService, waitUntil } from '@ecom/testing';
+import {
+  createTestDatabase,
+  deleteTestTopics,
+  TestDatabase,
+  testMessageBus,
+  TestService,
+  waitUntil,
+} from '@ecom/testing';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AnalyticsProjection } from './projection/analytics-projection';
@@ -60,7 +67,9 @@ describe('projector delivery through Kafka', () => {
   }
 
   async function running(service: TestService): Promise<void> {
-    await waitUntil(() => service.app.get(ProjectorRunner).status().running, { message: 'projector consuming' });
+    await waitUntil(() => service.app.get(ProjectorRunner).status().running, {
+      message: 'projector consuming',
+    });
   }
 
   beforeAll(async () => {
@@ -94,7 +103,13 @@ describe('projector delivery through Kafka', () => {
       await running(projector);
       const dataSource = projector.app.get(DataSource);
       // Orders (payments, refunds) before storefront behaviour, members, the catalog and stock.
-      const order = ['orders.events', 'storefront.behavior', 'members.events', 'catalog.events', 'inventory.events'];
+      const order = [
+        'orders.events',
+        'storefront.behavior',
+        'members.events',
+        'catalog.events',
+        'inventory.events',
+      ];
       let seen = 0;
       for (const topic of order) {
         const slice = events.filter((e) => topicOf(e) === topic);
@@ -103,7 +118,10 @@ describe('projector delivery through Kafka', () => {
         await waitForProjection(dataSource, seen);
       }
       // Every seventh event again, as after a producer retry or a consumer rebalance.
-      await publish(prefix, events.filter((_, i) => i % 7 === 0));
+      await publish(
+        prefix,
+        events.filter((_, i) => i % 7 === 0),
+      );
       const duplicates = events.filter((_, i) => i % 7 === 0).length;
       const snapshot = await settle(projector);
       expect(snapshot).toEqual(reference);
@@ -118,7 +136,11 @@ describe('projector delivery through Kafka', () => {
     const prefix = await freshTopics('two');
     owned.push({ prefix });
     const first = await startProjector({ topicPrefix: prefix });
-    const second = await startProjector({ topicPrefix: prefix, database: first.database, tokens: first.tokens });
+    const second = await startProjector({
+      topicPrefix: prefix,
+      database: first.database,
+      tokens: first.tokens,
+    });
     try {
       await Promise.all([running(first), running(second)]);
       await publish(prefix, events);
@@ -138,19 +160,23 @@ describe('projector delivery through Kafka', () => {
     const prefix = await freshTopics('kill');
     owned.push({ database, prefix });
     await publish(prefix, events);
-    const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/analytics-projector/src/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        ...DETERMINISTIC_ENV,
-        ANALYTICS_DATABASE_URL: database.url,
-        KAFKA_TOPIC_PREFIX: prefix,
-        REDIS_KEY_PREFIX: prefix,
-        HTTP_PORT: '0',
-        LOG_LEVEL: 'warn',
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/analytics-projector/src/main.ts'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          ...DETERMINISTIC_ENV,
+          ANALYTICS_DATABASE_URL: database.url,
+          KAFKA_TOPIC_PREFIX: prefix,
+          REDIS_KEY_PREFIX: prefix,
+          HTTP_PORT: '0',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -193,7 +219,9 @@ describe('projector delivery through Kafka', () => {
     });
     const observer = await openDataSource(referenceDb);
     const alertCount = async () =>
-      (await observer.query(`SELECT count(*)::int AS n FROM es_events WHERE aggregate_type = 'StockWarning'`))[0].n as number;
+      (
+        await observer.query(`SELECT count(*)::int AS n FROM es_events WHERE aggregate_type = 'StockWarning'`)
+      )[0].n as number;
     try {
       const alertsBefore = await alertCount();
       expect(alertsBefore).toBe(21);
@@ -204,11 +232,19 @@ describe('projector delivery through Kafka', () => {
       const progress: RebuildProgress[] = [];
       let result;
       try {
-        result = await rebuildReadModels(app, { onProgress: (p) => progress.push(p), progressIntervalMs: 50 });
+        result = await rebuildReadModels(app, {
+          onProgress: (p) => progress.push(p),
+          progressIntervalMs: 50,
+        });
       } finally {
         await app.close();
       }
-      expect(result).toMatchObject({ generation: 2, consumer: 'analytics-projector.g2', events: events.length, total: events.length });
+      expect(result).toMatchObject({
+        generation: 2,
+        consumer: 'analytics-projector.g2',
+        events: events.length,
+        total: events.length,
+      });
       expect(result.alertsPublished).toEqual({ raised: 0, cleared: 0 });
       expect(result.eventsPerSecond).toBeGreaterThan(0);
       expect(progress[progress.length - 1]).toMatchObject({ done: events.length, total: events.length });
@@ -220,12 +256,24 @@ describe('projector delivery through Kafka', () => {
       try {
         await running(live);
         const ready = await live.http('/health/ready');
-        expect(ready.body.info.projector).toMatchObject({ generation: 2, consumer: 'analytics-projector.g2' });
-        const late = new EventFactory().make('PageViewed', { visitorId: 'late-visitor', memberId: null, channel: 'web', occurredAt: cst('2026-03-03 09:00') }, cst('2026-03-03 09:00'));
-        await publish(referencePrefix, [late]);
-        await waitUntil(async () => (await observer.query(`SELECT 1 FROM an_visitor_events WHERE event_id = $1`, [late.id])).length === 1, {
-          message: 'the late event projected',
+        expect(ready.body.info.projector).toMatchObject({
+          generation: 2,
+          consumer: 'analytics-projector.g2',
         });
+        const late = new EventFactory().make(
+          'PageViewed',
+          { visitorId: 'late-visitor', memberId: null, channel: 'web', occurredAt: cst('2026-03-03 09:00') },
+          cst('2026-03-03 09:00'),
+        );
+        await publish(referencePrefix, [late]);
+        await waitUntil(
+          async () =>
+            (await observer.query(`SELECT 1 FROM an_visitor_events WHERE event_id = $1`, [late.id]))
+              .length === 1,
+          {
+            message: 'the late event projected',
+          },
+        );
         const [{ n }] = await observer.query(
           `SELECT count(*)::int AS n FROM es_processed_events WHERE consumer = 'analytics-projector.g2'`,
         );

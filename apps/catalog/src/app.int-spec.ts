@@ -16,10 +16,16 @@ describe('catalog app', () => {
 
   it('documents every catalog route in OpenAPI, with a summary, responses and bearer auth on writes', async () => {
     const docs = (await service.http('/docs-json')).body as {
-      paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown>; security?: unknown[] }>>;
+      paths: Record<
+        string,
+        Record<string, { summary?: string; responses: Record<string, unknown>; security?: unknown[] }>
+      >;
     };
     const operations = Object.entries(docs.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+      Object.entries(methods).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        operation,
+      })),
     );
     const catalogRoutes = operations.filter((o) => /\/v1\/(categories|products|skus)/.test(o.route));
     expect(catalogRoutes.map((o) => o.route).sort()).toEqual(

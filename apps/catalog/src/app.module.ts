@@ -7,7 +7,10 @@ import { ProductModule } from './product/product.module';
 
 @Module({
   imports: [
-    PlatformModule.forService(SERVICES.catalog, { migrations: CATALOG_MIGRATIONS, environment: CatalogEnvironment }),
+    PlatformModule.forService(SERVICES.catalog, {
+      migrations: CATALOG_MIGRATIONS,
+      environment: CatalogEnvironment,
+    }),
     CategoryModule,
     ProductModule,
   ],

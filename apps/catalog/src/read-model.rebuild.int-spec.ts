@@ -28,7 +28,9 @@ describe('catalog read models rebuilt from the event store', () => {
   const tableContents = async () => {
     const contents: Record<string, unknown[]> = {};
     for (const [table, key] of Object.entries(TABLES)) {
-      const rows: { row: unknown }[] = await dataSource.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY ${key}`);
+      const rows: { row: unknown }[] = await dataSource.query(
+        `SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY ${key}`,
+      );
       contents[table] = rows.map((r) => r.row);
     }
     return contents;
@@ -36,8 +38,16 @@ describe('catalog read models rebuilt from the event store', () => {
 
   const rebuild = (pageSize: number) =>
     dataSource.transaction(async (tx) => {
-      const categories = await runtime.store.rebuildInlineProjection(tx, service.app.get(CategoryProjection), pageSize);
-      const products = await runtime.store.rebuildInlineProjection(tx, service.app.get(ProductProjection), pageSize);
+      const categories = await runtime.store.rebuildInlineProjection(
+        tx,
+        service.app.get(CategoryProjection),
+        pageSize,
+      );
+      const products = await runtime.store.rebuildInlineProjection(
+        tx,
+        service.app.get(ProductProjection),
+        pageSize,
+      );
       return categories + products;
     });
 
@@ -68,10 +78,25 @@ describe('catalog read models rebuilt from the event store', () => {
     await fixtures.publish(p0.id);
     await fixtures.publish(p1.id);
     await service.http(`/v1/products/${p1.id}/unpublish`, { method: 'POST', ...op });
-    await service.http(`/v1/products/${p2.id}`, { method: 'PATCH', ...op, body: { title: 'Renamed', description: 'now described', categoryId: leafA.id, attributes: {} } });
+    await service.http(`/v1/products/${p2.id}`, {
+      method: 'PATCH',
+      ...op,
+      body: { title: 'Renamed', description: 'now described', categoryId: leafA.id, attributes: {} },
+    });
     await service.http(`/v1/products/${p0.id}`, { method: 'PATCH', ...op, body: { description: null } });
-    await service.http(`/v1/products/${p3.id}/skus`, { ...op, body: { code: unique('R3C'), price: 777, cost: 5, attributes: { extra: 'yes' } } });
-    await Promise.all([1, 2, 3, 4, 5].map((k) => service.http(`/v1/skus/${p0.skus[0].code}/price`, { method: 'PUT', ...op, body: { price: 5000 + k } })));
+    await service.http(`/v1/products/${p3.id}/skus`, {
+      ...op,
+      body: { code: unique('R3C'), price: 777, cost: 5, attributes: { extra: 'yes' } },
+    });
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((k) =>
+        service.http(`/v1/skus/${p0.skus[0].code}/price`, {
+          method: 'PUT',
+          ...op,
+          body: { price: 5000 + k },
+        }),
+      ),
+    );
     await service.http(`/v1/skus/${p1.skus[1].code}/cost`, { method: 'PUT', ...op, body: { cost: 999 } });
     await service.http(`/v1/skus/${p2.skus[0].code}/discontinue`, { method: 'POST', ...op });
 

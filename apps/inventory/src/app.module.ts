@@ -8,7 +8,10 @@ import { WarehouseModule } from './warehouse/warehouse.module';
 
 @Module({
   imports: [
-    PlatformModule.forService(SERVICES.inventory, { migrations: INVENTORY_MIGRATIONS, environment: InventoryEnvironment }),
+    PlatformModule.forService(SERVICES.inventory, {
+      migrations: INVENTORY_MIGRATIONS,
+      environment: InventoryEnvironment,
+    }),
     WarehouseModule,
     StockModule,
     ReservationModule,

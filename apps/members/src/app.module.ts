@@ -7,7 +7,10 @@ import { MemberModule } from './member/member.module';
 
 @Module({
   imports: [
-    PlatformModule.forService(SERVICES.members, { migrations: MEMBERS_MIGRATIONS, environment: MembersEnvironment }),
+    PlatformModule.forService(SERVICES.members, {
+      migrations: MEMBERS_MIGRATIONS,
+      environment: MembersEnvironment,
+    }),
     MemberModule,
     MembersAuthModule,
   ],

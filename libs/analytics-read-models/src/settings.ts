@@ -2,7 +2,8 @@ import { BaseEnvironment } from '@ecom/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsTimeZone, Matches, Max, Min } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 /**
  * Variables of the analytics bounded context, read by both the query API and the projector (they
@@ -10,31 +11,49 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
  */
 export class AnalyticsEnvironment extends BaseEnvironment {
   /** Time zone of every day bucket (funnel, sales, RFM recency). Changing it needs a rebuild. */
-  @IsOptional() @IsTimeZone()
+  @IsOptional()
+  @IsTimeZone()
   ANALYTICS_TZ?: string;
 
   /** The currency GMV, AOV, refunds, RFM monetary and margins are reported in. */
-  @IsOptional() @Matches(/^[A-Z]{3}$/)
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/)
   ANALYTICS_CURRENCY?: string;
 
   /** Frequency and monetary look back this many days (an order paid 0..N-1 days before as-of counts). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   RFM_WINDOW_DAYS?: number;
 
   /** A member is `sleeping` when the last paid order is more than this many days old. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   RFM_SLEEPING_DAYS?: number;
 
   /** How often RFM scores are recomputed (once across replicas); 0 turns the schedule off. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   RFM_RECOMPUTE_INTERVAL_MS?: number;
 
   /** Cache lifetime of hot analytics queries in Redis; 0 turns the cache off. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   ANALYTICS_CACHE_TTL_MS?: number;
 
   /** Freezes the analytics clock (RFM as-of, warning re-evaluation) at this instant: reproducible runs. */
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   ANALYTICS_FIXED_NOW?: string;
 }
 

@@ -28,7 +28,9 @@ export class AccessTokenVerifier {
         audience: JWT_AUDIENCE,
         clockTolerance: 5,
       });
-      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
+      const roles = Array.isArray(payload.roles)
+        ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role))
+        : [];
       if (!payload.sub || roles.length === 0) throw new InvalidTokenError('token has no subject or roles');
       return { id: payload.sub, roles };
     } catch (error) {

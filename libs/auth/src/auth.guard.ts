@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
@@ -34,7 +40,10 @@ export class AuthGuard implements CanActivate {
     let holder: Record<string, unknown>;
     let token: string | undefined;
     if (rpc) {
-      const metadata = context.switchToRpc().getContext() as { get(key: string): unknown[] } & Record<string, unknown>;
+      const metadata = context.switchToRpc().getContext() as { get(key: string): unknown[] } & Record<
+        string,
+        unknown
+      >;
       holder = metadata;
       token = bearerToken(metadata.get?.('authorization')?.[0]);
     } else {
@@ -48,7 +57,9 @@ export class AuthGuard implements CanActivate {
         holder[MEMBER_KEY] = await this.verifier.verify(token);
       } catch (error) {
         const reason = error instanceof InvalidTokenError ? error.message : 'token invalid';
-        throw rpc ? new RpcException({ code: GrpcStatus.UNAUTHENTICATED, message: reason }) : new UnauthorizedException(reason);
+        throw rpc
+          ? new RpcException({ code: GrpcStatus.UNAUTHENTICATED, message: reason })
+          : new UnauthorizedException(reason);
       }
     } else if (!isPublic) {
       throw rpc
@@ -59,7 +70,9 @@ export class AuthGuard implements CanActivate {
     if (required && !hasRole(holder[MEMBER_KEY] as never, required)) {
       if (!holder[MEMBER_KEY]) throw new UnauthorizedException('authentication required');
       const message = `requires role ${required}`;
-      throw rpc ? new RpcException({ code: GrpcStatus.PERMISSION_DENIED, message }) : new ForbiddenException(message);
+      throw rpc
+        ? new RpcException({ code: GrpcStatus.PERMISSION_DENIED, message })
+        : new ForbiddenException(message);
     }
     return true;
   }

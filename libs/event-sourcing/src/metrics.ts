@@ -8,12 +8,17 @@ function gauge(name: string, help: string, labelNames: string[]): Gauge<string> 
   return (register.getSingleMetric(name) as Gauge<string>) ?? new Gauge({ name, help, labelNames });
 }
 function histogram(name: string, help: string, labelNames: string[], buckets: number[]): Histogram<string> {
-  return (register.getSingleMetric(name) as Histogram<string>) ?? new Histogram({ name, help, labelNames, buckets });
+  return (
+    (register.getSingleMetric(name) as Histogram<string>) ??
+    new Histogram({ name, help, labelNames, buckets })
+  );
 }
 
 export const eventSourcingMetrics = {
   get outboxPublished() {
-    return counter('outbox_events_published_total', 'Events the outbox relay published to Kafka', ['service']);
+    return counter('outbox_events_published_total', 'Events the outbox relay published to Kafka', [
+      'service',
+    ]);
   },
   get outboxRelayErrors() {
     return counter('outbox_relay_errors_total', 'Failed outbox relay rounds (retried)', ['service']);
@@ -38,14 +43,18 @@ export const eventSourcingMetrics = {
     ]);
   },
   get consumerLagSeconds() {
-    return gauge('kafka_consumer_lag_seconds', 'Age of the newest event a consumer has applied, at apply time', [
-      'consumer',
-      'topic',
-    ]);
+    return gauge(
+      'kafka_consumer_lag_seconds',
+      'Age of the newest event a consumer has applied, at apply time',
+      ['consumer', 'topic'],
+    );
   },
   get batchDuration() {
-    return histogram('event_consumer_batch_seconds', 'Time to apply one batch', ['consumer'], [
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
-    ]);
+    return histogram(
+      'event_consumer_batch_seconds',
+      'Time to apply one batch',
+      ['consumer'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    );
   },
 };

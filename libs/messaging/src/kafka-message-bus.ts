@@ -52,7 +52,11 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
     this.producerReady ??= (async () => {
       // Idempotent: the broker drops a retried batch it already has, so retries never duplicate
       // within a session; one request in flight keeps per-partition order under retries.
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       await producer.connect();
       this.producer = producer;
       return producer;
@@ -102,7 +106,14 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        isRunning,
+        isStale,
+        commitOffsetsIfNecessary,
+      }) => {
         if (isStale()) return;
         const topic = this.naming.logical(batch.topic);
         const messages: IncomingMessage[] = batch.messages.map((m) => ({
@@ -121,7 +132,10 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
           messages,
           lagAfterBatch: () => {
             const high = BigInt(batch.highWatermark);
-            const next = lastMarked === null ? BigInt(batch.firstOffset() ?? batch.highWatermark) : BigInt(lastMarked) + 1n;
+            const next =
+              lastMarked === null
+                ? BigInt(batch.firstOffset() ?? batch.highWatermark)
+                : BigInt(lastMarked) + 1n;
             const lag = high - next;
             return Number(lag > 0n ? lag : 0n);
           },

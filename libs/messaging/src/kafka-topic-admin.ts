@@ -62,11 +62,18 @@ export class KafkaTopicAdmin {
           // A busy broker can answer the leader wait with "unknown topic-partition", and another
           // replica may have created the same topics meanwhile: both end well if the topics appear.
           const type = (error as { type?: string }).type;
-          if (!['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'TOPIC_ALREADY_EXISTS'].includes(type ?? '')) {
+          if (
+            !['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'TOPIC_ALREADY_EXISTS'].includes(
+              type ?? '',
+            )
+          ) {
             throw error;
           }
         }
-        await this.waitForLeaders(admin, missing.map((s) => this.naming.physical(s.name)));
+        await this.waitForLeaders(
+          admin,
+          missing.map((s) => this.naming.physical(s.name)),
+        );
       }
       return missing.map((s) => s.name);
     } finally {
@@ -79,12 +86,15 @@ export class KafkaTopicAdmin {
     for (;;) {
       try {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-        const ready = metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        const ready = metadata.every(
+          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+        );
         if (ready) return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
       }
-      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -11,7 +11,11 @@ export async function expectServiceBasics(
   expect((await service.http('/health/live')).status).toBe(200);
   const ready = await service.http('/health/ready');
   expect(ready.status).toBe(200);
-  expect(ready.body.info).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' }, redis: { status: 'up' } });
+  expect(ready.body.info).toMatchObject({
+    database: { status: 'up' },
+    kafka: { status: 'up' },
+    redis: { status: 'up' },
+  });
 
   const metrics = await service.http('/metrics');
   expect(metrics.status).toBe(200);

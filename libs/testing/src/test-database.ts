@@ -48,7 +48,13 @@ export async function createTestDataSource(
   migrations: MixedList<Function | string>,
   poolSize = 10,
 ): Promise<DataSource> {
-  const dataSource = new DataSource({ type: 'postgres', url, migrations, synchronize: false, extra: { max: poolSize } });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations,
+    synchronize: false,
+    extra: { max: poolSize },
+  });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

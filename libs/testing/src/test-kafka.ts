@@ -1,6 +1,12 @@
 import { randomBytes } from 'crypto';
 import { ALL_TOPICS, EventEnvelope } from '@ecom/contracts';
-import { eventTopicSpecs, IncomingMessage, KafkaMessageBus, KafkaTopicAdmin, Subscription } from '@ecom/messaging';
+import {
+  eventTopicSpecs,
+  IncomingMessage,
+  KafkaMessageBus,
+  KafkaTopicAdmin,
+  Subscription,
+} from '@ecom/messaging';
 import { testInfrastructure } from './test-infrastructure';
 
 /** A topic prefix of its own for one test file: its topics and groups are invisible to other suites. */
@@ -10,12 +16,20 @@ export function uniqueTopicPrefix(label = 't'): string {
 
 /** Creates every topic of DESIGN.md section 4 (and DLQs) under the prefix. */
 export async function createTestTopics(prefix: string, partitions = 3): Promise<void> {
-  const admin = new KafkaTopicAdmin({ brokers: testInfrastructure().kafkaBrokers, clientId: 'test-admin', topicPrefix: prefix });
+  const admin = new KafkaTopicAdmin({
+    brokers: testInfrastructure().kafkaBrokers,
+    clientId: 'test-admin',
+    topicPrefix: prefix,
+  });
   await admin.ensureTopics(eventTopicSpecs(partitions));
 }
 
 export async function deleteTestTopics(prefix: string): Promise<void> {
-  const admin = new KafkaTopicAdmin({ brokers: testInfrastructure().kafkaBrokers, clientId: 'test-admin', topicPrefix: prefix });
+  const admin = new KafkaTopicAdmin({
+    brokers: testInfrastructure().kafkaBrokers,
+    clientId: 'test-admin',
+    topicPrefix: prefix,
+  });
   const topics = ALL_TOPICS.flatMap((t) => [t, `${t}.dlq`]);
   await admin.deleteTopics(topics).catch(() => undefined);
 }
@@ -62,7 +76,9 @@ export class TopicProbe {
   }
 
   events(): EventEnvelope[] {
-    return this.messages.filter((m) => m.value).map((m) => JSON.parse(m.value!.toString('utf8')) as EventEnvelope);
+    return this.messages
+      .filter((m) => m.value)
+      .map((m) => JSON.parse(m.value!.toString('utf8')) as EventEnvelope);
   }
 
   async waitForEvents(

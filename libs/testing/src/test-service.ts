@@ -29,7 +29,10 @@ export interface TestService {
   topicPrefix: string;
   database: TestDatabase;
   /** fetch against the service: `await svc.http('/v1/products', { method: 'POST', token, body })`. */
-  http(path: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{
+  http(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{
     status: number;
     body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
     headers: Headers;
@@ -93,7 +96,8 @@ export async function startTestService(
     database,
     http: async (path, init = {}) => {
       const headers: Record<string, string> = { ...init.headers };
-      if (init.token) headers.authorization = init.token.startsWith('Bearer ') ? init.token : `Bearer ${init.token}`;
+      if (init.token)
+        headers.authorization = init.token.startsWith('Bearer ') ? init.token : `Bearer ${init.token}`;
       if (init.body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(baseUrl + path, {
         method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),

@@ -3,31 +3,59 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DEFAULT_STOCK_WARNING_PARAMS, StockWarningParams } from '../stock-warnings/domain/stock-warnings';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 /** The projector's variables besides the shared analytics ones. */
 export class ProjectorEnvironment extends AnalyticsEnvironment {
   /** How often the time-based stock warnings are re-evaluated (once across replicas); 0 turns it off. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   STOCK_WARNING_INTERVAL_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
   STOCK_SALES_WINDOW_DAYS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(365)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(365)
   STOCK_COVER_DAYS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
   STOCK_NEAR_EXPIRY_DAYS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
   STOCK_SLOW_MOVING_DAYS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
   STOCK_SLOW_MOVING_SELL_THROUGH_PCT?: number;
 
   /** Kafka partitions one projector instance applies at the same time. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   PROJECTOR_PARTITIONS_CONCURRENCY?: number;
 }
 
@@ -38,7 +66,8 @@ export interface ProjectorSettings extends AnalyticsSettings {
 
 export function readProjectorSettings(env: NodeJS.ProcessEnv = process.env): ProjectorSettings {
   const d = DEFAULT_STOCK_WARNING_PARAMS;
-  const int = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
+  const int = (value: string | undefined, fallback: number) =>
+    value === undefined || value === '' ? fallback : Number(value);
   return {
     ...readAnalyticsSettings(env),
     stockWarnings: {

@@ -113,7 +113,13 @@ export class AnalyticsProjection {
       }
       case 'SkuAdded': {
         const d = event.data as Data<'SkuAdded'>;
-        return f.sku(tx, event, { sku: d.sku, productId: d.productId, price: d.price, cost: d.cost, currency: d.currency });
+        return f.sku(tx, event, {
+          sku: d.sku,
+          productId: d.productId,
+          price: d.price,
+          cost: d.cost,
+          currency: d.currency,
+        });
       }
       case 'SkuPriceChanged': {
         const d = event.data as Data<'SkuPriceChanged'>;

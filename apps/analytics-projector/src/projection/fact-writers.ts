@@ -46,7 +46,16 @@ export class FactWriters {
     await tx.query(
       `INSERT INTO an_visitor_events (event_id, day, visitor_id, member_id, step, occurred_at, channel, sku)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, this.day(at), fields.visitorId, fields.memberId, step, at, fields.channel, fields.sku ?? null],
+      [
+        event.id,
+        this.day(at),
+        fields.visitorId,
+        fields.memberId,
+        step,
+        at,
+        fields.channel,
+        fields.sku ?? null,
+      ],
     );
   }
 
@@ -55,7 +64,17 @@ export class FactWriters {
     const inserted: unknown[] = await tx.query(
       `INSERT INTO an_orders_placed (order_id, event_id, member_id, visitor_id, channel, placed_at, day, total, currency)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-      [d.orderId, event.id, d.memberId, d.visitorId, d.channel, event.occurredAt, this.day(event.occurredAt), d.total, d.currency],
+      [
+        d.orderId,
+        event.id,
+        d.memberId,
+        d.visitorId,
+        d.channel,
+        event.occurredAt,
+        this.day(event.occurredAt),
+        d.total,
+        d.currency,
+      ],
     );
     if (inserted.length > 0 && d.lines.length > 0) {
       await tx.query(
@@ -93,7 +112,18 @@ export class FactWriters {
     await tx.query(
       `INSERT INTO an_refunds (refund_id, event_id, order_id, member_id, return_id, amount, currency, cause, issued_at, day)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (refund_id) DO NOTHING`,
-      [d.refundId, event.id, d.orderId, d.memberId, d.returnId, d.amount, d.currency, d.cause, event.occurredAt, this.day(event.occurredAt)],
+      [
+        d.refundId,
+        event.id,
+        d.orderId,
+        d.memberId,
+        d.returnId,
+        d.amount,
+        d.currency,
+        d.cause,
+        event.occurredAt,
+        this.day(event.occurredAt),
+      ],
     );
   }
 
@@ -106,7 +136,16 @@ export class FactWriters {
          currency = excluded.currency, requested_at = excluded.requested_at, day = excluded.day
        WHERE an_returns.requested_at IS NULL
        RETURNING return_id`,
-      [d.returnId, d.orderId, d.memberId, d.reason, d.amount, d.currency, event.occurredAt, this.day(event.occurredAt)],
+      [
+        d.returnId,
+        d.orderId,
+        d.memberId,
+        d.reason,
+        d.amount,
+        d.currency,
+        event.occurredAt,
+        this.day(event.occurredAt),
+      ],
     );
     if (rows.length > 0) {
       await tx.query(
@@ -167,7 +206,13 @@ export class FactWriters {
   }
 
   /** Title and category of a product; each keeps the value of the newest event of the stream that set it. */
-  async productDetails(tx: SqlExecutor, event: EventEnvelope, productId: string, title?: string, categoryId?: string) {
+  async productDetails(
+    tx: SqlExecutor,
+    event: EventEnvelope,
+    productId: string,
+    title?: string,
+    categoryId?: string,
+  ) {
     await tx.query(
       `INSERT INTO an_products (product_id, title, title_seq, category_id, category_seq) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (product_id) DO UPDATE SET
@@ -176,13 +221,25 @@ export class FactWriters {
          category_id = CASE WHEN excluded.category_seq > an_products.category_seq
                             THEN excluded.category_id ELSE an_products.category_id END,
          category_seq = GREATEST(an_products.category_seq, excluded.category_seq)`,
-      [productId, title ?? null, title === undefined ? 0 : event.sequence, categoryId ?? null, categoryId === undefined ? 0 : event.sequence],
+      [
+        productId,
+        title ?? null,
+        title === undefined ? 0 : event.sequence,
+        categoryId ?? null,
+        categoryId === undefined ? 0 : event.sequence,
+      ],
     );
   }
 
   // ------------------------------------------------------------------ members
 
-  async member(tx: SqlExecutor, event: EventEnvelope, memberId: string, tier: string, registeredAt: string | null) {
+  async member(
+    tx: SqlExecutor,
+    event: EventEnvelope,
+    memberId: string,
+    tier: string,
+    registeredAt: string | null,
+  ) {
     await tx.query(
       `INSERT INTO an_members (member_id, registered_at, tier, tier_seq) VALUES ($1, $2, $3, $4)
        ON CONFLICT (member_id) DO UPDATE SET

@@ -48,7 +48,10 @@ describe('projection order independence (handler level)', () => {
     if (service) await deleteTestTopics(service.topicPrefix);
   });
 
-  async function project(sequence: readonly EventEnvelope[], cuts: readonly number[]): Promise<Record<string, unknown[]>> {
+  async function project(
+    sequence: readonly EventEnvelope[],
+    cuts: readonly number[],
+  ): Promise<Record<string, unknown[]>> {
     await dataSource.transaction(async (tx) => {
       await truncateReadModels(tx);
       await tx.query(`DELETE FROM es_processed_events WHERE consumer = $1`, [consumer.name]);

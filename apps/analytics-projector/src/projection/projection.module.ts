@@ -9,16 +9,22 @@ import { AnalyticsProjection } from './analytics-projection';
 @Module({
   providers: [
     { provide: PROJECTOR_SETTINGS, useFactory: () => readProjectorSettings() },
-    { provide: AnalyticsClock, inject: [PROJECTOR_SETTINGS], useFactory: (s: ProjectorSettings) => new AnalyticsClock(s.fixedNow) },
+    {
+      provide: AnalyticsClock,
+      inject: [PROJECTOR_SETTINGS],
+      useFactory: (s: ProjectorSettings) => new AnalyticsClock(s.fixedNow),
+    },
     {
       provide: StockWarningsService,
       inject: [PostgresEventStore, PROJECTOR_SETTINGS],
-      useFactory: (store: PostgresEventStore, s: ProjectorSettings) => new StockWarningsService(store, s.stockWarnings),
+      useFactory: (store: PostgresEventStore, s: ProjectorSettings) =>
+        new StockWarningsService(store, s.stockWarnings),
     },
     {
       provide: AnalyticsProjection,
       inject: [PROJECTOR_SETTINGS, StockWarningsService],
-      useFactory: (s: ProjectorSettings, warnings: StockWarningsService) => new AnalyticsProjection(s.timeZone, warnings),
+      useFactory: (s: ProjectorSettings, warnings: StockWarningsService) =>
+        new AnalyticsProjection(s.timeZone, warnings),
     },
   ],
   exports: [PROJECTOR_SETTINGS, AnalyticsClock, StockWarningsService, AnalyticsProjection],

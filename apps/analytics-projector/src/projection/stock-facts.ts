@@ -60,13 +60,15 @@ export class StockFacts {
           d.leadTimeDays,
         ]);
       } else {
-        const d = event.data as { sku: string; levels: Level[]; totals: { onHand: number; reserved: number; available: number } };
-        await tx.query(`UPDATE an_stock_items SET on_hand = $2, reserved = $3, available = $4 WHERE sku = $1`, [
-          d.sku,
-          d.totals.onHand,
-          d.totals.reserved,
-          d.totals.available,
-        ]);
+        const d = event.data as {
+          sku: string;
+          levels: Level[];
+          totals: { onHand: number; reserved: number; available: number };
+        };
+        await tx.query(
+          `UPDATE an_stock_items SET on_hand = $2, reserved = $3, available = $4 WHERE sku = $1`,
+          [d.sku, d.totals.onHand, d.totals.reserved, d.totals.available],
+        );
         for (const level of d.levels) {
           await tx.query(
             `INSERT INTO an_stock_levels (sku, warehouse, on_hand, reserved, available) VALUES ($1, $2, $3, $4, $5)

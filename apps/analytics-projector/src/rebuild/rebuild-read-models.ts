@@ -5,8 +5,17 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { PROJECTOR_SETTINGS, ProjectorSettings } from '../config/projector-settings';
-import { AnalyticsProjection, PROJECTED_EVENT_TYPES, PROJECTED_TOPICS } from '../projection/analytics-projection';
-import { consumerNameOf, currentGeneration, PROJECTOR_BASE_NAME, ProjectorLock } from '../runner/projector-generation';
+import {
+  AnalyticsProjection,
+  PROJECTED_EVENT_TYPES,
+  PROJECTED_TOPICS,
+} from '../projection/analytics-projection';
+import {
+  consumerNameOf,
+  currentGeneration,
+  PROJECTOR_BASE_NAME,
+  ProjectorLock,
+} from '../runner/projector-generation';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 
 export interface RebuildProgress {
@@ -31,7 +40,9 @@ export interface RebuildResult {
 
 export class ProjectorsRunningError extends Error {
   constructor() {
-    super('live analytics projectors are running: scale them to 0 before a rebuild (they resume on the rebuilt generation)');
+    super(
+      'live analytics projectors are running: scale them to 0 before a rebuild (they resume on the rebuilt generation)',
+    );
     this.name = 'ProjectorsRunningError';
   }
 }
@@ -53,7 +64,10 @@ export interface RebuildOptions {
  * the clock's instant, as the live schedules do. Live projectors started afterwards continue the new
  * generation from where the replay stopped.
  */
-export async function rebuildReadModels(app: INestApplicationContext, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildReadModels(
+  app: INestApplicationContext,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
   const dataSource = app.get(DataSource);
   const runtime = app.get(EventSourcingRuntime);
   const projection = app.get(AnalyticsProjection);
@@ -84,7 +98,9 @@ export async function rebuildReadModels(app: INestApplicationContext, options: R
         PROJECTOR_BASE_NAME,
         `${PROJECTOR_BASE_NAME}.g%`,
       ]);
-      await tx.query(`UPDATE an_projector_state SET generation = $1, rebuilt_at = now() WHERE id = 1`, [generation]);
+      await tx.query(`UPDATE an_projector_state SET generation = $1, rebuilt_at = now() WHERE id = 1`, [
+        generation,
+      ]);
     });
 
     const consumer = new IdempotentEventConsumer({
@@ -106,7 +122,12 @@ export async function rebuildReadModels(app: INestApplicationContext, options: R
     const complete = () => [...targets].every(([key, last]) => (reached.get(key) ?? -1n) >= last);
     const progress = (): RebuildProgress => {
       const elapsedMs = Date.now() - started;
-      return { done, total, elapsedMs, eventsPerSecond: elapsedMs > 0 ? Math.round((done * 1000) / elapsedMs) : 0 };
+      return {
+        done,
+        total,
+        elapsedMs,
+        eventsPerSecond: elapsedMs > 0 ? Math.round((done * 1000) / elapsedMs) : 0,
+      };
     };
 
     let finish!: () => void;
@@ -115,27 +136,29 @@ export async function rebuildReadModels(app: INestApplicationContext, options: R
       finish = resolve;
       fail = reject;
     });
-    const subscription = total === 0
-      ? undefined
-      : await runtime.bus.subscribe({
-          groupId: consumerName,
-          topics: [...PROJECTED_TOPICS],
-          fromBeginning: true,
-          partitionsConsumedConcurrently: settings.partitionsConcurrency,
-          handleBatch: async (batch) => {
-            await consumer.handleBatch(batch);
-            const last = BigInt(batch.messages[batch.messages.length - 1].offset);
-            const key = `${batch.topic}:${batch.partition}`;
-            if (last > (reached.get(key) ?? -1n)) reached.set(key, last);
-            done += batch.messages.length;
-            lastProgressAt = Date.now();
-            if (complete()) finish();
-          },
-        });
+    const subscription =
+      total === 0
+        ? undefined
+        : await runtime.bus.subscribe({
+            groupId: consumerName,
+            topics: [...PROJECTED_TOPICS],
+            fromBeginning: true,
+            partitionsConsumedConcurrently: settings.partitionsConcurrency,
+            handleBatch: async (batch) => {
+              await consumer.handleBatch(batch);
+              const last = BigInt(batch.messages[batch.messages.length - 1].offset);
+              const key = `${batch.topic}:${batch.partition}`;
+              if (last > (reached.get(key) ?? -1n)) reached.set(key, last);
+              done += batch.messages.length;
+              lastProgressAt = Date.now();
+              if (complete()) finish();
+            },
+          });
     const stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
     const ticker = setInterval(() => {
       options.onProgress?.(progress());
-      if (Date.now() - lastProgressAt > stallTimeoutMs) fail(new Error(`rebuild made no progress for ${stallTimeoutMs} ms`));
+      if (Date.now() - lastProgressAt > stallTimeoutMs)
+        fail(new Error(`rebuild made no progress for ${stallTimeoutMs} ms`));
     }, options.progressIntervalMs ?? 500);
     try {
       if (total > 0) await finished;
@@ -150,7 +173,11 @@ export async function rebuildReadModels(app: INestApplicationContext, options: R
     const context = { correlationId: uuidv7(), causationId: null };
     const evaluated = await warnings.reevaluateAll(dataSource, now, { publish: false, context });
     const alertsPublished = await dataSource.transaction((tx) => warnings.reconcilePublished(tx, context));
-    const rfm = await recomputeRfm(dataSource, now, { ...settings.rfm, timeZone: settings.timeZone, currency: settings.currency });
+    const rfm = await recomputeRfm(dataSource, now, {
+      ...settings.rfm,
+      timeZone: settings.timeZone,
+      currency: settings.currency,
+    });
     const [{ active }] = await dataSource.query(`SELECT count(*)::int AS active FROM an_stock_warnings`);
 
     // Let the relay publish the reconciled alerts before the process ends.

@@ -46,7 +46,9 @@ export class ProjectorLock {
   static async tryExclusive(dataSource: DataSource): Promise<ProjectorLock | undefined> {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [PROJECTOR_LOCK_KEY]);
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [
+      PROJECTOR_LOCK_KEY,
+    ]);
     if (!locked) {
       await runner.release();
       return undefined;

@@ -1,10 +1,21 @@
 import { IdempotentEventConsumer } from '@ecom/event-sourcing';
 import { EventSourcingRuntime, HealthContributors } from '@ecom/platform';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleInit,
+} from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { PROJECTOR_SETTINGS, ProjectorSettings } from '../config/projector-settings';
-import { AnalyticsProjection, PROJECTED_EVENT_TYPES, PROJECTED_TOPICS } from '../projection/analytics-projection';
+import {
+  AnalyticsProjection,
+  PROJECTED_EVENT_TYPES,
+  PROJECTED_TOPICS,
+} from '../projection/analytics-projection';
 import { consumerNameOf, currentGeneration, ProjectorLock } from './projector-generation';
 
 export interface ProjectorStatus {
@@ -67,7 +78,11 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
 
   onModuleInit(): void {
     runners.add(this);
-    lagGauge('analytics_projector_lag_events', 'Events the analytics projector is behind the topic ends', (s) => s.lagEvents);
+    lagGauge(
+      'analytics_projector_lag_events',
+      'Events the analytics projector is behind the topic ends',
+      (s) => s.lagEvents,
+    );
     lagGauge(
       'analytics_projector_lag_seconds',
       'Seconds the analytics projector is behind the events it applies (end-to-end delay when caught up)',

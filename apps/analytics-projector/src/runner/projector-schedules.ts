@@ -32,7 +32,9 @@ export class ProjectorSchedules implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.every('stock-warnings', this.settings.stockWarnings.intervalMs, () => this.reevaluateStockWarnings());
+    this.every('stock-warnings', this.settings.stockWarnings.intervalMs, () =>
+      this.reevaluateStockWarnings(),
+    );
     this.every('rfm', this.settings.rfm.recomputeIntervalMs, () => this.recomputeRfm());
   }
 
@@ -71,7 +73,11 @@ export class ProjectorSchedules implements OnApplicationBootstrap, OnApplication
   }
 
   async recomputeRfm(at: Date = this.clock.now()): Promise<RfmRunSummary> {
-    return recomputeRfm(this.dataSource, at, { ...this.settings.rfm, timeZone: this.settings.timeZone, currency: this.settings.currency });
+    return recomputeRfm(this.dataSource, at, {
+      ...this.settings.rfm,
+      timeZone: this.settings.timeZone,
+      currency: this.settings.currency,
+    });
   }
 
   onApplicationShutdown(): void {

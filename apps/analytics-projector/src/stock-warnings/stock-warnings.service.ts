@@ -51,9 +51,16 @@ export class StockWarningsService {
     private readonly params: StockWarningParams,
   ) {}
 
-  async evaluate(tx: SqlExecutor, item: StockItemRow, requestedAt: Date, options: EvaluateOptions): Promise<EvaluationResult> {
+  async evaluate(
+    tx: SqlExecutor,
+    item: StockItemRow,
+    requestedAt: Date,
+    options: EvaluateOptions,
+  ): Promise<EvaluationResult> {
     const at =
-      item.evaluated_at && item.evaluated_at.getTime() > requestedAt.getTime() ? item.evaluated_at : requestedAt;
+      item.evaluated_at && item.evaluated_at.getTime() > requestedAt.getTime()
+        ? item.evaluated_at
+        : requestedAt;
     const facts = await this.loadFacts(tx, item.sku, at);
     const active = await this.activeWarnings(tx, item.sku);
     const wanted = evaluateStockWarnings(facts, at, this.params);
@@ -91,8 +98,18 @@ export class StockWarningsService {
     await tx.query(`UPDATE an_stock_items SET evaluated_at = $2 WHERE sku = $1`, [item.sku, at]);
 
     if (options.publish) {
-      const clearedWith = cleared.map((w) => ({ ...w, available: this.currentAvailable(facts, w.warehouse) }));
-      await this.publish(tx, item.sku, raised.map((w) => ({ ...w, since: at })), clearedWith, at, options.context);
+      const clearedWith = cleared.map((w) => ({
+        ...w,
+        available: this.currentAvailable(facts, w.warehouse),
+      }));
+      await this.publish(
+        tx,
+        item.sku,
+        raised.map((w) => ({ ...w, since: at })),
+        clearedWith,
+        at,
+        options.context,
+      );
     }
     return { at, raised, cleared };
   }
@@ -111,7 +128,9 @@ export class StockWarningsService {
     let raised = 0;
     let cleared = 0;
     for (const { sku } of skus) {
-      const result = await dataSource.transaction(async (tx) => this.evaluate(tx, await writer.lock(tx, sku), at, options));
+      const result = await dataSource.transaction(async (tx) =>
+        this.evaluate(tx, await writer.lock(tx, sku), at, options),
+      );
       raised += result.raised.length;
       cleared += result.cleared.length;
     }
@@ -124,17 +143,25 @@ export class StockWarningsService {
    * "raised" for a warning no longer active. After a rebuild (which applies events without
    * publishing), this publishes only the real differences instead of every warning again.
    */
-  async reconcilePublished(tx: SqlExecutor, context: EventContext): Promise<{ raised: number; cleared: number }> {
-    const published: { aggregate_id: string; type: string; data: { sku: string; warehouse: string | null; type: StockWarningType } }[] =
-      await tx.query(
-        `SELECT DISTINCT ON (aggregate_id) aggregate_id, type, data FROM es_events
+  async reconcilePublished(
+    tx: SqlExecutor,
+    context: EventContext,
+  ): Promise<{ raised: number; cleared: number }> {
+    const published: {
+      aggregate_id: string;
+      type: string;
+      data: { sku: string; warehouse: string | null; type: StockWarningType };
+    }[] = await tx.query(
+      `SELECT DISTINCT ON (aggregate_id) aggregate_id, type, data FROM es_events
           WHERE aggregate_type = $1 ORDER BY aggregate_id, sequence DESC`,
-        [AlertEvents.StockWarningRaised.aggregateType],
-      );
+      [AlertEvents.StockWarningRaised.aggregateType],
+    );
     const publishedActive = new Map(
       published.filter((p) => p.type === 'StockWarningRaised').map((p) => [p.aggregate_id, p.data]),
     );
-    const rows: (WarningRow & { sku: string })[] = await tx.query(`SELECT * FROM an_stock_warnings ORDER BY sku, type, warehouse_key`);
+    const rows: (WarningRow & { sku: string })[] = await tx.query(
+      `SELECT * FROM an_stock_warnings ORDER BY sku, type, warehouse_key`,
+    );
     const active = new Set<string>();
     let raised = 0;
     for (const row of rows) {
@@ -158,10 +185,23 @@ export class StockWarningsService {
     for (const [id, data] of publishedActive) {
       if (active.has(id)) continue;
       const [level] = data.warehouse
-        ? await tx.query(`SELECT available FROM an_stock_levels WHERE sku = $1 AND warehouse = $2`, [data.sku, data.warehouse])
+        ? await tx.query(`SELECT available FROM an_stock_levels WHERE sku = $1 AND warehouse = $2`, [
+            data.sku,
+            data.warehouse,
+          ])
         : await tx.query(`SELECT available FROM an_stock_items WHERE sku = $1`, [data.sku]);
-      const [{ now }] = await tx.query(`SELECT coalesce(max(evaluated_at), now()) AS now FROM an_stock_items WHERE sku = $1`, [data.sku]);
-      await this.publish(tx, data.sku, [], [{ type: data.type, warehouse: data.warehouse, available: level?.available ?? 0 }], now, context);
+      const [{ now }] = await tx.query(
+        `SELECT coalesce(max(evaluated_at), now()) AS now FROM an_stock_items WHERE sku = $1`,
+        [data.sku],
+      );
+      await this.publish(
+        tx,
+        data.sku,
+        [],
+        [{ type: data.type, warehouse: data.warehouse, available: level?.available ?? 0 }],
+        now,
+        context,
+      );
       cleared++;
     }
     return { raised, cleared };
@@ -209,7 +249,13 @@ export class StockWarningsService {
         events: [
           {
             type: 'StockWarningCleared',
-            data: { sku, warehouse: w.warehouse, type: w.type, available: w.available, clearedAt: clearedAt.toISOString() },
+            data: {
+              sku,
+              warehouse: w.warehouse,
+              type: w.type,
+              available: w.available,
+              clearedAt: clearedAt.toISOString(),
+            },
           } satisfies DomainEvent,
         ],
       })),
@@ -226,11 +272,12 @@ export class StockWarningsService {
       `SELECT warehouse, on_hand, available FROM an_stock_levels WHERE sku = $1 ORDER BY warehouse`,
       [sku],
     );
-    const batches: { warehouse: string; batch: string; expires_at: Date | null; quantity: number }[] = await tx.query(
-      `SELECT warehouse, batch, expires_at, quantity FROM an_stock_batches WHERE sku = $1 AND quantity > 0
+    const batches: { warehouse: string; batch: string; expires_at: Date | null; quantity: number }[] =
+      await tx.query(
+        `SELECT warehouse, batch, expires_at, quantity FROM an_stock_batches WHERE sku = $1 AND quantity > 0
         ORDER BY warehouse, batch`,
-      [sku],
-    );
+        [sku],
+      );
     const salesFrom = new Date(at.getTime() - this.params.salesWindowDays * DAY_MS);
     const slowFrom = new Date(at.getTime() - this.params.slowMovingDays * DAY_MS);
     const [sold] = await tx.query(
@@ -248,7 +295,12 @@ export class StockWarningsService {
       unitsSoldSalesWindow: sold.sales_window,
       unitsSoldSlowWindow: sold.slow_window,
       warehouses: levels.map((l) => ({ warehouse: l.warehouse, onHand: l.on_hand, available: l.available })),
-      batches: batches.map((b) => ({ warehouse: b.warehouse, batch: b.batch, expiresAt: b.expires_at, quantity: b.quantity })),
+      batches: batches.map((b) => ({
+        warehouse: b.warehouse,
+        batch: b.batch,
+        expiresAt: b.expires_at,
+        quantity: b.quantity,
+      })),
     };
   }
 

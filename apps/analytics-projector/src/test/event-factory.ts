@@ -49,7 +49,8 @@ export class EventFactory {
     options: { aggregateId?: string } = {},
   ): EventEnvelope {
     const definition = registry.latest(type);
-    const aggregateId = options.aggregateId ?? defaultAggregateId(definition.aggregateType, data as Record<string, unknown>);
+    const aggregateId =
+      options.aggregateId ?? defaultAggregateId(definition.aggregateType, data as Record<string, unknown>);
     const streamKey = `${definition.aggregateType}:${aggregateId}`;
     const sequence = (this.sequences.get(streamKey) ?? 0) + 1;
     this.sequences.set(streamKey, sequence);
@@ -76,10 +77,15 @@ export function topicOf(event: EventEnvelope): string {
 }
 
 /** Publishes envelopes to their topics, keyed by aggregate id, in the given order. */
-export async function publishEvents(publisher: MessagePublisher, events: readonly EventEnvelope[]): Promise<void> {
+export async function publishEvents(
+  publisher: MessagePublisher,
+  events: readonly EventEnvelope[],
+): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
     await publisher.publish(
-      events.slice(i, i + 500).map((e) => ({ topic: topicOf(e), key: e.aggregateId, value: JSON.stringify(e) })),
+      events
+        .slice(i, i + 500)
+        .map((e) => ({ topic: topicOf(e), key: e.aggregateId, value: JSON.stringify(e) })),
     );
   }
 }

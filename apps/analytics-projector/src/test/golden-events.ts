@@ -32,7 +32,11 @@ class StockBook {
 
   report(sku: string, touched: string[]) {
     const bySku = this.stock.get(sku)!;
-    const view = (l: { onHand: number; reserved: number }) => ({ onHand: l.onHand, reserved: l.reserved, available: l.onHand - l.reserved });
+    const view = (l: { onHand: number; reserved: number }) => ({
+      onHand: l.onHand,
+      reserved: l.reserved,
+      available: l.onHand - l.reserved,
+    });
     const totals = [...bySku.values()].reduce(
       (t, l) => ({ onHand: t.onHand + l.onHand, reserved: t.reserved + l.reserved }),
       { onHand: 0, reserved: 0 },
@@ -47,60 +51,190 @@ export function goldenEvents(): EventEnvelope[] {
   const CNY = 'CNY';
 
   // ---------------------------------------------------------------- catalog
-  f.make('ProductCreated', { productId: 'P1', title: 'Red Dress', description: null, categoryId: 'cat-1', attributes: {} }, cst('2026-02-01 09:00'));
-  f.make('SkuAdded', { productId: 'P1', sku: 'A', price: 10000, cost: 6000, currency: CNY, attributes: {} }, cst('2026-02-01 09:00'));
-  f.make('SkuAdded', { productId: 'P1', sku: 'B', price: 5000, cost: 1000, currency: CNY, attributes: {} }, cst('2026-02-01 09:00'));
+  f.make(
+    'ProductCreated',
+    { productId: 'P1', title: 'Red Dress', description: null, categoryId: 'cat-1', attributes: {} },
+    cst('2026-02-01 09:00'),
+  );
+  f.make(
+    'SkuAdded',
+    { productId: 'P1', sku: 'A', price: 10000, cost: 6000, currency: CNY, attributes: {} },
+    cst('2026-02-01 09:00'),
+  );
+  f.make(
+    'SkuAdded',
+    { productId: 'P1', sku: 'B', price: 5000, cost: 1000, currency: CNY, attributes: {} },
+    cst('2026-02-01 09:00'),
+  );
   f.make('ProductDetailsChanged', { productId: 'P1', title: 'Red Summer Dress' }, cst('2026-02-02 09:00'));
-  f.make('ProductCreated', { productId: 'P2', title: 'Basics', description: null, categoryId: 'cat-2', attributes: {} }, cst('2026-02-01 10:00'));
-  f.make('SkuAdded', { productId: 'P2', sku: 'C', price: 2000, cost: 1500, currency: CNY, attributes: {} }, cst('2026-02-01 10:00'));
-  f.make('SkuAdded', { productId: 'P2', sku: 'D', price: 30000, cost: null, currency: CNY, attributes: {} }, cst('2026-02-01 10:00'));
-  f.make('SkuAdded', { productId: 'P2', sku: 'E', price: 1000, cost: 900, currency: CNY, attributes: {} }, cst('2026-02-01 10:00'));
+  f.make(
+    'ProductCreated',
+    { productId: 'P2', title: 'Basics', description: null, categoryId: 'cat-2', attributes: {} },
+    cst('2026-02-01 10:00'),
+  );
+  f.make(
+    'SkuAdded',
+    { productId: 'P2', sku: 'C', price: 2000, cost: 1500, currency: CNY, attributes: {} },
+    cst('2026-02-01 10:00'),
+  );
+  f.make(
+    'SkuAdded',
+    { productId: 'P2', sku: 'D', price: 30000, cost: null, currency: CNY, attributes: {} },
+    cst('2026-02-01 10:00'),
+  );
+  f.make(
+    'SkuAdded',
+    { productId: 'P2', sku: 'E', price: 1000, cost: 900, currency: CNY, attributes: {} },
+    cst('2026-02-01 10:00'),
+  );
   f.make('SkuCostChanged', { productId: 'P2', sku: 'C', cost: 1800, currency: CNY }, cst('2026-02-05 10:00'));
-  f.make('ProductPublished', { productId: 'P2', categoryId: 'cat-2', skus: ['C', 'D', 'E'] }, cst('2026-02-05 11:00'));
+  f.make(
+    'ProductPublished',
+    { productId: 'P2', categoryId: 'cat-2', skus: ['C', 'D', 'E'] },
+    cst('2026-02-05 11:00'),
+  );
 
   // ---------------------------------------------------------------- members
   for (const m of ['M1', 'M2', 'M3', 'M4', 'M5', 'M6']) {
     f.make('MemberRegistered', { memberId: m, roles: ['customer'], tier: 'SILVER' }, cst('2025-01-01 09:00'));
   }
-  f.make('MemberTierChanged', { memberId: 'M4', tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 500000 }, cst('2026-01-29 13:00'));
+  f.make(
+    'MemberTierChanged',
+    { memberId: 'M4', tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 500000 },
+    cst('2026-01-29 13:00'),
+  );
 
   // ---------------------------------------------------------------- orders before the reporting days (RFM only)
   const paidOnly = (orderId: string, memberId: string, day: string, amount: number) =>
     f.make(
       'OrderPaid',
-      { orderId, memberId, visitorId: memberId, channel: null, amount, currency: CNY, method: 'alipay', paymentId: `pay-${orderId}` },
+      {
+        orderId,
+        memberId,
+        visitorId: memberId,
+        channel: null,
+        amount,
+        currency: CNY,
+        method: 'alipay',
+        paymentId: `pay-${orderId}`,
+      },
       cst(`${day} 12:00`),
     );
   paidOnly('o3-old', 'M3', '2026-02-15', 7000);
-  for (const [i, day] of ['2026-01-29', '2026-01-10', '2025-12-01', '2025-11-01'].entries()) paidOnly(`o4-${i}`, 'M4', day, 20000);
+  for (const [i, day] of ['2026-01-29', '2026-01-10', '2025-12-01', '2025-11-01'].entries())
+    paidOnly(`o4-${i}`, 'M4', day, 20000);
   paidOnly('o4-400d', 'M4', '2025-02-03', 99999); // 400 days before 03-10: outside the 365-day window
-  for (const [i, day] of ['2025-08-22', '2025-07-01', '2025-06-01', '2025-05-01', '2025-03-11'].entries()) paidOnly(`o5-${i}`, 'M5', day, 9000);
+  for (const [i, day] of ['2025-08-22', '2025-07-01', '2025-06-01', '2025-05-01', '2025-03-11'].entries())
+    paidOnly(`o5-${i}`, 'M5', day, 9000);
   paidOnly('o5-365d', 'M5', '2025-03-10', 11111); // exactly 365 days before: outside the window
   paidOnly('o6-old', 'M6', '2025-11-30', 2000);
 
   // ---------------------------------------------------------------- behaviour and orders, D1 .. D3
-  const view = (type: 'PageViewed' | 'ProductViewed' | 'Searched', visitorId: string, wall: string, extra: Record<string, unknown>, lateByMs = 0) => {
+  const view = (
+    type: 'PageViewed' | 'ProductViewed' | 'Searched',
+    visitorId: string,
+    wall: string,
+    extra: Record<string, unknown>,
+    lateByMs = 0,
+  ) => {
     const at = cst(wall);
     const stored = new Date(Date.parse(at) + lateByMs).toISOString();
-    return f.make(type, { visitorId, memberId: null, channel: null, ...extra, occurredAt: at } as never, stored);
+    return f.make(
+      type,
+      { visitorId, memberId: null, channel: null, ...extra, occurredAt: at } as never,
+      stored,
+    );
   };
-  const cartAdd = (cartId: string, visitorId: string, memberId: string | null, channel: string | null, sku: string, quantity: number, unitPrice: number, wall: string) =>
-    f.make('CartItemAdded', { cartId, memberId, visitorId, channel, sku, quantity, unitPrice, currency: CNY }, cst(wall));
-  const place = (orderId: string, memberId: string, visitorId: string, channel: string | null, lines: [string, number, number][], wall: string) => {
-    const orderLines = lines.map(([sku, quantity, unitPrice]) => ({ sku, quantity, unitPrice, lineTotal: quantity * unitPrice }));
+  const cartAdd = (
+    cartId: string,
+    visitorId: string,
+    memberId: string | null,
+    channel: string | null,
+    sku: string,
+    quantity: number,
+    unitPrice: number,
+    wall: string,
+  ) =>
+    f.make(
+      'CartItemAdded',
+      { cartId, memberId, visitorId, channel, sku, quantity, unitPrice, currency: CNY },
+      cst(wall),
+    );
+  const place = (
+    orderId: string,
+    memberId: string,
+    visitorId: string,
+    channel: string | null,
+    lines: [string, number, number][],
+    wall: string,
+  ) => {
+    const orderLines = lines.map(([sku, quantity, unitPrice]) => ({
+      sku,
+      quantity,
+      unitPrice,
+      lineTotal: quantity * unitPrice,
+    }));
     const total = orderLines.reduce((s, l) => s + l.lineTotal, 0);
-    f.make('OrderPlaced', { orderId, memberId, visitorId, channel, cartId: null, lines: orderLines, total, currency: CNY, shippingRegion: 'Shanghai' }, cst(wall));
+    f.make(
+      'OrderPlaced',
+      {
+        orderId,
+        memberId,
+        visitorId,
+        channel,
+        cartId: null,
+        lines: orderLines,
+        total,
+        currency: CNY,
+        shippingRegion: 'Shanghai',
+      },
+      cst(wall),
+    );
     return total;
   };
-  const pay = (orderId: string, memberId: string, visitorId: string, channel: string | null, amount: number, wall: string) =>
-    f.make('OrderPaid', { orderId, memberId, visitorId, channel, amount, currency: CNY, method: 'wechat_pay', paymentId: `pay-${orderId}` }, cst(wall));
+  const pay = (
+    orderId: string,
+    memberId: string,
+    visitorId: string,
+    channel: string | null,
+    amount: number,
+    wall: string,
+  ) =>
+    f.make(
+      'OrderPaid',
+      {
+        orderId,
+        memberId,
+        visitorId,
+        channel,
+        amount,
+        currency: CNY,
+        method: 'wechat_pay',
+        paymentId: `pay-${orderId}`,
+      },
+      cst(wall),
+    );
 
   // D1: v1 (M1) goes all the way on web.
-  f.make('CartCreated', { cartId: 'cart-v1', memberId: 'M1', visitorId: 'v1', channel: 'web' }, cst('2026-03-01 08:59'));
+  f.make(
+    'CartCreated',
+    { cartId: 'cart-v1', memberId: 'M1', visitorId: 'v1', channel: 'web' },
+    cst('2026-03-01 08:59'),
+  );
   view('PageViewed', 'v1', '2026-03-01 09:00', { memberId: 'M1', channel: 'web' });
   view('ProductViewed', 'v1', '2026-03-01 09:05', { memberId: 'M1', channel: 'web', sku: 'A' });
   cartAdd('cart-v1', 'v1', 'M1', 'web', 'A', 1, 10000, '2026-03-01 09:10');
-  const o1a = place('o1a', 'M1', 'v1', 'web', [['A', 1, 10000], ['E', 10, 1000]], '2026-03-01 09:15');
+  const o1a = place(
+    'o1a',
+    'M1',
+    'v1',
+    'web',
+    [
+      ['A', 1, 10000],
+      ['E', 10, 1000],
+    ],
+    '2026-03-01 09:15',
+  );
   pay('o1a', 'M1', 'v1', 'web', o1a, '2026-03-01 09:20');
   // D1: v2 views a product on the app before any page view, then a page and the product again.
   view('ProductViewed', 'v2', '2026-03-01 10:00', { channel: 'app', sku: 'B' });
@@ -147,20 +281,93 @@ export function goldenEvents(): EventEnvelope[] {
   // D3: v6 (M2) pays an order and cancels it: refunded in full.
   const o2b = place('o2b', 'M2', 'v6', 'app', [['C', 4, 2000]], '2026-03-03 10:00');
   pay('o2b', 'M2', 'v6', 'app', o2b, '2026-03-03 10:05');
-  f.make('OrderCancelled', { orderId: 'o2b', memberId: 'M2', reason: 'changed mind', cancelledBy: 'customer', previousStatus: 'PAID', lines: [{ sku: 'C', quantity: 4, unitPrice: 2000, lineTotal: 8000 }] }, cst('2026-03-03 12:00'));
-  f.make('RefundIssued', { orderId: 'o2b', memberId: 'M2', refundId: 'rf-o2b', returnId: null, amount: 8000, currency: CNY, cause: 'CANCELLATION' }, cst('2026-03-03 12:00'));
+  f.make(
+    'OrderCancelled',
+    {
+      orderId: 'o2b',
+      memberId: 'M2',
+      reason: 'changed mind',
+      cancelledBy: 'customer',
+      previousStatus: 'PAID',
+      lines: [{ sku: 'C', quantity: 4, unitPrice: 2000, lineTotal: 8000 }],
+    },
+    cst('2026-03-03 12:00'),
+  );
+  f.make(
+    'RefundIssued',
+    {
+      orderId: 'o2b',
+      memberId: 'M2',
+      refundId: 'rf-o2b',
+      returnId: null,
+      amount: 8000,
+      currency: CNY,
+      cause: 'CANCELLATION',
+    },
+    cst('2026-03-03 12:00'),
+  );
 
   // Returns: M3's return of o3a is rejected; M1 returns one B of o1b and is refunded.
-  f.make('ReturnRequested', { orderId: 'o3a', returnId: 'r2', memberId: 'M3', reason: 'QUALITY', lines: [{ sku: 'B', quantity: 1 }], amount: 5000, currency: CNY }, cst('2026-03-04 10:00'));
-  f.make('ReturnRejected', { orderId: 'o3a', returnId: 'r2', memberId: 'M3', reason: 'worn' }, cst('2026-03-05 09:00'));
-  f.make('ReturnRequested', { orderId: 'o1b', returnId: 'r1', memberId: 'M1', reason: 'SIZE_MISMATCH', lines: [{ sku: 'B', quantity: 1 }], amount: 5000, currency: CNY }, cst('2026-03-05 10:00'));
+  f.make(
+    'ReturnRequested',
+    {
+      orderId: 'o3a',
+      returnId: 'r2',
+      memberId: 'M3',
+      reason: 'QUALITY',
+      lines: [{ sku: 'B', quantity: 1 }],
+      amount: 5000,
+      currency: CNY,
+    },
+    cst('2026-03-04 10:00'),
+  );
+  f.make(
+    'ReturnRejected',
+    { orderId: 'o3a', returnId: 'r2', memberId: 'M3', reason: 'worn' },
+    cst('2026-03-05 09:00'),
+  );
+  f.make(
+    'ReturnRequested',
+    {
+      orderId: 'o1b',
+      returnId: 'r1',
+      memberId: 'M1',
+      reason: 'SIZE_MISMATCH',
+      lines: [{ sku: 'B', quantity: 1 }],
+      amount: 5000,
+      currency: CNY,
+    },
+    cst('2026-03-05 10:00'),
+  );
   f.make('ReturnApproved', { orderId: 'o1b', returnId: 'r1', memberId: 'M1' }, cst('2026-03-05 11:00'));
-  f.make('ReturnReceived', { orderId: 'o1b', returnId: 'r1', memberId: 'M1', lines: [{ sku: 'B', quantity: 1 }] }, cst('2026-03-06 09:00'));
-  f.make('RefundIssued', { orderId: 'o1b', memberId: 'M1', refundId: 'rf-r1', returnId: 'r1', amount: 5000, currency: CNY, cause: 'RETURN' }, cst('2026-03-06 10:00'));
+  f.make(
+    'ReturnReceived',
+    { orderId: 'o1b', returnId: 'r1', memberId: 'M1', lines: [{ sku: 'B', quantity: 1 }] },
+    cst('2026-03-06 09:00'),
+  );
+  f.make(
+    'RefundIssued',
+    {
+      orderId: 'o1b',
+      memberId: 'M1',
+      refundId: 'rf-r1',
+      returnId: 'r1',
+      amount: 5000,
+      currency: CNY,
+      cause: 'RETURN',
+    },
+    cst('2026-03-06 10:00'),
+  );
 
   // ---------------------------------------------------------------- stock (one StockItem stream per SKU)
   const stock = (
-    type: 'StockReceived' | 'StockAdjusted' | 'StockTransferred' | 'StockAllocated' | 'StockDeallocated' | 'StockDeducted',
+    type:
+      | 'StockReceived'
+      | 'StockAdjusted'
+      | 'StockTransferred'
+      | 'StockAllocated'
+      | 'StockDeallocated'
+      | 'StockDeducted',
     sku: string,
     data: Record<string, unknown>,
     touched: string[],
@@ -172,47 +379,143 @@ export function goldenEvents(): EventEnvelope[] {
   // A: policy before any stock; a batch expiring 03-25; 8 and 6 units shipped on D2 and D3.
   policy('A', 5, 7, '2026-03-01 08:00');
   book.move('A', 'WH1', { onHand: 20 });
-  stock('StockReceived', 'A', { warehouse: 'WH1', quantity: 20, batch: 'A-1', expiresAt: cst('2026-03-25 00:00') }, ['WH1'], '2026-03-01 08:30');
+  stock(
+    'StockReceived',
+    'A',
+    { warehouse: 'WH1', quantity: 20, batch: 'A-1', expiresAt: cst('2026-03-25 00:00') },
+    ['WH1'],
+    '2026-03-01 08:30',
+  );
   book.move('A', 'WH1', { reserved: 8 });
-  stock('StockAllocated', 'A', { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 8 }] }, ['WH1'], '2026-03-02 10:00');
+  stock(
+    'StockAllocated',
+    'A',
+    { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 8 }] },
+    ['WH1'],
+    '2026-03-02 10:00',
+  );
   book.move('A', 'WH1', { onHand: -8, reserved: -8 });
-  stock('StockDeducted', 'A', { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 8, batch: 'A-1' }] }, ['WH1'], '2026-03-02 11:00');
+  stock(
+    'StockDeducted',
+    'A',
+    { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 8, batch: 'A-1' }] },
+    ['WH1'],
+    '2026-03-02 11:00',
+  );
   book.move('A', 'WH1', { reserved: 6 });
-  stock('StockAllocated', 'A', { orderId: 'o1b', allocations: [{ warehouse: 'WH1', quantity: 6 }] }, ['WH1'], '2026-03-03 10:00');
+  stock(
+    'StockAllocated',
+    'A',
+    { orderId: 'o1b', allocations: [{ warehouse: 'WH1', quantity: 6 }] },
+    ['WH1'],
+    '2026-03-03 10:00',
+  );
   book.move('A', 'WH1', { onHand: -6, reserved: -6 });
-  stock('StockDeducted', 'A', { orderId: 'o1b', allocations: [{ warehouse: 'WH1', quantity: 6, batch: 'A-1' }] }, ['WH1'], '2026-03-03 11:00');
+  stock(
+    'StockDeducted',
+    'A',
+    { orderId: 'o1b', allocations: [{ warehouse: 'WH1', quantity: 6, batch: 'A-1' }] },
+    ['WH1'],
+    '2026-03-03 11:00',
+  );
 
   // B: safety stock 10; 30 + 5 received, the 5 moved WH2 -> WH1, 27 written off, 10 received on 03-04.
   policy('B', 10, null, '2026-03-01 07:00');
   book.move('B', 'WH1', { onHand: 30 });
-  stock('StockReceived', 'B', { warehouse: 'WH1', quantity: 30, batch: null, expiresAt: null }, ['WH1'], '2026-03-01 07:30');
+  stock(
+    'StockReceived',
+    'B',
+    { warehouse: 'WH1', quantity: 30, batch: null, expiresAt: null },
+    ['WH1'],
+    '2026-03-01 07:30',
+  );
   book.move('B', 'WH2', { onHand: 5 });
-  stock('StockReceived', 'B', { warehouse: 'WH2', quantity: 5, batch: null, expiresAt: null }, ['WH2'], '2026-03-01 07:40');
+  stock(
+    'StockReceived',
+    'B',
+    { warehouse: 'WH2', quantity: 5, batch: null, expiresAt: null },
+    ['WH2'],
+    '2026-03-01 07:40',
+  );
   book.move('B', 'WH2', { onHand: -5 });
   book.move('B', 'WH1', { onHand: 5 });
   stock('StockTransferred', 'B', { from: 'WH2', to: 'WH1', quantity: 5 }, ['WH2', 'WH1'], '2026-03-02 09:00');
   book.move('B', 'WH1', { onHand: -27 });
-  stock('StockAdjusted', 'B', { warehouse: 'WH1', delta: -27, reason: 'water damage', batch: null }, ['WH1'], '2026-03-02 12:00');
+  stock(
+    'StockAdjusted',
+    'B',
+    { warehouse: 'WH1', delta: -27, reason: 'water damage', batch: null },
+    ['WH1'],
+    '2026-03-02 12:00',
+  );
   book.move('B', 'WH1', { onHand: 10 });
-  stock('StockReceived', 'B', { warehouse: 'WH1', quantity: 10, batch: null, expiresAt: null }, ['WH1'], '2026-03-04 09:00');
+  stock(
+    'StockReceived',
+    'B',
+    { warehouse: 'WH1', quantity: 10, batch: null, expiresAt: null },
+    ['WH1'],
+    '2026-03-04 09:00',
+  );
 
   // C: 4 units in WH2 reserved for o2b and released when it is cancelled; 2 more on 03-04 expiring 04-05.
   book.move('C', 'WH2', { onHand: 4 });
-  stock('StockReceived', 'C', { warehouse: 'WH2', quantity: 4, batch: 'C-1', expiresAt: cst('2026-06-01 00:00') }, ['WH2'], '2026-03-01 06:00');
+  stock(
+    'StockReceived',
+    'C',
+    { warehouse: 'WH2', quantity: 4, batch: 'C-1', expiresAt: cst('2026-06-01 00:00') },
+    ['WH2'],
+    '2026-03-01 06:00',
+  );
   book.move('C', 'WH2', { reserved: 4 });
-  stock('StockAllocated', 'C', { orderId: 'o2b', allocations: [{ warehouse: 'WH2', quantity: 4 }] }, ['WH2'], '2026-03-03 10:00');
+  stock(
+    'StockAllocated',
+    'C',
+    { orderId: 'o2b', allocations: [{ warehouse: 'WH2', quantity: 4 }] },
+    ['WH2'],
+    '2026-03-03 10:00',
+  );
   book.move('C', 'WH2', { reserved: -4 });
-  stock('StockDeallocated', 'C', { orderId: 'o2b', reason: 'ORDER_CANCELLED', allocations: [{ warehouse: 'WH2', quantity: 4 }] }, ['WH2'], '2026-03-03 12:00');
+  stock(
+    'StockDeallocated',
+    'C',
+    { orderId: 'o2b', reason: 'ORDER_CANCELLED', allocations: [{ warehouse: 'WH2', quantity: 4 }] },
+    ['WH2'],
+    '2026-03-03 12:00',
+  );
   book.move('C', 'WH2', { onHand: 2 });
-  stock('StockReceived', 'C', { warehouse: 'WH2', quantity: 2, batch: 'C-2', expiresAt: cst('2026-04-05 00:00') }, ['WH2'], '2026-03-04 08:00');
+  stock(
+    'StockReceived',
+    'C',
+    { warehouse: 'WH2', quantity: 2, batch: 'C-2', expiresAt: cst('2026-04-05 00:00') },
+    ['WH2'],
+    '2026-03-04 08:00',
+  );
 
   // E: 100 received, 15 shipped the same morning.
   book.move('E', 'WH1', { onHand: 100 });
-  stock('StockReceived', 'E', { warehouse: 'WH1', quantity: 100, batch: null, expiresAt: null }, ['WH1'], '2026-03-01 06:00');
+  stock(
+    'StockReceived',
+    'E',
+    { warehouse: 'WH1', quantity: 100, batch: null, expiresAt: null },
+    ['WH1'],
+    '2026-03-01 06:00',
+  );
   book.move('E', 'WH1', { reserved: 15 });
-  stock('StockAllocated', 'E', { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 15 }] }, ['WH1'], '2026-03-01 09:30');
+  stock(
+    'StockAllocated',
+    'E',
+    { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 15 }] },
+    ['WH1'],
+    '2026-03-01 09:30',
+  );
   book.move('E', 'WH1', { onHand: -15, reserved: -15 });
-  stock('StockDeducted', 'E', { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 15, batch: null }] }, ['WH1'], '2026-03-01 10:00');
+  stock(
+    'StockDeducted',
+    'E',
+    { orderId: 'o1a', allocations: [{ warehouse: 'WH1', quantity: 15, batch: null }] },
+    ['WH1'],
+    '2026-03-01 10:00',
+  );
 
   return f.events;
 }

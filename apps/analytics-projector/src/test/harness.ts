@@ -45,14 +45,19 @@ export async function freshTopics(label: string): Promise<string> {
   return prefix;
 }
 
-export async function startService(module: Type<unknown>, which: 'projector' | 'api', options: TestServiceOptions) {
+export async function startService(
+  module: Type<unknown>,
+  which: 'projector' | 'api',
+  options: TestServiceOptions,
+) {
   return startTestService(module, which === 'projector' ? SERVICES.analyticsProjector : SERVICES.analytics, {
     ...options,
     env: { ...DETERMINISTIC_ENV, ...options.env },
   });
 }
 
-export const startProjector = (options: TestServiceOptions) => startService(ProjectorModule, 'projector', options);
+export const startProjector = (options: TestServiceOptions) =>
+  startService(ProjectorModule, 'projector', options);
 export const startApi = (options: TestServiceOptions) => startService(AnalyticsApiModule, 'api', options);
 
 /** How many of these events the projector records as processed (the types it handles, each id once). */
@@ -69,7 +74,11 @@ export async function processedCount(dataSource: DataSource): Promise<number> {
 }
 
 /** Waits until the projector has applied `expected` events (and nothing more arrives). */
-export async function waitForProjection(dataSource: DataSource, expected: number, timeoutMs = 60_000): Promise<void> {
+export async function waitForProjection(
+  dataSource: DataSource,
+  expected: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   await waitUntil(async () => (await processedCount(dataSource)) >= expected, {
     timeoutMs,
     intervalMs: 100,

@@ -16,11 +16,29 @@ export function syntheticBehaviour(visitors: number, eventsPerVisitor = 4): Even
       const wall = `${day} ${String(8 + (v % 12)).padStart(2, '0')}:${String(i * 5).padStart(2, '0')}`;
       const at = cst(wall);
       if (i === 0) f.make('PageViewed', { visitorId, memberId: null, channel, occurredAt: at }, at);
-      else f.make('ProductViewed', { visitorId, memberId: null, channel, sku: ['A', 'B', 'C', 'E'][i % 4], occurredAt: at }, at);
+      else
+        f.make(
+          'ProductViewed',
+          { visitorId, memberId: null, channel, sku: ['A', 'B', 'C', 'E'][i % 4], occurredAt: at },
+          at,
+        );
     }
     if (v % 10 === 0) {
       const at = cst(`${day} ${String(8 + (v % 12)).padStart(2, '0')}:59`);
-      f.make('CartItemAdded', { cartId: `cart-${visitorId}`, memberId: null, visitorId, channel, sku: 'E', quantity: 1, unitPrice: 1000, currency: 'CNY' }, at);
+      f.make(
+        'CartItemAdded',
+        {
+          cartId: `cart-${visitorId}`,
+          memberId: null,
+          visitorId,
+          channel,
+          sku: 'E',
+          quantity: 1,
+          unitPrice: 1000,
+          currency: 'CNY',
+        },
+        at,
+      );
     }
   }
   return f.events;

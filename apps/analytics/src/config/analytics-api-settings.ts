@@ -2,27 +2,46 @@ import { AnalyticsEnvironment, AnalyticsSettings, readAnalyticsSettings } from '
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 /** The query API's variables besides the shared analytics ones: the limits of the anonymous track endpoint. */
 export class AnalyticsApiEnvironment extends AnalyticsEnvironment {
   /** Events one visitor may send per window. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   TRACK_RATE_LIMIT_PER_VISITOR?: number;
 
   /** Events one client IP may send per window (a storefront behind one NAT sends for many visitors). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   TRACK_RATE_LIMIT_PER_IP?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   TRACK_RATE_WINDOW_MS?: number;
 
   /** How far in the future a client occurredAt may be (clock skew). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   TRACK_MAX_FUTURE_SKEW_MS?: number;
 
   /** How old a client occurredAt may be (late, offline-buffered events). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(90)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
   TRACK_MAX_AGE_DAYS?: number;
 }
 
@@ -39,7 +58,8 @@ export interface AnalyticsApiSettings extends AnalyticsSettings {
 }
 
 export function readAnalyticsApiSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsApiSettings {
-  const int = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
+  const int = (value: string | undefined, fallback: number) =>
+    value === undefined || value === '' ? fallback : Number(value);
   return {
     ...readAnalyticsSettings(env),
     track: {

@@ -1,9 +1,21 @@
 import { RequireRole } from '@ecom/auth';
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AnalyticsQueryService, Cached } from './analytics-query.service';
-import { FunnelQueryDto, MatrixQueryDto, RfmListQueryDto, SalesQueryDto, StockWarningsQueryDto } from './query.dto';
+import {
+  FunnelQueryDto,
+  MatrixQueryDto,
+  RfmListQueryDto,
+  SalesQueryDto,
+  StockWarningsQueryDto,
+} from './query.dto';
 
 function served<T>(reply: FastifyReply, cached: Cached<T>): T {
   void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
@@ -46,14 +58,19 @@ export class AnalyticsQueryController {
   }
 
   @Get('funnel')
-  @ApiOperation({ summary: 'visit -> product_view -> add_to_cart -> order_placed -> order_paid, per day and channel' })
+  @ApiOperation({
+    summary: 'visit -> product_view -> add_to_cart -> order_placed -> order_paid, per day and channel',
+  })
   async funnel(@Query() query: FunnelQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return served(reply, await this.service.funnel(query));
   }
 
   @Get('stock-warnings')
   @ApiOperation({ summary: 'Active stock warnings' })
-  async stockWarnings(@Query() query: StockWarningsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async stockWarnings(
+    @Query() query: StockWarningsQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return served(reply, await this.service.stockWarnings(query));
   }
 

@@ -14,7 +14,14 @@ import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueryCache } from './query-cache';
-import type { FunnelQueryDto, MatrixQueryDto, RangeQueryDto, RfmListQueryDto, SalesQueryDto, StockWarningsQueryDto } from './query.dto';
+import type {
+  FunnelQueryDto,
+  MatrixQueryDto,
+  RangeQueryDto,
+  RfmListQueryDto,
+  SalesQueryDto,
+  StockWarningsQueryDto,
+} from './query.dto';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -41,11 +48,15 @@ export class AnalyticsQueryService {
   private range(query: RangeQueryDto, defaultDays: number): { from: string; to: string } {
     const to = query.to ?? dayOf(this.clock.now(), this.settings.timeZone);
     const from = query.from ?? addDays(to, -(defaultDays - 1));
-    for (const [name, day] of [['from', from], ['to', to]] as const) {
+    for (const [name, day] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
     }
     if (from > to) throw new InvalidCommandError('from must not be after to');
-    if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
+    if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
+      throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
     return { from, to };
   }
 
@@ -56,7 +67,8 @@ export class AnalyticsQueryService {
 
   async rfmMembers(query: RfmListQueryDto) {
     const segment = query.segment === undefined ? undefined : findSegment(query.segment);
-    if (query.segment !== undefined && !segment) throw new InvalidCommandError(`unknown segment: ${query.segment}`);
+    if (query.segment !== undefined && !segment)
+      throw new InvalidCommandError(`unknown segment: ${query.segment}`);
     const options = {
       segment: segment?.code,
       sleeping: query.sleeping === undefined ? undefined : query.sleeping === 'true',
@@ -94,15 +106,18 @@ export class AnalyticsQueryService {
   }
 
   async stockWarnings(query: StockWarningsQueryDto) {
-    return this.cache.get(`stock-warnings:${query.type ?? '*'}:${query.sku ?? '*'}:${query.warehouse ?? '*'}`, () =>
-      this.queries.stockWarnings(query),
+    return this.cache.get(
+      `stock-warnings:${query.type ?? '*'}:${query.sku ?? '*'}:${query.warehouse ?? '*'}`,
+      () => this.queries.stockWarnings(query),
     );
   }
 
   async sales(query: SalesQueryDto) {
     const range = this.range(query, 7);
     const currency = query.currency ?? this.settings.currency;
-    return this.cache.get(`sales:${range.from}:${range.to}:${currency}`, () => this.queries.sales({ ...range, currency }));
+    return this.cache.get(`sales:${range.from}:${range.to}:${currency}`, () =>
+      this.queries.sales({ ...range, currency }),
+    );
   }
 
   async productMatrix(query: MatrixQueryDto) {

@@ -28,7 +28,9 @@ export class QueryCache {
       this.logger.warn(`cache read failed: ${(error as Error).message}`);
     }
     const value = await compute();
-    await this.redis.set(redisKey, JSON.stringify(value), 'PX', ttl).catch((error: Error) => this.logger.warn(`cache write failed: ${error.message}`));
+    await this.redis
+      .set(redisKey, JSON.stringify(value), 'PX', ttl)
+      .catch((error: Error) => this.logger.warn(`cache write failed: ${error.message}`));
     return { value, hit: false };
   }
 

@@ -8,12 +8,18 @@ const dayMessage = (property: string) => `${property} must be a day as YYYY-MM-D
 const SEGMENT_VALUES = RFM_SEGMENTS.flatMap((s) => [s.code, s.name]);
 
 export class RangeQueryDto {
-  @ApiPropertyOptional({ description: 'first day (YYYY-MM-DD, ANALYTICS_TZ), included', example: '2026-11-01' })
+  @ApiPropertyOptional({
+    description: 'first day (YYYY-MM-DD, ANALYTICS_TZ), included',
+    example: '2026-11-01',
+  })
   @IsOptional()
   @Matches(DAY, { message: dayMessage('from') })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'last day (YYYY-MM-DD, ANALYTICS_TZ), included; default today', example: '2026-11-11' })
+  @ApiPropertyOptional({
+    description: 'last day (YYYY-MM-DD, ANALYTICS_TZ), included; default today',
+    example: '2026-11-11',
+  })
   @IsOptional()
   @Matches(DAY, { message: dayMessage('to') })
   to?: string;
@@ -46,7 +52,10 @@ export class MatrixQueryDto extends RangeQueryDto {
 }
 
 export class RfmListQueryDto {
-  @ApiPropertyOptional({ description: 'segment code or name, e.g. at_risk or "At Risk"', enum: SEGMENT_VALUES })
+  @ApiPropertyOptional({
+    description: 'segment code or name, e.g. at_risk or "At Risk"',
+    enum: SEGMENT_VALUES,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -73,7 +82,13 @@ export class RfmListQueryDto {
   offset?: number;
 }
 
-export const STOCK_WARNING_TYPES = ['OUT_OF_STOCK', 'BELOW_SAFETY_STOCK', 'STOCKOUT_RISK', 'NEAR_EXPIRY', 'SLOW_MOVING'] as const;
+export const STOCK_WARNING_TYPES = [
+  'OUT_OF_STOCK',
+  'BELOW_SAFETY_STOCK',
+  'STOCKOUT_RISK',
+  'NEAR_EXPIRY',
+  'SLOW_MOVING',
+] as const;
 
 export class StockWarningsQueryDto {
   @ApiPropertyOptional({ enum: STOCK_WARNING_TYPES })

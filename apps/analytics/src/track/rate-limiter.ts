@@ -31,7 +31,10 @@ export class RateLimiter {
     charges.forEach((c, i) => {
       const [error, count] = results[i * 2] ?? [];
       if (error) throw error;
-      if (Number(count) > c.limit) throw new ThrottlerException(`rate limit of ${c.limit} events per ${windowMs} ms exceeded for ${c.key.split(':')[0]}`);
+      if (Number(count) > c.limit)
+        throw new ThrottlerException(
+          `rate limit of ${c.limit} events per ${windowMs} ms exceeded for ${c.key.split(':')[0]}`,
+        );
     });
   }
 }

@@ -15,7 +15,9 @@ export class TrackController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Record one storefront behaviour event (anonymous, rate limited per visitor and IP)' })
+  @ApiOperation({
+    summary: 'Record one storefront behaviour event (anonymous, rate limited per visitor and IP)',
+  })
   @ApiAcceptedResponse({ type: TrackAcceptedDto })
   @ApiTooManyRequestsResponse({ description: 'rate limit exceeded' })
   track(

@@ -36,7 +36,11 @@ export class TrackHandler {
     @Inject(ANALYTICS_API_SETTINGS) private readonly settings: AnalyticsApiSettings,
   ) {}
 
-  async track(events: TrackEventDto[], caller: TrackCaller, context: EventContext): Promise<{ accepted: number; ids: string[] }> {
+  async track(
+    events: TrackEventDto[],
+    caller: TrackCaller,
+    context: EventContext,
+  ): Promise<{ accepted: number; ids: string[] }> {
     const now = this.clock.now();
     const decided = events.map((event, index) => this.decide(event, index, events.length > 1, caller, now));
 
@@ -46,7 +50,11 @@ export class TrackHandler {
     await this.limiter.charge(
       [
         { key: `ip:${caller.ip}`, limit: track.perIp, cost: events.length },
-        ...[...perVisitor].map(([visitorId, cost]) => ({ key: `visitor:${visitorId}`, limit: track.perVisitor, cost })),
+        ...[...perVisitor].map(([visitorId, cost]) => ({
+          key: `visitor:${visitorId}`,
+          limit: track.perVisitor,
+          cost,
+        })),
       ],
       track.windowMs,
       now.getTime(),
@@ -84,21 +92,34 @@ export class TrackHandler {
     return { accepted: ids.length, ids };
   }
 
-  private decide(event: TrackEventDto, index: number, batch: boolean, caller: TrackCaller, now: Date): DomainEvent {
+  private decide(
+    event: TrackEventDto,
+    index: number,
+    batch: boolean,
+    caller: TrackCaller,
+    now: Date,
+  ): DomainEvent {
     const field = (name: string) => (batch ? `events.${index}.${name}` : name);
     let occurredAt = now;
     if (event.occurredAt !== undefined) {
       occurredAt = new Date(event.occurredAt);
       const { maxFutureSkewMs, maxAgeMs } = this.settings.track;
       if (occurredAt.getTime() > now.getTime() + maxFutureSkewMs) {
-        throw new InvalidCommandError(`${field('occurredAt')} is in the future (more than ${maxFutureSkewMs} ms ahead)`);
+        throw new InvalidCommandError(
+          `${field('occurredAt')} is in the future (more than ${maxFutureSkewMs} ms ahead)`,
+        );
       }
       if (occurredAt.getTime() < now.getTime() - maxAgeMs) {
         throw new InvalidCommandError(`${field('occurredAt')} is older than ${maxAgeMs / 86_400_000} days`);
       }
     }
     // A signed-in customer tracks for themselves; back office may send for anyone (e.g. imports).
-    if (caller.member && event.memberId && event.memberId !== caller.member.id && !hasRole(caller.member, 'operator')) {
+    if (
+      caller.member &&
+      event.memberId &&
+      event.memberId !== caller.member.id &&
+      !hasRole(caller.member, 'operator')
+    ) {
       throw new ForbiddenError(`${field('memberId')} must be the signed-in member`);
     }
     const memberId = event.memberId ?? caller.member?.id ?? null;

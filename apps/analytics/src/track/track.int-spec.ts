@@ -24,9 +24,11 @@ describe('POST /v1/track (analytics)', () => {
   const track = (body: unknown, headers: Record<string, string> = fromIp(), token?: string) =>
     service.http('/v1/track', { body, headers, token });
   const published = (id: string) =>
-    probe.waitForEvents((events) => events.some((e) => e.id === id), { message: `event ${id} on storefront.behavior` }).then(
-      (events) => events.find((e) => e.id === id)!,
-    );
+    probe
+      .waitForEvents((events) => events.some((e) => e.id === id), {
+        message: `event ${id} on storefront.behavior`,
+      })
+      .then((events) => events.find((e) => e.id === id)!);
 
   it('accepts a page view with 202 and publishes PageViewed on storefront.behavior for the visitor', async () => {
     const visitorId = `v-${randomSuffix()}`;
@@ -50,7 +52,13 @@ describe('POST /v1/track (analytics)', () => {
   it("keeps the storefront's occurredAt in the event data (the envelope has the time it was stored)", async () => {
     const visitorId = `v-${randomSuffix()}`;
     const occurredAt = new Date(Date.now() - 3_600_000).toISOString();
-    const res = await track({ type: 'product_view', visitorId, sku: 'SKU-RED-M', occurredAt, channel: 'app' });
+    const res = await track({
+      type: 'product_view',
+      visitorId,
+      sku: 'SKU-RED-M',
+      occurredAt,
+      channel: 'app',
+    });
     expect(res.status).toBe(202);
     const event = await published(res.body.ids[0]);
     expect(event.type).toBe('ProductViewed');
@@ -70,14 +78,26 @@ describe('POST /v1/track (analytics)', () => {
     ['product_view without sku', { type: 'product_view' }, /sku/],
     ['search without query', { type: 'search' }, /query/],
     ['sku on a page view', { type: 'page_view', sku: 'X' }, /sku is only allowed for type product_view/],
-    ['query on a product view', { type: 'product_view', sku: 'X', query: 'q' }, /query is only allowed for type search/],
+    [
+      'query on a product view',
+      { type: 'product_view', sku: 'X', query: 'q' },
+      /query is only allowed for type search/,
+    ],
     ['a channel that is not a label', { type: 'page_view', channel: 'Web Shop' }, /channel/],
     ['a channel over 32 characters', { type: 'page_view', channel: 'a'.repeat(33) }, /channel/],
     ['an unknown type', { type: 'click' }, /type/],
     ['an unknown field', { type: 'page_view', referrer: 'x' }, /referrer should not exist/],
     ['a time that is not ISO-8601', { type: 'page_view', occurredAt: 'yesterday' }, /occurredAt/],
-    ['a time in the future', { type: 'page_view', occurredAt: new Date(Date.now() + 3_600_000).toISOString() }, /future/],
-    ['a time older than 7 days', { type: 'page_view', occurredAt: new Date(Date.now() - 8 * 86_400_000).toISOString() }, /older than 7 days/],
+    [
+      'a time in the future',
+      { type: 'page_view', occurredAt: new Date(Date.now() + 3_600_000).toISOString() },
+      /future/,
+    ],
+    [
+      'a time older than 7 days',
+      { type: 'page_view', occurredAt: new Date(Date.now() - 8 * 86_400_000).toISOString() },
+      /older than 7 days/,
+    ],
   ])('refuses %s with 400', async (_, fields, message) => {
     const res = await track({ visitorId: `v-${randomSuffix()}`, ...fields });
     expect(res.status).toBe(400);
@@ -119,7 +139,12 @@ describe('POST /v1/track (analytics)', () => {
   it('refuses a whole batch if one event is invalid (naming it), or if it has more than 100 events', async () => {
     const visitorId = `v-${randomSuffix()}`;
     const invalid = await service.http('/v1/track/batch', {
-      body: { events: [{ type: 'page_view', visitorId }, { type: 'product_view', visitorId }] },
+      body: {
+        events: [
+          { type: 'page_view', visitorId },
+          { type: 'product_view', visitorId },
+        ],
+      },
       headers: fromIp(),
     });
     expect(invalid.status).toBe(400);
@@ -151,7 +176,9 @@ describe('POST /v1/track (analytics)', () => {
   it('rate limits per client IP with 429 (8 events per window here), counting every event of a batch', async () => {
     const ip = fromIp();
     const batch = await service.http('/v1/track/batch', {
-      body: { events: Array.from({ length: 7 }, () => ({ type: 'page_view', visitorId: `v-${randomSuffix()}` })) },
+      body: {
+        events: Array.from({ length: 7 }, () => ({ type: 'page_view', visitorId: `v-${randomSuffix()}` })),
+      },
       headers: ip,
     });
     expect(batch.status).toBe(202);

@@ -60,19 +60,36 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
     });
 
     // A fourth level is a business rule violation.
-    const tooDeep = await service.http('/v1/categories', { token: actors.operator, body: { name: 'Oxford', parentId: level3.id } });
+    const tooDeep = await service.http('/v1/categories', {
+      token: actors.operator,
+      body: { name: 'Oxford', parentId: level3.id },
+    });
     expect(tooDeep.status).toBe(422);
-    expect(tooDeep.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', message: expect.stringMatching(/at most 3 levels/) });
+    expect(tooDeep.body).toMatchObject({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: expect.stringMatching(/at most 3 levels/),
+    });
   });
 
   it('refuses a duplicate sibling name (409) but allows the name under another parent', async () => {
     const a = await fixtures.category();
     const b = await fixtures.category();
     await fixtures.category('Shoes', a.id);
-    const duplicate = await service.http('/v1/categories', { token: actors.operator, body: { name: ' SHOES ', parentId: a.id } });
+    const duplicate = await service.http('/v1/categories', {
+      token: actors.operator,
+      body: { name: ' SHOES ', parentId: a.id },
+    });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.message).toMatch(/"SHOES" already exists/);
-    expect((await service.http('/v1/categories', { token: actors.operator, body: { name: 'Shoes', parentId: b.id } })).status).toBe(201);
+    expect(
+      (
+        await service.http('/v1/categories', {
+          token: actors.operator,
+          body: { name: 'Shoes', parentId: b.id },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('lets exactly one of concurrent creations of the same sibling name succeed, 409 for the rest', async () => {
@@ -81,12 +98,24 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
     const parent = await fixtures.category();
     const rootName = unique('RaceRoot');
     const [children, roots] = await Promise.all([
-      Promise.all(Array.from({ length: 6 }, () => service.http('/v1/categories', { token: actors.operator, body: { name: 'Race', parentId: parent.id } }))),
-      Promise.all(Array.from({ length: 6 }, () => service.http('/v1/categories', { token: actors.operator, body: { name: rootName } }))),
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          service.http('/v1/categories', {
+            token: actors.operator,
+            body: { name: 'Race', parentId: parent.id },
+          }),
+        ),
+      ),
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          service.http('/v1/categories', { token: actors.operator, body: { name: rootName } }),
+        ),
+      ),
     ]);
     for (const results of [children, roots]) {
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-      for (const loser of results.filter((r) => r.status === 409)) expect(loser.body.message).toMatch(/already exists/);
+      for (const loser of results.filter((r) => r.status === 409))
+        expect(loser.body.message).toMatch(/already exists/);
     }
     const listed = await service.http(`/v1/categories?parentId=${parent.id}`);
     expect(listed.body.items.map((c: { name: string }) => c.name)).toEqual(['Race']);
@@ -95,7 +124,10 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
   });
 
   it('validates the body: unknown field and blank name 400, unknown parent 404', async () => {
-    const unknownField = await service.http('/v1/categories', { token: actors.operator, body: { name: 'X', colour: 'red' } });
+    const unknownField = await service.http('/v1/categories', {
+      token: actors.operator,
+      body: { name: 'X', colour: 'red' },
+    });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.message).toEqual(expect.arrayContaining(['property colour should not exist']));
     const blank = await service.http('/v1/categories', { token: actors.operator, body: { name: '' } });
@@ -103,7 +135,10 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
     const spaces = await service.http('/v1/categories', { token: actors.operator, body: { name: '   ' } });
     expect(spaces.status).toBe(400);
     expect(spaces.body.message).toMatch(/must not be blank/);
-    const orphan = await service.http('/v1/categories', { token: actors.operator, body: { name: 'X', parentId: 'no-such-category' } });
+    const orphan = await service.http('/v1/categories', {
+      token: actors.operator,
+      body: { name: 'X', parentId: 'no-such-category' },
+    });
     expect(orphan.status).toBe(404);
   });
 
@@ -112,7 +147,9 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
     const customer = await service.http('/v1/categories', { token: actors.customer, body: { name: 'Cust' } });
     expect(customer.status).toBe(403);
     expect(customer.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'requires role operator' });
-    expect((await service.http('/v1/categories', { token: actors.admin, body: { name: unique('Admin') } })).status).toBe(201);
+    expect(
+      (await service.http('/v1/categories', { token: actors.admin, body: { name: unique('Admin') } })).status,
+    ).toBe(201);
   });
 
   it('lists categories and the tree publicly, with leaf flags; one category by id; 404 for an unknown one', async () => {
@@ -128,7 +165,10 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
     const node = tree.body.roots.find((r: { id: string }) => r.id === root.id);
     expect(node.children.map((c: { id: string }) => c.id)).toEqual([kitchen.id]);
 
-    expect((await service.http(`/v1/categories/${kitchen.id}`)).body).toMatchObject({ id: kitchen.id, name: 'Kitchen' });
+    expect((await service.http(`/v1/categories/${kitchen.id}`)).body).toMatchObject({
+      id: kitchen.id,
+      name: 'Kitchen',
+    });
     expect((await service.http('/v1/categories/nope')).status).toBe(404);
     expect((await service.http('/v1/categories?colour=red')).status).toBe(400);
   });
@@ -136,7 +176,10 @@ describe('catalog categories (HTTP, PostgreSQL, Kafka)', () => {
   it('refuses to give a subcategory to a category that holds a listed product (422)', async () => {
     const leaf = await fixtures.leafCategory();
     await fixtures.listedProduct(leaf.id);
-    const child = await service.http('/v1/categories', { token: actors.operator, body: { name: 'Sub', parentId: leaf.id } });
+    const child = await service.http('/v1/categories', {
+      token: actors.operator,
+      body: { name: 'Sub', parentId: leaf.id },
+    });
     expect(child.status).toBe(422);
     expect(child.body.message).toMatch(/has 1 listed product/);
   });

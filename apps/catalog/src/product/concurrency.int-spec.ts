@@ -5,7 +5,13 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { CatalogActors, CatalogFixtures, eventsOf, mintActors, unique } from '../test/catalog-fixtures';
 
-type PriceChanged = EventEnvelope<{ productId: string; sku: string; price: number; previousPrice: number; currency: string }>;
+type PriceChanged = EventEnvelope<{
+  productId: string;
+  sku: string;
+  price: number;
+  previousPrice: number;
+  currency: string;
+}>;
 
 describe('catalog under concurrency (HTTP, PostgreSQL, Kafka)', () => {
   let service: TestService;
@@ -25,13 +31,19 @@ describe('catalog under concurrency (HTTP, PostgreSQL, Kafka)', () => {
   });
 
   const putPrices = (code: string, prices: number[]) =>
-    Promise.all(prices.map((price) => service.http(`/v1/skus/${code}/price`, { method: 'PUT', token: actors.operator, body: { price } })));
+    Promise.all(
+      prices.map((price) =>
+        service.http(`/v1/skus/${code}/price`, { method: 'PUT', token: actors.operator, body: { price } }),
+      ),
+    );
 
   /** Checks the SkuPriceChanged chain of a product on the topic and returns the last price. */
   const verifyPriceChain = (events: EventEnvelope[], startPrice: number, expectedPrices: number[]) => {
     const changes = events.filter((e): e is PriceChanged => e.type === 'SkuPriceChanged');
     expect(changes).toHaveLength(expectedPrices.length);
-    expect(changes.map((e) => e.data.price).sort((a, b) => a - b)).toEqual([...expectedPrices].sort((a, b) => a - b));
+    expect(changes.map((e) => e.data.price).sort((a, b) => a - b)).toEqual(
+      [...expectedPrices].sort((a, b) => a - b),
+    );
     let previous = startPrice;
     for (const change of changes) {
       expect(change.data.previousPrice).toBe(previous);
@@ -50,7 +62,9 @@ describe('catalog under concurrency (HTTP, PostgreSQL, Kafka)', () => {
     expect(responses.map((r) => r.status)).toEqual(prices.map(() => 200));
 
     const total = 3 + prices.length;
-    await probe.waitForEvents((all) => eventsOf(all, product.id).length >= total, { message: `${total} events` });
+    await probe.waitForEvents((all) => eventsOf(all, product.id).length >= total, {
+      message: `${total} events`,
+    });
     const events = eventsOf(probe.events(), product.id);
     expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     const last = verifyPriceChain(events, 1999, prices);
@@ -58,7 +72,10 @@ describe('catalog under concurrency (HTTP, PostgreSQL, Kafka)', () => {
     // The read model, REST and the stored stream all agree on the last event's price.
     const sku = await service.http(`/v1/skus/${code}`);
     expect(sku.body.price).toBe(last);
-    expect((await service.http(`/v1/products/${product.id}`)).body).toMatchObject({ version: total, skus: [{ price: last }] });
+    expect((await service.http(`/v1/products/${product.id}`)).body).toMatchObject({
+      version: total,
+      skus: [{ price: last }],
+    });
   });
 
   it('keeps the chain across a snapshot of the Product stream (more than 50 events)', async () => {
@@ -71,11 +88,16 @@ describe('catalog under concurrency (HTTP, PostgreSQL, Kafka)', () => {
     await putPrices(code, second);
 
     const dataSource = service.app.get(DataSource);
-    const [snapshot] = await dataSource.query(`SELECT version FROM es_snapshots WHERE aggregate_type = 'Product' AND aggregate_id = $1`, [product.id]);
+    const [snapshot] = await dataSource.query(
+      `SELECT version FROM es_snapshots WHERE aggregate_type = 'Product' AND aggregate_id = $1`,
+      [product.id],
+    );
     expect(snapshot.version).toBeGreaterThanOrEqual(50);
 
     const total = 2 + first.length + second.length;
-    await probe.waitForEvents((all) => eventsOf(all, product.id).length >= total, { message: `${total} events` });
+    await probe.waitForEvents((all) => eventsOf(all, product.id).length >= total, {
+      message: `${total} events`,
+    });
     const events = eventsOf(probe.events(), product.id);
     expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     const last = verifyPriceChain(events, 1999, [...first, ...second]);
@@ -88,7 +110,10 @@ describe('catalog under concurrency (HTTP, PostgreSQL, Kafka)', () => {
       const product = await fixtures.product({ categoryId: leaf.id });
       const [publish, child] = await Promise.all([
         service.http(`/v1/products/${product.id}/publish`, { method: 'POST', token: actors.operator }),
-        service.http('/v1/categories', { token: actors.operator, body: { name: unique('Child'), parentId: leaf.id } }),
+        service.http('/v1/categories', {
+          token: actors.operator,
+          body: { name: unique('Child'), parentId: leaf.id },
+        }),
       ]);
       const outcome = `${publish.status}/${child.status}`;
       // Exactly one wins: listed in a still-leaf category, or a new child and the publish refused.

@@ -28,7 +28,9 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
 
   /** Waits until the topic holds `count` events of the aggregate and returns them in stream order. */
   const streamOf = async (aggregateId: string, count: number): Promise<EventEnvelope[]> => {
-    await probe.waitForEvents((all) => eventsOf(all, aggregateId).length >= count, { message: `${count} events of ${aggregateId}` });
+    await probe.waitForEvents((all) => eventsOf(all, aggregateId).length >= count, {
+      message: `${count} events of ${aggregateId}`,
+    });
     return eventsOf(probe.events(), aggregateId);
   };
 
@@ -58,8 +60,24 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         categoryId: leaf.id,
         version: 3,
         skus: [
-          { code: codes[0], productId: id, price: 1999, cost: 800, currency: 'CNY', attributes: { colour: 'red', size: 'M' }, status: 'ACTIVE' },
-          { code: codes[1], productId: id, price: 2199, cost: null, currency: 'CNY', attributes: {}, status: 'ACTIVE' },
+          {
+            code: codes[0],
+            productId: id,
+            price: 1999,
+            cost: 800,
+            currency: 'CNY',
+            attributes: { colour: 'red', size: 'M' },
+            status: 'ACTIVE',
+          },
+          {
+            code: codes[1],
+            productId: id,
+            price: 2199,
+            cost: null,
+            currency: 'CNY',
+            attributes: {},
+            status: 'ACTIVE',
+          },
         ],
       });
 
@@ -69,13 +87,26 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         ...common,
         type: 'ProductCreated',
         sequence: 1,
-        data: { productId: id, title: 'Organic cotton T-shirt', description: 'Soft', categoryId: leaf.id, attributes: { brand: 'Acme' } },
+        data: {
+          productId: id,
+          title: 'Organic cotton T-shirt',
+          description: 'Soft',
+          categoryId: leaf.id,
+          attributes: { brand: 'Acme' },
+        },
       });
       expectEnvelope(events[1], {
         ...common,
         type: 'SkuAdded',
         sequence: 2,
-        data: { productId: id, sku: codes[0], price: 1999, cost: 800, currency: 'CNY', attributes: { colour: 'red', size: 'M' } },
+        data: {
+          productId: id,
+          sku: codes[0],
+          price: 1999,
+          cost: 800,
+          currency: 'CNY',
+          attributes: { colour: 'red', size: 'M' },
+        },
       });
       expectEnvelope(events[2], {
         ...common,
@@ -91,7 +122,11 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         body: { title: 'T', categoryId: leaf.id, skus: [], stock: 5 },
       });
       expect(top.status).toBe(400);
-      expect(top.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: ['property stock should not exist'] });
+      expect(top.body).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['property stock should not exist'],
+      });
       const nested = await service.http('/v1/products', {
         token: actors.operator,
         body: { title: 'T', categoryId: leaf.id, skus: [{ code: unique('X'), price: 100, discount: 5 }] },
@@ -111,11 +146,17 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         body: { title: 'T', categoryId: leaf.id, skus: [{ code: unique('P'), price }] },
       });
       expect(response.status).toBe(400);
-      expect(response.body.message).toEqual(expect.arrayContaining(['skus.0.price must be a positive integer in minor units (1999 = 19.99)']));
+      expect(response.body.message).toEqual(
+        expect.arrayContaining(['skus.0.price must be a positive integer in minor units (1999 = 19.99)']),
+      );
     });
 
     it('rejects a negative cost, a malformed SKU code, a missing skus array and a repeated code (400)', async () => {
-      const post = (body: Record<string, unknown>) => service.http('/v1/products', { token: actors.operator, body: { title: 'T', categoryId: leaf.id, ...body } });
+      const post = (body: Record<string, unknown>) =>
+        service.http('/v1/products', {
+          token: actors.operator,
+          body: { title: 'T', categoryId: leaf.id, ...body },
+        });
       const cost = await post({ skus: [{ code: unique('C'), price: 100, cost: -1 }] });
       expect(cost.status).toBe(400);
       expect(cost.body.message).toEqual(['skus.0.cost must be an integer >= 0 in minor units']);
@@ -126,7 +167,12 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       expect(missing.status).toBe(400);
       expect(missing.body.message).toEqual(expect.arrayContaining(['skus must be an array']));
       const twice = unique('TWICE');
-      const repeated = await post({ skus: [{ code: twice, price: 1 }, { code: twice, price: 2 }] });
+      const repeated = await post({
+        skus: [
+          { code: twice, price: 1 },
+          { code: twice, price: 2 },
+        ],
+      });
       expect(repeated.status).toBe(400);
       expect(repeated.body.message).toMatch(/appears more than once/);
     });
@@ -143,11 +189,25 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       const taken = first.skus[0].code;
       const duplicate = await service.http('/v1/products', {
         token: actors.operator,
-        body: { title: 'Copy', categoryId: leaf.id, skus: [{ code: unique('FRESH'), price: 100 }, { code: taken, price: 100 }] },
+        body: {
+          title: 'Copy',
+          categoryId: leaf.id,
+          skus: [
+            { code: unique('FRESH'), price: 100 },
+            { code: taken, price: 100 },
+          ],
+        },
       });
       expect(duplicate.status).toBe(409);
-      expect(duplicate.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: `SKU code ${taken} is already used by another product` });
-      const viaAddSku = await service.http(`/v1/products/${first.id}/skus`, { token: actors.operator, body: { code: taken, price: 5 } });
+      expect(duplicate.body).toMatchObject({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `SKU code ${taken} is already used by another product`,
+      });
+      const viaAddSku = await service.http(`/v1/products/${first.id}/skus`, {
+        token: actors.operator,
+        body: { code: taken, price: 5 },
+      });
       expect(viaAddSku.status).toBe(409);
     });
 
@@ -158,7 +218,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         const titles = [unique('A'), unique('B')];
         const [a, b] = await Promise.all(
           titles.map((title) =>
-            service.http('/v1/products', { token: actors.operator, body: { title, categoryId: leaf.id, skus: [{ code, price: 100 }] } }),
+            service.http('/v1/products', {
+              token: actors.operator,
+              body: { title, categoryId: leaf.id, skus: [{ code, price: 100 }] },
+            }),
           ),
         );
         expect([a.status, b.status].sort()).toEqual([201, 409]);
@@ -167,7 +230,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         const sku = await service.http(`/v1/skus/${code}`, { token: actors.operator });
         expect(sku.body.productId).toBe(winner.body.id);
         // The loser's whole transaction rolled back: no product row, no event, nothing in the outbox.
-        const [{ rows }] = await dataSource.query(`SELECT count(*)::int AS rows FROM catalog_products WHERE title = ANY($1)`, [titles]);
+        const [{ rows }] = await dataSource.query(
+          `SELECT count(*)::int AS rows FROM catalog_products WHERE title = ANY($1)`,
+          [titles],
+        );
         expect(rows).toBe(1);
         const [{ events }] = await dataSource.query(
           `SELECT count(*)::int AS events FROM es_events WHERE type = 'ProductCreated' AND data->>'title' = ANY($1)`,
@@ -199,11 +265,18 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         const customer = await service.http(path, { method, body, token: actors.customer });
         expect([method, path, customer.status]).toEqual([method, path, 403]);
       }
-      const forged = await service.http('/v1/products', { body: { title: 'T', categoryId: leaf.id, skus: [] }, token: 'Bearer not-a-jwt' });
+      const forged = await service.http('/v1/products', {
+        body: { title: 'T', categoryId: leaf.id, skus: [] },
+        token: 'Bearer not-a-jwt',
+      });
       expect(forged.status).toBe(401);
       // Nothing changed on the product.
       const after = await service.http(`/v1/products/${product.id}`, { token: actors.operator });
-      expect(after.body).toMatchObject({ status: 'DRAFT', version: 2, skus: [{ price: 1999, status: 'ACTIVE' }] });
+      expect(after.body).toMatchObject({
+        status: 'DRAFT',
+        version: 2,
+        skus: [{ price: 1999, status: 'ACTIVE' }],
+      });
     });
   });
 
@@ -219,7 +292,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       expect(published.status).toBe(200);
       expect(published.body).toMatchObject({ id: product.id, status: 'LISTED', version: 3 });
 
-      const again = await service.http(`/v1/products/${product.id}/publish`, { method: 'POST', token: actors.operator });
+      const again = await service.http(`/v1/products/${product.id}/publish`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(again.status).toBe(409);
       expect(again.body.message).toBe('Product is LISTED: cannot publish it');
 
@@ -230,7 +306,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       });
       expect(unpublished.status).toBe(200);
       expect(unpublished.body.status).toBe('DELISTED');
-      const twice = await service.http(`/v1/products/${product.id}/unpublish`, { method: 'POST', token: actors.operator });
+      const twice = await service.http(`/v1/products/${product.id}/unpublish`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(twice.status).toBe(409);
       expect(twice.body.message).toBe('Product is DELISTED: cannot unpublish it');
 
@@ -256,36 +335,77 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
 
     it('refuses (422) to publish a product without an active priced SKU', async () => {
       const bare = await fixtures.product({ categoryId: leaf.id, skus: [] });
-      const response = await service.http(`/v1/products/${bare.id}/publish`, { method: 'POST', token: actors.operator });
+      const response = await service.http(`/v1/products/${bare.id}/publish`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(response.status).toBe(422);
-      expect(response.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', message: expect.stringMatching(/no active SKU with a price/) });
+      expect(response.body).toMatchObject({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: expect.stringMatching(/no active SKU with a price/),
+      });
 
       const single = await fixtures.product({ categoryId: leaf.id });
-      await service.http(`/v1/skus/${single.skus[0].code}/discontinue`, { method: 'POST', token: actors.operator });
-      expect((await service.http(`/v1/products/${single.id}/publish`, { method: 'POST', token: actors.operator })).status).toBe(422);
+      await service.http(`/v1/skus/${single.skus[0].code}/discontinue`, {
+        method: 'POST',
+        token: actors.operator,
+      });
+      expect(
+        (await service.http(`/v1/products/${single.id}/publish`, { method: 'POST', token: actors.operator }))
+          .status,
+      ).toBe(422);
     });
 
     it('refuses (422) to publish a product whose category has subcategories', async () => {
       const root = await fixtures.category();
       await fixtures.category('Child', root.id);
       const product = await fixtures.product({ categoryId: root.id });
-      const response = await service.http(`/v1/products/${product.id}/publish`, { method: 'POST', token: actors.operator });
+      const response = await service.http(`/v1/products/${product.id}/publish`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(response.status).toBe(422);
       expect(response.body.message).toMatch(/has subcategories/);
-      expect((await service.http(`/v1/products/${product.id}`, { token: actors.operator })).body.status).toBe('DRAFT');
+      expect((await service.http(`/v1/products/${product.id}`, { token: actors.operator })).body.status).toBe(
+        'DRAFT',
+      );
     });
 
     it('answers 404 for an unknown product', async () => {
-      expect((await service.http('/v1/products/nope/publish', { method: 'POST', token: actors.operator })).status).toBe(404);
-      expect((await service.http('/v1/products/nope/unpublish', { method: 'POST', token: actors.operator })).status).toBe(404);
-      expect((await service.http('/v1/products/nope', { method: 'PATCH', token: actors.operator, body: { title: 'X' } })).status).toBe(404);
-      expect((await service.http('/v1/products/nope/skus', { token: actors.operator, body: { code: unique('N'), price: 1 } })).status).toBe(404);
+      expect(
+        (await service.http('/v1/products/nope/publish', { method: 'POST', token: actors.operator })).status,
+      ).toBe(404);
+      expect(
+        (await service.http('/v1/products/nope/unpublish', { method: 'POST', token: actors.operator }))
+          .status,
+      ).toBe(404);
+      expect(
+        (
+          await service.http('/v1/products/nope', {
+            method: 'PATCH',
+            token: actors.operator,
+            body: { title: 'X' },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await service.http('/v1/products/nope/skus', {
+            token: actors.operator,
+            body: { code: unique('N'), price: 1 },
+          })
+        ).status,
+      ).toBe(404);
     });
   });
 
   describe('visibility', () => {
     it('hides unlisted products and their SKUs from anonymous callers and customers (404), shows costs to operators only', async () => {
-      const product = await fixtures.product({ categoryId: leaf.id, skus: [{ code: unique('VIS'), price: 500, cost: 200 }] });
+      const product = await fixtures.product({
+        categoryId: leaf.id,
+        skus: [{ code: unique('VIS'), price: 500, cost: 200 }],
+      });
       const code = product.skus[0].code;
       for (const token of [undefined, actors.customer]) {
         expect((await service.http(`/v1/products/${product.id}`, { token })).status).toBe(404);
@@ -299,9 +419,24 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       for (const token of [undefined, actors.customer]) {
         const view = await service.http(`/v1/products/${product.id}`, { token });
         expect(view.status).toBe(200);
-        expect(view.body.skus[0]).toEqual({ code, productId: product.id, price: 500, currency: 'CNY', attributes: {}, status: 'ACTIVE' });
+        expect(view.body.skus[0]).toEqual({
+          code,
+          productId: product.id,
+          price: 500,
+          currency: 'CNY',
+          attributes: {},
+          status: 'ACTIVE',
+        });
         const sku = await service.http(`/v1/skus/${code}`, { token });
-        expect(sku.body).toEqual({ code, productId: product.id, price: 500, currency: 'CNY', attributes: {}, status: 'ACTIVE', productStatus: 'LISTED' });
+        expect(sku.body).toEqual({
+          code,
+          productId: product.id,
+          price: 500,
+          currency: 'CNY',
+          attributes: {},
+          status: 'ACTIVE',
+          productStatus: 'LISTED',
+        });
       }
       const skuForOperator = await service.http(`/v1/skus/${code}`, { token: actors.operator });
       expect(skuForOperator.body).toMatchObject({ code, cost: 200, price: 500 });
@@ -312,11 +447,26 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
     });
 
     it('answers 404 for unknown products and SKUs', async () => {
-      expect((await service.http('/v1/products/0198f0a2-0000-7000-8000-000000000000', { token: actors.operator })).status).toBe(404);
+      expect(
+        (await service.http('/v1/products/0198f0a2-0000-7000-8000-000000000000', { token: actors.operator }))
+          .status,
+      ).toBe(404);
       const sku = await service.http('/v1/skus/NO-SUCH-SKU', { token: actors.operator });
       expect(sku.status).toBe(404);
-      expect(sku.body).toMatchObject({ statusCode: 404, error: 'Not Found', message: 'SKU NO-SUCH-SKU not found' });
-      expect((await service.http('/v1/skus/NO-SUCH-SKU/price', { method: 'PUT', token: actors.operator, body: { price: 10 } })).status).toBe(404);
+      expect(sku.body).toMatchObject({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'SKU NO-SUCH-SKU not found',
+      });
+      expect(
+        (
+          await service.http('/v1/skus/NO-SUCH-SKU/price', {
+            method: 'PUT',
+            token: actors.operator,
+            body: { price: 10 },
+          })
+        ).status,
+      ).toBe(404);
     });
   });
 
@@ -349,7 +499,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
     const list = async (query: string, token?: string) => {
       const response = await service.http(`/v1/products?${query}`, { token });
       expect(response.status).toBe(200);
-      return response.body as { items: { title: string; status: string; skus: { cost?: number }[] }[]; nextCursor: string | null };
+      return response.body as {
+        items: { title: string; status: string; skus: { cost?: number }[] }[];
+        nextCursor: string | null;
+      };
     };
 
     it('filters by category (including subcategories) and shows anonymous callers LISTED only, newest first', async () => {
@@ -382,7 +535,10 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       const pages: string[][] = [];
       let cursor: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof list>> = await list(`categoryId=${root.id}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, actors.operator);
+        const page: Awaited<ReturnType<typeof list>> = await list(
+          `categoryId=${root.id}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          actors.operator,
+        );
         pages.push(page.items.map((p) => p.title));
         cursor = page.nextCursor;
       } while (cursor);
@@ -390,7 +546,14 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
     });
 
     it('rejects a bad limit, a forged cursor, an unknown status and unknown query parameters (400)', async () => {
-      for (const query of ['limit=0', 'limit=101', 'limit=abc', 'cursor=garbage', 'status=SOLD', 'sort=price']) {
+      for (const query of [
+        'limit=0',
+        'limit=101',
+        'limit=abc',
+        'cursor=garbage',
+        'status=SOLD',
+        'sort=price',
+      ]) {
         const response = await service.http(`/v1/products?${query}`);
         expect([query, response.status]).toEqual([query, 400]);
       }
@@ -408,14 +571,33 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         headers: { 'x-correlation-id': 'corr-price' },
       });
       expect(changed.status).toBe(200);
-      expect(changed.body).toMatchObject({ code, productId: product.id, price: 2599, currency: 'CNY', status: 'ACTIVE', productStatus: 'DRAFT' });
-      const same = await service.http(`/v1/skus/${code}/price`, { method: 'PUT', token: actors.operator, body: { price: 2599 } });
+      expect(changed.body).toMatchObject({
+        code,
+        productId: product.id,
+        price: 2599,
+        currency: 'CNY',
+        status: 'ACTIVE',
+        productStatus: 'DRAFT',
+      });
+      const same = await service.http(`/v1/skus/${code}/price`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { price: 2599 },
+      });
       expect(same.status).toBe(200);
       for (const price of [0, -1, 10.5, null, 'abc']) {
-        const bad = await service.http(`/v1/skus/${code}/price`, { method: 'PUT', token: actors.operator, body: { price } });
+        const bad = await service.http(`/v1/skus/${code}/price`, {
+          method: 'PUT',
+          token: actors.operator,
+          body: { price },
+        });
         expect([price, bad.status]).toEqual([price, 400]);
       }
-      const extra = await service.http(`/v1/skus/${code}/price`, { method: 'PUT', token: actors.operator, body: { price: 10, currency: 'USD' } });
+      const extra = await service.http(`/v1/skus/${code}/price`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { price: 10, currency: 'USD' },
+      });
       expect(extra.status).toBe(400);
       expect(extra.body.message).toEqual(['property currency should not exist']);
 
@@ -428,7 +610,9 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         correlationId: 'corr-price',
         data: { productId: product.id, sku: code, price: 2599, previousPrice: 1999, currency: 'CNY' },
       });
-      expect((await service.http(`/v1/products/${product.id}`, { token: actors.operator })).body.version).toBe(3);
+      expect(
+        (await service.http(`/v1/products/${product.id}`, { token: actors.operator })).body.version,
+      ).toBe(3);
     });
 
     it('changes details with only the changed fields (ProductDetailsChanged); nothing changed = no event', async () => {
@@ -440,12 +624,30 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         body: { title: 'After', categoryId: other.id, attributes: { fit: 'slim' } },
       });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ title: 'After', categoryId: other.id, attributes: { fit: 'slim' }, description: null, version: 3 });
-      const noop = await service.http(`/v1/products/${product.id}`, { method: 'PATCH', token: actors.operator, body: { title: 'After' } });
+      expect(patched.body).toMatchObject({
+        title: 'After',
+        categoryId: other.id,
+        attributes: { fit: 'slim' },
+        description: null,
+        version: 3,
+      });
+      const noop = await service.http(`/v1/products/${product.id}`, {
+        method: 'PATCH',
+        token: actors.operator,
+        body: { title: 'After' },
+      });
       expect(noop.body.version).toBe(3);
-      const described = await service.http(`/v1/products/${product.id}`, { method: 'PATCH', token: actors.operator, body: { description: 'Long' } });
+      const described = await service.http(`/v1/products/${product.id}`, {
+        method: 'PATCH',
+        token: actors.operator,
+        body: { description: 'Long' },
+      });
       expect(described.body).toMatchObject({ description: 'Long', version: 4 });
-      const nullTitle = await service.http(`/v1/products/${product.id}`, { method: 'PATCH', token: actors.operator, body: { title: null } });
+      const nullTitle = await service.http(`/v1/products/${product.id}`, {
+        method: 'PATCH',
+        token: actors.operator,
+        body: { title: null },
+      });
       expect(nullTitle.status).toBe(400);
 
       const events = await streamOf(product.id, 4);
@@ -464,7 +666,11 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       const product = await fixtures.listedProduct(leaf.id);
       const branch = await fixtures.category();
       await fixtures.category('Child', branch.id);
-      const response = await service.http(`/v1/products/${product.id}`, { method: 'PATCH', token: actors.operator, body: { categoryId: branch.id } });
+      const response = await service.http(`/v1/products/${product.id}`, {
+        method: 'PATCH',
+        token: actors.operator,
+        body: { categoryId: branch.id },
+      });
       expect(response.status).toBe(422);
     });
 
@@ -486,18 +692,47 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         status: 'ACTIVE',
         productStatus: 'DRAFT',
       });
-      const cost = await service.http(`/v1/skus/${code}/cost`, { method: 'PUT', token: actors.operator, body: { cost: 1200 } });
+      const cost = await service.http(`/v1/skus/${code}/cost`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { cost: 1200 },
+      });
       expect(cost.body.cost).toBe(1200);
-      expect((await service.http(`/v1/skus/${code}/cost`, { method: 'PUT', token: actors.operator, body: { cost: -5 } })).status).toBe(400);
-      expect((await service.http(`/v1/skus/${code}/cost`, { method: 'PUT', token: actors.operator, body: {} })).status).toBe(400);
-      const cleared = await service.http(`/v1/skus/${code}/cost`, { method: 'PUT', token: actors.operator, body: { cost: null } });
+      expect(
+        (
+          await service.http(`/v1/skus/${code}/cost`, {
+            method: 'PUT',
+            token: actors.operator,
+            body: { cost: -5 },
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (await service.http(`/v1/skus/${code}/cost`, { method: 'PUT', token: actors.operator, body: {} }))
+          .status,
+      ).toBe(400);
+      const cleared = await service.http(`/v1/skus/${code}/cost`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { cost: null },
+      });
       expect(cleared.body.cost).toBeNull();
-      const gone = await service.http(`/v1/skus/${code}/discontinue`, { method: 'POST', token: actors.operator });
+      const gone = await service.http(`/v1/skus/${code}/discontinue`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(gone.status).toBe(200);
       expect(gone.body.status).toBe('DISCONTINUED');
-      const again = await service.http(`/v1/skus/${code}/discontinue`, { method: 'POST', token: actors.operator });
+      const again = await service.http(`/v1/skus/${code}/discontinue`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(again.status).toBe(409);
-      const price = await service.http(`/v1/skus/${code}/price`, { method: 'PUT', token: actors.operator, body: { price: 1 } });
+      const price = await service.http(`/v1/skus/${code}/price`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { price: 1 },
+      });
       expect(price.status).toBe(409);
       expect(price.body.message).toBe('SKU is DISCONTINUED: cannot change its price');
 
@@ -507,16 +742,41 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
         ...base,
         type: 'SkuAdded',
         sequence: 3,
-        data: { productId: product.id, sku: code, price: 3000, cost: null, currency: 'USD', attributes: { size: 'XL' } },
+        data: {
+          productId: product.id,
+          sku: code,
+          price: 3000,
+          cost: null,
+          currency: 'USD',
+          attributes: { size: 'XL' },
+        },
       });
-      expectEnvelope(events[3], { ...base, type: 'SkuCostChanged', sequence: 4, data: { productId: product.id, sku: code, cost: 1200, currency: 'USD' } });
-      expectEnvelope(events[4], { ...base, type: 'SkuCostChanged', sequence: 5, data: { productId: product.id, sku: code, cost: null, currency: 'USD' } });
-      expectEnvelope(events[5], { ...base, type: 'SkuDiscontinued', sequence: 6, data: { productId: product.id, sku: code } });
+      expectEnvelope(events[3], {
+        ...base,
+        type: 'SkuCostChanged',
+        sequence: 4,
+        data: { productId: product.id, sku: code, cost: 1200, currency: 'USD' },
+      });
+      expectEnvelope(events[4], {
+        ...base,
+        type: 'SkuCostChanged',
+        sequence: 5,
+        data: { productId: product.id, sku: code, cost: null, currency: 'USD' },
+      });
+      expectEnvelope(events[5], {
+        ...base,
+        type: 'SkuDiscontinued',
+        sequence: 6,
+        data: { productId: product.id, sku: code },
+      });
     });
 
     it('refuses (422) to discontinue the last active SKU of a listed product', async () => {
       const product = await fixtures.listedProduct(leaf.id);
-      const response = await service.http(`/v1/skus/${product.skus[0].code}/discontinue`, { method: 'POST', token: actors.operator });
+      const response = await service.http(`/v1/skus/${product.skus[0].code}/discontinue`, {
+        method: 'POST',
+        token: actors.operator,
+      });
       expect(response.status).toBe(422);
     });
   });
@@ -537,7 +797,11 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       expect((await service.http(`/v1/products/${product.id}`)).body.title).toBe('from the cache');
 
       // A committed change removes the entry: the next read sees the new price, not the cached one.
-      await service.http(`/v1/skus/${product.skus[0].code}/price`, { method: 'PUT', token: actors.operator, body: { price: 1499 } });
+      await service.http(`/v1/skus/${product.skus[0].code}/price`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { price: 1499 },
+      });
       expect(await redis.exists(key)).toBe(0);
       const fresh = await service.http(`/v1/products/${product.id}`);
       expect(fresh.body).toMatchObject({ title: expect.not.stringMatching('from the cache'), version: 4 });
@@ -558,14 +822,14 @@ describe('catalog products and SKUs (HTTP, PostgreSQL, Kafka, Redis)', () => {
       const key = `catalog:product:${product.id}`;
       // Simulate a reader that took the generation, then lost the race to a committed change.
       const generation = (await redis.get(`${key}:gen`)) ?? '';
-      await service.http(`/v1/skus/${product.skus[0].code}/price`, { method: 'PUT', token: actors.operator, body: { price: 999 } });
-      const stored = await (redis as Redis & { catalogSetIfGeneration: (...args: unknown[]) => Promise<number> }).catalogSetIfGeneration(
-        key,
-        `${key}:gen`,
-        generation,
-        JSON.stringify({ stale: true }),
-        60,
-      );
+      await service.http(`/v1/skus/${product.skus[0].code}/price`, {
+        method: 'PUT',
+        token: actors.operator,
+        body: { price: 999 },
+      });
+      const stored = await (
+        redis as Redis & { catalogSetIfGeneration: (...args: unknown[]) => Promise<number> }
+      ).catalogSetIfGeneration(key, `${key}:gen`, generation, JSON.stringify({ stale: true }), 60);
       expect(stored).toBe(0);
       expect(await redis.exists(key)).toBe(0);
       expect((await service.http(`/v1/products/${product.id}`)).body.skus[0].price).toBe(999);

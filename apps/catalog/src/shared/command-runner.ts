@@ -57,10 +57,15 @@ export function translateClaimViolation(error: unknown): unknown {
   if (pg.constraint === 'catalog_skus_pkey') {
     const code = /\(code\)=\((.*)\)/.exec(pg.detail ?? '')?.[1];
     const named = code ? `SKU code ${code}` : 'a SKU code of the request';
-    return new ConflictError(`${named} is already used by another product`, 'SKU_CODE_TAKEN', { sku: code ?? null });
+    return new ConflictError(`${named} is already used by another product`, 'SKU_CODE_TAKEN', {
+      sku: code ?? null,
+    });
   }
   if (pg.constraint === 'catalog_categories_sibling_name') {
-    return new ConflictError('a category with this name already exists under the same parent', 'CATEGORY_NAME_TAKEN');
+    return new ConflictError(
+      'a category with this name already exists under the same parent',
+      'CATEGORY_NAME_TAKEN',
+    );
   }
   return error;
 }

@@ -22,7 +22,10 @@ export function IsStringMap(limits: StringMapLimits, options?: ValidationOptions
             entries.length <= limits.maxEntries &&
             entries.every(
               ([key, v]) =>
-                key.length > 0 && key.length <= limits.maxKeyLength && typeof v === 'string' && v.length <= limits.maxValueLength,
+                key.length > 0 &&
+                key.length <= limits.maxKeyLength &&
+                typeof v === 'string' &&
+                v.length <= limits.maxValueLength,
             )
           );
         },

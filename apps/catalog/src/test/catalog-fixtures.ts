@@ -33,7 +33,10 @@ export class CatalogFixtures {
   ) {}
 
   async category(name = unique('Category'), parentId?: string) {
-    const response = await this.service.http('/v1/categories', { token: this.operator, body: { name, ...(parentId ? { parentId } : {}) } });
+    const response = await this.service.http('/v1/categories', {
+      token: this.operator,
+      body: { name, ...(parentId ? { parentId } : {}) },
+    });
     expectStatus(response, 201, `create category ${name}`);
     return response.body as { id: string; name: string; parentId: string | null; depth: number };
   }
@@ -44,17 +47,30 @@ export class CatalogFixtures {
     return this.category(unique('Leaf'), root.id);
   }
 
-  async product(body: { categoryId: string; title?: string; skus?: { code: string; price: number; cost?: number | null }[] } & Record<string, unknown>) {
+  async product(
+    body: {
+      categoryId: string;
+      title?: string;
+      skus?: { code: string; price: number; cost?: number | null }[];
+    } & Record<string, unknown>,
+  ) {
     const response = await this.service.http('/v1/products', {
       token: this.operator,
       body: { title: unique('Product'), skus: [{ code: unique('SKU'), price: 1999 }], ...body },
     });
     expectStatus(response, 201, 'create product');
-    return response.body as { id: string; status: string; skus: { code: string; price: number; cost?: number | null }[] };
+    return response.body as {
+      id: string;
+      status: string;
+      skus: { code: string; price: number; cost?: number | null }[];
+    };
   }
 
   async publish(productId: string) {
-    const response = await this.service.http(`/v1/products/${productId}/publish`, { method: 'POST', token: this.operator });
+    const response = await this.service.http(`/v1/products/${productId}/publish`, {
+      method: 'POST',
+      token: this.operator,
+    });
     expectStatus(response, 200, `publish ${productId}`);
     return response.body;
   }

@@ -6,7 +6,14 @@ const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** Asserts every field of the DESIGN.md section 4 envelope, with the exact data. */
 export function expectEnvelope(
   event: EventEnvelope | undefined,
-  expected: { type: string; aggregateType: string; aggregateId: string; sequence: number; correlationId?: string; data: unknown },
+  expected: {
+    type: string;
+    aggregateType: string;
+    aggregateId: string;
+    sequence: number;
+    correlationId?: string;
+    data: unknown;
+  },
 ): void {
   expect(event).toEqual({
     id: expect.stringMatching(UUID_V7),

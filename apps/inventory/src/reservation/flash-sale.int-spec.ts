@@ -30,25 +30,50 @@ describe('flash sale on one SKU (1,000 orders for 100 units)', () => {
   let outcomes: EventEnvelope[];
 
   beforeAll(async () => {
-    service = await startTestService(AppModule, SERVICES.inventory, { partitions: 6, env: { ORDER_EVENTS_CONCURRENCY: '6' } });
+    service = await startTestService(AppModule, SERVICES.inventory, {
+      partitions: 6,
+      env: { ORDER_EVENTS_CONCURRENCY: '6' },
+    });
     operator = await service.tokens.bearer('op-1', 'operator');
     bus = testMessageBus(service.topicPrefix, 'flash-sale-shoppers');
     probe = await TopicProbe.start(service.topicPrefix, [Topics.inventory]);
-    await service.http('/v1/warehouses', { method: 'POST', token: operator, body: { code: 'SH', name: 'Shanghai', region: 'Shanghai' } });
-    await service.http('/v1/warehouses', { method: 'POST', token: operator, body: { code: 'BJ', name: 'Beijing', region: 'Beijing' } });
-    await service.http('/v1/stock/receipts', { method: 'POST', token: operator, body: { sku: SKU, warehouse: 'SH', quantity: 60 } });
-    await service.http('/v1/stock/receipts', { method: 'POST', token: operator, body: { sku: SKU, warehouse: 'BJ', quantity: 40 } });
+    await service.http('/v1/warehouses', {
+      method: 'POST',
+      token: operator,
+      body: { code: 'SH', name: 'Shanghai', region: 'Shanghai' },
+    });
+    await service.http('/v1/warehouses', {
+      method: 'POST',
+      token: operator,
+      body: { code: 'BJ', name: 'Beijing', region: 'Beijing' },
+    });
+    await service.http('/v1/stock/receipts', {
+      method: 'POST',
+      token: operator,
+      body: { sku: SKU, warehouse: 'SH', quantity: 60 },
+    });
+    await service.http('/v1/stock/receipts', {
+      method: 'POST',
+      token: operator,
+      body: { sku: SKU, warehouse: 'BJ', quantity: 40 },
+    });
 
     const orders = Array.from({ length: ORDERS }, (_, i) =>
       orderPlaced(randomUUID(), [{ sku: SKU, quantity: 1 }], i % 2 ? 'Beijing' : 'Shanghai'),
     );
     // Ten shoppers' worth of concurrent publishes, 100 orders each.
-    await Promise.all(Array.from({ length: 10 }, (_, i) => publishOrderEvents(bus, orders.slice(i * 100, (i + 1) * 100))));
-    const isOutcome = (e: EventEnvelope) => e.type === 'StockReserved' || e.type === 'StockReservationRejected';
-    await probe.waitForEvents((all) => new Set(all.filter(isOutcome).map((e) => e.aggregateId)).size >= ORDERS, {
-      timeoutMs: 60_000,
-      message: `${ORDERS} reservation outcomes`,
-    });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => publishOrderEvents(bus, orders.slice(i * 100, (i + 1) * 100))),
+    );
+    const isOutcome = (e: EventEnvelope) =>
+      e.type === 'StockReserved' || e.type === 'StockReservationRejected';
+    await probe.waitForEvents(
+      (all) => new Set(all.filter(isOutcome).map((e) => e.aggregateId)).size >= ORDERS,
+      {
+        timeoutMs: 60_000,
+        message: `${ORDERS} reservation outcomes`,
+      },
+    );
     outcomes = probe.events().filter(isOutcome);
   }, 120_000);
 
@@ -85,16 +110,30 @@ describe('flash sale on one SKU (1,000 orders for 100 units)', () => {
 
   it('ends with onHand - reserved = 0 in the API, the read model and the availability cache', async () => {
     const stock = await service.http(`/v1/stock/${SKU}`, { token: operator });
-    expect(stock.body).toMatchObject({ onHand: UNITS, reserved: UNITS, available: 0, openReservations: UNITS });
+    expect(stock.body).toMatchObject({
+      onHand: UNITS,
+      reserved: UNITS,
+      available: 0,
+      openReservations: UNITS,
+    });
     expect(stock.body.warehouses).toEqual([
       expect.objectContaining({ code: 'BJ', onHand: 40, reserved: 40, available: 0 }),
       expect.objectContaining({ code: 'SH', onHand: 60, reserved: 60, available: 0 }),
     ]);
     const dataSource = service.app.get(DataSource);
-    const [item] = await dataSource.query(`SELECT on_hand, reserved, available FROM inv_stock_items WHERE sku = $1`, [SKU]);
+    const [item] = await dataSource.query(
+      `SELECT on_hand, reserved, available FROM inv_stock_items WHERE sku = $1`,
+      [SKU],
+    );
     expect(item).toEqual({ on_hand: UNITS, reserved: UNITS, available: 0 });
     const cached = await service.app.get<Redis>(REDIS).get(AvailabilityCache.key(SKU));
-    expect(JSON.parse(cached!)).toMatchObject({ available: 0, warehouses: [{ code: 'BJ', available: 0 }, { code: 'SH', available: 0 }] });
+    expect(JSON.parse(cached!)).toMatchObject({
+      available: 0,
+      warehouses: [
+        { code: 'BJ', available: 0 },
+        { code: 'SH', available: 0 },
+      ],
+    });
   });
 
   it('never had more reserved than on hand: folding the StockItem stream from the event store, event by event', async () => {
@@ -107,7 +146,8 @@ describe('flash sale on one SKU (1,000 orders for 100 units)', () => {
     for (const event of events) {
       state = foldEvents(StockItemAggregate, [event as unknown as StockItemEvent], state);
       for (const [code, w] of Object.entries(state.warehouses)) {
-        if (w.reserved < 0 || w.reserved > w.onHand) throw new Error(`after #${event.sequence} ${code}: ${JSON.stringify(w)}`);
+        if (w.reserved < 0 || w.reserved > w.onHand)
+          throw new Error(`after #${event.sequence} ${code}: ${JSON.stringify(w)}`);
       }
       const data = event.data as { levels?: { reserved: number; onHand: number }[] };
       for (const level of data.levels ?? []) expect(level.reserved).toBeLessThanOrEqual(level.onHand);

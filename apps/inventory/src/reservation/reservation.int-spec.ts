@@ -19,9 +19,13 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
   const post = (path: string, body: unknown) => service.http(path, { method: 'POST', token: operator, body });
   const stock = async (sku: string) => (await service.http(`/v1/stock/${sku}`, { token: operator })).body;
   const outcomeOf = (orderId: string, type: string) =>
-    probe.waitForEvents((all) => all.some((e) => e.aggregateType === 'Reservation' && e.aggregateId === orderId && e.type === type), {
-      message: `${type} for ${orderId}`,
-    });
+    probe.waitForEvents(
+      (all) =>
+        all.some((e) => e.aggregateType === 'Reservation' && e.aggregateId === orderId && e.type === type),
+      {
+        message: `${type} for ${orderId}`,
+      },
+    );
   const eventsOf = (orderId: string) =>
     probe.events().filter((e) => (e.data as { orderId?: string }).orderId === orderId);
   const storedReservationEvents = async (orderId: string): Promise<{ type: string; sequence: number }[]> =>
@@ -51,7 +55,14 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     await post('/v1/stock/receipts', { sku: 'TEE', warehouse: 'BJ', quantity: 10 });
     await post('/v1/stock/receipts', { sku: 'CAP', warehouse: 'SH', quantity: 5 });
     const orderId = randomUUID();
-    const placed = orderPlaced(orderId, [{ sku: 'TEE', quantity: 3 }, { sku: 'CAP', quantity: 2 }], 'Beijing');
+    const placed = orderPlaced(
+      orderId,
+      [
+        { sku: 'TEE', quantity: 3 },
+        { sku: 'CAP', quantity: 2 },
+      ],
+      'Beijing',
+    );
     await publishOrderEvents(bus, [placed]);
     const events = await outcomeOf(orderId, 'StockReserved');
     const reserved = events.find((e) => e.type === 'StockReserved' && e.aggregateId === orderId)!;
@@ -85,16 +96,26 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     const reservation = await service.http(`/v1/reservations/${orderId}`, { token: operator });
     expect(reservation.body).toMatchObject({ orderId, status: 'RESERVED' });
     expect((await service.http(`/v1/reservations/${randomUUID()}`, { token: operator })).status).toBe(404);
-    expect((await service.http('/metrics')).body).toMatch(/inventory_saga_decisions_total\{outcome="reserved"\} [1-9]/);
+    expect((await service.http('/metrics')).body).toMatch(
+      /inventory_saga_decisions_total\{outcome="reserved"\} [1-9]/,
+    );
   });
 
   it('rejects an order with a short line and reserves none of its lines', async () => {
     await post('/v1/stock/receipts', { sku: 'MUG', warehouse: 'SH', quantity: 4 });
     await post('/v1/stock/receipts', { sku: 'PEN', warehouse: 'SH', quantity: 1 });
     const orderId = randomUUID();
-    await publishOrderEvents(bus, [orderPlaced(orderId, [{ sku: 'MUG', quantity: 2 }, { sku: 'PEN', quantity: 3 }, { sku: 'GHOST', quantity: 1 }])]);
+    await publishOrderEvents(bus, [
+      orderPlaced(orderId, [
+        { sku: 'MUG', quantity: 2 },
+        { sku: 'PEN', quantity: 3 },
+        { sku: 'GHOST', quantity: 1 },
+      ]),
+    ]);
     const events = await outcomeOf(orderId, 'StockReservationRejected');
-    expect(events.find((e) => e.type === 'StockReservationRejected' && e.aggregateId === orderId)!.data).toEqual({
+    expect(
+      events.find((e) => e.type === 'StockReservationRejected' && e.aggregateId === orderId)!.data,
+    ).toEqual({
       orderId,
       shortLines: [
         { sku: 'PEN', requested: 3, available: 1 },
@@ -103,14 +124,19 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     });
     expect(eventsOf(orderId).filter((e) => e.aggregateType === 'StockItem')).toEqual([]);
     expect(await stock('MUG')).toMatchObject({ reserved: 0, available: 4 });
-    expect((await service.http(`/v1/reservations/${orderId}`, { token: operator })).body.status).toBe('REJECTED');
+    expect((await service.http(`/v1/reservations/${orderId}`, { token: operator })).body.status).toBe(
+      'REJECTED',
+    );
   });
 
   it('releases the reservation of a cancelled order (payment timeout recognised)', async () => {
     await post('/v1/stock/receipts', { sku: 'BAG', warehouse: 'SH', quantity: 5 });
     const orderId = randomUUID();
     const lines = [{ sku: 'BAG', quantity: 2 }];
-    await publishOrderEvents(bus, [orderPlaced(orderId, lines), orderCancelled(orderId, lines, 'system', 'PAYMENT_TIMEOUT')]);
+    await publishOrderEvents(bus, [
+      orderPlaced(orderId, lines),
+      orderCancelled(orderId, lines, 'system', 'PAYMENT_TIMEOUT'),
+    ]);
     const events = await outcomeOf(orderId, 'StockReleased');
     expect(events.find((e) => e.type === 'StockReleased' && e.aggregateId === orderId)!.data).toEqual({
       orderId,
@@ -127,8 +153,20 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
   });
 
   it('deducts a shipped order first-expiring batch first, and restocks a received return', async () => {
-    await post('/v1/stock/receipts', { sku: 'MILK', warehouse: 'SH', quantity: 3, batch: 'LATE', expiresAt: '2027-09-01T00:00:00Z' });
-    await post('/v1/stock/receipts', { sku: 'MILK', warehouse: 'SH', quantity: 3, batch: 'EARLY', expiresAt: '2027-03-01T00:00:00Z' });
+    await post('/v1/stock/receipts', {
+      sku: 'MILK',
+      warehouse: 'SH',
+      quantity: 3,
+      batch: 'LATE',
+      expiresAt: '2027-09-01T00:00:00Z',
+    });
+    await post('/v1/stock/receipts', {
+      sku: 'MILK',
+      warehouse: 'SH',
+      quantity: 3,
+      batch: 'EARLY',
+      expiresAt: '2027-03-01T00:00:00Z',
+    });
     const orderId = randomUUID();
     const lines = [{ sku: 'MILK', quantity: 4 }];
     await publishOrderEvents(bus, [orderPlaced(orderId, lines), orderShipped(orderId, lines)]);
@@ -197,7 +235,10 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
   it('decides an order placed again under a new event id only once (the reservation is per order)', async () => {
     await post('/v1/stock/receipts', { sku: 'HAT', warehouse: 'SH', quantity: 10 });
     const orderId = randomUUID();
-    await publishOrderEvents(bus, [orderPlaced(orderId, [{ sku: 'HAT', quantity: 1 }]), orderPlaced(orderId, [{ sku: 'HAT', quantity: 1 }])]);
+    await publishOrderEvents(bus, [
+      orderPlaced(orderId, [{ sku: 'HAT', quantity: 1 }]),
+      orderPlaced(orderId, [{ sku: 'HAT', quantity: 1 }]),
+    ]);
     await outcomeOf(orderId, 'StockReserved');
     await waitForReservationConsumer(service);
     expect(await storedReservationEvents(orderId)).toEqual([{ type: 'StockReserved', sequence: 1 }]);
@@ -214,16 +255,26 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     await publishOrderEvents(bus, [orderPlaced(next, lines)]);
     await outcomeOf(next, 'StockReserved');
     const dead = await waitForDeadLetter(tooMany);
-    expect(dead.headers['dlq-error']).toMatch(/brings back 2 units of BELT, more than shipped and not yet returned \(1\)/);
+    expect(dead.headers['dlq-error']).toMatch(
+      /brings back 2 units of BELT, more than shipped and not yet returned \(1\)/,
+    );
     expect(dead.headers['dlq-consumer']).toBe('inventory.order-reservations');
     expect(await stock('BELT')).toMatchObject({ onHand: 4, reserved: 1 });
     expect(eventsOf(orderId).filter((e) => e.type === 'StockReturned')).toEqual([]);
   });
 
   async function waitForDeadLetter(envelope: EventEnvelope) {
-    await probe.waitForEvents(() => probe.messages.some((m) => m.topic === `${Topics.orders}.dlq` && m.value?.toString().includes(envelope.id)), {
-      message: 'the dead letter',
-    });
-    return probe.messages.find((m) => m.topic === `${Topics.orders}.dlq` && m.value?.toString().includes(envelope.id))!;
+    await probe.waitForEvents(
+      () =>
+        probe.messages.some(
+          (m) => m.topic === `${Topics.orders}.dlq` && m.value?.toString().includes(envelope.id),
+        ),
+      {
+        message: 'the dead letter',
+      },
+    );
+    return probe.messages.find(
+      (m) => m.topic === `${Topics.orders}.dlq` && m.value?.toString().includes(envelope.id),
+    )!;
   }
 });

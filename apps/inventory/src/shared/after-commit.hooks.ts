@@ -1,6 +1,12 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import {
+  DataSource,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 
 /** Gets the connection of the committed transaction (still held until the callbacks are done). */
 type Callback = (sql: SqlExecutor) => Promise<void> | void;
@@ -8,7 +14,9 @@ type Callback = (sql: SqlExecutor) => Promise<void> | void;
 /** The TypeORM query runner of the transaction `sql` belongs to, if it is one that is open. */
 export function transactionOf(sql: SqlExecutor): QueryRunner | undefined {
   const candidate = (sql as { queryRunner?: QueryRunner }).queryRunner ?? (sql as QueryRunner);
-  return candidate && typeof candidate === 'object' && candidate.isTransactionActive === true ? candidate : undefined;
+  return candidate && typeof candidate === 'object' && candidate.isTransactionActive === true
+    ? candidate
+    : undefined;
 }
 
 /**

@@ -22,7 +22,11 @@ export class StockItemCommands {
     this.repository = runtime.repository(StockItemAggregate);
   }
 
-  async execute(sku: string, decide: Decide<StockItemState, StockItemEvent>, context: EventContext): Promise<StockItemState> {
+  async execute(
+    sku: string,
+    decide: Decide<StockItemState, StockItemEvent>,
+    context: EventContext,
+  ): Promise<StockItemState> {
     const result = await this.dataSource.transaction(async (tx) => {
       await this.runtime.store.lockStreams(tx, StockItemAggregate.type, [sku]);
       return this.repository.execute(sku, decide, context, { tx });

@@ -36,7 +36,9 @@ export class StockController {
 
   @Post('receipts')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Receive goods into a warehouse, optionally as a batch with an expiry (404 unknown warehouse)' })
+  @ApiOperation({
+    summary: 'Receive goods into a warehouse, optionally as a batch with an expiry (404 unknown warehouse)',
+  })
   @ApiCreatedResponse({ type: StockView })
   receipts(@Body() dto: ReceiveStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.receive.execute(dto, context);

@@ -24,7 +24,8 @@ export class StockView {
   @ApiProperty({ description: 'onHand - reserved' }) available!: number;
   @ApiProperty() safetyStock!: number;
   @ApiPropertyOptional({ nullable: true, type: Number }) leadTimeDays!: number | null;
-  @ApiProperty({ description: 'orders currently holding a reservation of this SKU' }) openReservations!: number;
+  @ApiProperty({ description: 'orders currently holding a reservation of this SKU' })
+  openReservations!: number;
   @ApiProperty({ type: [WarehouseStockView] }) warehouses!: WarehouseStockView[];
 }
 

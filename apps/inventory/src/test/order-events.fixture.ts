@@ -12,7 +12,10 @@ const sequences = new Map<string, number>();
 
 type OrderEventType = 'OrderPlaced' | 'OrderCancelled' | 'OrderShipped' | 'ReturnReceived';
 
-export function orderEnvelope<T extends OrderEventType>(type: T, data: DomainEventOf<T>['data']): EventEnvelope {
+export function orderEnvelope<T extends OrderEventType>(
+  type: T,
+  data: DomainEventOf<T>['data'],
+): EventEnvelope {
   const orderId = (data as { orderId: string }).orderId;
   const sequence = (sequences.get(orderId) ?? 0) + 1;
   sequences.set(orderId, sequence);
@@ -75,7 +78,11 @@ export function orderShipped(orderId: string, lines: { sku: string; quantity: nu
   });
 }
 
-export function returnReceived(orderId: string, returnId: string, lines: { sku: string; quantity: number }[]): EventEnvelope {
+export function returnReceived(
+  orderId: string,
+  returnId: string,
+  lines: { sku: string; quantity: number }[],
+): EventEnvelope {
   return orderEnvelope('ReturnReceived', { orderId, returnId, memberId: 'member-1', lines });
 }
 

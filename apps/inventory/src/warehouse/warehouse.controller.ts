@@ -21,7 +21,10 @@ export class WarehouseController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a warehouse (409 if the code is taken)' })
   @ApiCreatedResponse({ type: WarehouseResponse })
-  createWarehouse(@Body() dto: CreateWarehouseDto, @RequestEventContext() context: EventContext): Promise<WarehouseView> {
+  createWarehouse(
+    @Body() dto: CreateWarehouseDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<WarehouseView> {
     return this.create.execute(dto, context);
   }
 

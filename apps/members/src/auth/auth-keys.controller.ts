@@ -13,7 +13,11 @@ export class AuthKeysController {
   @Get('jwks')
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'JSON Web Key Set with the ES256 public key (kid = RFC 7638 thumbprint)' })
-  @ApiOkResponse({ schema: { example: { keys: [{ kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: '…', alg: 'ES256', use: 'sig' }] } } })
+  @ApiOkResponse({
+    schema: {
+      example: { keys: [{ kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: '…', alg: 'ES256', use: 'sig' }] },
+    },
+  })
   jwks() {
     return { keys: [this.issuer.jwk] };
   }
@@ -22,7 +26,9 @@ export class AuthKeysController {
   @Header('Content-Type', 'application/x-pem-file')
   @Header('Cache-Control', 'public, max-age=300')
   @ApiProduces('application/x-pem-file')
-  @ApiOperation({ summary: 'The ES256 public key as SPKI PEM: set it as JWT_PUBLIC_KEY of the other services' })
+  @ApiOperation({
+    summary: 'The ES256 public key as SPKI PEM: set it as JWT_PUBLIC_KEY of the other services',
+  })
   publicKey(): string {
     return this.issuer.publicKeyPem;
   }

@@ -34,7 +34,9 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
 
   async function registered(label: string): Promise<{ id: string; email: string }> {
     const email = uniqueEmail(label);
-    const response = await members.http('/v1/members', { body: { email, password: GOOD_PASSWORD, displayName: label } });
+    const response = await members.http('/v1/members', {
+      body: { email, password: GOOD_PASSWORD, displayName: label },
+    });
     expect(response.status).toBe(201);
     return { id: response.body.id, email };
   }
@@ -64,7 +66,11 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       const jane = await registered('login');
       const response = await login(jane.email, GOOD_PASSWORD);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ accessToken: expect.any(String), expiresIn: 900, member: { id: jane.id, roles: ['customer'] } });
+      expect(response.body).toEqual({
+        accessToken: expect.any(String),
+        expiresIn: 900,
+        member: { id: jane.id, roles: ['customer'] },
+      });
       const header = decodeProtectedHeader(response.body.accessToken);
       expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       // Email case does not matter.
@@ -77,18 +83,29 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       const unknown = await login(uniqueEmail('nobody'), 'not the password 1', '198.51.100.2');
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
-      expect(wrong.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'invalid email or password' });
+      expect(wrong.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'invalid email or password',
+      });
       expect(unknown.body).toEqual(wrong.body);
     });
 
     it('refuses unknown fields and missing ones with 400', async () => {
-      expect((await members.http('/v1/auth/login', { body: { email: 'a@example.com', password: 'x', remember: true } })).status).toBe(400);
+      expect(
+        (
+          await members.http('/v1/auth/login', {
+            body: { email: 'a@example.com', password: 'x', remember: true },
+          })
+        ).status,
+      ).toBe(400);
       expect((await members.http('/v1/auth/login', { body: { email: 'a@example.com' } })).status).toBe(400);
     });
 
     it('throttles an account after 5 failures with 429 and Retry-After, even for the right password', async () => {
       const kim = await registered('throttled');
-      for (let i = 0; i < 5; i++) expect((await login(kim.email, `wrong password ${i}`, `203.0.113.${i}`)).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await login(kim.email, `wrong password ${i}`, `203.0.113.${i}`)).status).toBe(401);
       const blocked = await login(kim.email, GOOD_PASSWORD, '203.0.113.99');
       expect(blocked.status).toBe(429);
       expect(blocked.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
@@ -97,36 +114,48 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       expect(retryAfter).toBeLessThanOrEqual(900);
       // Unknown emails are throttled the same way, so a 429 does not tell that an email exists.
       const ghost = uniqueEmail('ghost');
-      for (let i = 0; i < 5; i++) expect((await login(ghost, `wrong password ${i}`, `203.0.114.${i}`)).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await login(ghost, `wrong password ${i}`, `203.0.114.${i}`)).status).toBe(401);
       expect((await login(ghost, 'wrong password x', '203.0.114.99')).status).toBe(429);
     });
 
     it('counts failures, not successes: a successful login clears the account counter', async () => {
       const lee = await registered('reset');
-      for (let i = 0; i < 4; i++) expect((await login(lee.email, `wrong ${i} password`, '192.0.2.10')).status).toBe(401);
+      for (let i = 0; i < 4; i++)
+        expect((await login(lee.email, `wrong ${i} password`, '192.0.2.10')).status).toBe(401);
       expect((await login(lee.email, GOOD_PASSWORD, '192.0.2.10')).status).toBe(200);
-      for (let i = 0; i < 4; i++) expect((await login(lee.email, `wrong ${i} password`, '192.0.2.10')).status).toBe(401);
+      for (let i = 0; i < 4; i++)
+        expect((await login(lee.email, `wrong ${i} password`, '192.0.2.10')).status).toBe(401);
       expect((await login(lee.email, GOOD_PASSWORD, '192.0.2.10')).status).toBe(200);
     });
 
     it('throttles an IP after 20 failures across accounts, and only that IP', async () => {
       const max = await registered('ip-victim');
-      for (let i = 0; i < 20; i++) expect((await login(uniqueEmail(`spray${i}`), 'sprayed password 1', '192.0.2.66')).status).toBe(401);
+      for (let i = 0; i < 20; i++)
+        expect((await login(uniqueEmail(`spray${i}`), 'sprayed password 1', '192.0.2.66')).status).toBe(401);
       const blocked = await login(max.email, GOOD_PASSWORD, '192.0.2.66');
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await login(max.email, GOOD_PASSWORD, '192.0.2.67')).status).toBe(200);
       const metrics = (await members.http('/metrics')).body as string;
-      expect(Number(/members_logins_total\{outcome="throttled"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+      expect(Number(/members_logins_total\{outcome="throttled"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(
+        0,
+      );
     });
 
     it('upgrades a hash made with older scrypt parameters on the next successful login', async () => {
       const old = await registered('rehash');
       const dataSource = members.app.get(DataSource);
       const weaker = await new PasswordHasher({ logN: 12, r: 8, p: 1 }).hash(GOOD_PASSWORD);
-      await dataSource.query(`UPDATE member_accounts SET password_hash = $2 WHERE member_id = $1`, [old.id, weaker]);
+      await dataSource.query(`UPDATE member_accounts SET password_hash = $2 WHERE member_id = $1`, [
+        old.id,
+        weaker,
+      ]);
       expect((await login(old.email, GOOD_PASSWORD, '192.0.2.20')).status).toBe(200);
-      const [{ password_hash }] = await dataSource.query(`SELECT password_hash FROM member_accounts WHERE member_id = $1`, [old.id]);
+      const [{ password_hash }] = await dataSource.query(
+        `SELECT password_hash FROM member_accounts WHERE member_id = $1`,
+        [old.id],
+      );
       expect(password_hash).toMatch(/^\$scrypt\$ln=13,r=8,p=1\$/);
       expect((await login(old.email, GOOD_PASSWORD, '192.0.2.20')).status).toBe(200);
     });
@@ -138,18 +167,32 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       expect(jwks.status).toBe(200);
       expect(jwks.body.keys).toHaveLength(1);
       const [key] = jwks.body.keys;
-      expect(key).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
+      expect(key).toEqual({
+        kty: 'EC',
+        crv: 'P-256',
+        x: expect.any(String),
+        y: expect.any(String),
+        kid: expect.any(String),
+        alg: 'ES256',
+        use: 'sig',
+      });
       const jane = await registered('jwks');
       const { accessToken } = (await login(jane.email, GOOD_PASSWORD)).body;
       expect(decodeProtectedHeader(accessToken).kid).toBe(key.kid);
-      const { payload } = await jwtVerify(accessToken, createLocalJWKSet(jwks.body), { issuer: 'ecom-members', audience: 'ecom' });
+      const { payload } = await jwtVerify(accessToken, createLocalJWKSet(jwks.body), {
+        issuer: 'ecom-members',
+        audience: 'ecom',
+      });
       expect(payload).toMatchObject({ sub: jane.id, roles: ['customer'] });
     });
 
     it('verifies members tokens with AccessTokenVerifier given only the PEM from /v1/auth/public-key', async () => {
       const jane = await registered('pem');
       const { accessToken } = (await login(jane.email, GOOD_PASSWORD)).body;
-      await expect(new AccessTokenVerifier(publicKeyPem).verify(accessToken)).resolves.toEqual({ id: jane.id, roles: ['customer'] });
+      await expect(new AccessTokenVerifier(publicKeyPem).verify(accessToken)).resolves.toEqual({
+        id: jane.id,
+        roles: ['customer'],
+      });
     });
   });
 
@@ -167,7 +210,14 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
     it('rejects a token signed with another key, an expired one, HS256 with the public key as secret, alg none and a tampered one', async () => {
       const jane = await registered('forged');
       const { accessToken } = (await login(jane.email, GOOD_PASSWORD)).body;
-      const claims = { sub: jane.id, roles: ['admin'], iss: 'ecom-members', aud: 'ecom', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
+      const claims = {
+        sub: jane.id,
+        roles: ['admin'],
+        iss: 'ecom-members',
+        aud: 'ecom',
+        iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(Date.now() / 1000) + 600,
+      };
 
       const otherKey = await new TestTokens().mint({ id: jane.id, roles: ['admin'] });
       // Same key as members, but expired a minute ago (beyond the 5 s clock tolerance).
@@ -186,7 +236,11 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       for (const [name, token] of Object.entries({ otherKey, expired, hs256, none, tampered })) {
         const elsewhere = await catalog.http('/v1/probe/whoami', { token });
         const atMembers = await members.http('/v1/members/me', { token });
-        expect({ name, catalog: elsewhere.status, members: atMembers.status }).toEqual({ name, catalog: 401, members: 401 });
+        expect({ name, catalog: elsewhere.status, members: atMembers.status }).toEqual({
+          name,
+          catalog: 401,
+          members: 401,
+        });
       }
       expect((await catalog.http('/v1/probe/whoami', { token: expired })).body.message).toBe('token expired');
       // The genuine token still passes, so the 401s above are about the forgeries.

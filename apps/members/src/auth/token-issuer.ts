@@ -1,4 +1,11 @@
-import { AccessTokenSigner, AccessTokenVerifier, AuthenticatedMember, JWT_ALGORITHM, loadPrivateKeyPem, publicKeyPemOf } from '@ecom/auth';
+import {
+  AccessTokenSigner,
+  AccessTokenVerifier,
+  AuthenticatedMember,
+  JWT_ALGORITHM,
+  loadPrivateKeyPem,
+  publicKeyPemOf,
+} from '@ecom/auth';
 import { FactoryProvider } from '@nestjs/common';
 import { createPublicKey } from 'crypto';
 import { calculateJwkThumbprint, exportJWK, JWK } from 'jose';
@@ -47,7 +54,9 @@ export const tokenIssuerProvider: FactoryProvider<Promise<TokenIssuer>> = {
     // that does not match rather than issue tokens nobody accepts.
     const probe = await issuer.issue({ id: 'key-check', roles: ['customer'] });
     await verifier.verify(probe.accessToken).catch(() => {
-      throw new Error('JWT_PUBLIC_KEY does not match the private key the members service signs with (JWT_PRIVATE_KEY)');
+      throw new Error(
+        'JWT_PUBLIC_KEY does not match the private key the members service signs with (JWT_PRIVATE_KEY)',
+      );
     });
     return issuer;
   },

@@ -12,17 +12,25 @@ describe('members settings', () => {
   });
 
   it('reads the tier thresholds in minor units from the environment', () => {
-    expect(readMembersSettings({ MEMBER_TIER_GOLD_MIN: '100000', MEMBER_TIER_BLACK_MIN: '900000' }).tierThresholds).toEqual({
+    expect(
+      readMembersSettings({ MEMBER_TIER_GOLD_MIN: '100000', MEMBER_TIER_BLACK_MIN: '900000' }).tierThresholds,
+    ).toEqual({
       gold: 100_000,
       black: 900_000,
     });
   });
 
   it('refuses inconsistent or malformed values, naming the variable', () => {
-    expect(() => readMembersSettings({ MEMBER_TIER_GOLD_MIN: '500', MEMBER_TIER_BLACK_MIN: '500' })).toThrow(/MEMBER_TIER_BLACK_MIN/);
+    expect(() => readMembersSettings({ MEMBER_TIER_GOLD_MIN: '500', MEMBER_TIER_BLACK_MIN: '500' })).toThrow(
+      /MEMBER_TIER_BLACK_MIN/,
+    );
     expect(() => readMembersSettings({ MEMBER_TIER_GOLD_MIN: 'lots' })).toThrow(/MEMBER_TIER_GOLD_MIN/);
-    expect(() => readMembersSettings({ ADMIN_EMAIL: 'root@example.com' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD/);
-    expect(() => readMembersSettings({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'x' })).toThrow(/ADMIN_EMAIL/);
+    expect(() => readMembersSettings({ ADMIN_EMAIL: 'root@example.com' })).toThrow(
+      /ADMIN_EMAIL and ADMIN_PASSWORD/,
+    );
+    expect(() => readMembersSettings({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'x' })).toThrow(
+      /ADMIN_EMAIL/,
+    );
     expect(() => readMembersSettings({ PASSWORD_SCRYPT_LOG_N: '8' })).toThrow(/PASSWORD_SCRYPT_LOG_N/);
   });
 });

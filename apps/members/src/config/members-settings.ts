@@ -4,51 +4,86 @@ import { IsEmail, IsInt, IsOptional, IsString, Max, Min } from 'class-validator'
 import { ScryptParams } from '../member/credentials/password-hasher';
 import { DEFAULT_TIER_THRESHOLDS, TierThresholds } from '../member/domain/tier-policy';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 /** The members service's own variables, validated at start-up beside the platform's. */
 export class MembersEnvironment extends BaseEnvironment {
   /** The first admin, created once at start-up if no account has this email. */
-  @IsOptional() @IsEmail()
+  @IsOptional()
+  @IsEmail()
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ADMIN_PASSWORD?: string;
 
   /** PEM (PKCS#8, P-256) of the key tokens are signed with; or a file; else a dev key under .keys/. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_PRIVATE_KEY?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JWT_PRIVATE_KEY_FILE?: string;
 
   /** Lifetime of access tokens; role changes reach a member's token only when it is renewed. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(86_400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
   JWT_ACCESS_TOKEN_TTL_SECONDS?: number;
 
   /** 12-month net spend (minor units) from which a member is GOLD; default 500000 (5,000.00). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MEMBER_TIER_GOLD_MIN?: number;
 
   /** 12-month net spend (minor units) from which a member is BLACK; default 5000000 (50,000.00). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MEMBER_TIER_BLACK_MIN?: number;
 
   /** How often tiers are reviewed as old spend leaves the 12-month window. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(7 * 86_400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(7 * 86_400)
   MEMBER_TIER_REVIEW_INTERVAL_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   LOGIN_MAX_FAILURES_PER_IP?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   LOGIN_FAILURE_WINDOW_SECONDS?: number;
 
   /** scrypt cost N = 2^value (default 15 = 32 MiB per hash). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(12) @Max(20)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(12)
+  @Max(20)
   PASSWORD_SCRYPT_LOG_N?: number;
 }
 
@@ -69,13 +104,20 @@ export function readMembersSettings(env: NodeJS.ProcessEnv = process.env): Membe
   const gold = valid.MEMBER_TIER_GOLD_MIN ?? DEFAULT_TIER_THRESHOLDS.gold;
   const black = valid.MEMBER_TIER_BLACK_MIN ?? DEFAULT_TIER_THRESHOLDS.black;
   if (black <= gold) {
-    throw new Error(`Invalid configuration:\n  MEMBER_TIER_BLACK_MIN (${black}) must be above MEMBER_TIER_GOLD_MIN (${gold})`);
+    throw new Error(
+      `Invalid configuration:\n  MEMBER_TIER_BLACK_MIN (${black}) must be above MEMBER_TIER_GOLD_MIN (${gold})`,
+    );
   }
   if (!!valid.ADMIN_EMAIL !== !!valid.ADMIN_PASSWORD) {
-    throw new Error('Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD are set together or not at all');
+    throw new Error(
+      'Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD are set together or not at all',
+    );
   }
   return {
-    admin: valid.ADMIN_EMAIL && valid.ADMIN_PASSWORD ? { email: valid.ADMIN_EMAIL, password: valid.ADMIN_PASSWORD } : null,
+    admin:
+      valid.ADMIN_EMAIL && valid.ADMIN_PASSWORD
+        ? { email: valid.ADMIN_EMAIL, password: valid.ADMIN_PASSWORD }
+        : null,
     accessTokenTtlSeconds: valid.JWT_ACCESS_TOKEN_TTL_SECONDS ?? 900,
     tierThresholds: { gold, black },
     tierReviewIntervalMs: (valid.MEMBER_TIER_REVIEW_INTERVAL_SECONDS ?? 3600) * 1000,

@@ -27,7 +27,13 @@ export class MemberProjections implements OnModuleInit {
 }
 
 @Module({
-  controllers: [RegisterMemberController, GetMemberController, UpdateProfileController, ChangeRolesController, MembersGrpcController],
+  controllers: [
+    RegisterMemberController,
+    GetMemberController,
+    UpdateProfileController,
+    ChangeRolesController,
+    MembersGrpcController,
+  ],
   providers: [
     { provide: MEMBERS_SETTINGS, useFactory: () => readMembersSettings() },
     {

@@ -8,7 +8,11 @@ import { GOOD_PASSWORD, startMembersService, uniqueEmail } from '../test/members
 import { MemberProjections } from './member.module';
 
 interface MembersClient extends grpc.Client {
-  getMember(request: { id: string }, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, member?: unknown) => void): void;
+  getMember(
+    request: { id: string },
+    metadata: grpc.Metadata,
+    callback: (error: grpc.ServiceError | null, member?: unknown) => void,
+  ): void;
 }
 
 describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
@@ -26,7 +30,12 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
   };
   async function newCustomer(label: string, phone?: string) {
     const email = uniqueEmail(label);
-    const response = await register({ email, password: GOOD_PASSWORD, displayName: label, ...(phone ? { phone } : {}) });
+    const response = await register({
+      email,
+      password: GOOD_PASSWORD,
+      displayName: label,
+      ...(phone ? { phone } : {}),
+    });
     expect(response.status).toBe(201);
     secrets.push(email);
     if (phone) secrets.push(phone);
@@ -37,15 +46,24 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
     new Promise<{ error: grpc.ServiceError | null; member?: Record<string, unknown> }>((resolve) => {
       const metadata = new grpc.Metadata();
       if (token) metadata.set('authorization', `Bearer ${token}`);
-      grpcClient.getMember({ id }, metadata, (error, member) => resolve({ error, member: member as Record<string, unknown> }));
+      grpcClient.getMember({ id }, metadata, (error, member) =>
+        resolve({ error, member: member as Record<string, unknown> }),
+      );
     });
 
   beforeAll(async () => {
     service = await startMembersService();
     probe = await TopicProbe.start(service.topicPrefix, [Topics.members]);
-    const definition = protoLoader.loadSync(protoPath('members'), { keepCase: false, longs: String, enums: String, defaults: true });
+    const definition = protoLoader.loadSync(protoPath('members'), {
+      keepCase: false,
+      longs: String,
+      enums: String,
+      defaults: true,
+    });
     const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-      members: { v1: { MembersService: new (address: string, credentials: grpc.ChannelCredentials) => MembersClient } };
+      members: {
+        v1: { MembersService: new (address: string, credentials: grpc.ChannelCredentials) => MembersClient };
+      };
     };
     grpcClient = new pkg.members.v1.MembersService(service.grpcAddress!, grpc.credentials.createInsecure());
   });
@@ -59,7 +77,12 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
     it('registers a SILVER customer with 0 points and publishes MemberRegistered naming the member by id only', async () => {
       const email = uniqueEmail('Jane.Register');
       secrets.push(email, '+86 138 0000 0001');
-      const response = await register({ email, password: GOOD_PASSWORD, displayName: 'Jane', phone: '+86 138 0000 0001' });
+      const response = await register({
+        email,
+        password: GOOD_PASSWORD,
+        displayName: 'Jane',
+        phone: '+86 138 0000 0001',
+      });
       expect(response.status).toBe(201);
       expect(response.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -86,20 +109,33 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
     it('answers 409 for an email that is taken, whatever its case', async () => {
       const email = uniqueEmail('dup');
       expect((await register({ email, password: GOOD_PASSWORD, displayName: 'First' })).status).toBe(201);
-      const second = await register({ email: email.toUpperCase(), password: GOOD_PASSWORD, displayName: 'Second' });
+      const second = await register({
+        email: email.toUpperCase(),
+        password: GOOD_PASSWORD,
+        displayName: 'Second',
+      });
       expect(second.status).toBe(409);
-      expect(second.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'email is already registered' });
+      expect(second.body).toMatchObject({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'email is already registered',
+      });
     });
 
     it('gives exactly one 201 and only 409s when one email registers concurrently', async () => {
       const email = uniqueEmail('race');
       const responses = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => register({ email, password: GOOD_PASSWORD, displayName: `Racer ${i}` })),
+        Array.from({ length: 6 }, (_, i) =>
+          register({ email, password: GOOD_PASSWORD, displayName: `Racer ${i}` }),
+        ),
       );
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
       const dataSource = service.app.get(DataSource);
-      const [{ accounts }] = await dataSource.query(`SELECT count(*)::int AS accounts FROM member_accounts WHERE lower(email) = $1`, [email]);
+      const [{ accounts }] = await dataSource.query(
+        `SELECT count(*)::int AS accounts FROM member_accounts WHERE lower(email) = $1`,
+        [email],
+      );
       const [{ streams }] = await dataSource.query(
         `SELECT count(*)::int AS streams FROM es_events e JOIN member_accounts a ON a.member_id = e.aggregate_id
           WHERE lower(a.email) = $1 AND e.type = 'MemberRegistered'`,
@@ -128,12 +164,19 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
     });
 
     it('refuses unknown fields, a bad email and a missing display name with 400 naming them', async () => {
-      const unknown = await register({ email: uniqueEmail('x'), password: GOOD_PASSWORD, displayName: 'X', roles: ['admin'] });
+      const unknown = await register({
+        email: uniqueEmail('x'),
+        password: GOOD_PASSWORD,
+        displayName: 'X',
+        roles: ['admin'],
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.message).toEqual(expect.arrayContaining(['property roles should not exist']));
       const bad = await register({ email: 'not-an-email', password: GOOD_PASSWORD });
       expect(bad.status).toBe(400);
-      expect(bad.body.message).toEqual(expect.arrayContaining(['email must be an email address', expect.stringMatching(/^displayName/)]));
+      expect(bad.body.message).toEqual(
+        expect.arrayContaining(['email must be an email address', expect.stringMatching(/^displayName/)]),
+      );
     });
   });
 
@@ -142,7 +185,14 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       const me = await newCustomer('me', '+86 139 1111 2222');
       const response = await service.http('/v1/members/me', { token: me.token });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ id: me.id, email: me.email, displayName: 'me', tier: 'SILVER', points: 0, roles: ['customer'] });
+      expect(response.body).toMatchObject({
+        id: me.id,
+        email: me.email,
+        displayName: 'me',
+        tier: 'SILVER',
+        points: 0,
+        roles: ['customer'],
+      });
       expect((await service.http('/v1/members/me')).status).toBe(401);
     });
 
@@ -156,21 +206,44 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ displayName: 'Renamed', phone: '+86 139 5555 6666' });
-      const events = await probe.waitForEvents((all) => all.some((e) => e.aggregateId === me.id && e.type === 'MemberProfileChanged'));
+      const events = await probe.waitForEvents((all) =>
+        all.some((e) => e.aggregateId === me.id && e.type === 'MemberProfileChanged'),
+      );
       expect(events.find((e) => e.aggregateId === me.id && e.type === 'MemberProfileChanged')!.data).toEqual({
         memberId: me.id,
         changedFields: ['displayName', 'phone'],
       });
       // Removing the phone, then a change that changes nothing: one more event, not two.
-      expect((await service.http('/v1/members/me', { method: 'PATCH', token: me.token, body: { phone: null } })).body.phone).toBeNull();
-      expect((await service.http('/v1/members/me', { method: 'PATCH', token: me.token, body: { displayName: 'Renamed' } })).status).toBe(200);
+      expect(
+        (await service.http('/v1/members/me', { method: 'PATCH', token: me.token, body: { phone: null } }))
+          .body.phone,
+      ).toBeNull();
+      expect(
+        (
+          await service.http('/v1/members/me', {
+            method: 'PATCH',
+            token: me.token,
+            body: { displayName: 'Renamed' },
+          })
+        ).status,
+      ).toBe(200);
       const store = service.app.get(PostgresEventStore);
       const stream = await store.readStream(service.app.get(DataSource), 'Member', me.id);
-      expect(stream.map((e) => e.type)).toEqual(['MemberRegistered', 'MemberProfileChanged', 'MemberProfileChanged']);
+      expect(stream.map((e) => e.type)).toEqual([
+        'MemberRegistered',
+        'MemberProfileChanged',
+        'MemberProfileChanged',
+      ]);
       expect(stream[2].data).toEqual({ memberId: me.id, changedFields: ['phone'] });
-      const invalid = await service.http('/v1/members/me', { method: 'PATCH', token: me.token, body: { email: 'new@example.com' } });
+      const invalid = await service.http('/v1/members/me', {
+        method: 'PATCH',
+        token: me.token,
+        body: { email: 'new@example.com' },
+      });
       expect(invalid.status).toBe(400);
-      expect((await service.http('/v1/members/me', { method: 'PATCH', token: me.token, body: {} })).status).toBe(400);
+      expect(
+        (await service.http('/v1/members/me', { method: 'PATCH', token: me.token, body: {} })).status,
+      ).toBe(400);
     });
   });
 
@@ -181,7 +254,9 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       expect((await service.http(`/v1/members/${alice.id}`, { token: alice.token })).status).toBe(200);
       const other = await service.http(`/v1/members/${bob.id}`, { token: alice.token });
       expect(other.status).toBe(404);
-      const missing = await service.http('/v1/members/00000000-0000-7000-8000-000000000000', { token: alice.token });
+      const missing = await service.http('/v1/members/00000000-0000-7000-8000-000000000000', {
+        token: alice.token,
+      });
       expect(missing.status).toBe(404);
       expect(other.body.message).toBe(`member ${bob.id} not found`);
     });
@@ -198,10 +273,22 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
   describe('PUT /v1/members/:id/roles', () => {
     it('is for admins only', async () => {
       const dave = await newCustomer('dave');
-      const asCustomer = await service.http(`/v1/members/${dave.id}/roles`, { method: 'PUT', token: dave.token, body: { roles: ['admin'] } });
+      const asCustomer = await service.http(`/v1/members/${dave.id}/roles`, {
+        method: 'PUT',
+        token: dave.token,
+        body: { roles: ['admin'] },
+      });
       expect(asCustomer.status).toBe(403);
       const operator = await service.tokens.bearer('operator-2', 'operator');
-      expect((await service.http(`/v1/members/${dave.id}/roles`, { method: 'PUT', token: operator, body: { roles: ['operator'] } })).status).toBe(403);
+      expect(
+        (
+          await service.http(`/v1/members/${dave.id}/roles`, {
+            method: 'PUT',
+            token: operator,
+            body: { roles: ['operator'] },
+          })
+        ).status,
+      ).toBe(403);
     });
 
     it('puts the new roles in the next token, while a token issued before keeps the old roles until it expires', async () => {
@@ -211,7 +298,11 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       expect((await service.http(`/v1/members/${target.id}`, { token: oldToken })).status).toBe(404);
 
       const admin = await service.tokens.bearer('admin-1', 'admin');
-      const changed = await service.http(`/v1/members/${erin.id}/roles`, { method: 'PUT', token: admin, body: { roles: ['operator', 'customer'] } });
+      const changed = await service.http(`/v1/members/${erin.id}/roles`, {
+        method: 'PUT',
+        token: admin,
+        body: { roles: ['operator', 'customer'] },
+      });
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ id: erin.id, roles: ['customer', 'operator'] });
 
@@ -220,9 +311,14 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       const next = await login(erin.email);
       expect(next.member.roles).toEqual(['customer', 'operator']);
       expect((await service.http(`/v1/members/${target.id}`, { token: next.accessToken })).status).toBe(200);
-      expect((await service.http('/v1/members/me', { token: next.accessToken })).body.roles).toEqual(['customer', 'operator']);
+      expect((await service.http('/v1/members/me', { token: next.accessToken })).body.roles).toEqual([
+        'customer',
+        'operator',
+      ]);
 
-      const events = await probe.waitForEvents((all) => all.some((e) => e.aggregateId === erin.id && e.type === 'MemberRolesChanged'));
+      const events = await probe.waitForEvents((all) =>
+        all.some((e) => e.aggregateId === erin.id && e.type === 'MemberRolesChanged'),
+      );
       expect(events.find((e) => e.aggregateId === erin.id && e.type === 'MemberRolesChanged')!.data).toEqual({
         memberId: erin.id,
         roles: ['customer', 'operator'],
@@ -233,10 +329,22 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
     it('refuses unknown roles, an empty list and a missing member', async () => {
       const admin = await service.tokens.bearer('admin-2', 'admin');
       const frank = await newCustomer('frank');
-      const unknown = await service.http(`/v1/members/${frank.id}/roles`, { method: 'PUT', token: admin, body: { roles: ['root'] } });
+      const unknown = await service.http(`/v1/members/${frank.id}/roles`, {
+        method: 'PUT',
+        token: admin,
+        body: { roles: ['root'] },
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.message).toEqual([expect.stringMatching(/^each value in roles must be one of/)]);
-      expect((await service.http(`/v1/members/${frank.id}/roles`, { method: 'PUT', token: admin, body: { roles: [] } })).status).toBe(400);
+      expect(
+        (
+          await service.http(`/v1/members/${frank.id}/roles`, {
+            method: 'PUT',
+            token: admin,
+            body: { roles: [] },
+          })
+        ).status,
+      ).toBe(400);
       const missing = await service.http('/v1/members/00000000-0000-7000-8000-000000000001/roles', {
         method: 'PUT',
         token: admin,
@@ -251,7 +359,13 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       const gina = await newCustomer('gina', '+86 137 7777 8888');
       const own = await getMember(gina.id, gina.token);
       expect(own.error).toBeNull();
-      expect(own.member).toEqual({ id: gina.id, displayName: 'gina', tier: 'SILVER', points: '0', roles: ['customer'] });
+      expect(own.member).toEqual({
+        id: gina.id,
+        displayName: 'gina',
+        tier: 'SILVER',
+        points: '0',
+        roles: ['customer'],
+      });
       const operator = (await service.tokens.bearer('operator-3', 'operator')).slice('Bearer '.length);
       expect((await getMember(gina.id, operator)).member).toMatchObject({ id: gina.id });
     });
@@ -269,7 +383,9 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
     const live = await dataSource.query(`SELECT * FROM member_summaries ORDER BY member_id`);
     expect(live.length).toBeGreaterThan(5);
     const rebuilt = await dataSource.transaction(async (tx) => {
-      await service.app.get(PostgresEventStore).rebuildInlineProjection(tx, service.app.get(MemberProjections).summaries);
+      await service.app
+        .get(PostgresEventStore)
+        .rebuildInlineProjection(tx, service.app.get(MemberProjections).summaries);
       return tx.query(`SELECT * FROM member_summaries ORDER BY member_id`);
     });
     expect(rebuilt).toEqual(live);
@@ -277,7 +393,9 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
 
   it('never publishes an email, a phone number, a password or a password hash on members.events', async () => {
     const dataSource = service.app.get(DataSource);
-    const hashes: string[] = (await dataSource.query(`SELECT password_hash FROM member_accounts`)).map((r: { password_hash: string }) => r.password_hash);
+    const hashes: string[] = (await dataSource.query(`SELECT password_hash FROM member_accounts`)).map(
+      (r: { password_hash: string }) => r.password_hash,
+    );
     const [{ events }] = await dataSource.query(`SELECT count(*)::int AS events FROM es_events`);
     await waitUntil(() => probe.messages.length >= events, { message: 'every stored event on the topic' });
     const registry = createEventSchemaRegistry();
@@ -290,6 +408,8 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       for (const secret of forbidden) expect(lowered).not.toContain(secret.toLowerCase());
       expect(value).not.toMatch(/@example\.com|\$scrypt\$/);
     }
-    expect(new Set(probe.events().map((e) => e.type))).toEqual(new Set(['MemberRegistered', 'MemberProfileChanged', 'MemberRolesChanged']));
+    expect(new Set(probe.events().map((e) => e.type))).toEqual(
+      new Set(['MemberRegistered', 'MemberProfileChanged', 'MemberRolesChanged']),
+    );
   });
 });

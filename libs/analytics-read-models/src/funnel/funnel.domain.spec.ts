@@ -9,7 +9,13 @@ describe('funnel conversions', () => {
       { name: 'order_placed', visitors: 1, conversionFromPrevious: 1, conversionFromStart: 0.3333 },
       { name: 'order_paid', visitors: 0, conversionFromPrevious: 0, conversionFromStart: 0 },
     ]);
-    expect(funnelSteps([0, 0, 0, 0, 0]).map((s) => s.conversionFromStart)).toEqual([null, null, null, null, null]);
+    expect(funnelSteps([0, 0, 0, 0, 0]).map((s) => s.conversionFromStart)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(ratio(1, 8)).toBe(0.125);
   });
 });

@@ -35,7 +35,8 @@ export function funnelSteps(counts: readonly number[]): FunnelStepView[] {
   return FUNNEL_STEPS.map((step, i) => ({
     name: step.name,
     visitors: counts[i] ?? 0,
-    conversionFromPrevious: i === 0 ? ratio(counts[0] ?? 0, counts[0] ?? 0) : ratio(counts[i] ?? 0, counts[i - 1] ?? 0),
+    conversionFromPrevious:
+      i === 0 ? ratio(counts[0] ?? 0, counts[0] ?? 0) : ratio(counts[i] ?? 0, counts[i - 1] ?? 0),
     conversionFromStart: ratio(counts[i] ?? 0, counts[0] ?? 0),
   }));
 }

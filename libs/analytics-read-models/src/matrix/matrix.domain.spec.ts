@@ -37,7 +37,14 @@ describe('product matrix', () => {
     const rank = { slow: 0, traffic: 1, profit: 1, star: 2 } as const;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ sku: fc.string(), unitsSold: fc.nat(50), grossMargin: fc.integer({ min: -100, max: 100 }) }), { minLength: 1 }),
+        fc.array(
+          fc.record({
+            sku: fc.string(),
+            unitsSold: fc.nat(50),
+            grossMargin: fc.integer({ min: -100, max: 100 }),
+          }),
+          { minLength: 1 },
+        ),
         (input) => {
           const { items } = classifyMatrix(input);
           for (const a of items) {

@@ -39,7 +39,8 @@ export function matrixThresholds(items: readonly MatrixInput[]): MatrixThreshold
 }
 
 export function quadrantOf(item: MatrixInput, thresholds: MatrixThresholds): Quadrant | null {
-  if (item.grossMargin === null || thresholds.unitsSold === null || thresholds.grossMargin === null) return null;
+  if (item.grossMargin === null || thresholds.unitsSold === null || thresholds.grossMargin === null)
+    return null;
   const highUnits = item.unitsSold > 0 && item.unitsSold >= thresholds.unitsSold;
   const highMargin = item.grossMargin > 0 && item.grossMargin >= thresholds.grossMargin;
   if (highUnits) return highMargin ? 'star' : 'traffic';

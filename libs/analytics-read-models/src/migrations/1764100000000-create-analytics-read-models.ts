@@ -24,7 +24,9 @@ export class CreateAnalyticsReadModels1764100000000 implements MigrationInterfac
         channel     text,
         sku         text
       )`);
-    await q.query(`CREATE INDEX an_visitor_events_day_step ON an_visitor_events (day, step, visitor_id, occurred_at)`);
+    await q.query(
+      `CREATE INDEX an_visitor_events_day_step ON an_visitor_events (day, step, visitor_id, occurred_at)`,
+    );
     await q.query(
       `CREATE INDEX an_visitor_events_first_touch ON an_visitor_events (day, visitor_id, occurred_at, event_id)
        WHERE channel IS NOT NULL`,
@@ -210,7 +212,9 @@ export class CreateAnalyticsReadModels1764100000000 implements MigrationInterfac
         sleeping      boolean NOT NULL,
         last_paid_at  timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX an_rfm_scores_segment ON an_rfm_scores (segment_code, monetary DESC, member_id)`);
+    await q.query(
+      `CREATE INDEX an_rfm_scores_segment ON an_rfm_scores (segment_code, monetary DESC, member_id)`,
+    );
     await q.query(`
       CREATE TABLE an_rfm_runs (
         id          bigserial PRIMARY KEY,

@@ -106,7 +106,13 @@ export interface MatrixView {
   items: MatrixItemView[];
 }
 
-const RETURN_REASONS = ['SIZE_MISMATCH', 'QUALITY', 'DAMAGED_IN_TRANSIT', 'NOT_AS_DESCRIBED', 'OTHER'] as const;
+const RETURN_REASONS = [
+  'SIZE_MISMATCH',
+  'QUALITY',
+  'DAMAGED_IN_TRANSIT',
+  'NOT_AS_DESCRIBED',
+  'OTHER',
+] as const;
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
@@ -171,17 +177,29 @@ export class AnalyticsQueries {
   }
 
   /** Members of the last recomputation, best monetary first; optionally one segment and/or sleeping only. */
-  async rfmMembers(options: { segment?: RfmSegmentCode; sleeping?: boolean; limit: number; offset?: number }) {
+  async rfmMembers(options: {
+    segment?: RfmSegmentCode;
+    sleeping?: boolean;
+    limit: number;
+    offset?: number;
+  }) {
     const run = await this.lastRun();
     if (!run) return { asOf: null, total: 0, items: [] as RfmMemberView[] };
     const where = `($1::text IS NULL OR segment_code = $1) AND ($2::boolean IS NULL OR sleeping = $2)`;
     const params = [options.segment ?? null, options.sleeping ?? null];
-    const [{ total }] = await this.sql.query(`SELECT count(*)::int AS total FROM an_rfm_scores WHERE ${where}`, params);
+    const [{ total }] = await this.sql.query(
+      `SELECT count(*)::int AS total FROM an_rfm_scores WHERE ${where}`,
+      params,
+    );
     const rows = await this.sql.query(
       `SELECT * FROM an_rfm_scores WHERE ${where} ORDER BY monetary DESC, member_id LIMIT $3 OFFSET $4`,
       [...params, options.limit, options.offset ?? 0],
     );
-    return { asOf: run.as_of.toISOString(), total: total as number, items: rows.map((r: Record<string, unknown>) => this.rfmRow(r, run.as_of)) };
+    return {
+      asOf: run.as_of.toISOString(),
+      total: total as number,
+      items: rows.map((r: Record<string, unknown>) => this.rfmRow(r, run.as_of)),
+    };
   }
 
   /**
@@ -223,9 +241,16 @@ export class AnalyticsQueries {
   async funnel(options: { from: string; to: string; channel?: string }): Promise<FunnelView> {
     const stepOf = (i: number) => FUNNEL_STEPS[i].step;
     // s1..s5: per day and visitor, the time the visitor reached each step in order (NULL: not reached).
-    const rows: { day: string; channel: string | null; s1: number; s2: number; s3: number; s4: number; s5: number }[] =
-      await this.sql.query(
-        `WITH ev AS (
+    const rows: {
+      day: string;
+      channel: string | null;
+      s1: number;
+      s2: number;
+      s3: number;
+      s4: number;
+      s5: number;
+    }[] = await this.sql.query(
+      `WITH ev AS (
            SELECT day, visitor_id, step, occurred_at FROM an_visitor_events
             WHERE day BETWEEN $1::date AND $2::date AND step = ANY($3::text[])
          ), touch AS (
@@ -261,8 +286,17 @@ export class AnalyticsQueries {
            LEFT JOIN s5 USING (day, visitor_id)
            LEFT JOIN touch USING (day, visitor_id)
           GROUP BY s1.day, touch.channel`,
-        [options.from, options.to, FUNNEL_STEPS.map((s) => s.step), stepOf(0), stepOf(1), stepOf(2), stepOf(3), stepOf(4)],
-      );
+      [
+        options.from,
+        options.to,
+        FUNNEL_STEPS.map((s) => s.step),
+        stepOf(0),
+        stepOf(1),
+        stepOf(2),
+        stepOf(3),
+        stepOf(4),
+      ],
+    );
     const counts = (r: (typeof rows)[number]) => [r.s1, r.s2, r.s3, r.s4, r.s5];
     const add = (a: number[], b: number[]) => a.map((x, i) => x + b[i]);
     const zero = () => [0, 0, 0, 0, 0];
@@ -279,7 +313,10 @@ export class AnalyticsQueries {
       to: options.to,
       channel: options.channel ?? null,
       steps: funnelSteps(total),
-      days: dayRange(options.from, options.to).map((day) => ({ day, steps: funnelSteps(perDay.get(day) ?? zero()) })),
+      days: dayRange(options.from, options.to).map((day) => ({
+        day,
+        steps: funnelSteps(perDay.get(day) ?? zero()),
+      })),
       channels: [...perChannel.entries()]
         .sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff'))
         .map(([channel, c]) => ({ channel, steps: funnelSteps(c) })),
@@ -288,7 +325,9 @@ export class AnalyticsQueries {
 
   // ---------------------------------------------------------------- stock warnings
 
-  async stockWarnings(options: { type?: string; sku?: string; warehouse?: string } = {}): Promise<StockWarningView[]> {
+  async stockWarnings(
+    options: { type?: string; sku?: string; warehouse?: string } = {},
+  ): Promise<StockWarningView[]> {
     const rows = await this.sql.query(
       `SELECT * FROM an_stock_warnings
         WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR warehouse = $3)
@@ -346,7 +385,8 @@ export class AnalyticsQueries {
       ),
     ]);
     const keyOf = (day: string | null) => day ?? '*';
-    const index = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [keyOf(r.day as string | null), r]));
+    const index = (rows: Record<string, unknown>[]) =>
+      new Map(rows.map((r) => [keyOf(r.day as string | null), r]));
     const placedBy = index(placed);
     const paidBy = index(paid);
     const visitorsBy = index(visitors);
@@ -385,7 +425,10 @@ export class AnalyticsQueries {
           byReason: Object.fromEntries(
             RETURN_REASONS.map((reason) => [
               reason,
-              { count: byReasonCounts.get(reason) ?? 0, rate: ratio(byReasonCounts.get(reason) ?? 0, ordersPaid) },
+              {
+                count: byReasonCounts.get(reason) ?? 0,
+                rate: ratio(byReasonCounts.get(reason) ?? 0, ordersPaid),
+              },
             ]),
           ),
         },
@@ -461,6 +504,12 @@ export class AnalyticsQueries {
       };
     });
     const classified = classifyMatrix(items);
-    return { from: options.from, to: options.to, currency, thresholds: classified.thresholds, items: classified.items };
+    return {
+      from: options.from,
+      to: options.to,
+      currency,
+      thresholds: classified.thresholds,
+      items: classified.items,
+    };
   }
 }

@@ -100,12 +100,10 @@ export async function recomputeRfm(
       );
     }
     const durationMs = Date.now() - started;
-    await tx.query(`INSERT INTO an_rfm_runs (as_of, as_of_day, members, duration_ms) VALUES ($1, $2, $3, $4)`, [
-      asOf,
-      asOfDay,
-      scored.length,
-      durationMs,
-    ]);
+    await tx.query(
+      `INSERT INTO an_rfm_runs (as_of, as_of_day, members, duration_ms) VALUES ($1, $2, $3, $4)`,
+      [asOf, asOfDay, scored.length, durationMs],
+    );
     return { asOf: asOf.toISOString(), asOfDay, members: scored.length, durationMs };
   });
 }

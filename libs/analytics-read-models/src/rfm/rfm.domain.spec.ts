@@ -41,29 +41,37 @@ describe('quintile scores', () => {
 
   it('are 1-5, give the best value 5, equal values equal scores, and never rank a better value lower', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 60 }), fc.boolean(), (values, higher) => {
-        const scores = quintileScores(values, higher);
-        const best = higher ? Math.max(...values) : Math.min(...values);
-        values.forEach((v, i) => {
-          expect(scores[i]).toBeGreaterThanOrEqual(1);
-          expect(scores[i]).toBeLessThanOrEqual(5);
-          if (v === best) expect(scores[i]).toBe(5);
-          values.forEach((w, j) => {
-            const better = higher ? v > w : v < w;
-            if (v === w) expect(scores[i]).toBe(scores[j]);
-            if (better) expect(scores[i]).toBeGreaterThanOrEqual(scores[j]);
+      fc.property(
+        fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 60 }),
+        fc.boolean(),
+        (values, higher) => {
+          const scores = quintileScores(values, higher);
+          const best = higher ? Math.max(...values) : Math.min(...values);
+          values.forEach((v, i) => {
+            expect(scores[i]).toBeGreaterThanOrEqual(1);
+            expect(scores[i]).toBeLessThanOrEqual(5);
+            if (v === best) expect(scores[i]).toBe(5);
+            values.forEach((w, j) => {
+              const better = higher ? v > w : v < w;
+              if (v === w) expect(scores[i]).toBe(scores[j]);
+              if (better) expect(scores[i]).toBeGreaterThanOrEqual(scores[j]);
+            });
           });
-        });
-      }),
+        },
+      ),
     );
   });
 
   it('put a fifth of the members in each score when values are distinct and n is a multiple of 5', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer(), { minLength: 5, maxLength: 50 }).filter((a) => a.length % 5 === 0), (values) => {
-        const scores = quintileScores(values, true);
-        for (const s of [1, 2, 3, 4, 5]) expect(scores.filter((x) => x === s)).toHaveLength(values.length / 5);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer(), { minLength: 5, maxLength: 50 }).filter((a) => a.length % 5 === 0),
+        (values) => {
+          const scores = quintileScores(values, true);
+          for (const s of [1, 2, 3, 4, 5])
+            expect(scores.filter((x) => x === s)).toHaveLength(values.length / 5);
+        },
+      ),
     );
   });
 });
@@ -78,8 +86,30 @@ describe('scoreRfm', () => {
       90,
     );
     expect(scored).toEqual([
-      { memberId: 'a', recencyDays: 1, frequency: 9, monetary: 900, r: 5, f: 5, m: 5, segment: 'Champions', segmentCode: 'champions', sleeping: false },
-      { memberId: 'b', recencyDays: 200, frequency: 1, monetary: 10, r: 3, f: 3, m: 3, segment: 'Need Attention', segmentCode: 'need_attention', sleeping: true },
+      {
+        memberId: 'a',
+        recencyDays: 1,
+        frequency: 9,
+        monetary: 900,
+        r: 5,
+        f: 5,
+        m: 5,
+        segment: 'Champions',
+        segmentCode: 'champions',
+        sleeping: false,
+      },
+      {
+        memberId: 'b',
+        recencyDays: 200,
+        frequency: 1,
+        monetary: 10,
+        r: 3,
+        f: 3,
+        m: 3,
+        segment: 'Need Attention',
+        segmentCode: 'need_attention',
+        sleeping: true,
+      },
     ]);
   });
 });

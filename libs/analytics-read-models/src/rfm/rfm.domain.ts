@@ -99,9 +99,18 @@ export interface RfmScored extends RfmRaw {
 
 /** Scores every member against all the others and assigns segments; `sleeping` = recencyDays > sleepingDays. */
 export function scoreRfm(members: readonly RfmRaw[], sleepingDays: number): RfmScored[] {
-  const r = quintileScores(members.map((m) => m.recencyDays), false);
-  const f = quintileScores(members.map((m) => m.frequency), true);
-  const m = quintileScores(members.map((x) => x.monetary), true);
+  const r = quintileScores(
+    members.map((m) => m.recencyDays),
+    false,
+  );
+  const f = quintileScores(
+    members.map((m) => m.frequency),
+    true,
+  );
+  const m = quintileScores(
+    members.map((x) => x.monetary),
+    true,
+  );
   return members.map((member, i) => {
     const seg = segmentOf(r[i], f[i]);
     return {

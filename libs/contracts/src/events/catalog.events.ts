@@ -44,7 +44,8 @@ export const CatalogEvents = {
     version: 1,
     topic,
     aggregateType: 'Product',
-    description: 'Title, description, category or attributes of a product changed (only changed fields present).',
+    description:
+      'Title, description, category or attributes of a product changed (only changed fields present).',
     schema: Type.Object(
       {
         productId: Id,

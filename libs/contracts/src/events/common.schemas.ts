@@ -2,7 +2,11 @@ import { Type } from '@sinclair/typebox';
 
 /** Building blocks shared by the event schemas of every bounded context. */
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
-export const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'SKU code, unique across the catalog' });
+export const Sku = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'SKU code, unique across the catalog',
+});
 /** Money in minor units (1999 = 19.99). */
 export const Money = Type.Integer({ description: 'amount in minor units (1999 = 19.99)' });
 export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, default CNY' });

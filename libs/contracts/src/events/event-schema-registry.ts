@@ -20,7 +20,8 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .map((e) => {
       const path = `data${e.instancePath}`;
-      if (e.keyword === 'additionalProperties') return `${path} has unknown property '${String(e.params.additionalProperty)}'`;
+      if (e.keyword === 'additionalProperties')
+        return `${path} has unknown property '${String(e.params.additionalProperty)}'`;
       return `${path} ${e.message ?? 'is invalid'}`;
     })
     .join('; ');
@@ -87,7 +88,10 @@ export class EventSchemaRegistry {
     this.get(type, version);
     const validate = this.validators.get(keyOf(type, version))!;
     if (!validate(data)) {
-      throw new EventValidationError(`${type} v${version} data invalid: ${describeErrors(validate.errors)}`, type);
+      throw new EventValidationError(
+        `${type} v${version} data invalid: ${describeErrors(validate.errors)}`,
+        type,
+      );
     }
   }
 

@@ -38,7 +38,13 @@ export const StorefrontEvents = {
     aggregateType,
     description: 'A visitor viewed a product page for a SKU (the product_view funnel step).',
     schema: Type.Object(
-      { visitorId: VisitorId, memberId: Nullable(Id), channel: Channel, sku: Sku, occurredAt: ClientOccurredAt },
+      {
+        visitorId: VisitorId,
+        memberId: Nullable(Id),
+        channel: Channel,
+        sku: Sku,
+        occurredAt: ClientOccurredAt,
+      },
       { additionalProperties: false },
     ),
   }),

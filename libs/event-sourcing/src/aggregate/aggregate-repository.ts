@@ -132,7 +132,9 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
           attempt < this.maxAttempts;
         if (!retry) throw error;
         // Jittered back-off so that contenders do not collide again in lock step.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt * attempt)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt * attempt)),
+        );
       }
     }
   }

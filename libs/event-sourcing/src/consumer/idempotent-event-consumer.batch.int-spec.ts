@@ -5,7 +5,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { BusinessRuleError } from '../domain/domain-error';
 import { EVENT_SOURCING_MIGRATIONS } from '../migrations/1763780000000-create-event-store';
 import { tallyRegistry } from '../test/tally.fixture';
-import { EventBatchHandler, IdempotentEventConsumer, IdempotentEventConsumerOptions } from './idempotent-event-consumer';
+import {
+  EventBatchHandler,
+  IdempotentEventConsumer,
+  IdempotentEventConsumerOptions,
+} from './idempotent-event-consumer';
 
 const subscriber: MessageSubscriber = {
   subscribe: () => Promise.reject(new Error('not used: batches are fed by the test')),
@@ -71,7 +75,11 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
     await db?.drop();
   });
 
-  const consumer = (name: string, publisher: MessagePublisher, handler: Partial<IdempotentEventConsumerOptions>) =>
+  const consumer = (
+    name: string,
+    publisher: MessagePublisher,
+    handler: Partial<IdempotentEventConsumerOptions>,
+  ) =>
     new IdempotentEventConsumer({
       name,
       topics: ['catalog.events'],
@@ -84,9 +92,12 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
 
   const totals = async () =>
     Object.fromEntries(
-      ((await dataSource.query(`SELECT tally_id, total FROM tally_totals ORDER BY tally_id`)) as { tally_id: string; total: number }[]).map(
-        (r) => [r.tally_id, r.total],
-      ),
+      (
+        (await dataSource.query(`SELECT tally_id, total FROM tally_totals ORDER BY tally_id`)) as {
+          tally_id: string;
+          total: number;
+        }[]
+      ).map((r) => [r.tally_id, r.total]),
     );
 
   it('requires exactly one of handle and handleEvents', () => {

@@ -66,7 +66,8 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
       })),
     );
 
-  const totalOf = async (tallyId: string) => (await readTallyTotals(dataSource)).find((r) => r.tally_id === tallyId);
+  const totalOf = async (tallyId: string) =>
+    (await readTallyTotals(dataSource)).find((r) => r.tally_id === tallyId);
 
   beforeAll(async () => {
     prefix = uniqueTopicPrefix('consumer');
@@ -100,7 +101,9 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
     await send([again]);
     const after = tallyEvent('twice', 2);
     await send([after]);
-    await waitUntil(async () => (await totalOf('twice'))?.applied === 2, { message: 'second distinct event' });
+    await waitUntil(async () => (await totalOf('twice'))?.applied === 2, {
+      message: 'second distinct event',
+    });
     expect(await totalOf('twice')).toEqual({ tally_id: 'twice', total: 6, applied: 2 });
   });
 
@@ -109,14 +112,24 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
     try {
       const unknownVersion = tallyEvent('poison', 1, { version: 9 });
       const invalidData = tallyEvent('poison', 1, { data: { tallyId: 'poison', by: -1 } });
-      await send(['{not json', JSON.stringify(unknownVersion), JSON.stringify(invalidData), JSON.stringify(tallyEvent('poison', 7))]);
+      await send([
+        '{not json',
+        JSON.stringify(unknownVersion),
+        JSON.stringify(invalidData),
+        JSON.stringify(tallyEvent('poison', 7)),
+      ]);
       await waitUntil(() => totalOf('poison'), { message: 'the good message after the poison ones' });
       expect(await totalOf('poison')).toEqual({ tally_id: 'poison', total: 7, applied: 1 });
       await waitUntil(() => dlq.messages.length >= 3, { message: 'three messages in the DLQ' });
       const byBody = new Map(dlq.messages.map((m) => [m.value!.toString(), m.headers]));
-      expect(byBody.get('{not json')).toMatchObject({ 'dlq-original-topic': topic, 'dlq-consumer': 'tally-projection' });
+      expect(byBody.get('{not json')).toMatchObject({
+        'dlq-original-topic': topic,
+        'dlq-consumer': 'tally-projection',
+      });
       expect(byBody.get('{not json')!['dlq-error']).toMatch(/not JSON/);
-      expect(byBody.get(JSON.stringify(unknownVersion))!['dlq-error']).toMatch(/unknown event type TallyIncreased version 9/);
+      expect(byBody.get(JSON.stringify(unknownVersion))!['dlq-error']).toMatch(
+        /unknown event type TallyIncreased version 9/,
+      );
       expect(byBody.get(JSON.stringify(invalidData))!['dlq-error']).toMatch(/data\/by must be >= 1/);
     } finally {
       await dlq.stop();
@@ -131,7 +144,11 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
     await consumer.stop();
     const admin = bus.kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: `${prefix}tally-projection`, topic: `${prefix}${topic}`, earliest: true });
+    await admin.resetOffsets({
+      groupId: `${prefix}tally-projection`,
+      topic: `${prefix}${topic}`,
+      earliest: true,
+    });
     await admin.disconnect();
 
     const replayed: string[] = [];

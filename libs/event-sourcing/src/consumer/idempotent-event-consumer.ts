@@ -1,5 +1,17 @@
-import { dlqTopicOf, EventContext, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@ecom/contracts';
-import type { IncomingBatch, IncomingMessage, MessagePublisher, MessageSubscriber, Subscription } from '@ecom/messaging';
+import {
+  dlqTopicOf,
+  EventContext,
+  EventEnvelope,
+  EventSchemaRegistry,
+  EventValidationError,
+} from '@ecom/contracts';
+import type {
+  IncomingBatch,
+  IncomingMessage,
+  MessagePublisher,
+  MessageSubscriber,
+  Subscription,
+} from '@ecom/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../domain/domain-error';
 import { eventSourcingMetrics } from '../metrics';
@@ -25,7 +37,10 @@ export interface EventBatchOutcome {
  * It refuses a poison event by listing it in `refused` (and leaving no effect of it); throwing
  * rolls the whole batch back and retries it (never a DLQ), so a throw must mean "try again".
  */
-export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<EventBatchOutcome | void>;
+export type EventBatchHandler = (
+  events: EventEnvelope[],
+  tx: EntityManager,
+) => Promise<EventBatchOutcome | void>;
 
 export interface IdempotentEventConsumerOptions {
   /** Consumer group id and the key of its processed-event records, e.g. "inventory.order-reservations". */
@@ -59,7 +74,11 @@ export function reactionContext(event: EventEnvelope): EventContext {
 }
 
 function isPoison(error: unknown): boolean {
-  return error instanceof PoisonMessageError || error instanceof EventValidationError || error instanceof DomainError;
+  return (
+    error instanceof PoisonMessageError ||
+    error instanceof EventValidationError ||
+    error instanceof DomainError
+  );
 }
 
 /**
@@ -126,11 +145,20 @@ export class IdempotentEventConsumer {
 
     if (relevant.length > 0) {
       await this.options.dataSource.transaction(async (tx) => {
-        const fresh = await this.claim(tx, relevant.map((p) => p.event!.id));
+        const fresh = await this.claim(
+          tx,
+          relevant.map((p) => p.event!.id),
+        );
         let applied = 0;
         if (this.options.handleEvents) {
           const items = relevant.filter((item) => fresh.delete(item.event!.id));
-          const outcome = items.length > 0 ? await this.options.handleEvents(items.map((item) => item.event!), tx) : undefined;
+          const outcome =
+            items.length > 0
+              ? await this.options.handleEvents(
+                  items.map((item) => item.event!),
+                  tx,
+                )
+              : undefined;
           const refused = new Map((outcome?.refused ?? []).map((r) => [r.eventId, r.error]));
           for (const item of items) {
             const error = refused.get(item.event!.id);
@@ -161,7 +189,10 @@ export class IdempotentEventConsumer {
         const duplicates = relevant.length - applied - poisoned.filter((p) => p.event).length;
         eventSourcingMetrics.eventsConsumed.inc({ consumer: this.options.name, topic: batch.topic }, applied);
         if (duplicates > 0) {
-          eventSourcingMetrics.eventsDuplicate.inc({ consumer: this.options.name, topic: batch.topic }, duplicates);
+          eventSourcingMetrics.eventsDuplicate.inc(
+            { consumer: this.options.name, topic: batch.topic },
+            duplicates,
+          );
         }
         // Inside the transaction: if the DLQ publish fails, the batch is retried as a whole.
         await this.deadLetter(batch.topic, poisoned);

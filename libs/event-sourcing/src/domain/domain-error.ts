@@ -43,11 +43,10 @@ export class IllegalTransitionError extends ConflictError {
     readonly currentState: string,
     readonly attempted: string,
   ) {
-    super(
-      `${aggregateType} is ${currentState}: cannot ${attempted}`,
-      'ILLEGAL_TRANSITION',
-      { currentState, attempted },
-    );
+    super(`${aggregateType} is ${currentState}: cannot ${attempted}`, 'ILLEGAL_TRANSITION', {
+      currentState,
+      attempted,
+    });
   }
 }
 

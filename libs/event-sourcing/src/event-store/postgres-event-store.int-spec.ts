@@ -30,7 +30,14 @@ describe('PostgresEventStore (PostgreSQL)', () => {
     dataSource.transaction((tx) =>
       store.append(
         tx,
-        [{ aggregateType: 'Tally', aggregateId: id, expectedVersion, events: Array.from({ length: count }, () => event(id)) }],
+        [
+          {
+            aggregateType: 'Tally',
+            aggregateId: id,
+            expectedVersion,
+            events: Array.from({ length: count }, () => event(id)),
+          },
+        ],
         ctx,
       ),
     );
@@ -52,10 +59,14 @@ describe('PostgresEventStore (PostgreSQL)', () => {
       data: { tallyId: 'a', by: 1 },
     });
     expect(read[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
-    const outbox = await dataSource.query(`SELECT event_id, topic, message_key, payload FROM es_outbox ORDER BY id`);
+    const outbox = await dataSource.query(
+      `SELECT event_id, topic, message_key, payload FROM es_outbox ORDER BY id`,
+    );
     expect(outbox.map((r: { event_id: string }) => r.event_id)).toEqual(recorded.map((e) => e.id));
     expect(outbox[0]).toMatchObject({ topic: 'catalog.events', message_key: 'a' });
-    expect(JSON.parse(outbox[0].payload)).toEqual({ ...(({ globalPosition: _, ...rest }) => rest)(recorded[0]) });
+    expect(JSON.parse(outbox[0].payload)).toEqual({
+      ...(({ globalPosition: _, ...rest }) => rest)(recorded[0]),
+    });
   });
 
   it('rejects an append at a stale or a future expected version with the typed conflict error', async () => {
@@ -68,7 +79,18 @@ describe('PostgresEventStore (PostgreSQL)', () => {
   it('refuses data that does not match the event schema and writes nothing', async () => {
     await expect(
       dataSource.transaction((tx) =>
-        store.append(tx, [{ aggregateType: 'Tally', aggregateId: 'bad', expectedVersion: 0, events: [{ type: 'TallyIncreased', data: { tallyId: 'bad', by: 0 } }] }], ctx),
+        store.append(
+          tx,
+          [
+            {
+              aggregateType: 'Tally',
+              aggregateId: 'bad',
+              expectedVersion: 0,
+              events: [{ type: 'TallyIncreased', data: { tallyId: 'bad', by: 0 } }],
+            },
+          ],
+          ctx,
+        ),
       ),
     ).rejects.toThrow(/by/);
     expect(await store.streamVersion(dataSource, 'Tally', 'bad')).toBeNull();
@@ -91,10 +113,17 @@ describe('PostgresEventStore (PostgreSQL)', () => {
     await fc.assert(
       fc.asyncProperty(
         // Each writer: which stream it appends to, how many events, and whether it uses 'any'.
-        fc.array(fc.record({ stream: fc.integer({ min: 0, max: 2 }), count: fc.integer({ min: 1, max: 3 }), any: fc.boolean() }), {
-          minLength: 2,
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.record({
+            stream: fc.integer({ min: 0, max: 2 }),
+            count: fc.integer({ min: 1, max: 3 }),
+            any: fc.boolean(),
+          }),
+          {
+            minLength: 2,
+            maxLength: 12,
+          },
+        ),
         async (writers) => {
           run++;
           const ids = [0, 1, 2].map((i) => `prop-${run}-${i}`);
@@ -106,7 +135,8 @@ describe('PostgresEventStore (PostgreSQL)', () => {
             }),
           );
           for (const outcome of outcomes) {
-            if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(StreamVersionConflictError);
+            if (outcome.status === 'rejected')
+              expect(outcome.reason).toBeInstanceOf(StreamVersionConflictError);
           }
           for (const id of ids) {
             const sequences = (await store.readStream(dataSource, 'Tally', id)).map((e) => e.sequence);
@@ -151,7 +181,9 @@ describe('PostgresEventStore (PostgreSQL)', () => {
       ['order-1', 'cause-1'],
       ['test-correlation', null],
     ]);
-    const [outbox] = await dataSource.query(`SELECT payload FROM es_outbox WHERE event_id = $1`, [recorded[0].id]);
+    const [outbox] = await dataSource.query(`SELECT payload FROM es_outbox WHERE event_id = $1`, [
+      recorded[0].id,
+    ]);
     expect(JSON.parse(outbox.payload)).toMatchObject({ correlationId: 'order-1', causationId: 'cause-1' });
   });
 
@@ -163,12 +195,14 @@ describe('PostgresEventStore (PostgreSQL)', () => {
         expectedVersion: expected(i),
         events: Array.from({ length: events }, () => event(`${prefix}-${i}`)),
       }));
-    const appendAll = (streams: ReturnType<typeof many>) => dataSource.transaction((tx) => store.append(tx, streams, ctx));
+    const appendAll = (streams: ReturnType<typeof many>) =>
+      dataSource.transaction((tx) => store.append(tx, streams, ctx));
     const versions = async (prefix: string) =>
       (
-        (await dataSource.query(`SELECT version FROM es_streams WHERE aggregate_id LIKE $1 ORDER BY aggregate_id`, [
-          `${prefix}-%`,
-        ])) as { version: number }[]
+        (await dataSource.query(
+          `SELECT version FROM es_streams WHERE aggregate_id LIKE $1 ORDER BY aggregate_id`,
+          [`${prefix}-%`],
+        )) as { version: number }[]
       ).map((r) => r.version);
 
     it('claims many new and existing streams at once, each event at its own next sequence', async () => {
@@ -176,7 +210,9 @@ describe('PostgresEventStore (PostgreSQL)', () => {
       expect(first).toHaveLength(100);
       expect(await versions('bulk')).toEqual(Array(50).fill(2));
       const second = await appendAll([...many('bulk', 50, () => 2), ...many('fresh', 3, () => 0)]);
-      expect(second.filter((e) => e.aggregateId.startsWith('bulk-0')).map((e) => e.sequence)).toEqual(Array(50).fill(3));
+      expect(second.filter((e) => e.aggregateId.startsWith('bulk-0')).map((e) => e.sequence)).toEqual(
+        Array(50).fill(3),
+      );
       expect(await versions('bulk')).toEqual(Array(50).fill(3));
       const read = await store.readStream(dataSource, 'Tally', 'bulk-007');
       expect(read.map((e) => e.sequence)).toEqual([1, 2, 3]);
@@ -194,7 +230,9 @@ describe('PostgresEventStore (PostgreSQL)', () => {
         actualVersion: 1,
       });
       expect(await versions('stale')).toEqual(Array(20).fill(1));
-      const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM es_events WHERE aggregate_id LIKE 'stale-%'`);
+      const [{ count }] = await dataSource.query(
+        `SELECT count(*)::int AS count FROM es_events WHERE aggregate_id LIKE 'stale-%'`,
+      );
       expect(count).toBe(20);
     });
 
@@ -213,7 +251,12 @@ describe('PostgresEventStore (PostgreSQL)', () => {
               const current = await store.lockStreams(tx, 'Tally', subset.slice().reverse());
               return store.append(
                 tx,
-                subset.map((id) => ({ aggregateType: 'Tally', aggregateId: id, expectedVersion: current.get(id) ?? 0, events: [event(id)] })),
+                subset.map((id) => ({
+                  aggregateType: 'Tally',
+                  aggregateId: id,
+                  expectedVersion: current.get(id) ?? 0,
+                  events: [event(id)],
+                })),
                 ctx,
               );
             });
@@ -247,7 +290,10 @@ describe('PostgresEventStore (PostgreSQL)', () => {
       for (let i = 1; i <= 12; i++) await repo.execute('snap', (state) => increase('snap', i, state), ctx);
       const snapshot = await store.loadSnapshot(dataSource, 'Tally', 'snap');
       expect(snapshot).toMatchObject({ version: 10, state: { total: 55, increments: 10 } });
-      expect(await repo.load(dataSource, 'snap')).toEqual({ state: { total: 78, increments: 12 }, version: 12 });
+      expect(await repo.load(dataSource, 'snap')).toEqual({
+        state: { total: 78, increments: 12 },
+        version: 12,
+      });
     });
 
     it('loads many aggregates at once, from their snapshots, equal to loading each one', async () => {
@@ -274,7 +320,14 @@ describe('PostgresEventStore (PostgreSQL)', () => {
         await held;
         await store.append(
           tx,
-          [{ aggregateType: 'Tally', aggregateId: 'locked', expectedVersion: lockedVersion, events: [event('locked', 10)] }],
+          [
+            {
+              aggregateType: 'Tally',
+              aggregateId: 'locked',
+              expectedVersion: lockedVersion,
+              events: [event('locked', 10)],
+            },
+          ],
           ctx,
         );
       });
@@ -284,16 +337,22 @@ describe('PostgresEventStore (PostgreSQL)', () => {
       releaseLock();
       await Promise.all([locker, writer]);
       expect(lockedVersion).toBe(1);
-      expect(await repo.load(dataSource, 'locked')).toEqual({ state: { total: 111, increments: 3 }, version: 3 });
+      expect(await repo.load(dataSource, 'locked')).toEqual({
+        state: { total: 111, increments: 3 },
+        version: 3,
+      });
 
       async function waitForLock() {
-        for (let i = 0; i < 100 && lockedVersion < 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        for (let i = 0; i < 100 && lockedVersion < 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
       }
     });
 
     it('turns a refused decision into the domain error and appends nothing', async () => {
       const repo = new AggregateRepository(dataSource, store, TallyAggregate);
-      await expect(repo.execute('limited', (s) => increase('limited', 5, s, 3), ctx)).rejects.toThrow(/exceed 3/);
+      await expect(repo.execute('limited', (s) => increase('limited', 5, s, 3), ctx)).rejects.toThrow(
+        /exceed 3/,
+      );
       expect(await store.streamVersion(dataSource, 'Tally', 'limited')).toBeNull();
     });
 

@@ -73,14 +73,23 @@ export class PostgresEventStore {
    * EntityManager or QueryRunner): on a version conflict it throws StreamVersionConflictError and
    * the caller's transaction rolls back with nothing written.
    */
-  async append(tx: SqlExecutor, streams: readonly AppendToStream[], context: EventContext): Promise<RecordedEvent[]> {
+  async append(
+    tx: SqlExecutor,
+    streams: readonly AppendToStream[],
+    context: EventContext,
+  ): Promise<RecordedEvent[]> {
     const nonEmpty = streams.filter((s) => s.events.length > 0);
     if (nonEmpty.length === 0) return [];
     // Lock stream rows in one global order so two multi-stream appends cannot deadlock.
     const ordered = [...nonEmpty].sort(compareStreams);
     for (let i = 1; i < ordered.length; i++) {
-      if (compareStreams(ordered[i - 1], ordered[i]) === 0 && ordered[i - 1].aggregateId === ordered[i].aggregateId) {
-        throw new Error(`append: stream ${ordered[i].aggregateType}:${ordered[i].aggregateId} is given twice`);
+      if (
+        compareStreams(ordered[i - 1], ordered[i]) === 0 &&
+        ordered[i - 1].aggregateId === ordered[i].aggregateId
+      ) {
+        throw new Error(
+          `append: stream ${ordered[i].aggregateType}:${ordered[i].aggregateId} is given twice`,
+        );
       }
     }
     const occurredAt = this.now();
@@ -149,12 +158,21 @@ export class PostgresEventStore {
    * streams (expected version 0) with one multi-row insert, existing ones with one ordered row lock
    * and one update, so a batch that appends to hundreds of streams costs a handful of round trips.
    */
-  private async claimAll(tx: SqlExecutor, ordered: readonly AppendToStream[]): Promise<Map<AppendToStream, number>> {
+  private async claimAll(
+    tx: SqlExecutor,
+    ordered: readonly AppendToStream[],
+  ): Promise<Map<AppendToStream, number>> {
     const claimed = new Map<AppendToStream, number>();
-    const kind = (s: AppendToStream) => (s.expectedVersion === 'any' ? 'any' : s.expectedVersion === 0 ? 'new' : 'existing');
-    for (let start = 0; start < ordered.length; ) {
+    const kind = (s: AppendToStream) =>
+      s.expectedVersion === 'any' ? 'any' : s.expectedVersion === 0 ? 'new' : 'existing';
+    for (let start = 0; start < ordered.length;) {
       let end = start + 1;
-      while (end < ordered.length && kind(ordered[end]) === kind(ordered[start]) && kind(ordered[start]) !== 'any') end++;
+      while (
+        end < ordered.length &&
+        kind(ordered[end]) === kind(ordered[start]) &&
+        kind(ordered[start]) !== 'any'
+      )
+        end++;
       const run = ordered.slice(start, end);
       if (run.length === 1) claimed.set(run[0], await this.claimVersions(tx, run[0]));
       else if (kind(run[0]) === 'new') await this.claimNewStreams(tx, run, claimed);
@@ -164,7 +182,11 @@ export class PostgresEventStore {
     return claimed;
   }
 
-  private async claimNewStreams(tx: SqlExecutor, run: readonly AppendToStream[], claimed: Map<AppendToStream, number>) {
+  private async claimNewStreams(
+    tx: SqlExecutor,
+    run: readonly AppendToStream[],
+    claimed: Map<AppendToStream, number>,
+  ) {
     // unnest keeps the array order, so the rows are inserted (and their keys locked) in the global order.
     const rows: { aggregate_type: string; aggregate_id: string }[] = await tx.query(
       `INSERT INTO es_streams (aggregate_type, aggregate_id, version)
@@ -184,13 +206,21 @@ export class PostgresEventStore {
     for (const stream of run) claimed.set(stream, 0);
   }
 
-  private async claimExistingStreams(tx: SqlExecutor, run: readonly AppendToStream[], claimed: Map<AppendToStream, number>) {
+  private async claimExistingStreams(
+    tx: SqlExecutor,
+    run: readonly AppendToStream[],
+    claimed: Map<AppendToStream, number>,
+  ) {
     // Lock in the global order first (the rows are then ours until commit), check, then update them
     // all by row id. The run is sorted by type, then id: lock type by type, each in the order of its ids.
     const locked = new Map<AppendToStream, { version: number; rowId: string }>();
     for (const type of [...new Set(run.map((s) => s.aggregateType))]) {
       const ofType = run.filter((s) => s.aggregateType === type);
-      const rows = await this.lockStreamRows(tx, type, ofType.map((s) => s.aggregateId));
+      const rows = await this.lockStreamRows(
+        tx,
+        type,
+        ofType.map((s) => s.aggregateId),
+      );
       for (const stream of ofType) {
         const row = rows.get(stream.aggregateId);
         if (row) locked.set(stream, row);
@@ -199,7 +229,11 @@ export class PostgresEventStore {
     for (const stream of run) {
       const actual = locked.get(stream)?.version ?? null;
       if (actual !== stream.expectedVersion) {
-        throw new StreamVersionConflictError(`${stream.aggregateType}:${stream.aggregateId}`, stream.expectedVersion, actual);
+        throw new StreamVersionConflictError(
+          `${stream.aggregateType}:${stream.aggregateId}`,
+          stream.expectedVersion,
+          actual,
+        );
       }
     }
     await tx.query(
@@ -283,21 +317,30 @@ export class PostgresEventStore {
    * while appends are in flight can see a gap filled later; use it for rebuilds and audits, not as a
    * live subscription (that is what the outbox and Kafka are for).
    */
-  async readAll(sql: SqlExecutor, afterPosition = '0', limit = 1000, types?: readonly string[]): Promise<RecordedEvent[]> {
+  async readAll(
+    sql: SqlExecutor,
+    afterPosition = '0',
+    limit = 1000,
+    types?: readonly string[],
+  ): Promise<RecordedEvent[]> {
     const rows: EventRow[] = types
       ? await sql.query(
           `SELECT * FROM es_events WHERE global_position > $1 AND type = ANY($3) ORDER BY global_position LIMIT $2`,
           [afterPosition, limit, types],
         )
-      : await sql.query(`SELECT * FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`, [
-          afterPosition,
-          limit,
-        ]);
+      : await sql.query(
+          `SELECT * FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+          [afterPosition, limit],
+        );
     return rows.map((row) => recordedEventFromRow(row, this.options.source));
   }
 
   /** Empties an inline projection and replays the whole log through it, in one transaction. */
-  async rebuildInlineProjection(tx: SqlExecutor, projection: InlineProjection, pageSize = 1000): Promise<number> {
+  async rebuildInlineProjection(
+    tx: SqlExecutor,
+    projection: InlineProjection,
+    pageSize = 1000,
+  ): Promise<number> {
     await projection.reset(tx);
     let position = '0';
     let applied = 0;
@@ -316,7 +359,11 @@ export class PostgresEventStore {
    * conflicts; a writer that does not wait for them meets a conflict and retries. Returns the
    * current versions of the streams that exist.
    */
-  async lockStreams(tx: SqlExecutor, aggregateType: string, aggregateIds: readonly string[]): Promise<Map<string, number>> {
+  async lockStreams(
+    tx: SqlExecutor,
+    aggregateType: string,
+    aggregateIds: readonly string[],
+  ): Promise<Map<string, number>> {
     const rows = await this.lockStreamRows(tx, aggregateType, aggregateIds);
     return new Map([...rows].map(([id, row]) => [id, row.version]));
   }
@@ -352,13 +399,17 @@ export class PostgresEventStore {
     aggregateIds: readonly string[],
   ): Promise<Map<string, { version: number; schemaVersion: number; state: unknown }>> {
     if (aggregateIds.length === 0) return new Map();
-    const rows: { aggregate_id: string; version: number; schema_version: number; state: unknown }[] = await sql.query(
-      `SELECT aggregate_id, version, schema_version, state FROM es_snapshots
+    const rows: { aggregate_id: string; version: number; schema_version: number; state: unknown }[] =
+      await sql.query(
+        `SELECT aggregate_id, version, schema_version, state FROM es_snapshots
        WHERE aggregate_type = $1 AND aggregate_id = ANY($2::text[])`,
-      [aggregateType, [...new Set(aggregateIds)]],
-    );
+        [aggregateType, [...new Set(aggregateIds)]],
+      );
     return new Map(
-      rows.map((r) => [r.aggregate_id, { version: r.version, schemaVersion: r.schema_version, state: r.state }]),
+      rows.map((r) => [
+        r.aggregate_id,
+        { version: r.version, schemaVersion: r.schema_version, state: r.state },
+      ]),
     );
   }
 
@@ -399,7 +450,9 @@ export class PostgresEventStore {
       `SELECT version, schema_version, state FROM es_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2`,
       [aggregateType, aggregateId],
     );
-    return rows.length ? { version: rows[0].version, schemaVersion: rows[0].schema_version, state: rows[0].state } : null;
+    return rows.length
+      ? { version: rows[0].version, schemaVersion: rows[0].schema_version, state: rows[0].state }
+      : null;
   }
 
   async saveSnapshot(

@@ -56,7 +56,14 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
     dataSource.transaction((tx) =>
       store.append(
         tx,
-        [{ aggregateType: 'Tally', aggregateId: id, expectedVersion: 'any', events: [{ type: 'TallyIncreased', data: { tallyId: id, by } }] }],
+        [
+          {
+            aggregateType: 'Tally',
+            aggregateId: id,
+            expectedVersion: 'any',
+            events: [{ type: 'TallyIncreased', data: { tallyId: id, by } }],
+          },
+        ],
         { correlationId: 'c-1' },
       ),
     );
@@ -129,9 +136,14 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
       for (let i = 1; i <= 30; i++) await appendTally(`ordered-${i % 3}`, i);
       const relay = new OutboxRelay(dataSource, bus, { service: 'test', batchSize: 7 });
       while ((await relay.relayOnce()) > 0);
-      await probe.waitForEvents((events) => events.filter((e) => e.aggregateId.startsWith('ordered-')).length === 30);
+      await probe.waitForEvents(
+        (events) => events.filter((e) => e.aggregateId.startsWith('ordered-')).length === 30,
+      );
       for (const id of ['ordered-0', 'ordered-1', 'ordered-2']) {
-        const sequences = probe.events().filter((e) => e.aggregateId === id).map((e) => e.sequence);
+        const sequences = probe
+          .events()
+          .filter((e) => e.aggregateId === id)
+          .map((e) => e.sequence);
         expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
         expect(sequences).toHaveLength(10);
       }

@@ -85,7 +85,9 @@ export class OutboxRelay {
           this.options.logger?.error(`outbox relay round failed (attempt ${failures})`, error);
         }
         if (published < this.batchSize) {
-          await this.pause(failures ? Math.min(5000, this.pollIntervalMs * 2 ** failures) : this.pollIntervalMs);
+          await this.pause(
+            failures ? Math.min(5000, this.pollIntervalMs * 2 ** failures) : this.pollIntervalMs,
+          );
         }
       }
     })();

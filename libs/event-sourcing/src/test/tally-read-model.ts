@@ -3,7 +3,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** A read model for the library's own tests: the running total of each tally. */
 export async function createTallyReadModel(dataSource: DataSource): Promise<void> {
-  await dataSource.query(`CREATE TABLE IF NOT EXISTS tally_totals (tally_id text PRIMARY KEY, total int NOT NULL, applied int NOT NULL)`);
+  await dataSource.query(
+    `CREATE TABLE IF NOT EXISTS tally_totals (tally_id text PRIMARY KEY, total int NOT NULL, applied int NOT NULL)`,
+  );
 }
 
 export async function applyTallyEvent(event: EventEnvelope, tx: EntityManager): Promise<void> {
@@ -15,6 +17,8 @@ export async function applyTallyEvent(event: EventEnvelope, tx: EntityManager): 
   );
 }
 
-export async function readTallyTotals(dataSource: DataSource): Promise<Array<{ tally_id: string; total: number; applied: number }>> {
+export async function readTallyTotals(
+  dataSource: DataSource,
+): Promise<Array<{ tally_id: string; total: number; applied: number }>> {
   return dataSource.query(`SELECT tally_id, total, applied FROM tally_totals ORDER BY tally_id`);
 }

@@ -10,7 +10,10 @@ export const TallyEvents = {
     topic: Topics.catalog,
     aggregateType: 'Tally',
     description: 'test event',
-    schema: Type.Object({ tallyId: Type.String(), by: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    schema: Type.Object(
+      { tallyId: Type.String(), by: Type.Integer({ minimum: 1 }) },
+      { additionalProperties: false },
+    ),
   }),
 } as const;
 

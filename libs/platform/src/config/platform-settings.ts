@@ -2,7 +2,10 @@ import type { PlatformSettings } from './environment';
 import type { ServiceDescriptor } from './service-descriptor';
 import { resolveDatabaseUrl } from '../database/database-url';
 
-export function readPlatformSettings(service: ServiceDescriptor, env: NodeJS.ProcessEnv = process.env): PlatformSettings {
+export function readPlatformSettings(
+  service: ServiceDescriptor,
+  env: NodeJS.ProcessEnv = process.env,
+): PlatformSettings {
   return {
     databaseUrl: resolveDatabaseUrl(service, env),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),

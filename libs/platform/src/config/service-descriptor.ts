@@ -14,11 +14,46 @@ export interface ServiceDescriptor {
 }
 
 export const SERVICES = {
-  catalog: { name: 'catalog', database: 'ecom_catalog', envPrefix: 'CATALOG', httpPort: 3001, grpc: { service: 'catalog', port: 50051 } },
-  orders: { name: 'orders', database: 'ecom_orders', envPrefix: 'ORDERS', httpPort: 3002, grpc: { service: 'orders', port: 50052 } },
-  inventory: { name: 'inventory', database: 'ecom_inventory', envPrefix: 'INVENTORY', httpPort: 3003, grpc: { service: 'inventory', port: 50053 } },
-  members: { name: 'members', database: 'ecom_members', envPrefix: 'MEMBERS', httpPort: 3004, grpc: { service: 'members', port: 50054 } },
-  analytics: { name: 'analytics', database: 'ecom_analytics', envPrefix: 'ANALYTICS', httpPort: 3005, unversionedPaths: ['dashboard'] },
+  catalog: {
+    name: 'catalog',
+    database: 'ecom_catalog',
+    envPrefix: 'CATALOG',
+    httpPort: 3001,
+    grpc: { service: 'catalog', port: 50051 },
+  },
+  orders: {
+    name: 'orders',
+    database: 'ecom_orders',
+    envPrefix: 'ORDERS',
+    httpPort: 3002,
+    grpc: { service: 'orders', port: 50052 },
+  },
+  inventory: {
+    name: 'inventory',
+    database: 'ecom_inventory',
+    envPrefix: 'INVENTORY',
+    httpPort: 3003,
+    grpc: { service: 'inventory', port: 50053 },
+  },
+  members: {
+    name: 'members',
+    database: 'ecom_members',
+    envPrefix: 'MEMBERS',
+    httpPort: 3004,
+    grpc: { service: 'members', port: 50054 },
+  },
+  analytics: {
+    name: 'analytics',
+    database: 'ecom_analytics',
+    envPrefix: 'ANALYTICS',
+    httpPort: 3005,
+    unversionedPaths: ['dashboard'],
+  },
   // One bounded context with analytics: the projector writes the database the API reads.
-  analyticsProjector: { name: 'analytics-projector', database: 'ecom_analytics', envPrefix: 'ANALYTICS', httpPort: 3006 },
+  analyticsProjector: {
+    name: 'analytics-projector',
+    database: 'ecom_analytics',
+    envPrefix: 'ANALYTICS',
+    httpPort: 3006,
+  },
 } as const satisfies Record<string, ServiceDescriptor>;

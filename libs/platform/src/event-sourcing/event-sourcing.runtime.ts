@@ -23,7 +23,13 @@ import { PLATFORM_SETTINGS, SERVICE_DESCRIPTOR } from '../tokens';
 
 export type ConsumerRegistration = Pick<
   IdempotentEventConsumerOptions,
-  'name' | 'topics' | 'handles' | 'handle' | 'handleEvents' | 'fromBeginning' | 'partitionsConsumedConcurrently'
+  | 'name'
+  | 'topics'
+  | 'handles'
+  | 'handle'
+  | 'handleEvents'
+  | 'fromBeginning'
+  | 'partitionsConsumedConcurrently'
 >;
 
 /**
@@ -59,7 +65,9 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   repository<TState, TEvent extends DomainEvent>(
     definition: AggregateDefinition<TState, TEvent>,
   ): AggregateRepository<TState, TEvent> {
-    return new AggregateRepository(this.dataSource, this.store, definition, { onCommitted: () => this.relay.nudge() });
+    return new AggregateRepository(this.dataSource, this.store, definition, {
+      onCommitted: () => this.relay.nudge(),
+    });
   }
 
   /** Registers a consumer; it starts when the application has bootstrapped. */
@@ -106,7 +114,9 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
         await consumer.start();
         return;
       } catch (error) {
-        this.logger.warn(`consumer ${consumer.name} could not start (attempt ${attempt}): ${(error as Error).message}`);
+        this.logger.warn(
+          `consumer ${consumer.name} could not start (attempt ${attempt}): ${(error as Error).message}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)));
       }
     }

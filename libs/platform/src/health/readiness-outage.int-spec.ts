@@ -11,7 +11,12 @@ import {
 import { ServiceDescriptor } from '../config/service-descriptor';
 import { PlatformModule } from '../platform.module';
 
-const descriptor: ServiceDescriptor = { name: 'outage', database: 'ecom_outage', envPrefix: 'OUTAGE', httpPort: 0 };
+const descriptor: ServiceDescriptor = {
+  name: 'outage',
+  database: 'ecom_outage',
+  envPrefix: 'OUTAGE',
+  httpPort: 0,
+};
 
 @Module({ imports: [PlatformModule.forService(descriptor)] })
 class OutageTestModule {}
@@ -57,27 +62,39 @@ describe('readiness when a dependency stops', () => {
 
   it('reports PostgreSQL down with 503 and recovers when it returns', async () => {
     await proxy.stop();
-    const down = await waitUntil(async () => {
-      const r = await ready();
-      return r.status === 503 ? r : undefined;
-    }, { timeoutMs: 20_000, message: '503 while PostgreSQL is unreachable' });
+    const down = await waitUntil(
+      async () => {
+        const r = await ready();
+        return r.status === 503 ? r : undefined;
+      },
+      { timeoutMs: 20_000, message: '503 while PostgreSQL is unreachable' },
+    );
     expect(down.body.error.database.status).toBe('down');
     expect(down.body.details.kafka.status).toBe('up');
 
     await proxy.start();
-    await waitUntil(async () => (await ready()).status === 200, { timeoutMs: 30_000, message: '200 after PostgreSQL returned' });
+    await waitUntil(async () => (await ready()).status === 200, {
+      timeoutMs: 30_000,
+      message: '200 after PostgreSQL returned',
+    });
   }, 90_000);
 
   it('reports Kafka down with 503 and recovers when it returns', async () => {
     await broker.stop();
-    const down = await waitUntil(async () => {
-      const r = await ready();
-      return r.status === 503 ? r : undefined;
-    }, { timeoutMs: 20_000, message: '503 while Kafka is stopped' });
+    const down = await waitUntil(
+      async () => {
+        const r = await ready();
+        return r.status === 503 ? r : undefined;
+      },
+      { timeoutMs: 20_000, message: '503 while Kafka is stopped' },
+    );
     expect(down.body.error.kafka.status).toBe('down');
     expect(down.body.details.database.status).toBe('up');
 
     await broker.start();
-    await waitUntil(async () => (await ready()).status === 200, { timeoutMs: 60_000, message: '200 after Kafka restarted' });
+    await waitUntil(async () => (await ready()).status === 200, {
+      timeoutMs: 60_000,
+      message: '200 after Kafka restarted',
+    });
   }, 150_000);
 });

@@ -77,7 +77,9 @@ export async function startService(
     app,
     new DocumentBuilder()
       .setTitle(`${service.name} API`)
-      .setDescription(`The ${service.name} service of the e-commerce operations backend (DESIGN.md section 6).`)
+      .setDescription(
+        `The ${service.name} service of the e-commerce operations backend (DESIGN.md section 6).`,
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -54,7 +54,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const statusCode = HTTP_STATUS[exception.kind];
     return {
       statusCode,
-      error: HttpStatus[statusCode].replace(/_/g, ' ').replace(/\w\S*/g, (w) => w[0] + w.slice(1).toLowerCase()),
+      error: HttpStatus[statusCode]
+        .replace(/_/g, ' ')
+        .replace(/\w\S*/g, (w) => w[0] + w.slice(1).toLowerCase()),
       message: exception.message,
       ...(exception.code ? { code: exception.code } : {}),
       ...(exception.details ? { details: exception.details } : {}),
@@ -89,7 +91,9 @@ export class DomainErrorFilter implements ExceptionFilter {
       const body = toErrorBody(exception);
       if (body.statusCode >= 500) this.logger.error(exception);
       const code =
-        exception instanceof DomainError ? GRPC_STATUS[exception.kind] : (HTTP_TO_GRPC[body.statusCode] ?? GrpcStatus.INTERNAL);
+        exception instanceof DomainError
+          ? GRPC_STATUS[exception.kind]
+          : (HTTP_TO_GRPC[body.statusCode] ?? GrpcStatus.INTERNAL);
       const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
       return throwError(() => ({ code, message }));
     }

@@ -21,7 +21,8 @@ const facts = (over: Partial<StockFacts> = {}): StockFacts => ({
   batches: [],
   ...over,
 });
-const types = (f: StockFacts) => evaluateStockWarnings(f, at, P).map((w) => `${w.type}:${w.warehouse ?? '*'}`);
+const types = (f: StockFacts) =>
+  evaluateStockWarnings(f, at, P).map((w) => `${w.type}:${w.warehouse ?? '*'}`);
 
 describe('stock warnings', () => {
   it('raise nothing for healthy stock', () => {
@@ -30,7 +31,10 @@ describe('stock warnings', () => {
 
   it('OUT_OF_STOCK at available 0 (also when everything on hand is reserved), BELOW_SAFETY_STOCK under the safety stock', () => {
     expect(types(facts({ available: 0, onHand: 5 }))).toEqual(['OUT_OF_STOCK:*']);
-    expect(types(facts({ available: 0, onHand: 0, safetyStock: 10 }))).toEqual(['OUT_OF_STOCK:*', 'BELOW_SAFETY_STOCK:*']);
+    expect(types(facts({ available: 0, onHand: 0, safetyStock: 10 }))).toEqual([
+      'OUT_OF_STOCK:*',
+      'BELOW_SAFETY_STOCK:*',
+    ]);
     expect(types(facts({ available: 9, safetyStock: 10 }))).toEqual(['BELOW_SAFETY_STOCK:*']);
     expect(types(facts({ available: 10, safetyStock: 10 }))).toEqual([]);
   });
@@ -49,7 +53,9 @@ describe('stock warnings', () => {
     expect(types(facts({ available: 7, leadTimeDays: 7, unitsSoldSalesWindow: 14 }))).toEqual([]);
     // No lead time or no sales: no risk.
     expect(types(facts({ available: 1, leadTimeDays: null, unitsSoldSalesWindow: 14 }))).toEqual([]);
-    expect(types(facts({ available: 1, leadTimeDays: 7, unitsSoldSalesWindow: 0, unitsSoldSlowWindow: 100 }))).toEqual([]);
+    expect(
+      types(facts({ available: 1, leadTimeDays: 7, unitsSoldSalesWindow: 0, unitsSoldSlowWindow: 100 })),
+    ).toEqual([]);
   });
 
   it('NEAR_EXPIRY per warehouse with stock, for the first batch expiring within 30 days', () => {
@@ -67,7 +73,13 @@ describe('stock warnings', () => {
     const near = evaluateStockWarnings(f, at, P).filter((w) => w.type === 'NEAR_EXPIRY');
     expect(near).toHaveLength(1);
     expect(near[0]).toMatchObject({ warehouse: 'WH1', available: 30 });
-    expect(near[0].details).toEqual({ batch: 'B-soon', expiresAt: days(30).toISOString(), quantity: 40, expiringBatches: 1, expired: false });
+    expect(near[0].details).toEqual({
+      batch: 'B-soon',
+      expiresAt: days(30).toISOString(),
+      quantity: 40,
+      expiringBatches: 1,
+      expired: false,
+    });
   });
 
   it('SLOW_MOVING when on hand and sell-through below 5% (exactly 5% is not slow)', () => {
@@ -79,25 +91,55 @@ describe('stock warnings', () => {
 
   it('report a non-negative reorder quantity and cover below the lead time whenever STOCKOUT_RISK is raised', () => {
     fc.assert(
-      fc.property(fc.nat(500), fc.nat(100), fc.integer({ min: 1, max: 60 }), fc.nat(1000), (available, safety, lead, sold) => {
-        const w = evaluateStockWarnings(
-          facts({ available, onHand: available, safetyStock: safety, leadTimeDays: lead, unitsSoldSalesWindow: sold }),
-          at,
-          P,
-        ).find((x) => x.type === 'STOCKOUT_RISK');
-        if (!w) return;
-        expect(w.suggestedReorderQty!).toBeGreaterThanOrEqual(0);
-        expect(w.daysOfCover!).toBeLessThanOrEqual(lead);
-        // After reordering, cover reaches the lead time plus the cover days (the reorder point + 14 days).
-        expect(((available + w.suggestedReorderQty!) * 14) / sold).toBeGreaterThanOrEqual(lead + 14 - 1e-9);
-      }),
+      fc.property(
+        fc.nat(500),
+        fc.nat(100),
+        fc.integer({ min: 1, max: 60 }),
+        fc.nat(1000),
+        (available, safety, lead, sold) => {
+          const w = evaluateStockWarnings(
+            facts({
+              available,
+              onHand: available,
+              safetyStock: safety,
+              leadTimeDays: lead,
+              unitsSoldSalesWindow: sold,
+            }),
+            at,
+            P,
+          ).find((x) => x.type === 'STOCKOUT_RISK');
+          if (!w) return;
+          expect(w.suggestedReorderQty!).toBeGreaterThanOrEqual(0);
+          expect(w.daysOfCover!).toBeLessThanOrEqual(lead);
+          // After reordering, cover reaches the lead time plus the cover days (the reorder point + 14 days).
+          expect(((available + w.suggestedReorderQty!) * 14) / sold).toBeGreaterThanOrEqual(lead + 14 - 1e-9);
+        },
+      ),
     );
   });
 
   it('diff into raised, cleared and kept', () => {
     const active: ActiveWarning[] = [
-      { type: 'OUT_OF_STOCK', warehouse: null, available: 0, safetyStock: 0, daysOfCover: null, suggestedReorderQty: null, details: {}, since: at },
-      { type: 'NEAR_EXPIRY', warehouse: 'WH1', available: 0, safetyStock: 0, daysOfCover: null, suggestedReorderQty: null, details: {}, since: at },
+      {
+        type: 'OUT_OF_STOCK',
+        warehouse: null,
+        available: 0,
+        safetyStock: 0,
+        daysOfCover: null,
+        suggestedReorderQty: null,
+        details: {},
+        since: at,
+      },
+      {
+        type: 'NEAR_EXPIRY',
+        warehouse: 'WH1',
+        available: 0,
+        safetyStock: 0,
+        daysOfCover: null,
+        suggestedReorderQty: null,
+        details: {},
+        since: at,
+      },
     ];
     const wanted = evaluateStockWarnings(facts({ available: 0, onHand: 0, safetyStock: 3 }), at, P);
     const diff = diffWarnings(active, wanted);

@@ -75,13 +75,23 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function evaluateStockWarnings(facts: StockFacts, at: Date, params: StockWarningParams): Warning[] {
   const warnings: Warning[] = [];
-  const base = { available: facts.available, safetyStock: facts.safetyStock, daysOfCover: null, suggestedReorderQty: null };
+  const base = {
+    available: facts.available,
+    safetyStock: facts.safetyStock,
+    daysOfCover: null,
+    suggestedReorderQty: null,
+  };
 
   if (facts.available === 0) {
     warnings.push({ type: 'OUT_OF_STOCK', warehouse: null, ...base, details: { onHand: facts.onHand } });
   }
   if (facts.available < facts.safetyStock) {
-    warnings.push({ type: 'BELOW_SAFETY_STOCK', warehouse: null, ...base, details: { onHand: facts.onHand } });
+    warnings.push({
+      type: 'BELOW_SAFETY_STOCK',
+      warehouse: null,
+      ...base,
+      details: { onHand: facts.onHand },
+    });
   }
 
   const sold = facts.unitsSoldSalesWindow;
@@ -112,7 +122,13 @@ export function evaluateStockWarnings(facts: StockFacts, at: Date, params: Stock
   for (const level of facts.warehouses) {
     if (level.onHand <= 0) continue;
     const expiring = facts.batches
-      .filter((b) => b.warehouse === level.warehouse && b.quantity > 0 && b.expiresAt && b.expiresAt.getTime() <= horizon)
+      .filter(
+        (b) =>
+          b.warehouse === level.warehouse &&
+          b.quantity > 0 &&
+          b.expiresAt &&
+          b.expiresAt.getTime() <= horizon,
+      )
       .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime() || a.batch.localeCompare(b.batch));
     if (expiring.length === 0) continue;
     const first = expiring[0];
@@ -151,7 +167,8 @@ export function evaluateStockWarnings(facts: StockFacts, at: Date, params: Stock
   return warnings;
 }
 
-export const warningKey = (w: { type: string; warehouse: string | null }) => `${w.type}|${w.warehouse ?? '*'}`;
+export const warningKey = (w: { type: string; warehouse: string | null }) =>
+  `${w.type}|${w.warehouse ?? '*'}`;
 
 export interface WarningChanges {
   raised: Warning[];

@@ -30,7 +30,8 @@ export class CreateCategoryHandler {
       categoryId,
       async (state, tx) => {
         const parent = parentId ? await this.categories.lockParentFacts(tx, parentId) : null;
-        if (parentId && !parent) throw new NotFoundError(`parent category ${parentId} not found`, 'CATEGORY_NOT_FOUND');
+        if (parentId && !parent)
+          throw new NotFoundError(`parent category ${parentId} not found`, 'CATEGORY_NOT_FOUND');
         const siblingNames = await this.categories.siblingNames(tx, parentId);
         return createCategory(state, { categoryId, name: dto.name, parent, siblingNames });
       },

@@ -26,11 +26,15 @@ export function normalizeCategoryName(name: string): string {
 }
 
 export function createCategory(state: CategoryState, command: CreateCategory): CategoryEvent[] {
-  if (state.exists) throw new ConflictError(`category ${command.categoryId} already exists`, 'CATEGORY_EXISTS');
+  if (state.exists)
+    throw new ConflictError(`category ${command.categoryId} already exists`, 'CATEGORY_EXISTS');
   const name = command.name.trim().replace(/\s+/g, ' ');
   if (name.length === 0) throw new InvalidCommandError('name must not be blank', 'CATEGORY_NAME_BLANK');
   if (name.length > CATEGORY_NAME_MAX_LENGTH) {
-    throw new InvalidCommandError(`name must be at most ${CATEGORY_NAME_MAX_LENGTH} characters`, 'CATEGORY_NAME_TOO_LONG');
+    throw new InvalidCommandError(
+      `name must be at most ${CATEGORY_NAME_MAX_LENGTH} characters`,
+      'CATEGORY_NAME_TOO_LONG',
+    );
   }
   const depth = command.parent ? command.parent.depth + 1 : 1;
   if (depth > MAX_CATEGORY_DEPTH) {

@@ -37,7 +37,11 @@ export class CategoryQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   async list(filter: { parentId?: string; roots?: boolean } = {}): Promise<CategoryView[]> {
-    const where = filter.roots ? 'WHERE c.parent_id IS NULL' : filter.parentId ? 'WHERE c.parent_id = $1' : '';
+    const where = filter.roots
+      ? 'WHERE c.parent_id IS NULL'
+      : filter.parentId
+        ? 'WHERE c.parent_id = $1'
+        : '';
     const rows: CategoryRow[] = await this.dataSource.query(
       `${SELECT_CATEGORY} ${where} ORDER BY c.depth, c.name_key, c.id`,
       filter.parentId && !filter.roots ? [filter.parentId] : [],
@@ -92,7 +96,10 @@ export class CategoryQueries {
    * command commits: a concurrent creation of a first child waits, then sees the listed product.
    */
   async lockLeafFacts(tx: SqlExecutor, categoryId: string): Promise<{ id: string; leaf: boolean } | null> {
-    const rows: { id: string }[] = await tx.query(`SELECT id FROM catalog_categories WHERE id = $1 FOR SHARE`, [categoryId]);
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM catalog_categories WHERE id = $1 FOR SHARE`,
+      [categoryId],
+    );
     if (rows.length === 0) return null;
     const [{ leaf }] = await tx.query(
       `SELECT NOT EXISTS (SELECT 1 FROM catalog_categories WHERE parent_id = $1) AS leaf`,

@@ -16,7 +16,9 @@ export class CategoryView {
   @ApiProperty({ type: [String], description: 'ids from the root down to this category' })
   path!: string[];
 
-  @ApiProperty({ description: 'true when the category has no subcategories (products are published only in leaves)' })
+  @ApiProperty({
+    description: 'true when the category has no subcategories (products are published only in leaves)',
+  })
   leaf!: boolean;
 
   @ApiProperty({ format: 'date-time' })

@@ -22,7 +22,9 @@ export class CreateCatalogReadModels1763800000000 implements MigrationInterface 
         path       text[] NOT NULL,
         created_at timestamptz NOT NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX catalog_categories_sibling_name ON catalog_categories (COALESCE(parent_id, ''), name_key)`);
+    await q.query(
+      `CREATE UNIQUE INDEX catalog_categories_sibling_name ON catalog_categories (COALESCE(parent_id, ''), name_key)`,
+    );
     await q.query(`CREATE INDEX catalog_categories_parent ON catalog_categories (parent_id)`);
     await q.query(`CREATE INDEX catalog_categories_path ON catalog_categories USING gin (path)`);
 

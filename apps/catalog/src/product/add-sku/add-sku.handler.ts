@@ -20,7 +20,11 @@ export class AddSkuHandler {
       async (state, tx) => {
         const [taken] = await this.products.takenSkuCodes(tx, [dto.code]);
         if (taken && taken.productId !== productId) {
-          throw new ConflictError(`SKU code ${dto.code} is already used by another product`, 'SKU_CODE_TAKEN', { sku: dto.code });
+          throw new ConflictError(
+            `SKU code ${dto.code} is already used by another product`,
+            'SKU_CODE_TAKEN',
+            { sku: dto.code },
+          );
         }
         return addSku(state, productId, dto);
       },

@@ -12,7 +12,12 @@ export class ChangeProductDetailsDto {
   @Length(1, TITLE_MAX_LENGTH)
   title?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DESCRIPTION_MAX_LENGTH, description: 'null clears it' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: DESCRIPTION_MAX_LENGTH,
+    description: 'null clears it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(DESCRIPTION_MAX_LENGTH)

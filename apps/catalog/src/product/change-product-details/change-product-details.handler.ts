@@ -14,14 +14,19 @@ export class ChangeProductDetailsHandler {
     private readonly categories: CategoryQueries,
   ) {}
 
-  async execute(productId: string, dto: ChangeProductDetailsDto, context: EventContext): Promise<ProductView> {
+  async execute(
+    productId: string,
+    dto: ChangeProductDetailsDto,
+    context: EventContext,
+  ): Promise<ProductView> {
     await this.commands.run(
       productId,
       async (state, tx) => {
         let category: CategoryFacts | undefined;
         if (state.exists && dto.categoryId !== undefined && dto.categoryId !== state.categoryId) {
           category = (await this.categories.lockLeafFacts(tx, dto.categoryId)) ?? undefined;
-          if (!category) throw new NotFoundError(`category ${dto.categoryId} not found`, 'CATEGORY_NOT_FOUND');
+          if (!category)
+            throw new NotFoundError(`category ${dto.categoryId} not found`, 'CATEGORY_NOT_FOUND');
         }
         return changeProductDetails(state, productId, {
           title: dto.title,

@@ -9,6 +9,10 @@ export class ChangeSkuCostHandler {
   constructor(private readonly commands: ProductCommands) {}
 
   execute(code: string, cost: number | null, context: EventContext): Promise<SkuDetailView> {
-    return this.commands.runOnSku(code, (state, productId) => changeSkuCost(state, productId, code, cost), context);
+    return this.commands.runOnSku(
+      code,
+      (state, productId) => changeSkuCost(state, productId, code, cost),
+      context,
+    );
   }
 }

@@ -13,6 +13,10 @@ export class ChangeSkuPriceHandler {
   constructor(private readonly commands: ProductCommands) {}
 
   execute(code: string, price: number, context: EventContext): Promise<SkuDetailView> {
-    return this.commands.runOnSku(code, (state, productId) => changeSkuPrice(state, productId, code, price), context);
+    return this.commands.runOnSku(
+      code,
+      (state, productId) => changeSkuPrice(state, productId, code, price),
+      context,
+    );
   }
 }

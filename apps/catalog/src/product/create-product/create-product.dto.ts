@@ -43,9 +43,15 @@ export const PRICE_MESSAGE = '$property must be a positive integer in minor unit
 export const COST_MESSAGE = '$property must be an integer >= 0 in minor units';
 
 export class CreateSkuDto {
-  @ApiProperty({ example: 'TEE-RED-M', pattern: SKU_CODE_PATTERN.source, description: 'unique across the catalog' })
+  @ApiProperty({
+    example: 'TEE-RED-M',
+    pattern: SKU_CODE_PATTERN.source,
+    description: 'unique across the catalog',
+  })
   @IsString()
-  @Matches(SKU_CODE_PATTERN, { message: "$property must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit" })
+  @Matches(SKU_CODE_PATTERN, {
+    message: "$property must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+  })
   code!: string;
 
   @ApiProperty({ example: 1999, minimum: 1, description: 'selling price in minor units (1999 = 19.99)' })
@@ -54,7 +60,13 @@ export class CreateSkuDto {
   @Max(MAX_MONEY)
   price!: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 800, minimum: 0, description: 'unit cost in minor units' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 800,
+    minimum: 0,
+    description: 'unit cost in minor units',
+  })
   @IsOptional()
   @IsInt({ message: COST_MESSAGE })
   @Min(0, { message: COST_MESSAGE })
@@ -94,7 +106,10 @@ export class CreateProductDto {
   @IsStringMap(ATTRIBUTE_LIMITS)
   attributes?: Record<string, string>;
 
-  @ApiProperty({ type: [CreateSkuDto], description: `0 to ${MAX_SKUS_PER_PRODUCT} SKUs; more can be added later` })
+  @ApiProperty({
+    type: [CreateSkuDto],
+    description: `0 to ${MAX_SKUS_PER_PRODUCT} SKUs; more can be added later`,
+  })
   @IsArray()
   @ArrayMaxSize(MAX_SKUS_PER_PRODUCT)
   @ValidateNested({ each: true })

@@ -26,7 +26,10 @@ export class CreateProductHandler {
         if (!category) throw new NotFoundError(`category ${dto.categoryId} not found`, 'CATEGORY_NOT_FOUND');
         // The common case gets a clear message here; a concurrent claim of the same code is caught
         // by the primary key of catalog_skus when the SkuAdded rows are projected.
-        const taken = await this.products.takenSkuCodes(tx, dto.skus.map((sku) => sku.code));
+        const taken = await this.products.takenSkuCodes(
+          tx,
+          dto.skus.map((sku) => sku.code),
+        );
         if (taken.length > 0) {
           throw new ConflictError(
             `SKU code ${taken.map((t) => t.code).join(', ')} is already used by another product`,

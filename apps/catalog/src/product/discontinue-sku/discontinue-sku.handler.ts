@@ -9,6 +9,10 @@ export class DiscontinueSkuHandler {
   constructor(private readonly commands: ProductCommands) {}
 
   execute(code: string, context: EventContext): Promise<SkuDetailView> {
-    return this.commands.runOnSku(code, (state, productId) => discontinueSku(state, productId, code), context);
+    return this.commands.runOnSku(
+      code,
+      (state, productId) => discontinueSku(state, productId, code),
+      context,
+    );
   }
 }

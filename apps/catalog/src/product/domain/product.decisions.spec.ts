@@ -26,8 +26,14 @@ function apply(state: ProductState, events: ProductEvent[]): ProductState {
   return foldEvents(ProductAggregate, events, state);
 }
 
-function draft(skus: NewSku[] = [{ code: 'TEE-RED-M', price: 1999, cost: 800 }], category = leaf): ProductState {
-  return apply(initialProductState, createProduct(initialProductState, { productId: 'p1', title: ' Tee ', category, skus }));
+function draft(
+  skus: NewSku[] = [{ code: 'TEE-RED-M', price: 1999, cost: 800 }],
+  category = leaf,
+): ProductState {
+  return apply(
+    initialProductState,
+    createProduct(initialProductState, { productId: 'p1', title: ' Tee ', category, skus }),
+  );
 }
 
 describe('Product decisions', () => {
@@ -45,13 +51,43 @@ describe('Product decisions', () => {
         ],
       });
       expect(events).toEqual([
-        { type: 'ProductCreated', data: { productId: 'p1', title: 'Linen shirt', description: 'Breathable', categoryId: 'cat-leaf', attributes: { brand: 'Acme' } } },
-        { type: 'SkuAdded', data: { productId: 'p1', sku: 'LS-S', price: 12900, cost: 5000, currency: 'CNY', attributes: { size: 'S' } } },
-        { type: 'SkuAdded', data: { productId: 'p1', sku: 'LS-M', price: 12900, cost: null, currency: 'USD', attributes: {} } },
+        {
+          type: 'ProductCreated',
+          data: {
+            productId: 'p1',
+            title: 'Linen shirt',
+            description: 'Breathable',
+            categoryId: 'cat-leaf',
+            attributes: { brand: 'Acme' },
+          },
+        },
+        {
+          type: 'SkuAdded',
+          data: {
+            productId: 'p1',
+            sku: 'LS-S',
+            price: 12900,
+            cost: 5000,
+            currency: 'CNY',
+            attributes: { size: 'S' },
+          },
+        },
+        {
+          type: 'SkuAdded',
+          data: { productId: 'p1', sku: 'LS-M', price: 12900, cost: null, currency: 'USD', attributes: {} },
+        },
       ]);
       const state = apply(initialProductState, events);
-      expect(state).toMatchObject({ exists: true, status: 'DRAFT', title: 'Linen shirt', categoryId: 'cat-leaf' });
-      expect(state.skus.map((s) => [s.code, s.status])).toEqual([['LS-S', 'ACTIVE'], ['LS-M', 'ACTIVE']]);
+      expect(state).toMatchObject({
+        exists: true,
+        status: 'DRAFT',
+        title: 'Linen shirt',
+        categoryId: 'cat-leaf',
+      });
+      expect(state.skus.map((s) => [s.code, s.status])).toEqual([
+        ['LS-S', 'ACTIVE'],
+        ['LS-M', 'ACTIVE'],
+      ]);
     });
 
     it.each([
@@ -61,37 +97,73 @@ describe('Product decisions', () => {
       [Number.NaN, /positive integer/],
       [2e12, /at most/],
     ])('refuses price %p as an invalid command', (price, message) => {
-      const attempt = () => createProduct(initialProductState, { productId: 'p', title: 'T', category: leaf, skus: [{ code: 'A', price }] });
+      const attempt = () =>
+        createProduct(initialProductState, {
+          productId: 'p',
+          title: 'T',
+          category: leaf,
+          skus: [{ code: 'A', price }],
+        });
       expect(attempt).toThrow(InvalidCommandError);
       expect(attempt).toThrow(message);
     });
 
     it('accepts a zero cost, refuses a negative one', () => {
-      expect(() => createProduct(initialProductState, { productId: 'p', title: 'T', category: leaf, skus: [{ code: 'A', price: 1, cost: 0 }] })).not.toThrow();
-      expect(() => createProduct(initialProductState, { productId: 'p', title: 'T', category: leaf, skus: [{ code: 'A', price: 1, cost: -1 }] })).toThrow(
-        /cost of SKU A must be an integer >= 0/,
-      );
+      expect(() =>
+        createProduct(initialProductState, {
+          productId: 'p',
+          title: 'T',
+          category: leaf,
+          skus: [{ code: 'A', price: 1, cost: 0 }],
+        }),
+      ).not.toThrow();
+      expect(() =>
+        createProduct(initialProductState, {
+          productId: 'p',
+          title: 'T',
+          category: leaf,
+          skus: [{ code: 'A', price: 1, cost: -1 }],
+        }),
+      ).toThrow(/cost of SKU A must be an integer >= 0/);
     });
 
     it('refuses a SKU code repeated in the request, a malformed code, a blank title', () => {
-      const twice = [{ code: 'A', price: 1 }, { code: 'A', price: 2 }];
-      expect(() => createProduct(initialProductState, { productId: 'p', title: 'T', category: leaf, skus: twice })).toThrow(/appears more than once/);
-      expect(() => createProduct(initialProductState, { productId: 'p', title: 'T', category: leaf, skus: [{ code: 'has space', price: 1 }] })).toThrow(
-        /SKU code "has space"/,
-      );
-      expect(() => createProduct(initialProductState, { productId: 'p', title: '   ', category: leaf, skus: [] })).toThrow(/title must not be blank/);
+      const twice = [
+        { code: 'A', price: 1 },
+        { code: 'A', price: 2 },
+      ];
+      expect(() =>
+        createProduct(initialProductState, { productId: 'p', title: 'T', category: leaf, skus: twice }),
+      ).toThrow(/appears more than once/);
+      expect(() =>
+        createProduct(initialProductState, {
+          productId: 'p',
+          title: 'T',
+          category: leaf,
+          skus: [{ code: 'has space', price: 1 }],
+        }),
+      ).toThrow(/SKU code "has space"/);
+      expect(() =>
+        createProduct(initialProductState, { productId: 'p', title: '   ', category: leaf, skus: [] }),
+      ).toThrow(/title must not be blank/);
     });
 
     it('refuses to create an existing product', () => {
-      expect(() => createProduct(draft(), { productId: 'p1', title: 'T', category: leaf, skus: [] })).toThrow(ConflictError);
+      expect(() => createProduct(draft(), { productId: 'p1', title: 'T', category: leaf, skus: [] })).toThrow(
+        ConflictError,
+      );
     });
   });
 
   describe('publish and unpublish', () => {
     it('publishes a draft with an active priced SKU in a leaf category, listing its active SKUs', () => {
-      const state = apply(draft([{ code: 'A', price: 100, cost: null }, { code: 'B', price: 200, cost: null }]), [
-        { type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'A' } },
-      ]);
+      const state = apply(
+        draft([
+          { code: 'A', price: 100, cost: null },
+          { code: 'B', price: 200, cost: null },
+        ]),
+        [{ type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'A' } }],
+      );
       expect(publishProduct(state, 'p1', leaf)).toEqual([
         { type: 'ProductPublished', data: { productId: 'p1', categoryId: 'cat-leaf', skus: ['B'] } },
       ]);
@@ -101,7 +173,9 @@ describe('Product decisions', () => {
       const noSkus = draft([]);
       expect(() => publishProduct(noSkus, 'p1', leaf)).toThrow(BusinessRuleError);
       expect(() => publishProduct(noSkus, 'p1', leaf)).toThrow(/no active SKU with a price/);
-      const allGone = apply(draft(), [{ type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'TEE-RED-M' } }]);
+      const allGone = apply(draft(), [
+        { type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'TEE-RED-M' } },
+      ]);
       expect(() => publishProduct(allGone, 'p1', leaf)).toThrow(/no active SKU with a price/);
     });
 
@@ -118,7 +192,10 @@ describe('Product decisions', () => {
       expect(() => publishProduct(state, 'p1', leaf)).toThrow(IllegalTransitionError);
       expect(() => publishProduct(state, 'p1', leaf)).toThrow('Product is LISTED: cannot publish it');
       const [unpublished] = unpublishProduct(state, 'p1');
-      expect(unpublished).toEqual({ type: 'ProductUnpublished', data: { productId: 'p1', skus: ['TEE-RED-M'] } });
+      expect(unpublished).toEqual({
+        type: 'ProductUnpublished',
+        data: { productId: 'p1', skus: ['TEE-RED-M'] },
+      });
       state = apply(state, [unpublished]);
       expect(state.status).toBe('DELISTED');
       expect(() => unpublishProduct(state, 'p1')).toThrow('Product is DELISTED: cannot unpublish it');
@@ -137,7 +214,10 @@ describe('Product decisions', () => {
     it('records the previous price and currency; the same price again is a no-op', () => {
       const state = draft();
       expect(changeSkuPrice(state, 'p1', 'TEE-RED-M', 2599)).toEqual([
-        { type: 'SkuPriceChanged', data: { productId: 'p1', sku: 'TEE-RED-M', price: 2599, previousPrice: 1999, currency: 'CNY' } },
+        {
+          type: 'SkuPriceChanged',
+          data: { productId: 'p1', sku: 'TEE-RED-M', price: 2599, previousPrice: 1999, currency: 'CNY' },
+        },
       ]);
       expect(changeSkuPrice(state, 'p1', 'TEE-RED-M', 1999)).toEqual([]);
     });
@@ -147,12 +227,19 @@ describe('Product decisions', () => {
       expect(() => changeSkuPrice(state, 'p1', 'TEE-RED-M', 0)).toThrow(InvalidCommandError);
       expect(() => changeSkuPrice(state, 'p1', 'OTHER', 100)).toThrow(NotFoundError);
       const gone = apply(state, discontinueSku(state, 'p1', 'TEE-RED-M'));
-      expect(() => changeSkuPrice(gone, 'p1', 'TEE-RED-M', 100)).toThrow('SKU is DISCONTINUED: cannot change its price');
+      expect(() => changeSkuPrice(gone, 'p1', 'TEE-RED-M', 100)).toThrow(
+        'SKU is DISCONTINUED: cannot change its price',
+      );
     });
 
     it('changes and clears the cost; a negative cost is refused', () => {
       const state = draft();
-      expect(changeSkuCost(state, 'p1', 'TEE-RED-M', 900)[0].data).toEqual({ productId: 'p1', sku: 'TEE-RED-M', cost: 900, currency: 'CNY' });
+      expect(changeSkuCost(state, 'p1', 'TEE-RED-M', 900)[0].data).toEqual({
+        productId: 'p1',
+        sku: 'TEE-RED-M',
+        cost: 900,
+        currency: 'CNY',
+      });
       expect(changeSkuCost(state, 'p1', 'TEE-RED-M', null)[0].data).toMatchObject({ cost: null });
       expect(changeSkuCost(state, 'p1', 'TEE-RED-M', 800)).toEqual([]);
       expect(() => changeSkuCost(state, 'p1', 'TEE-RED-M', -1)).toThrow(InvalidCommandError);
@@ -169,7 +256,9 @@ describe('Product decisions', () => {
     it('refuses to discontinue the last active SKU of a listed product, allows it on a draft', () => {
       const listed = apply(draft(), publishProduct(draft(), 'p1', leaf));
       expect(() => discontinueSku(listed, 'p1', 'TEE-RED-M')).toThrow(/last active SKU/);
-      expect(discontinueSku(draft(), 'p1', 'TEE-RED-M')).toEqual([{ type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'TEE-RED-M' } }]);
+      expect(discontinueSku(draft(), 'p1', 'TEE-RED-M')).toEqual([
+        { type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'TEE-RED-M' } },
+      ]);
     });
   });
 
@@ -177,8 +266,17 @@ describe('Product decisions', () => {
     it('emits only the fields that change, nothing when nothing changes', () => {
       const state = draft();
       expect(changeProductDetails(state, 'p1', { title: 'Tee', attributes: {} })).toEqual([]);
-      expect(changeProductDetails(state, 'p1', { title: 'Tee 2', description: 'Soft', attributes: { fit: 'slim' } })).toEqual([
-        { type: 'ProductDetailsChanged', data: { productId: 'p1', title: 'Tee 2', description: 'Soft', attributes: { fit: 'slim' } } },
+      expect(
+        changeProductDetails(state, 'p1', {
+          title: 'Tee 2',
+          description: 'Soft',
+          attributes: { fit: 'slim' },
+        }),
+      ).toEqual([
+        {
+          type: 'ProductDetailsChanged',
+          data: { productId: 'p1', title: 'Tee 2', description: 'Soft', attributes: { fit: 'slim' } },
+        },
       ]);
       const moved = changeProductDetails(state, 'p1', { category: { id: 'other', leaf: false } });
       expect(moved[0].data).toEqual({ productId: 'p1', categoryId: 'other' });

@@ -72,7 +72,10 @@ function skuAdded(productId: string, sku: NewSku): ProductEvent {
   assertCurrency(currency);
   const attributes = sku.attributes ?? {};
   assertAttributes(attributes, `attributes of SKU ${sku.code}`);
-  return { type: 'SkuAdded', data: { productId, sku: sku.code, price: sku.price, cost, currency, attributes } };
+  return {
+    type: 'SkuAdded',
+    data: { productId, sku: sku.code, price: sku.price, cost, currency, attributes },
+  };
 }
 
 /** A new product is a DRAFT with its SKUs (ProductCreated, then one SkuAdded per SKU). */
@@ -86,7 +89,10 @@ export function createProduct(state: ProductState, command: CreateProduct): Prod
   const seen = new Set<string>();
   for (const sku of command.skus) {
     if (seen.has(sku.code)) {
-      throw new InvalidCommandError(`SKU code ${sku.code} appears more than once in the request`, 'DUPLICATE_SKU_CODE');
+      throw new InvalidCommandError(
+        `SKU code ${sku.code} appears more than once in the request`,
+        'DUPLICATE_SKU_CODE',
+      );
     }
     seen.add(sku.code);
   }
@@ -106,7 +112,11 @@ export function createProduct(state: ProductState, command: CreateProduct): Prod
 }
 
 /** Emits only the fields that really change; nothing at all when nothing does. */
-export function changeProductDetails(state: ProductState, productId: string, command: ChangeProductDetails): ProductEvent[] {
+export function changeProductDetails(
+  state: ProductState,
+  productId: string,
+  command: ChangeProductDetails,
+): ProductEvent[] {
   assertExists(state, productId);
   const data: Extract<ProductEvent, { type: 'ProductDetailsChanged' }>['data'] = { productId };
   if (command.title !== undefined) {
@@ -137,7 +147,11 @@ export function changeProductDetails(state: ProductState, productId: string, com
 export function addSku(state: ProductState, productId: string, sku: NewSku): ProductEvent[] {
   assertExists(state, productId);
   if (state.skus.some((s) => s.code === sku.code)) {
-    throw new ConflictError(`SKU code ${sku.code} is already used by product ${productId}`, 'SKU_CODE_TAKEN', { sku: sku.code });
+    throw new ConflictError(
+      `SKU code ${sku.code} is already used by product ${productId}`,
+      'SKU_CODE_TAKEN',
+      { sku: sku.code },
+    );
   }
   if (state.skus.length >= MAX_SKUS_PER_PRODUCT) {
     throw new BusinessRuleError(`a product has at most ${MAX_SKUS_PER_PRODUCT} SKUs`, 'TOO_MANY_SKUS');
@@ -146,16 +160,31 @@ export function addSku(state: ProductState, productId: string, sku: NewSku): Pro
 }
 
 /** Records the previous price so downstream price read models can check they missed nothing. */
-export function changeSkuPrice(state: ProductState, productId: string, code: string, price: number): ProductEvent[] {
+export function changeSkuPrice(
+  state: ProductState,
+  productId: string,
+  code: string,
+  price: number,
+): ProductEvent[] {
   assertExists(state, productId);
   const sku = findSku(state, code);
   assertPrice(price);
   if (sku.status === 'DISCONTINUED') throw new IllegalTransitionError('SKU', sku.status, 'change its price');
   if (sku.price === price) return [];
-  return [{ type: 'SkuPriceChanged', data: { productId, sku: code, price, previousPrice: sku.price, currency: sku.currency } }];
+  return [
+    {
+      type: 'SkuPriceChanged',
+      data: { productId, sku: code, price, previousPrice: sku.price, currency: sku.currency },
+    },
+  ];
 }
 
-export function changeSkuCost(state: ProductState, productId: string, code: string, cost: number | null): ProductEvent[] {
+export function changeSkuCost(
+  state: ProductState,
+  productId: string,
+  code: string,
+  cost: number | null,
+): ProductEvent[] {
   assertExists(state, productId);
   const sku = findSku(state, code);
   assertCost(cost);
@@ -181,7 +210,11 @@ export function discontinueSku(state: ProductState, productId: string, code: str
  * DRAFT or DELISTED -> LISTED, only with at least one active SKU with a price, and in a leaf category
  * (shoppers browse leaves; a product in a category with subcategories would be misfiled).
  */
-export function publishProduct(state: ProductState, productId: string, category: CategoryFacts): ProductEvent[] {
+export function publishProduct(
+  state: ProductState,
+  productId: string,
+  category: CategoryFacts,
+): ProductEvent[] {
   assertExists(state, productId);
   if (state.status === 'LISTED') throw new IllegalTransitionError('Product', state.status, 'publish it');
   const sellable = activeSkus(state).filter((sku) => sku.price > 0);
@@ -192,7 +225,9 @@ export function publishProduct(state: ProductState, productId: string, category:
     );
   }
   if (category.id !== state.categoryId) {
-    throw new InvalidCommandError(`category facts are for ${category.id}, the product is in ${state.categoryId}`);
+    throw new InvalidCommandError(
+      `category facts are for ${category.id}, the product is in ${state.categoryId}`,
+    );
   }
   if (!category.leaf) {
     throw new BusinessRuleError(
@@ -201,7 +236,12 @@ export function publishProduct(state: ProductState, productId: string, category:
       { categoryId: category.id },
     );
   }
-  return [{ type: 'ProductPublished', data: { productId, categoryId: state.categoryId, skus: sellable.map((s) => s.code) } }];
+  return [
+    {
+      type: 'ProductPublished',
+      data: { productId, categoryId: state.categoryId, skus: sellable.map((s) => s.code) },
+    },
+  ];
 }
 
 /** LISTED -> DELISTED: hidden from shoppers; every SKU of the product stops being orderable. */

@@ -34,7 +34,11 @@ const code = fc.constantFrom(...CODES);
 const price = fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(0, -1, 1.5));
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant('price' as const), code, price }),
-  fc.record({ kind: fc.constant('cost' as const), code, cost: fc.option(fc.integer({ min: -2, max: 100_000 })) }),
+  fc.record({
+    kind: fc.constant('cost' as const),
+    code,
+    cost: fc.option(fc.integer({ min: -2, max: 100_000 })),
+  }),
   fc.record({ kind: fc.constant('add' as const), code, price }),
   fc.record({ kind: fc.constant('discontinue' as const), code }),
   fc.constant({ kind: 'publish' as const }),
@@ -70,7 +74,12 @@ describe('Product decisions (properties)', () => {
         fc.array(command, { maxLength: 40 }),
         (categoryId, initialSkus, commands) => {
           const skus = initialSkus.filter((s, i) => initialSkus.findIndex((o) => o.code === s.code) === i);
-          const log: ProductEvent[] = createProduct(initialProductState, { productId: 'p', title: 'T', category: CATEGORIES[categoryId], skus });
+          const log: ProductEvent[] = createProduct(initialProductState, {
+            productId: 'p',
+            title: 'T',
+            category: CATEGORIES[categoryId],
+            skus,
+          });
           let state = foldEvents(ProductAggregate, log);
           for (const c of commands) {
             let events: ProductEvent[];
@@ -143,9 +152,13 @@ describe('Product decisions (properties)', () => {
           await s.waitAll();
           await all;
 
-          const changes = stream.filter((e): e is Extract<ProductEvent, { type: 'SkuPriceChanged' }> => e.type === 'SkuPriceChanged');
+          const changes = stream.filter(
+            (e): e is Extract<ProductEvent, { type: 'SkuPriceChanged' }> => e.type === 'SkuPriceChanged',
+          );
           expect(changes).toHaveLength(prices.length);
-          expect(changes.map((e) => e.data.price).sort((a, b) => a - b)).toEqual([...prices].sort((a, b) => a - b));
+          expect(changes.map((e) => e.data.price).sort((a, b) => a - b)).toEqual(
+            [...prices].sort((a, b) => a - b),
+          );
           let previous = 1;
           for (const change of changes) {
             expect(change.data.previousPrice).toBe(previous);

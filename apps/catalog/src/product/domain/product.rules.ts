@@ -16,17 +16,25 @@ export const MAX_SKUS_PER_PRODUCT = 200;
 
 export function assertPrice(price: number, field = 'price'): void {
   if (!Number.isSafeInteger(price) || price <= 0) {
-    throw new InvalidCommandError(`${field} must be a positive integer in minor units (1999 = 19.99), got ${price}`, 'INVALID_PRICE');
+    throw new InvalidCommandError(
+      `${field} must be a positive integer in minor units (1999 = 19.99), got ${price}`,
+      'INVALID_PRICE',
+    );
   }
-  if (price > MAX_MONEY) throw new InvalidCommandError(`${field} must be at most ${MAX_MONEY}`, 'INVALID_PRICE');
+  if (price > MAX_MONEY)
+    throw new InvalidCommandError(`${field} must be at most ${MAX_MONEY}`, 'INVALID_PRICE');
 }
 
 export function assertCost(cost: number | null, field = 'cost'): void {
   if (cost === null) return;
   if (!Number.isSafeInteger(cost) || cost < 0) {
-    throw new InvalidCommandError(`${field} must be an integer >= 0 in minor units, got ${cost}`, 'INVALID_COST');
+    throw new InvalidCommandError(
+      `${field} must be an integer >= 0 in minor units, got ${cost}`,
+      'INVALID_COST',
+    );
   }
-  if (cost > MAX_MONEY) throw new InvalidCommandError(`${field} must be at most ${MAX_MONEY}`, 'INVALID_COST');
+  if (cost > MAX_MONEY)
+    throw new InvalidCommandError(`${field} must be at most ${MAX_MONEY}`, 'INVALID_COST');
 }
 
 export function assertSkuCode(code: string): void {
@@ -40,7 +48,10 @@ export function assertSkuCode(code: string): void {
 
 export function assertCurrency(currency: string): void {
   if (!CURRENCY_PATTERN.test(currency)) {
-    throw new InvalidCommandError(`currency must be an ISO 4217 code such as CNY, got "${currency}"`, 'INVALID_CURRENCY');
+    throw new InvalidCommandError(
+      `currency must be an ISO 4217 code such as CNY, got "${currency}"`,
+      'INVALID_CURRENCY',
+    );
   }
 }
 
@@ -56,7 +67,10 @@ export function normalizeTitle(title: string): string {
 export function normalizeDescription(description: string | null | undefined): string | null {
   if (description === null || description === undefined) return null;
   if (description.length > DESCRIPTION_MAX_LENGTH) {
-    throw new InvalidCommandError(`description must be at most ${DESCRIPTION_MAX_LENGTH} characters`, 'INVALID_DESCRIPTION');
+    throw new InvalidCommandError(
+      `description must be at most ${DESCRIPTION_MAX_LENGTH} characters`,
+      'INVALID_DESCRIPTION',
+    );
   }
   return description.trim() === '' ? null : description;
 }
@@ -64,11 +78,17 @@ export function normalizeDescription(description: string | null | undefined): st
 export function assertAttributes(attributes: Attributes, field = 'attributes'): void {
   const entries = Object.entries(attributes);
   if (entries.length > MAX_ATTRIBUTES) {
-    throw new InvalidCommandError(`${field} may have at most ${MAX_ATTRIBUTES} entries`, 'INVALID_ATTRIBUTES');
+    throw new InvalidCommandError(
+      `${field} may have at most ${MAX_ATTRIBUTES} entries`,
+      'INVALID_ATTRIBUTES',
+    );
   }
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > ATTRIBUTE_KEY_MAX_LENGTH) {
-      throw new InvalidCommandError(`${field} keys must be 1-${ATTRIBUTE_KEY_MAX_LENGTH} characters`, 'INVALID_ATTRIBUTES');
+      throw new InvalidCommandError(
+        `${field} keys must be 1-${ATTRIBUTE_KEY_MAX_LENGTH} characters`,
+        'INVALID_ATTRIBUTES',
+      );
     }
     if (typeof value !== 'string' || value.length > ATTRIBUTE_VALUE_MAX_LENGTH) {
       throw new InvalidCommandError(
@@ -82,5 +102,8 @@ export function assertAttributes(attributes: Attributes, field = 'attributes'): 
 /** Same keys and values, whatever the key order. */
 export function sameAttributes(a: Attributes, b: Attributes): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && b[key] === a[key]);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && b[key] === a[key])
+  );
 }

@@ -38,7 +38,14 @@ interface ListProductsRequest {
 }
 
 function toGrpcSku(sku: SkuView): GrpcSku {
-  return { code: sku.code, productId: sku.productId, price: sku.price, currency: sku.currency, attributes: sku.attributes, status: sku.status };
+  return {
+    code: sku.code,
+    productId: sku.productId,
+    price: sku.price,
+    currency: sku.currency,
+    attributes: sku.attributes,
+    status: sku.status,
+  };
 }
 
 function toGrpcProduct(product: ProductView): GrpcProduct {
@@ -66,7 +73,10 @@ export class CatalogGrpcController {
   ) {}
 
   @GrpcMethod('CatalogService', 'GetProduct')
-  async getProduct(@Payload() request: { id?: string }, @CurrentMember() member?: AuthenticatedMember): Promise<GrpcProduct> {
+  async getProduct(
+    @Payload() request: { id?: string },
+    @CurrentMember() member?: AuthenticatedMember,
+  ): Promise<GrpcProduct> {
     const id = request.id ?? '';
     if (!id) throw new InvalidCommandError('id is required');
     const product = productFor(member, await this.cache.get(id, () => this.products.product(id)));
@@ -75,7 +85,10 @@ export class CatalogGrpcController {
   }
 
   @GrpcMethod('CatalogService', 'GetSku')
-  async getSku(@Payload() request: { code?: string }, @CurrentMember() member?: AuthenticatedMember): Promise<GrpcSku> {
+  async getSku(
+    @Payload() request: { code?: string },
+    @CurrentMember() member?: AuthenticatedMember,
+  ): Promise<GrpcSku> {
     const code = request.code ?? '';
     if (!code) throw new InvalidCommandError('code is required');
     const sku = skuFor(member, await this.products.sku(code));

@@ -10,7 +10,11 @@ type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 interface CatalogClient extends grpc.Client {
   GetProduct(request: object, metadata: grpc.Metadata, callback: Callback<GrpcProduct>): void;
   GetSku(request: object, metadata: grpc.Metadata, callback: Callback<GrpcSku>): void;
-  ListProducts(request: object, metadata: grpc.Metadata, callback: Callback<{ items: GrpcProduct[]; nextCursor: string }>): void;
+  ListProducts(
+    request: object,
+    metadata: grpc.Metadata,
+    callback: Callback<{ items: GrpcProduct[]; nextCursor: string }>,
+  ): void;
 }
 interface GrpcSku {
   code: string;
@@ -44,18 +48,33 @@ describe('catalog.v1.CatalogService (gRPC)', () => {
     if (token) m.set('authorization', token);
     return m;
   };
-  const call = <T>(method: 'GetProduct' | 'GetSku' | 'ListProducts', request: object, token?: string): Promise<T> =>
+  const call = <T>(
+    method: 'GetProduct' | 'GetSku' | 'ListProducts',
+    request: object,
+    token?: string,
+  ): Promise<T> =>
     new Promise((resolve, reject) =>
-      (client[method] as (r: object, m: grpc.Metadata, cb: Callback<T>) => void).call(client, request, metadata(token), (error, response) =>
-        error ? reject(error) : resolve(response),
+      (client[method] as (r: object, m: grpc.Metadata, cb: Callback<T>) => void).call(
+        client,
+        request,
+        metadata(token),
+        (error, response) => (error ? reject(error) : resolve(response)),
       ),
     );
 
   beforeAll(async () => {
     service = await startTestService(AppModule, SERVICES.catalog);
-    const definition = protoLoader.loadSync(protoPath('catalog'), { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
+    const definition = protoLoader.loadSync(protoPath('catalog'), {
+      keepCase: false,
+      longs: String,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    });
     const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      catalog: { v1: { CatalogService: new (address: string, credentials: grpc.ChannelCredentials) => CatalogClient } };
+      catalog: {
+        v1: { CatalogService: new (address: string, credentials: grpc.ChannelCredentials) => CatalogClient };
+      };
     };
     client = new loaded.catalog.v1.CatalogService(service.grpcAddress!, grpc.credentials.createInsecure());
     actors = await mintActors(service);
@@ -66,7 +85,11 @@ describe('catalog.v1.CatalogService (gRPC)', () => {
       attributes: { brand: 'Acme' },
       skus: [{ code: unique('G-L'), price: 4200, cost: 1000, attributes: { size: 'M' } }],
     });
-    draft = await fixtures.product({ categoryId: leaf.id, title: 'gRPC draft', skus: [{ code: unique('G-D'), price: 100 }] });
+    draft = await fixtures.product({
+      categoryId: leaf.id,
+      title: 'gRPC draft',
+      skus: [{ code: unique('G-D'), price: 100 }],
+    });
   });
   afterAll(async () => {
     client?.close();
@@ -82,17 +105,36 @@ describe('catalog.v1.CatalogService (gRPC)', () => {
       categoryId: leaf.id,
       status: 'LISTED',
       attributes: { brand: 'Acme' },
-      skus: [{ code: listed.skus[0].code, productId: listed.id, price: '4200', currency: 'CNY', attributes: { size: 'M' }, status: 'ACTIVE' }],
+      skus: [
+        {
+          code: listed.skus[0].code,
+          productId: listed.id,
+          price: '4200',
+          currency: 'CNY',
+          attributes: { size: 'M' },
+          status: 'ACTIVE',
+        },
+      ],
     });
   });
 
   it('hides unlisted products and their SKUs from anonymous and customer callers (NOT_FOUND), not from operators', async () => {
     for (const token of [undefined, actors.customer]) {
-      await expect(call('GetProduct', { id: draft.id }, token)).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
-      await expect(call('GetSku', { code: draft.skus[0].code }, token)).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+      await expect(call('GetProduct', { id: draft.id }, token)).rejects.toMatchObject({
+        code: grpc.status.NOT_FOUND,
+      });
+      await expect(call('GetSku', { code: draft.skus[0].code }, token)).rejects.toMatchObject({
+        code: grpc.status.NOT_FOUND,
+      });
     }
-    expect(await call<GrpcProduct>('GetProduct', { id: draft.id }, actors.operator)).toMatchObject({ id: draft.id, status: 'DRAFT' });
-    expect(await call<GrpcSku>('GetSku', { code: draft.skus[0].code }, actors.operator)).toMatchObject({ productId: draft.id, price: '100' });
+    expect(await call<GrpcProduct>('GetProduct', { id: draft.id }, actors.operator)).toMatchObject({
+      id: draft.id,
+      status: 'DRAFT',
+    });
+    expect(await call<GrpcSku>('GetSku', { code: draft.skus[0].code }, actors.operator)).toMatchObject({
+      productId: draft.id,
+      price: '100',
+    });
   });
 
   it('GetSku returns {code, productId, price, currency, attributes, status}', async () => {
@@ -104,20 +146,36 @@ describe('catalog.v1.CatalogService (gRPC)', () => {
       attributes: { size: 'M' },
       status: 'ACTIVE',
     });
-    await expect(call('GetSku', { code: 'NO-SUCH' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND, details: 'SKU NO-SUCH not found' });
+    await expect(call('GetSku', { code: 'NO-SUCH' })).rejects.toMatchObject({
+      code: grpc.status.NOT_FOUND,
+      details: 'SKU NO-SUCH not found',
+    });
     await expect(call('GetSku', { code: '' })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
   });
 
   it('ListProducts shows anonymous callers LISTED only; operators may ask for drafts; pages with a cursor', async () => {
-    const anonymous = await call<{ items: GrpcProduct[]; nextCursor: string }>('ListProducts', { categoryId: leaf.id });
+    const anonymous = await call<{ items: GrpcProduct[]; nextCursor: string }>('ListProducts', {
+      categoryId: leaf.id,
+    });
     expect(anonymous.items.map((p) => p.id)).toEqual([listed.id]);
     expect(anonymous.nextCursor).toBe('');
-    const askedDrafts = await call<{ items: GrpcProduct[] }>('ListProducts', { categoryId: leaf.id, status: 'DRAFT' });
+    const askedDrafts = await call<{ items: GrpcProduct[] }>('ListProducts', {
+      categoryId: leaf.id,
+      status: 'DRAFT',
+    });
     expect(askedDrafts.items).toEqual([]);
-    const operatorDrafts = await call<{ items: GrpcProduct[] }>('ListProducts', { categoryId: leaf.id, status: 'DRAFT' }, actors.operator);
+    const operatorDrafts = await call<{ items: GrpcProduct[] }>(
+      'ListProducts',
+      { categoryId: leaf.id, status: 'DRAFT' },
+      actors.operator,
+    );
     expect(operatorDrafts.items.map((p) => p.id)).toEqual([draft.id]);
 
-    const first = await call<{ items: GrpcProduct[]; nextCursor: string }>('ListProducts', { categoryId: leaf.id, limit: 1 }, actors.operator);
+    const first = await call<{ items: GrpcProduct[]; nextCursor: string }>(
+      'ListProducts',
+      { categoryId: leaf.id, limit: 1 },
+      actors.operator,
+    );
     expect(first.items.map((p) => p.id)).toEqual([draft.id]);
     expect(first.nextCursor).not.toBe('');
     const second = await call<{ items: GrpcProduct[]; nextCursor: string }>(
@@ -133,9 +191,17 @@ describe('catalog.v1.CatalogService (gRPC)', () => {
   });
 
   it('refuses bad arguments and bad tokens with the matching status codes', async () => {
-    await expect(call('ListProducts', { status: 'SOLD' })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
-    await expect(call('ListProducts', { limit: 1000 })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
-    await expect(call('ListProducts', { cursor: 'garbage' })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
-    await expect(call('GetProduct', { id: listed.id }, 'Bearer forged')).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+    await expect(call('ListProducts', { status: 'SOLD' })).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+    });
+    await expect(call('ListProducts', { limit: 1000 })).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+    });
+    await expect(call('ListProducts', { cursor: 'garbage' })).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+    });
+    await expect(call('GetProduct', { id: listed.id }, 'Bearer forged')).rejects.toMatchObject({
+      code: grpc.status.UNAUTHENTICATED,
+    });
   });
 });

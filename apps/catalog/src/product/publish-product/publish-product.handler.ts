@@ -20,7 +20,8 @@ export class PublishProductHandler {
         if (!state.exists) throw new NotFoundError(`product ${productId} not found`, 'PRODUCT_NOT_FOUND');
         // Locked FOR SHARE until commit: the category cannot gain a first child meanwhile.
         const category = await this.categories.lockLeafFacts(tx, state.categoryId);
-        if (!category) throw new NotFoundError(`category ${state.categoryId} not found`, 'CATEGORY_NOT_FOUND');
+        if (!category)
+          throw new NotFoundError(`category ${state.categoryId} not found`, 'CATEGORY_NOT_FOUND');
         return publishProduct(state, productId, category);
       },
       context,

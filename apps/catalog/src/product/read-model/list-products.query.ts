@@ -19,7 +19,10 @@ export class ListProductsQuery {
   @Length(1, 100)
   q?: string;
 
-  @ApiPropertyOptional({ enum: PRODUCT_STATUSES, description: 'anonymous callers and customers only ever see LISTED' })
+  @ApiPropertyOptional({
+    enum: PRODUCT_STATUSES,
+    description: 'anonymous callers and customers only ever see LISTED',
+  })
   @IsOptional()
   @IsIn(PRODUCT_STATUSES)
   status?: ProductStatus;

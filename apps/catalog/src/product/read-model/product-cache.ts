@@ -16,7 +16,13 @@ return 0`;
 const GENERATION_TTL_SECONDS = 24 * 3600;
 
 type RedisWithScripts = Redis & {
-  catalogSetIfGeneration(entryKey: string, generationKey: string, generation: string, value: string, ttl: number): Promise<number>;
+  catalogSetIfGeneration(
+    entryKey: string,
+    generationKey: string,
+    generation: string,
+    value: string,
+    ttl: number,
+  ): Promise<number>;
 };
 
 function cacheRequests(): Counter<string> {
@@ -83,7 +89,13 @@ export class ProductCache {
     const product = await load();
     if (product) {
       await this.redis
-        .catalogSetIfGeneration(this.entryKey(id), this.generationKey(id), generation, JSON.stringify(product), this.ttlSeconds)
+        .catalogSetIfGeneration(
+          this.entryKey(id),
+          this.generationKey(id),
+          generation,
+          JSON.stringify(product),
+          this.ttlSeconds,
+        )
         .catch((error: Error) => this.logger.warn(`product cache write failed: ${error.message}`));
     }
     return product;

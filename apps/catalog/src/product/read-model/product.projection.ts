@@ -27,7 +27,15 @@ export class ProductProjection implements InlineProjection {
         await sql.query(
           `INSERT INTO catalog_products (id, title, description, category_id, attributes, status, version, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, 'DRAFT', $6, $7, $7)`,
-          [d.productId, d.title, d.description, d.categoryId, JSON.stringify(d.attributes), event.sequence, at],
+          [
+            d.productId,
+            d.title,
+            d.description,
+            d.categoryId,
+            JSON.stringify(d.attributes),
+            event.sequence,
+            at,
+          ],
         );
         return;
       }
@@ -40,7 +48,10 @@ export class ProductProjection implements InlineProjection {
         if (changes.attributes !== undefined) columns.attributes = JSON.stringify(changes.attributes);
         const names = Object.keys(columns);
         await sql.query(
-          `UPDATE catalog_products SET ${names.map((n, i) => `${n} = $${i + 4}`).concat('version = $2', 'updated_at = $3').join(', ')}
+          `UPDATE catalog_products SET ${names
+            .map((n, i) => `${n} = $${i + 4}`)
+            .concat('version = $2', 'updated_at = $3')
+            .join(', ')}
            WHERE id = $1`,
           [productId, event.sequence, at, ...names.map((n) => columns[n])],
         );
@@ -72,7 +83,11 @@ export class ProductProjection implements InlineProjection {
   }
 
   private async updateSku(sql: SqlExecutor, code: string, assignment: string, value: unknown, at: string) {
-    await sql.query(`UPDATE catalog_skus SET ${assignment}, updated_at = $2 WHERE code = $1`, [code, at, value]);
+    await sql.query(`UPDATE catalog_skus SET ${assignment}, updated_at = $2 WHERE code = $1`, [
+      code,
+      at,
+      value,
+    ]);
   }
 
   /** Every product event moves the product row's version and update time (and status when given). */

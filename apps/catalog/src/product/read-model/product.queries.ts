@@ -42,17 +42,15 @@ function toProductView(row: ProductRow): ProductView {
     categoryId: row.category_id,
     status: row.status,
     attributes: row.attributes,
-    skus: row.skus.map(
-      (sku): SkuView => ({
-        code: sku.code,
-        productId: row.id,
-        price: Number(sku.price),
-        currency: sku.currency,
-        cost: sku.cost === null ? null : Number(sku.cost),
-        attributes: sku.attributes,
-        status: sku.status,
-      }),
-    ),
+    skus: row.skus.map((sku): SkuView => ({
+      code: sku.code,
+      productId: row.id,
+      price: Number(sku.price),
+      currency: sku.currency,
+      cost: sku.cost === null ? null : Number(sku.cost),
+      attributes: sku.attributes,
+      status: sku.status,
+    })),
     version: Number(row.version),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -103,10 +101,16 @@ export class ProductQueries {
     const params: unknown[] = [];
     const where: string[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    where.push(filter.statuses.length === 1 ? `p.status = ${param(filter.statuses[0])}` : `p.status = ANY(${param(filter.statuses)})`);
+    where.push(
+      filter.statuses.length === 1
+        ? `p.status = ${param(filter.statuses[0])}`
+        : `p.status = ANY(${param(filter.statuses)})`,
+    );
     if (filter.categoryId) {
       // The category and every category below it.
-      where.push(`p.category_id IN (SELECT c.id FROM catalog_categories c WHERE c.path @> ARRAY[${param(filter.categoryId)}::text])`);
+      where.push(
+        `p.category_id IN (SELECT c.id FROM catalog_categories c WHERE c.path @> ARRAY[${param(filter.categoryId)}::text])`,
+      );
     }
     if (filter.q) where.push(`p.title ILIKE ${param(`%${escapeLike(filter.q)}%`)}`);
     if (filter.cursor) where.push(`p.id < ${param(decodeCursor(filter.cursor))}`);
@@ -115,15 +119,19 @@ export class ProductQueries {
       params,
     );
     const page = rows.slice(0, filter.limit).map(toProductView);
-    return { items: page, nextCursor: rows.length > filter.limit ? encodeCursor(page[page.length - 1].id) : null };
+    return {
+      items: page,
+      nextCursor: rows.length > filter.limit ? encodeCursor(page[page.length - 1].id) : null,
+    };
   }
 
   async sku(code: string): Promise<SkuDetailView | null> {
-    const rows: (SkuJson & { product_id: string; product_status: ProductStatus })[] = await this.dataSource.query(
-      `SELECT s.code, s.product_id, s.price, s.cost, s.currency, s.attributes, s.status, p.status AS product_status
+    const rows: (SkuJson & { product_id: string; product_status: ProductStatus })[] =
+      await this.dataSource.query(
+        `SELECT s.code, s.product_id, s.price, s.cost, s.currency, s.attributes, s.status, p.status AS product_status
        FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE s.code = $1`,
-      [code],
-    );
+        [code],
+      );
     if (rows.length === 0) return null;
     const row = rows[0];
     return {
@@ -140,12 +148,18 @@ export class ProductQueries {
 
   /** The product a SKU belongs to (a SKU never moves between products). */
   async productIdOfSku(code: string, sql: SqlExecutor = this.dataSource): Promise<string | null> {
-    const rows: { product_id: string }[] = await sql.query(`SELECT product_id FROM catalog_skus WHERE code = $1`, [code]);
+    const rows: { product_id: string }[] = await sql.query(
+      `SELECT product_id FROM catalog_skus WHERE code = $1`,
+      [code],
+    );
     return rows.length ? rows[0].product_id : null;
   }
 
   /** Which of these SKU codes some product already has. */
-  async takenSkuCodes(sql: SqlExecutor, codes: readonly string[]): Promise<{ code: string; productId: string }[]> {
+  async takenSkuCodes(
+    sql: SqlExecutor,
+    codes: readonly string[],
+  ): Promise<{ code: string; productId: string }[]> {
     if (codes.length === 0) return [];
     const rows: { code: string; product_id: string }[] = await sql.query(
       `SELECT code, product_id FROM catalog_skus WHERE code = ANY($1::text[]) ORDER BY code`,

@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PRODUCT_STATUSES, ProductStatus, SKU_STATUSES, SkuStatus } from '../domain/product.aggregate';
 
-const attributesSchema = { type: 'object', additionalProperties: { type: 'string' }, example: { colour: 'red', size: 'M' } } as const;
+const attributesSchema = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  example: { colour: 'red', size: 'M' },
+} as const;
 
 export class SkuView {
   @ApiProperty({ example: 'TEE-RED-M' })
@@ -16,7 +20,11 @@ export class SkuView {
   @ApiProperty({ example: 'CNY' })
   currency!: string;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'unit cost in minor units; only shown to operators' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'unit cost in minor units; only shown to operators',
+  })
   cost?: number | null;
 
   @ApiProperty(attributesSchema)
@@ -67,6 +75,10 @@ export class ProductPage {
   @ApiProperty({ type: [ProductView] })
   items!: ProductView[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'pass as ?cursor= for the next page; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'pass as ?cursor= for the next page; null on the last page',
+  })
   nextCursor!: string | null;
 }

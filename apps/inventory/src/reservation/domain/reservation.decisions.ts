@@ -70,7 +70,10 @@ export function reserveOrder(
     else shortLines.push({ sku, requested, available: plan.available });
   }
   if (shortLines.length > 0) {
-    return { stock: [], reservation: [{ type: 'StockReservationRejected', data: { orderId: order.orderId, shortLines } }] };
+    return {
+      stock: [],
+      reservation: [{ type: 'StockReservationRejected', data: { orderId: order.orderId, shortLines } }],
+    };
   }
   const stock = planned.map(({ sku, allocations }) => ({
     sku,
@@ -86,8 +89,12 @@ export function reserveOrder(
  * Why a cancelled order's stock goes back: PAYMENT_TIMEOUT when the system cancelled it for want of
  * payment (its reason mentions a timeout or being unpaid), ORDER_CANCELLED otherwise.
  */
-export function releaseReasonOf(cancelled: { cancelledBy: 'customer' | 'operator' | 'system'; reason: string | null }): ReleaseReason {
-  return cancelled.cancelledBy === 'system' && /time[\s_-]*out|timed[\s_-]*out|unpaid/i.test(cancelled.reason ?? '')
+export function releaseReasonOf(cancelled: {
+  cancelledBy: 'customer' | 'operator' | 'system';
+  reason: string | null;
+}): ReleaseReason {
+  return cancelled.cancelledBy === 'system' &&
+    /time[\s_-]*out|timed[\s_-]*out|unpaid/i.test(cancelled.reason ?? '')
     ? 'PAYMENT_TIMEOUT'
     : 'ORDER_CANCELLED';
 }
@@ -106,17 +113,27 @@ export function releaseOrder(
   stockOf: StockLookup,
 ): SagaDecision {
   if (reservation.status === 'SHIPPED') {
-    throw new BusinessRuleError(`order ${command.orderId} already shipped: there is no reservation to release`, 'ALREADY_SHIPPED');
+    throw new BusinessRuleError(
+      `order ${command.orderId} already shipped: there is no reservation to release`,
+      'ALREADY_SHIPPED',
+    );
   }
   if (reservation.status !== 'RESERVED') return NOTHING;
   const stock = skusOf(reservation.lines).map((sku) => ({
     sku,
-    events: deallocateStock(stockOf(sku), { sku, orderId: command.orderId, reason: command.reason }) as StockItemEvent[],
+    events: deallocateStock(stockOf(sku), {
+      sku,
+      orderId: command.orderId,
+      reason: command.reason,
+    }) as StockItemEvent[],
   }));
   return {
     stock,
     reservation: [
-      { type: 'StockReleased', data: { orderId: command.orderId, reason: command.reason, lines: reservation.lines } },
+      {
+        type: 'StockReleased',
+        data: { orderId: command.orderId, reason: command.reason, lines: reservation.lines },
+      },
     ],
   };
 }
@@ -125,7 +142,11 @@ export function releaseOrder(
  * Ships a reserved order: StockDeducted on each SKU (first-expiring batch first) and StockShipped.
  * Nothing when it already shipped; refused when nothing is held for it (never reserved, rejected, released).
  */
-export function shipOrder(reservation: ReservationState, command: { orderId: string }, stockOf: StockLookup): SagaDecision {
+export function shipOrder(
+  reservation: ReservationState,
+  command: { orderId: string },
+  stockOf: StockLookup,
+): SagaDecision {
   if (reservation.status === 'SHIPPED') return NOTHING;
   if (reservation.status !== 'RESERVED') {
     throw new BusinessRuleError(
@@ -137,7 +158,10 @@ export function shipOrder(reservation: ReservationState, command: { orderId: str
     sku,
     events: deductStock(stockOf(sku), { sku, orderId: command.orderId }) as StockItemEvent[],
   }));
-  return { stock, reservation: [{ type: 'StockShipped', data: { orderId: command.orderId, lines: reservation.lines } }] };
+  return {
+    stock,
+    reservation: [{ type: 'StockShipped', data: { orderId: command.orderId, lines: reservation.lines } }],
+  };
 }
 
 /**
@@ -162,7 +186,8 @@ export function returnOrder(
   for (const [sku, quantity] of quantitiesBySku(command.lines)) {
     let wanted = quantity;
     for (const shipped of reservation.lines.filter((l) => l.sku === sku)) {
-      const returned = reservation.returned.find((r) => r.sku === sku && r.warehouse === shipped.warehouse)?.quantity ?? 0;
+      const returned =
+        reservation.returned.find((r) => r.sku === sku && r.warehouse === shipped.warehouse)?.quantity ?? 0;
       const take = Math.min(wanted, shipped.quantity - returned);
       if (take <= 0) continue;
       pieces.push({ sku, warehouse: shipped.warehouse, quantity: take });
@@ -197,6 +222,11 @@ export function returnOrder(
   }
   return {
     stock,
-    reservation: [{ type: 'StockReturned', data: { orderId: command.orderId, returnId: command.returnId, lines: pieces } }],
+    reservation: [
+      {
+        type: 'StockReturned',
+        data: { orderId: command.orderId, returnId: command.returnId, lines: pieces },
+      },
+    ],
   };
 }

@@ -1,9 +1,20 @@
 import fc from 'fast-check';
 import { BusinessRuleError, foldEvents } from '@ecom/event-sourcing';
-import { initialStockItemState, StockItemAggregate, StockItemState } from '../../stock/domain/stock-item.aggregate';
+import {
+  initialStockItemState,
+  StockItemAggregate,
+  StockItemState,
+} from '../../stock/domain/stock-item.aggregate';
 import { receiveStock } from '../../stock/domain/stock-item.decisions';
 import { initialReservationState, ReservationAggregate, ReservationState } from './reservation.aggregate';
-import { releaseOrder, releaseReasonOf, reserveOrder, returnOrder, SagaDecision, shipOrder } from './reservation.decisions';
+import {
+  releaseOrder,
+  releaseReasonOf,
+  reserveOrder,
+  returnOrder,
+  SagaDecision,
+  shipOrder,
+} from './reservation.decisions';
 
 const regions: Record<string, string> = { SH: 'Shanghai', BJ: 'Beijing' };
 const regionOf = (code: string) => regions[code];
@@ -21,14 +32,19 @@ function stocked(entries: Record<string, Record<string, number>>): Map<string, S
 }
 
 /** Applies a decision the way the consumer does: every stream or none. */
-function applyDecision(stocks: Map<string, StockItemState>, reservation: ReservationState, decision: SagaDecision) {
+function applyDecision(
+  stocks: Map<string, StockItemState>,
+  reservation: ReservationState,
+  decision: SagaDecision,
+) {
   for (const { sku, events } of decision.stock) {
     stocks.set(sku, foldEvents(StockItemAggregate, events, stocks.get(sku) ?? initialStockItemState));
   }
   return foldEvents(ReservationAggregate, decision.reservation, reservation);
 }
 
-const lookup = (stocks: Map<string, StockItemState>) => (sku: string) => stocks.get(sku) ?? initialStockItemState;
+const lookup = (stocks: Map<string, StockItemState>) => (sku: string) =>
+  stocks.get(sku) ?? initialStockItemState;
 
 describe('order saga decisions', () => {
   it('reserves every line, splitting only where needed, and records the lines on the reservation', () => {
@@ -68,7 +84,14 @@ describe('order saga decisions', () => {
     expect(reservation.status).toBe('RESERVED');
     expect(stocks.get('A')!.warehouses).toMatchObject({ SH: { reserved: 2 }, BJ: { reserved: 4 } });
     // A redelivered OrderPlaced (even with another event id) decides nothing.
-    expect(reserveOrder(reservation, { orderId: 'o1', lines: [{ sku: 'B', quantity: 1 }], shippingRegion: null }, lookup(stocks), regionOf)).toEqual({
+    expect(
+      reserveOrder(
+        reservation,
+        { orderId: 'o1', lines: [{ sku: 'B', quantity: 1 }], shippingRegion: null },
+        lookup(stocks),
+        regionOf,
+      ),
+    ).toEqual({
       stock: [],
       reservation: [],
     });
@@ -112,28 +135,52 @@ describe('order saga decisions', () => {
     let reservation = applyDecision(
       stocks,
       initialReservationState,
-      reserveOrder(initialReservationState, { orderId: 'o3', lines: [{ sku: 'A', quantity: 3 }], shippingRegion: null }, lookup(stocks), regionOf),
+      reserveOrder(
+        initialReservationState,
+        { orderId: 'o3', lines: [{ sku: 'A', quantity: 3 }], shippingRegion: null },
+        lookup(stocks),
+        regionOf,
+      ),
     );
     const shipped = shipOrder(reservation, { orderId: 'o3' }, lookup(stocks));
-    expect(shipped.stock[0].events[0]).toMatchObject({ type: 'StockDeducted', data: { totals: { onHand: 2, reserved: 0 } } });
+    expect(shipped.stock[0].events[0]).toMatchObject({
+      type: 'StockDeducted',
+      data: { totals: { onHand: 2, reserved: 0 } },
+    });
     reservation = applyDecision(stocks, reservation, shipped);
     expect(reservation.status).toBe('SHIPPED');
     expect(shipOrder(reservation, { orderId: 'o3' }, lookup(stocks))).toEqual({ stock: [], reservation: [] });
-    expect(() => releaseOrder(reservation, { orderId: 'o3', reason: 'ORDER_CANCELLED' }, lookup(stocks))).toThrow(BusinessRuleError);
+    expect(() =>
+      releaseOrder(reservation, { orderId: 'o3', reason: 'ORDER_CANCELLED' }, lookup(stocks)),
+    ).toThrow(BusinessRuleError);
 
-    const returned = returnOrder(reservation, { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', quantity: 2 }] }, lookup(stocks));
+    const returned = returnOrder(
+      reservation,
+      { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', quantity: 2 }] },
+      lookup(stocks),
+    );
     expect(returned.reservation[0]).toEqual({
       type: 'StockReturned',
       data: { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', warehouse: 'SH', quantity: 2 }] },
     });
     reservation = applyDecision(stocks, reservation, returned);
     expect(stocks.get('A')!.warehouses.SH.onHand).toBe(4);
-    expect(returnOrder(reservation, { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', quantity: 2 }] }, lookup(stocks))).toEqual({
+    expect(
+      returnOrder(
+        reservation,
+        { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', quantity: 2 }] },
+        lookup(stocks),
+      ),
+    ).toEqual({
       stock: [],
       reservation: [],
     });
     expect(() =>
-      returnOrder(reservation, { orderId: 'o3', returnId: 'r2', lines: [{ sku: 'A', quantity: 2 }] }, lookup(stocks)),
+      returnOrder(
+        reservation,
+        { orderId: 'o3', returnId: 'r2', lines: [{ sku: 'A', quantity: 2 }] },
+        lookup(stocks),
+      ),
     ).toThrow(/more than shipped and not yet returned \(1\)/);
   });
 
@@ -142,7 +189,12 @@ describe('order saga decisions', () => {
     const reservation = applyDecision(
       stocks,
       initialReservationState,
-      reserveOrder(initialReservationState, { orderId: 'o4', lines: [{ sku: 'A', quantity: 1 }], shippingRegion: null }, lookup(stocks), regionOf),
+      reserveOrder(
+        initialReservationState,
+        { orderId: 'o4', lines: [{ sku: 'A', quantity: 1 }], shippingRegion: null },
+        lookup(stocks),
+        regionOf,
+      ),
     );
     const released = releaseOrder(reservation, { orderId: 'o4', reason: 'PAYMENT_TIMEOUT' }, lookup(stocks));
     expect(released.reservation[0]).toEqual({
@@ -151,8 +203,13 @@ describe('order saga decisions', () => {
     });
     const after = applyDecision(stocks, reservation, released);
     expect(stocks.get('A')!.warehouses.SH.reserved).toBe(0);
-    expect(releaseOrder(after, { orderId: 'o4', reason: 'ORDER_CANCELLED' }, lookup(stocks))).toEqual({ stock: [], reservation: [] });
-    expect(releaseOrder(initialReservationState, { orderId: 'x', reason: 'ORDER_CANCELLED' }, lookup(stocks))).toEqual({
+    expect(releaseOrder(after, { orderId: 'o4', reason: 'ORDER_CANCELLED' }, lookup(stocks))).toEqual({
+      stock: [],
+      reservation: [],
+    });
+    expect(
+      releaseOrder(initialReservationState, { orderId: 'x', reason: 'ORDER_CANCELLED' }, lookup(stocks)),
+    ).toEqual({
       stock: [],
       reservation: [],
     });
@@ -161,7 +218,9 @@ describe('order saga decisions', () => {
 
   it('names a system cancellation for want of payment PAYMENT_TIMEOUT, any other ORDER_CANCELLED', () => {
     expect(releaseReasonOf({ cancelledBy: 'system', reason: 'PAYMENT_TIMEOUT' })).toBe('PAYMENT_TIMEOUT');
-    expect(releaseReasonOf({ cancelledBy: 'system', reason: 'unpaid after 15 minutes' })).toBe('PAYMENT_TIMEOUT');
+    expect(releaseReasonOf({ cancelledBy: 'system', reason: 'unpaid after 15 minutes' })).toBe(
+      'PAYMENT_TIMEOUT',
+    );
     expect(releaseReasonOf({ cancelledBy: 'customer', reason: 'payment timeout' })).toBe('ORDER_CANCELLED');
     expect(releaseReasonOf({ cancelledBy: 'operator', reason: null })).toBe('ORDER_CANCELLED');
     expect(releaseReasonOf({ cancelledBy: 'system', reason: null })).toBe('ORDER_CANCELLED');
@@ -174,7 +233,10 @@ describe('order saga decisions', () => {
         fc.record({
           stock: fc.dictionary(fc.constantFrom(...skus), fc.record({ SH: fc.nat(6), BJ: fc.nat(6) })),
           orders: fc.array(
-            fc.array(fc.record({ sku: fc.constantFrom(...skus), quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 4 }),
+            fc.array(fc.record({ sku: fc.constantFrom(...skus), quantity: fc.integer({ min: 1, max: 5 }) }), {
+              minLength: 1,
+              maxLength: 4,
+            }),
             { minLength: 1, maxLength: 12 },
           ),
         }),
@@ -189,17 +251,29 @@ describe('order saga decisions', () => {
           );
           orders.forEach((lines, i) => {
             const available = (sku: string) =>
-              Object.values(lookup(stocks)(sku).warehouses).reduce((sum, w) => sum + w.onHand - w.reserved, 0);
+              Object.values(lookup(stocks)(sku).warehouses).reduce(
+                (sum, w) => sum + w.onHand - w.reserved,
+                0,
+              );
             const wanted = new Map<string, number>();
             for (const l of lines) wanted.set(l.sku, (wanted.get(l.sku) ?? 0) + l.quantity);
             const short = [...wanted].filter(([sku, q]) => available(sku) < q).map(([sku]) => sku);
             const before = new Map([...wanted.keys()].map((sku) => [sku, available(sku)]));
-            const decision = reserveOrder(initialReservationState, { orderId: `o${i}`, lines, shippingRegion: 'Beijing' }, lookup(stocks), regionOf);
+            const decision = reserveOrder(
+              initialReservationState,
+              { orderId: `o${i}`, lines, shippingRegion: 'Beijing' },
+              lookup(stocks),
+              regionOf,
+            );
             applyDecision(stocks, initialReservationState, decision);
             if (short.length > 0) {
               expect(decision.stock).toEqual([]);
               expect(decision.reservation[0].type).toBe('StockReservationRejected');
-              expect((decision.reservation[0].data as { shortLines: { sku: string }[] }).shortLines.map((l) => l.sku)).toEqual(short);
+              expect(
+                (decision.reservation[0].data as { shortLines: { sku: string }[] }).shortLines.map(
+                  (l) => l.sku,
+                ),
+              ).toEqual(short);
               for (const [sku, q] of before) expect(available(sku)).toBe(q);
             } else {
               expect(decision.reservation[0].type).toBe('StockReserved');

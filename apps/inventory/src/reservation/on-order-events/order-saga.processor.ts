@@ -17,7 +17,14 @@ import { AfterCommitHooks } from '../../shared/after-commit.hooks';
 import { StockItemAggregate, StockItemEvent, StockItemState } from '../../stock/domain/stock-item.aggregate';
 import { WarehouseDirectory } from '../../warehouse/read-model/warehouse-directory';
 import { ReservationAggregate, ReservationEvent, ReservationState } from '../domain/reservation.aggregate';
-import { releaseOrder, releaseReasonOf, reserveOrder, returnOrder, SagaDecision, shipOrder } from '../domain/reservation.decisions';
+import {
+  releaseOrder,
+  releaseReasonOf,
+  reserveOrder,
+  returnOrder,
+  SagaDecision,
+  shipOrder,
+} from '../domain/reservation.decisions';
 
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderShipped', 'ReturnReceived'] as const;
 type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
@@ -143,7 +150,10 @@ export class OrderSagaProcessor {
       ...streamsOf(ReservationAggregate.type, reservations),
     ];
     if (streams.length > 0) {
-      await this.runtime.store.append(tx, streams, { correlationId: events[0].correlationId, causationId: events[0].id });
+      await this.runtime.store.append(tx, streams, {
+        correlationId: events[0].correlationId,
+        causationId: events[0].id,
+      });
       for (const [sku, pending] of stock) {
         if (pending.events.length === 0) continue;
         const before = pending.loaded.version;
@@ -164,17 +174,30 @@ export class OrderSagaProcessor {
     switch (event.type as OrderEventType) {
       case 'OrderPlaced': {
         const data = event.data as DomainEventOf<'OrderPlaced'>['data'];
-        return reserveOrder(reservation, { orderId: data.orderId, lines: data.lines, shippingRegion: data.shippingRegion }, stockOf, regionOf);
+        return reserveOrder(
+          reservation,
+          { orderId: data.orderId, lines: data.lines, shippingRegion: data.shippingRegion },
+          stockOf,
+          regionOf,
+        );
       }
       case 'OrderCancelled': {
         const data = event.data as DomainEventOf<'OrderCancelled'>['data'];
         return releaseOrder(reservation, { orderId: data.orderId, reason: releaseReasonOf(data) }, stockOf);
       }
       case 'OrderShipped':
-        return shipOrder(reservation, { orderId: (event.data as DomainEventOf<'OrderShipped'>['data']).orderId }, stockOf);
+        return shipOrder(
+          reservation,
+          { orderId: (event.data as DomainEventOf<'OrderShipped'>['data']).orderId },
+          stockOf,
+        );
       case 'ReturnReceived': {
         const data = event.data as DomainEventOf<'ReturnReceived'>['data'];
-        return returnOrder(reservation, { orderId: data.orderId, returnId: data.returnId, lines: data.lines }, stockOf);
+        return returnOrder(
+          reservation,
+          { orderId: data.orderId, returnId: data.returnId, lines: data.lines },
+          stockOf,
+        );
       }
     }
   }
@@ -195,5 +218,10 @@ function toPending<TState>(loaded: Map<string, LoadedAggregate<TState>>): Map<st
 function streamsOf<TState>(aggregateType: string, pending: Map<string, Pending<TState>>): AppendToStream[] {
   return [...pending]
     .filter(([, p]) => p.events.length > 0)
-    .map(([aggregateId, p]) => ({ aggregateType, aggregateId, expectedVersion: p.loaded.version, events: p.events }));
+    .map(([aggregateId, p]) => ({
+      aggregateType,
+      aggregateId,
+      expectedVersion: p.loaded.version,
+      events: p.events,
+    }));
 }

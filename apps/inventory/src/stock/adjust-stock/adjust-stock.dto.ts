@@ -15,7 +15,9 @@ export class AdjustStockDto {
 
   @ApiProperty({ example: 'damaged in storage' }) @IsString() @Length(1, 200) reason!: string;
 
-  @ApiPropertyOptional({ description: 'the batch corrected; without it removals take first-expiring stock first' })
+  @ApiPropertyOptional({
+    description: 'the batch corrected; without it removals take first-expiring stock first',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)

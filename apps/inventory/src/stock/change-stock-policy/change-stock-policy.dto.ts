@@ -9,7 +9,12 @@ export class ChangeStockPolicyDto {
   @Max(MAX_UNITS)
   safetyStock!: number;
 
-  @ApiPropertyOptional({ minimum: 0, example: 7, nullable: true, description: 'replenishment lead time in days' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    example: 7,
+    nullable: true,
+    description: 'replenishment lead time in days',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -12,7 +12,8 @@ export class ChangeStockPolicyHandler {
   async execute(sku: string, dto: ChangeStockPolicyDto, context: EventContext): Promise<StockView> {
     const state = await this.commands.execute(
       sku,
-      (s) => changeStockPolicy(s, { sku, safetyStock: dto.safetyStock, leadTimeDays: dto.leadTimeDays ?? null }),
+      (s) =>
+        changeStockPolicy(s, { sku, safetyStock: dto.safetyStock, leadTimeDays: dto.leadTimeDays ?? null }),
       context,
     );
     return toStockView(sku, state);

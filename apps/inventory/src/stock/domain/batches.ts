@@ -46,7 +46,11 @@ export function addToBatch(
 }
 
 /** Removes units from one named batch (or the unbatched entry); the caller checked there are enough. */
-export function takeFromBatch(batches: readonly BatchStock[], batch: string | null, quantity: number): BatchStock[] {
+export function takeFromBatch(
+  batches: readonly BatchStock[],
+  batch: string | null,
+  quantity: number,
+): BatchStock[] {
   const index = batches.findIndex((b) => b.batch === batch);
   if (index < 0 || batches[index].quantity < quantity) {
     throw new Error(`internal: batch ${batch ?? '(unbatched)'} holds fewer than ${quantity} units`);

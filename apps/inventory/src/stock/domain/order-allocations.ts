@@ -11,7 +11,9 @@ export interface WarehouseAllocation {
  * BUCKETS records by a hash of the id: an update copies the small outer record and one bucket.
  * Plain JSON, so the aggregate's snapshot is the state itself.
  */
-export type OrderAllocations = Readonly<Record<string, Readonly<Record<string, readonly WarehouseAllocation[]>>>>;
+export type OrderAllocations = Readonly<
+  Record<string, Readonly<Record<string, readonly WarehouseAllocation[]>>>
+>;
 
 const BUCKETS = 64;
 
@@ -27,7 +29,10 @@ function bucketOf(orderId: string): string {
 
 export const NO_ALLOCATIONS: OrderAllocations = {};
 
-export function allocationsOf(all: OrderAllocations, orderId: string): readonly WarehouseAllocation[] | undefined {
+export function allocationsOf(
+  all: OrderAllocations,
+  orderId: string,
+): readonly WarehouseAllocation[] | undefined {
   return all[bucketOf(orderId)]?.[orderId];
 }
 

@@ -146,7 +146,10 @@ export function evolveStockItem(current: StockItemState, event: StockItemEvent):
       return changeWarehouse(moved, to, (stock) => ({
         ...stock,
         onHand: stock.onHand + quantity,
-        batches: taken.reduce((list, piece) => addToBatch(list, piece.batch, piece.expiresAt, piece.quantity), stock.batches),
+        batches: taken.reduce(
+          (list, piece) => addToBatch(list, piece.batch, piece.expiresAt, piece.quantity),
+          stock.batches,
+        ),
       }));
     }
     case 'StockPolicyChanged':
@@ -194,7 +197,11 @@ export function evolveStockItem(current: StockItemState, event: StockItemEvent):
 
 function withoutOrder(state: StockItemState, orderId: string): StockItemState {
   if (allocationsOf(state.allocations, orderId) === undefined) return state;
-  return { ...state, allocations: withoutAllocations(state.allocations, orderId), openOrders: state.openOrders - 1 };
+  return {
+    ...state,
+    allocations: withoutAllocations(state.allocations, orderId),
+    openOrders: state.openOrders - 1,
+  };
 }
 
 export const StockItemAggregate: AggregateDefinition<StockItemState, StockItemEvent> = {

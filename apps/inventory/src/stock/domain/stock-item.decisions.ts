@@ -22,17 +22,29 @@ type Unleveled<E extends StockItemEvent> = E extends { data: infer D }
   ? { type: E['type']; data: Omit<D, 'levels' | 'totals'> }
   : never;
 
-function withLevels<E extends StockItemEvent>(state: StockItemState, draft: Unleveled<E>, touched: string[]): E {
-  const provisional = { ...draft, data: { ...draft.data, levels: [], totals: { onHand: 0, reserved: 0, available: 0 } } } as unknown as E;
+function withLevels<E extends StockItemEvent>(
+  state: StockItemState,
+  draft: Unleveled<E>,
+  touched: string[],
+): E {
+  const provisional = {
+    ...draft,
+    data: { ...draft.data, levels: [], totals: { onHand: 0, reserved: 0, available: 0 } },
+  } as unknown as E;
   const next = evolveStockItem(state, provisional);
   return {
     ...provisional,
-    data: { ...provisional.data, levels: [...new Set(touched)].map((code) => levelOf(next, code)), totals: totalsOf(next) },
+    data: {
+      ...provisional.data,
+      levels: [...new Set(touched)].map((code) => levelOf(next, code)),
+      totals: totalsOf(next),
+    },
   } as E;
 }
 
 function positiveInteger(value: number, field: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidCommandError(`${field} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidCommandError(`${field} must be a positive integer`);
 }
 
 function normaliseTimestamp(value: string, field: string): string {
@@ -80,7 +92,13 @@ export function receiveStock(state: StockItemState, command: ReceiveStock): Doma
       state,
       {
         type: 'StockReceived',
-        data: { sku: command.sku, warehouse: command.warehouse, quantity: command.quantity, batch, expiresAt },
+        data: {
+          sku: command.sku,
+          warehouse: command.warehouse,
+          quantity: command.quantity,
+          batch,
+          expiresAt,
+        },
       },
       [command.warehouse],
     ),
@@ -102,9 +120,11 @@ export interface AdjustStock {
  */
 export function adjustStock(state: StockItemState, command: AdjustStock): DomainEventOf<'StockAdjusted'>[] {
   const { sku, warehouse, delta } = command;
-  if (!Number.isInteger(delta) || delta === 0) throw new InvalidCommandError('delta must be a non-zero integer');
+  if (!Number.isInteger(delta) || delta === 0)
+    throw new InvalidCommandError('delta must be a non-zero integer');
   const reason = command.reason.trim();
-  if (reason.length === 0 || reason.length > 200) throw new InvalidCommandError('reason must be 1 to 200 characters');
+  if (reason.length === 0 || reason.length > 200)
+    throw new InvalidCommandError('reason must be 1 to 200 characters');
   const batch = command.batch ?? null;
   const stock = warehouseStock(state, warehouse);
   const onHand = stock.onHand + delta;
@@ -126,10 +146,16 @@ export function adjustStock(state: StockItemState, command: AdjustStock): Domain
   if (batch !== null) {
     const inBatch = batchQuantity(stock.batches, batch);
     if (delta > 0 && !stock.batches.some((b) => b.batch === batch)) {
-      throw new BusinessRuleError(`batch ${batch} is not in ${warehouse}: receive a new batch instead`, 'UNKNOWN_BATCH');
+      throw new BusinessRuleError(
+        `batch ${batch} is not in ${warehouse}: receive a new batch instead`,
+        'UNKNOWN_BATCH',
+      );
     }
     if (delta < 0 && inBatch < -delta) {
-      throw new BusinessRuleError(`batch ${batch} holds ${inBatch} units of ${sku} in ${warehouse}, fewer than ${-delta}`, 'BATCH_TOO_SMALL');
+      throw new BusinessRuleError(
+        `batch ${batch} holds ${inBatch} units of ${sku} in ${warehouse}, fewer than ${-delta}`,
+        'BATCH_TOO_SMALL',
+      );
     }
   }
   return [
@@ -149,7 +175,10 @@ export interface TransferStock {
 }
 
 /** Moves available (unreserved) on-hand units, FEFO batches first, in one event: never in both, never in neither. */
-export function transferStock(state: StockItemState, command: TransferStock): DomainEventOf<'StockTransferred'>[] {
+export function transferStock(
+  state: StockItemState,
+  command: TransferStock,
+): DomainEventOf<'StockTransferred'>[] {
   const { sku, from, to, quantity } = command;
   positiveInteger(quantity, 'quantity');
   if (from === to) throw new InvalidCommandError('from and to must be different warehouses');
@@ -161,7 +190,13 @@ export function transferStock(state: StockItemState, command: TransferStock): Do
       { available, requested: quantity },
     );
   }
-  return [withLevels<DomainEventOf<'StockTransferred'>>(state, { type: 'StockTransferred', data: { sku, from, to, quantity } }, [from, to])];
+  return [
+    withLevels<DomainEventOf<'StockTransferred'>>(
+      state,
+      { type: 'StockTransferred', data: { sku, from, to, quantity } },
+      [from, to],
+    ),
+  ];
 }
 
 export interface ChangeStockPolicy {
@@ -171,7 +206,10 @@ export interface ChangeStockPolicy {
 }
 
 /** Sets safety stock and lead time; setting the current values again appends nothing. */
-export function changeStockPolicy(state: StockItemState, command: ChangeStockPolicy): DomainEventOf<'StockPolicyChanged'>[] {
+export function changeStockPolicy(
+  state: StockItemState,
+  command: ChangeStockPolicy,
+): DomainEventOf<'StockPolicyChanged'>[] {
   const leadTimeDays = command.leadTimeDays ?? null;
   if (!Number.isInteger(command.safetyStock) || command.safetyStock < 0) {
     throw new InvalidCommandError('safetyStock must be an integer >= 0');
@@ -179,14 +217,19 @@ export function changeStockPolicy(state: StockItemState, command: ChangeStockPol
   if (leadTimeDays !== null && (!Number.isInteger(leadTimeDays) || leadTimeDays < 0)) {
     throw new InvalidCommandError('leadTimeDays must be an integer >= 0');
   }
-  if (state.sku !== null && state.safetyStock === command.safetyStock && state.leadTimeDays === leadTimeDays) return [];
-  return [{ type: 'StockPolicyChanged', data: { sku: command.sku, safetyStock: command.safetyStock, leadTimeDays } }];
+  if (state.sku !== null && state.safetyStock === command.safetyStock && state.leadTimeDays === leadTimeDays)
+    return [];
+  return [
+    {
+      type: 'StockPolicyChanged',
+      data: { sku: command.sku, safetyStock: command.safetyStock, leadTimeDays },
+    },
+  ];
 }
 
 /** Where an order's units of this SKU would come from, or how many are available when too few. */
 export type AllocationPlan =
-  | { ok: true; allocations: WarehouseAllocation[] }
-  | { ok: false; available: number };
+  { ok: true; allocations: WarehouseAllocation[] } | { ok: false; available: number };
 
 export interface AllocationPreferences {
   /** The order's shipping region (province or country); warehouses in it are preferred. */
@@ -204,7 +247,11 @@ export interface AllocationPreferences {
  *  - otherwise split the line, taking from the warehouses in ranking order until it is filled;
  *  - if all warehouses together have too few, the line is short.
  */
-export function planAllocation(state: StockItemState, quantity: number, prefs: AllocationPreferences): AllocationPlan {
+export function planAllocation(
+  state: StockItemState,
+  quantity: number,
+  prefs: AllocationPreferences,
+): AllocationPlan {
   const region = prefs.shippingRegion?.trim().toLowerCase() || null;
   const candidates = Object.keys(state.warehouses)
     .map((code) => ({
@@ -213,7 +260,9 @@ export function planAllocation(state: StockItemState, quantity: number, prefs: A
       local: region !== null && (prefs.regionOf(code)?.trim().toLowerCase() ?? null) === region,
     }))
     .filter((c) => c.available > 0)
-    .sort((a, b) => Number(b.local) - Number(a.local) || b.available - a.available || (a.code < b.code ? -1 : 1));
+    .sort(
+      (a, b) => Number(b.local) - Number(a.local) || b.available - a.available || (a.code < b.code ? -1 : 1),
+    );
   const total = candidates.reduce((sum, c) => sum + c.available, 0);
   if (total < quantity) return { ok: false, available: total };
   const whole = candidates.find((c) => c.available >= quantity);
@@ -236,9 +285,13 @@ export interface AllocateStock {
 }
 
 /** Reserves units for an order in the given warehouses; refused if any warehouse has too few available. */
-export function allocateStock(state: StockItemState, command: AllocateStock): DomainEventOf<'StockAllocated'>[] {
+export function allocateStock(
+  state: StockItemState,
+  command: AllocateStock,
+): DomainEventOf<'StockAllocated'>[] {
   const { sku, orderId } = command;
-  if (command.allocations.length === 0) throw new InvalidCommandError('an allocation needs at least one warehouse');
+  if (command.allocations.length === 0)
+    throw new InvalidCommandError('an allocation needs at least one warehouse');
   if (allocationsOf(state.allocations, orderId)) {
     throw new ConflictError(`order ${orderId} already holds an allocation of ${sku}`, 'ALREADY_ALLOCATED');
   }
@@ -260,7 +313,10 @@ export function allocateStock(state: StockItemState, command: AllocateStock): Do
   return [
     withLevels<DomainEventOf<'StockAllocated'>>(
       state,
-      { type: 'StockAllocated', data: { sku, orderId, allocations: command.allocations.map((a) => ({ ...a })) } },
+      {
+        type: 'StockAllocated',
+        data: { sku, orderId, allocations: command.allocations.map((a) => ({ ...a })) },
+      },
       [...wanted.keys()],
     ),
   ];
@@ -280,7 +336,12 @@ export function deallocateStock(
       state,
       {
         type: 'StockDeallocated',
-        data: { sku: command.sku, orderId: command.orderId, reason: command.reason, allocations: held.map((a) => ({ ...a })) },
+        data: {
+          sku: command.sku,
+          orderId: command.orderId,
+          reason: command.reason,
+          allocations: held.map((a) => ({ ...a })),
+        },
       },
       held.map((a) => a.warehouse),
     ),
@@ -291,7 +352,10 @@ export function deallocateStock(
  * Takes an order's reserved units off on-hand for its shipment, in each warehouse first-expiring
  * batch first (then batches without expiry, then unbatched stock). Nothing when the order holds none.
  */
-export function deductStock(state: StockItemState, command: { sku: string; orderId: string }): DomainEventOf<'StockDeducted'>[] {
+export function deductStock(
+  state: StockItemState,
+  command: { sku: string; orderId: string },
+): DomainEventOf<'StockDeducted'>[] {
   const held = allocationsOf(state.allocations, command.orderId);
   if (!held) return [];
   const pieces: { warehouse: string; quantity: number; batch: string | null }[] = [];

@@ -86,7 +86,12 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     delta: amount(-50, 50),
     batch,
   }),
-  fc.record({ kind: fc.constant('transfer' as const), from: warehouse, to: warehouse, quantity: amount(1, 60) }),
+  fc.record({
+    kind: fc.constant('transfer' as const),
+    from: warehouse,
+    to: warehouse,
+    quantity: amount(1, 60),
+  }),
   fc.record({
     kind: fc.constant('reserve' as const),
     order: orderRef,
@@ -121,7 +126,11 @@ function concrete(state: StockItemState, c: Command) {
     case 'transfer':
       return { ...c, quantity: resolve(c.quantity, availableIn(state, c.from)) };
     case 'reserve':
-      return { ...c, orderId: orderIdOf(state, c.order), quantity: resolve(c.quantity, totalsOf(state).available) };
+      return {
+        ...c,
+        orderId: orderIdOf(state, c.order),
+        quantity: resolve(c.quantity, totalsOf(state).available),
+      };
     default:
       return c;
   }
@@ -136,14 +145,28 @@ function decide(state: StockItemState, c: Concrete): StockItemEvent[] {
         warehouse: c.warehouse,
         quantity: c.quantity,
         batch: c.batch,
-        expiresAt: c.batch === null ? null : c.wrongExpiry ? '2030-12-31T00:00:00.000Z' : (BATCH_EXPIRY[c.batch] ?? null),
+        expiresAt:
+          c.batch === null
+            ? null
+            : c.wrongExpiry
+              ? '2030-12-31T00:00:00.000Z'
+              : (BATCH_EXPIRY[c.batch] ?? null),
       });
     case 'adjust':
-      return adjustStock(state, { sku, warehouse: c.warehouse, delta: c.delta, reason: 'cycle count', batch: c.batch });
+      return adjustStock(state, {
+        sku,
+        warehouse: c.warehouse,
+        delta: c.delta,
+        reason: 'cycle count',
+        batch: c.batch,
+      });
     case 'transfer':
       return transferStock(state, { sku, from: c.from, to: c.to, quantity: c.quantity });
     case 'reserve': {
-      const plan = planAllocation(state, c.quantity, { shippingRegion: c.region, regionOf: (code) => REGIONS[code] });
+      const plan = planAllocation(state, c.quantity, {
+        shippingRegion: c.region,
+        regionOf: (code) => REGIONS[code],
+      });
       if (!plan.ok) {
         expect(plan.available).toBe(totalsOf(state).available);
         expect(plan.available).toBeLessThan(c.quantity);
@@ -157,7 +180,13 @@ function decide(state: StockItemState, c: Concrete): StockItemEvent[] {
     case 'ship':
       return deductStock(state, { sku, orderId: c.orderId });
     case 'restock':
-      return restockStock(state, { sku, orderId: 'o-returned', returnId: 'r', warehouse: c.warehouse, quantity: c.quantity });
+      return restockStock(state, {
+        sku,
+        orderId: 'o-returned',
+        returnId: 'r',
+        warehouse: c.warehouse,
+        quantity: c.quantity,
+      });
   }
 }
 
@@ -171,17 +200,33 @@ function checkInvariant(state: StockItemState): void {
   let orders = 0;
   for (const [, allocations] of eachAllocation(state.allocations)) {
     orders++;
-    for (const a of allocations) reservedByAllocations.set(a.warehouse, (reservedByAllocations.get(a.warehouse) ?? 0) + a.quantity);
+    for (const a of allocations)
+      reservedByAllocations.set(a.warehouse, (reservedByAllocations.get(a.warehouse) ?? 0) + a.quantity);
   }
   ensure(state.openOrders === orders, () => `openOrders ${state.openOrders} but ${orders} orders hold stock`);
   for (const [code, stock] of Object.entries(state.warehouses)) {
     const where = () => `${code}: ${JSON.stringify(stock)}`;
-    ensure(0 <= stock.reserved && stock.reserved <= stock.onHand, () => `0 <= reserved <= onHand broken in ${where()}`);
-    ensure(stock.reserved === (reservedByAllocations.get(code) ?? 0), () => `reserved differs from the allocations in ${where()}`);
-    ensure(stock.batches.reduce((sum, b) => sum + b.quantity, 0) === stock.onHand, () => `batches do not add up in ${where()}`);
-    ensure(stock.batches.every((b) => b.quantity > 0), () => `empty batch kept in ${where()}`);
+    ensure(
+      0 <= stock.reserved && stock.reserved <= stock.onHand,
+      () => `0 <= reserved <= onHand broken in ${where()}`,
+    );
+    ensure(
+      stock.reserved === (reservedByAllocations.get(code) ?? 0),
+      () => `reserved differs from the allocations in ${where()}`,
+    );
+    ensure(
+      stock.batches.reduce((sum, b) => sum + b.quantity, 0) === stock.onHand,
+      () => `batches do not add up in ${where()}`,
+    );
+    ensure(
+      stock.batches.every((b) => b.quantity > 0),
+      () => `empty batch kept in ${where()}`,
+    );
     for (let i = 1; i < stock.batches.length; i++) {
-      ensure(fefoCompare(stock.batches[i - 1], stock.batches[i]) < 0, () => `batches out of FEFO order in ${where()}`);
+      ensure(
+        fefoCompare(stock.batches[i - 1], stock.batches[i]) < 0,
+        () => `batches out of FEFO order in ${where()}`,
+      );
     }
   }
 }
@@ -194,7 +239,11 @@ describe('StockItem invariant (property)', () => {
         let expectedOnHand = 0;
         for (const generated of commands) {
           const c = concrete(state, generated);
-          if ((c.kind === 'adjust' && c.delta === 0) || (c.kind !== 'adjust' && 'quantity' in c && c.quantity < 1)) continue;
+          if (
+            (c.kind === 'adjust' && c.delta === 0) ||
+            (c.kind !== 'adjust' && 'quantity' in c && c.quantity < 1)
+          )
+            continue;
           const before = state;
           let events: StockItemEvent[];
           try {
@@ -211,19 +260,28 @@ describe('StockItem invariant (property)', () => {
           for (const event of events) {
             if (event.type === 'StockPolicyChanged') continue;
             const totals = JSON.stringify(totalsOf(state));
-            ensure(JSON.stringify(event.data.totals) === totals, () => `event totals ${JSON.stringify(event.data.totals)} != ${totals}`);
+            ensure(
+              JSON.stringify(event.data.totals) === totals,
+              () => `event totals ${JSON.stringify(event.data.totals)} != ${totals}`,
+            );
             for (const level of event.data.levels) {
               const actual = JSON.stringify(levelOf(state, level.warehouse));
-              ensure(JSON.stringify(level) === actual, () => `event level ${JSON.stringify(level)} != ${actual}`);
+              ensure(
+                JSON.stringify(level) === actual,
+                () => `event level ${JSON.stringify(level)} != ${actual}`,
+              );
             }
             if (event.type === 'StockReceived') expectedOnHand += event.data.quantity;
             if (event.type === 'StockAdjusted') expectedOnHand += event.data.delta;
             if (event.type === 'StockRestocked') expectedOnHand += event.data.quantity;
-            if (event.type === 'StockDeducted') expectedOnHand -= event.data.allocations.reduce((s, a) => s + a.quantity, 0);
+            if (event.type === 'StockDeducted')
+              expectedOnHand -= event.data.allocations.reduce((s, a) => s + a.quantity, 0);
           }
           if (c.kind === 'transfer') {
             expect(totalsOf(state).onHand).toBe(totalsOf(before).onHand);
-            expect(warehouseStock(state, c.from).onHand).toBe(warehouseStock(before, c.from).onHand - c.quantity);
+            expect(warehouseStock(state, c.from).onHand).toBe(
+              warehouseStock(before, c.from).onHand - c.quantity,
+            );
           }
         }
         expect(totalsOf(state).onHand).toBe(expectedOnHand);

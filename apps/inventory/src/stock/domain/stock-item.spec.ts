@@ -1,7 +1,18 @@
 import { BusinessRuleError, ConflictError, foldEvents, InvalidCommandError } from '@ecom/event-sourcing';
 import { addToBatch, takeFefo } from './batches';
-import { allocationsOf, eachAllocation, NO_ALLOCATIONS, withAllocations, withoutAllocations } from './order-allocations';
-import { initialStockItemState, StockItemAggregate, StockItemEvent, StockItemState } from './stock-item.aggregate';
+import {
+  allocationsOf,
+  eachAllocation,
+  NO_ALLOCATIONS,
+  withAllocations,
+  withoutAllocations,
+} from './order-allocations';
+import {
+  initialStockItemState,
+  StockItemAggregate,
+  StockItemEvent,
+  StockItemState,
+} from './stock-item.aggregate';
 import {
   adjustStock,
   allocateStock,
@@ -15,7 +26,8 @@ import {
 } from './stock-item.decisions';
 
 const sku = 'SKU-1';
-const fold = (state: StockItemState, events: StockItemEvent[]) => foldEvents(StockItemAggregate, events, state);
+const fold = (state: StockItemState, events: StockItemEvent[]) =>
+  foldEvents(StockItemAggregate, events, state);
 const apply = (state: StockItemState, ...steps: ((s: StockItemState) => StockItemEvent[])[]) =>
   steps.reduce((s, step) => fold(s, step(s)), state);
 
@@ -47,22 +59,39 @@ describe('StockItem', () => {
     ]);
     const state = fold(initialStockItemState, events);
     expect(state.sku).toBe(sku);
-    expect(state.warehouses.SH.batches).toEqual([{ batch: 'L1', expiresAt: '2027-01-01T00:00:00.000Z', quantity: 10 }]);
+    expect(state.warehouses.SH.batches).toEqual([
+      { batch: 'L1', expiresAt: '2027-01-01T00:00:00.000Z', quantity: 10 },
+    ]);
   });
 
   it('refuses a non-positive quantity, an expiry without a batch and a second expiry for a known batch', () => {
-    expect(() => receiveStock(initialStockItemState, { sku, warehouse: 'SH', quantity: 0 })).toThrow(InvalidCommandError);
-    expect(() => receiveStock(initialStockItemState, { sku, warehouse: 'SH', quantity: 1, expiresAt: '2027-01-01T00:00:00Z' })).toThrow(
-      /expiresAt needs a batch/,
+    expect(() => receiveStock(initialStockItemState, { sku, warehouse: 'SH', quantity: 0 })).toThrow(
+      InvalidCommandError,
     );
+    expect(() =>
+      receiveStock(initialStockItemState, {
+        sku,
+        warehouse: 'SH',
+        quantity: 1,
+        expiresAt: '2027-01-01T00:00:00Z',
+      }),
+    ).toThrow(/expiresAt needs a batch/);
     const state = apply(initialStockItemState, (s) =>
       receiveStock(s, { sku, warehouse: 'SH', quantity: 1, batch: 'L1', expiresAt: '2027-01-01T00:00:00Z' }),
     );
     expect(() =>
-      receiveStock(state, { sku, warehouse: 'BJ', quantity: 1, batch: 'L1', expiresAt: '2028-01-01T00:00:00Z' }),
+      receiveStock(state, {
+        sku,
+        warehouse: 'BJ',
+        quantity: 1,
+        batch: 'L1',
+        expiresAt: '2028-01-01T00:00:00Z',
+      }),
     ).toThrow(BusinessRuleError);
     // Omitting the expiry of a known batch takes the batch's expiry.
-    expect(receiveStock(state, { sku, warehouse: 'BJ', quantity: 1, batch: 'L1' })[0].data.expiresAt).toBe('2027-01-01T00:00:00.000Z');
+    expect(receiveStock(state, { sku, warehouse: 'BJ', quantity: 1, batch: 'L1' })[0].data.expiresAt).toBe(
+      '2027-01-01T00:00:00.000Z',
+    );
   });
 
   it('adjusts with a reason, never below zero nor below the reserved units', () => {
@@ -71,10 +100,18 @@ describe('StockItem', () => {
       (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 10 }),
       (s) => allocateStock(s, { sku, orderId: 'o1', allocations: [{ warehouse: 'SH', quantity: 6 }] }),
     );
-    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: -5, reason: 'damaged' })).toThrow(/below its 6 reserved/);
-    expect(() => adjustStock(state, { sku, warehouse: 'BJ', delta: -1, reason: 'count' })).toThrow(/below zero/);
-    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 0, reason: 'x' })).toThrow(InvalidCommandError);
-    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 1, reason: '  ' })).toThrow(InvalidCommandError);
+    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: -5, reason: 'damaged' })).toThrow(
+      /below its 6 reserved/,
+    );
+    expect(() => adjustStock(state, { sku, warehouse: 'BJ', delta: -1, reason: 'count' })).toThrow(
+      /below zero/,
+    );
+    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 0, reason: 'x' })).toThrow(
+      InvalidCommandError,
+    );
+    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 1, reason: '  ' })).toThrow(
+      InvalidCommandError,
+    );
     state = apply(state, (s) => adjustStock(s, { sku, warehouse: 'SH', delta: -4, reason: 'damaged' }));
     expect(state.warehouses.SH).toMatchObject({ onHand: 6, reserved: 6 });
   });
@@ -82,13 +119,33 @@ describe('StockItem', () => {
   it('adjusts a named batch, or removes in FEFO order when none is named', () => {
     let state = apply(
       initialStockItemState,
-      (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 5, batch: 'LATE', expiresAt: '2028-01-01T00:00:00Z' }),
-      (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 5, batch: 'EARLY', expiresAt: '2027-01-01T00:00:00Z' }),
+      (s) =>
+        receiveStock(s, {
+          sku,
+          warehouse: 'SH',
+          quantity: 5,
+          batch: 'LATE',
+          expiresAt: '2028-01-01T00:00:00Z',
+        }),
+      (s) =>
+        receiveStock(s, {
+          sku,
+          warehouse: 'SH',
+          quantity: 5,
+          batch: 'EARLY',
+          expiresAt: '2027-01-01T00:00:00Z',
+        }),
       (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 5 }),
     );
-    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: -6, reason: 'x', batch: 'LATE' })).toThrow(/holds 5/);
-    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 1, reason: 'x', batch: 'NEW' })).toThrow(/receive a new batch/);
-    state = apply(state, (s) => adjustStock(s, { sku, warehouse: 'SH', delta: -2, reason: 'x', batch: 'LATE' }));
+    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: -6, reason: 'x', batch: 'LATE' })).toThrow(
+      /holds 5/,
+    );
+    expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 1, reason: 'x', batch: 'NEW' })).toThrow(
+      /receive a new batch/,
+    );
+    state = apply(state, (s) =>
+      adjustStock(s, { sku, warehouse: 'SH', delta: -2, reason: 'x', batch: 'LATE' }),
+    );
     state = apply(state, (s) => adjustStock(s, { sku, warehouse: 'SH', delta: -7, reason: 'expired' }));
     expect(state.warehouses.SH.batches).toEqual([
       { batch: 'LATE', expiresAt: '2028-01-01T00:00:00.000Z', quantity: 1 },
@@ -99,12 +156,18 @@ describe('StockItem', () => {
   it('transfers available units atomically, FEFO batches first, and refuses more than available', () => {
     let state = apply(
       initialStockItemState,
-      (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 4, batch: 'B', expiresAt: '2027-06-01T00:00:00Z' }),
-      (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 4, batch: 'A', expiresAt: '2027-01-01T00:00:00Z' }),
+      (s) =>
+        receiveStock(s, { sku, warehouse: 'SH', quantity: 4, batch: 'B', expiresAt: '2027-06-01T00:00:00Z' }),
+      (s) =>
+        receiveStock(s, { sku, warehouse: 'SH', quantity: 4, batch: 'A', expiresAt: '2027-01-01T00:00:00Z' }),
       (s) => allocateStock(s, { sku, orderId: 'o1', allocations: [{ warehouse: 'SH', quantity: 3 }] }),
     );
-    expect(() => transferStock(state, { sku, from: 'SH', to: 'BJ', quantity: 6 })).toThrow(/only 5 available/);
-    expect(() => transferStock(state, { sku, from: 'SH', to: 'SH', quantity: 1 })).toThrow(InvalidCommandError);
+    expect(() => transferStock(state, { sku, from: 'SH', to: 'BJ', quantity: 6 })).toThrow(
+      /only 5 available/,
+    );
+    expect(() => transferStock(state, { sku, from: 'SH', to: 'SH', quantity: 1 })).toThrow(
+      InvalidCommandError,
+    );
     const events = transferStock(state, { sku, from: 'SH', to: 'BJ', quantity: 5 });
     expect(events[0].data).toMatchObject({
       levels: [
@@ -122,7 +185,9 @@ describe('StockItem', () => {
   });
 
   it('sets the policy, and setting the same values again appends nothing', () => {
-    const state = apply(initialStockItemState, (s) => changeStockPolicy(s, { sku, safetyStock: 5, leadTimeDays: 7 }));
+    const state = apply(initialStockItemState, (s) =>
+      changeStockPolicy(s, { sku, safetyStock: 5, leadTimeDays: 7 }),
+    );
     expect(state).toMatchObject({ safetyStock: 5, leadTimeDays: 7 });
     expect(changeStockPolicy(state, { sku, safetyStock: 5, leadTimeDays: 7 })).toEqual([]);
     expect(() => changeStockPolicy(state, { sku, safetyStock: -1 })).toThrow(InvalidCommandError);
@@ -131,19 +196,38 @@ describe('StockItem', () => {
   it('allocates, deallocates, deducts first-expiring batches first, and restocks', () => {
     let state = apply(
       initialStockItemState,
-      (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 2, batch: 'LATE', expiresAt: '2028-01-01T00:00:00Z' }),
-      (s) => receiveStock(s, { sku, warehouse: 'SH', quantity: 2, batch: 'EARLY', expiresAt: '2027-01-01T00:00:00Z' }),
+      (s) =>
+        receiveStock(s, {
+          sku,
+          warehouse: 'SH',
+          quantity: 2,
+          batch: 'LATE',
+          expiresAt: '2028-01-01T00:00:00Z',
+        }),
+      (s) =>
+        receiveStock(s, {
+          sku,
+          warehouse: 'SH',
+          quantity: 2,
+          batch: 'EARLY',
+          expiresAt: '2027-01-01T00:00:00Z',
+        }),
       (s) => allocateStock(s, { sku, orderId: 'o1', allocations: [{ warehouse: 'SH', quantity: 3 }] }),
       (s) => allocateStock(s, { sku, orderId: 'o2', allocations: [{ warehouse: 'SH', quantity: 1 }] }),
     );
     expect(state.openOrders).toBe(2);
-    expect(() => allocateStock(state, { sku, orderId: 'o3', allocations: [{ warehouse: 'SH', quantity: 1 }] })).toThrow(
-      /only 0 available/,
-    );
-    expect(() => allocateStock(state, { sku, orderId: 'o1', allocations: [{ warehouse: 'SH', quantity: 1 }] })).toThrow(ConflictError);
+    expect(() =>
+      allocateStock(state, { sku, orderId: 'o3', allocations: [{ warehouse: 'SH', quantity: 1 }] }),
+    ).toThrow(/only 0 available/);
+    expect(() =>
+      allocateStock(state, { sku, orderId: 'o1', allocations: [{ warehouse: 'SH', quantity: 1 }] }),
+    ).toThrow(ConflictError);
 
     const released = deallocateStock(state, { sku, orderId: 'o2', reason: 'ORDER_CANCELLED' });
-    expect(released[0].data).toMatchObject({ allocations: [{ warehouse: 'SH', quantity: 1 }], totals: { reserved: 3, available: 1 } });
+    expect(released[0].data).toMatchObject({
+      allocations: [{ warehouse: 'SH', quantity: 1 }],
+      totals: { reserved: 3, available: 1 },
+    });
     state = fold(state, released);
     expect(deallocateStock(state, { sku, orderId: 'o2', reason: 'ORDER_CANCELLED' })).toEqual([]);
 
@@ -161,7 +245,9 @@ describe('StockItem', () => {
     expect(state.openOrders).toBe(0);
     expect(deductStock(state, { sku, orderId: 'o1' })).toEqual([]);
 
-    state = apply(state, (s) => restockStock(s, { sku, orderId: 'o1', returnId: 'r1', warehouse: 'SH', quantity: 2 }));
+    state = apply(state, (s) =>
+      restockStock(s, { sku, orderId: 'o1', returnId: 'r1', warehouse: 'SH', quantity: 2 }),
+    );
     expect(state.warehouses.SH.onHand).toBe(3);
   });
 
@@ -211,8 +297,14 @@ describe('StockItem', () => {
     });
 
     it('reports the total available when all warehouses together are short', () => {
-      expect(planAllocation(stocked, 26, { shippingRegion: null, regionOf })).toEqual({ ok: false, available: 25 });
-      expect(planAllocation(initialStockItemState, 1, { shippingRegion: null, regionOf })).toEqual({ ok: false, available: 0 });
+      expect(planAllocation(stocked, 26, { shippingRegion: null, regionOf })).toEqual({
+        ok: false,
+        available: 25,
+      });
+      expect(planAllocation(initialStockItemState, 1, { shippingRegion: null, regionOf })).toEqual({
+        ok: false,
+        available: 0,
+      });
     });
   });
 });
@@ -232,7 +324,8 @@ describe('batches', () => {
 describe('order allocations', () => {
   it('adds, finds and removes orders across buckets without touching other orders', () => {
     let all = NO_ALLOCATIONS;
-    for (let i = 0; i < 500; i++) all = withAllocations(all, `order-${i}`, [{ warehouse: 'W', quantity: i + 1 }]);
+    for (let i = 0; i < 500; i++)
+      all = withAllocations(all, `order-${i}`, [{ warehouse: 'W', quantity: i + 1 }]);
     const before = all;
     all = withoutAllocations(all, 'order-7');
     expect(allocationsOf(all, 'order-7')).toBeUndefined();

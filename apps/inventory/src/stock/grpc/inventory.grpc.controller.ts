@@ -17,7 +17,8 @@ export class InventoryGrpcController {
     const skus = request.skus ?? [];
     if (skus.length > MAX_SKUS) throw new InvalidCommandError(`at most ${MAX_SKUS} skus per request`);
     const bad = skus.find((sku) => sku.length < 1 || sku.length > 64);
-    if (bad !== undefined) throw new InvalidCommandError(`sku "${bad.slice(0, 70)}" must be 1 to 64 characters`);
+    if (bad !== undefined)
+      throw new InvalidCommandError(`sku "${bad.slice(0, 70)}" must be 1 to 64 characters`);
     return { items: skus.length ? await this.availability.get(skus) : [] };
   }
 }

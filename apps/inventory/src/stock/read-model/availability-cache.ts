@@ -38,7 +38,12 @@ return 1`;
 const REFRESH_KEY = 'availability-cache';
 
 type RedisWithScript = Redis & {
-  inventorySetAvailabilityIfNewer(key: string, value: string, version: number, ttlSeconds: number): Promise<number>;
+  inventorySetAvailabilityIfNewer(
+    key: string,
+    value: string,
+    version: number,
+    ttlSeconds: number,
+  ): Promise<number>;
 };
 
 /**
@@ -76,7 +81,9 @@ export class AvailabilityCache implements StockLevelsListener {
     if (skus.length === 0) return;
     const tx = transactionOf(sql);
     if (!tx) {
-      void this.refresh(skus, sql).catch((error: Error) => this.logger.warn(`cache refresh failed: ${error.message}`));
+      void this.refresh(skus, sql).catch((error: Error) =>
+        this.logger.warn(`cache refresh failed: ${error.message}`),
+      );
       return;
     }
     let pending = this.pendingByTransaction.get(tx);
@@ -111,7 +118,9 @@ export class AvailabilityCache implements StockLevelsListener {
     if (missing.length > 0) {
       const loaded = await this.load(missing);
       for (const [sku, entry] of loaded) found.set(sku, entry);
-      await this.store(loaded).catch((error: Error) => this.logger.warn(`cache fill failed: ${error.message}`));
+      await this.store(loaded).catch((error: Error) =>
+        this.logger.warn(`cache fill failed: ${error.message}`),
+      );
     }
     return skus.map((sku) => {
       const entry = found.get(sku)!;
@@ -119,7 +128,10 @@ export class AvailabilityCache implements StockLevelsListener {
     });
   }
 
-  private async load(skus: string[], sql: SqlExecutor = this.dataSource): Promise<Map<string, CachedAvailability>> {
+  private async load(
+    skus: string[],
+    sql: SqlExecutor = this.dataSource,
+  ): Promise<Map<string, CachedAvailability>> {
     const items: { sku: string; available: number; version: number }[] = await sql.query(
       `SELECT sku, available, version FROM inv_stock_items WHERE sku = ANY($1::text[])`,
       [skus],
@@ -128,9 +140,13 @@ export class AvailabilityCache implements StockLevelsListener {
       `SELECT sku, warehouse, available FROM inv_stock_levels WHERE sku = ANY($1::text[]) ORDER BY sku, warehouse`,
       [skus],
     );
-    const entries = new Map<string, CachedAvailability>(skus.map((sku) => [sku, { v: 0, available: 0, warehouses: [] }]));
-    for (const item of items) entries.set(item.sku, { v: item.version, available: item.available, warehouses: [] });
-    for (const level of levels) entries.get(level.sku)?.warehouses.push({ code: level.warehouse, available: level.available });
+    const entries = new Map<string, CachedAvailability>(
+      skus.map((sku) => [sku, { v: 0, available: 0, warehouses: [] }]),
+    );
+    for (const item of items)
+      entries.set(item.sku, { v: item.version, available: item.available, warehouses: [] });
+    for (const level of levels)
+      entries.get(level.sku)?.warehouses.push({ code: level.warehouse, available: level.available });
     return entries;
   }
 
@@ -141,7 +157,12 @@ export class AvailabilityCache implements StockLevelsListener {
       exec(): Promise<[Error | null, unknown][] | null>;
     };
     for (const [sku, entry] of entries) {
-      pipeline.inventorySetAvailabilityIfNewer(AvailabilityCache.key(sku), JSON.stringify(entry), entry.v, this.ttlSeconds);
+      pipeline.inventorySetAvailabilityIfNewer(
+        AvailabilityCache.key(sku),
+        JSON.stringify(entry),
+        entry.v,
+        this.ttlSeconds,
+      );
     }
     const results = await pipeline.exec();
     const failed = (results ?? []).find(([error]) => error);

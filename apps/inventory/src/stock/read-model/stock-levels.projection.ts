@@ -18,9 +18,18 @@ export class StockLevelsProjection implements InlineProjection {
   constructor(private readonly listener?: StockLevelsListener) {}
 
   async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    const levels = new Map<string, { sku: string; warehouse: string; onHand: number; reserved: number; available: number }>();
-    const totals = new Map<string, { onHand: number; reserved: number; available: number; version: number; at: string }>();
-    const policies = new Map<string, { safetyStock: number; leadTimeDays: number | null; version: number; at: string }>();
+    const levels = new Map<
+      string,
+      { sku: string; warehouse: string; onHand: number; reserved: number; available: number }
+    >();
+    const totals = new Map<
+      string,
+      { onHand: number; reserved: number; available: number; version: number; at: string }
+    >();
+    const policies = new Map<
+      string,
+      { safetyStock: number; leadTimeDays: number | null; version: number; at: string }
+    >();
     for (const recorded of events) {
       const event = { type: recorded.type, data: recorded.data } as StockItemEvent;
       const sku = recorded.aggregateId;

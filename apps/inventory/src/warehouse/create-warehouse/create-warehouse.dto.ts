@@ -13,7 +13,10 @@ export class CreateWarehouseDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'Shanghai', description: 'province or country served; preferred for orders shipping there' })
+  @ApiPropertyOptional({
+    example: 'Shanghai',
+    description: 'province or country served; preferred for orders shipping there',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)

@@ -11,7 +11,12 @@ export interface WarehouseState {
   region: string | null;
 }
 
-export const initialWarehouseState: WarehouseState = { warehouseId: null, code: null, name: null, region: null };
+export const initialWarehouseState: WarehouseState = {
+  warehouseId: null,
+  code: null,
+  name: null,
+  region: null,
+};
 
 export function evolveWarehouse(_state: WarehouseState, event: WarehouseEvent): WarehouseState {
   const { warehouseId, code, name, region } = event.data;

@@ -51,7 +51,9 @@ export class WarehouseDirectory {
 
   /** Region of every warehouse by code (one small query per consumer batch). */
   async regions(sql: SqlExecutor = this.dataSource): Promise<Map<string, string | null>> {
-    const rows: { code: string; region: string | null }[] = await sql.query(`SELECT code, region FROM inv_warehouses`);
+    const rows: { code: string; region: string | null }[] = await sql.query(
+      `SELECT code, region FROM inv_warehouses`,
+    );
     return new Map(rows.map((r) => [r.code, r.region]));
   }
 }

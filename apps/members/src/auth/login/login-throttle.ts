@@ -8,7 +8,11 @@ import { normalizeEmail } from '../../member/credentials/member-accounts';
 export class LoginThrottledException extends HttpException {
   constructor(readonly retryAfterSeconds: number) {
     super(
-      { statusCode: 429, error: 'Too Many Requests', message: `too many failed login attempts, retry in ${retryAfterSeconds} seconds` },
+      {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `too many failed login attempts, retry in ${retryAfterSeconds} seconds`,
+      },
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
@@ -36,7 +40,10 @@ export class LoginThrottle {
   private counters(email: string, ip: string): { account: Counter; ip: Counter } {
     const accountHash = createHash('sha256').update(normalizeEmail(email)).digest('hex');
     return {
-      account: { key: `members:login-failures:account:${accountHash}`, limit: this.settings.login.maxFailuresPerAccount },
+      account: {
+        key: `members:login-failures:account:${accountHash}`,
+        limit: this.settings.login.maxFailuresPerAccount,
+      },
       ip: { key: `members:login-failures:ip:${ip}`, limit: this.settings.login.maxFailuresPerIp },
     };
   }

@@ -1,6 +1,12 @@
 import { Public } from '@ecom/auth';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginThrottledException } from './login-throttle';
 import { LoginDto, LoginResponse } from './login.dto';
@@ -17,7 +23,9 @@ export class LoginController {
   @ApiOperation({ summary: 'Exchange email and password for an access token' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiUnauthorizedResponse({ description: 'invalid email or password (the same for an unknown email)' })
-  @ApiTooManyRequestsResponse({ description: 'too many failed attempts for the account or from the IP; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    description: 'too many failed attempts for the account or from the IP; see Retry-After',
+  })
   async login(
     @Body() dto: LoginDto,
     @Req() request: FastifyRequest,
@@ -26,7 +34,8 @@ export class LoginController {
     try {
       return await this.handler.login(dto.email, dto.password, request.ip);
     } catch (error) {
-      if (error instanceof LoginThrottledException) void reply.header('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof LoginThrottledException)
+        void reply.header('Retry-After', String(error.retryAfterSeconds));
       throw error;
     }
   }

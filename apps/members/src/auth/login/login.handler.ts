@@ -13,7 +13,11 @@ export const INVALID_CREDENTIALS = 'invalid email or password';
 function loginCounter(): Counter<'outcome'> {
   return (
     (register.getSingleMetric('members_logins_total') as Counter<'outcome'>) ??
-    new Counter({ name: 'members_logins_total', help: 'Login attempts by outcome (success, invalid, throttled)', labelNames: ['outcome'] })
+    new Counter({
+      name: 'members_logins_total',
+      help: 'Login attempts by outcome (success, invalid, throttled)',
+      labelNames: ['outcome'],
+    })
   );
 }
 
@@ -45,7 +49,9 @@ export class LoginHandler implements OnModuleInit {
       throw error;
     }
     const account = await MemberAccounts.credentialsByEmail(this.runtime.dataSource, email);
-    const valid = account ? await this.hasher.verify(password, account.passwordHash) : await this.hasher.verifyAgainstDummy(password);
+    const valid = account
+      ? await this.hasher.verify(password, account.passwordHash)
+      : await this.hasher.verifyAgainstDummy(password);
     if (!account || !valid || account.roles.length === 0) {
       this.logins.inc({ outcome: 'invalid' });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
@@ -55,9 +61,12 @@ export class LoginHandler implements OnModuleInit {
     if (this.hasher.needsRehash(account.passwordHash)) {
       // Parameters were raised since this hash was made: upgrade it now that the password is known.
       const upgraded = await this.hasher.hash(password);
-      await MemberAccounts.replacePasswordHash(this.runtime.dataSource, account.memberId, account.passwordHash, upgraded).catch((error) =>
-        this.logger.warn(`password rehash failed: ${(error as Error).message}`),
-      );
+      await MemberAccounts.replacePasswordHash(
+        this.runtime.dataSource,
+        account.memberId,
+        account.passwordHash,
+        upgraded,
+      ).catch((error) => this.logger.warn(`password rehash failed: ${(error as Error).message}`));
     }
     const member = { id: account.memberId, roles: account.roles };
     return { ...(await this.issuer.issue(member)), member };

@@ -31,7 +31,9 @@ export class CreateMemberTables1763900000000 implements MigrationInterface {
         registered_at timestamptz NOT NULL,
         updated_at    timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX member_summaries_above_silver ON member_summaries (tier) WHERE tier <> 'SILVER'`);
+    await q.query(
+      `CREATE INDEX member_summaries_above_silver ON member_summaries (tier) WHERE tier <> 'SILVER'`,
+    );
     await q.query(`
       CREATE TABLE member_spend (
         entry_type  text NOT NULL CHECK (entry_type IN ('PAYMENT', 'REFUND')),
@@ -45,10 +47,14 @@ export class CreateMemberTables1763900000000 implements MigrationInterface {
         event_id    uuid NOT NULL,
         PRIMARY KEY (entry_type, entry_id)
       )`);
-    await q.query(`CREATE UNIQUE INDEX member_spend_one_payment_per_order ON member_spend (order_id) WHERE entry_type = 'PAYMENT'`);
+    await q.query(
+      `CREATE UNIQUE INDEX member_spend_one_payment_per_order ON member_spend (order_id) WHERE entry_type = 'PAYMENT'`,
+    );
     await q.query(`CREATE INDEX member_spend_member_time ON member_spend (member_id, spent_at)`);
     await q.query(`CREATE INDEX member_spend_order ON member_spend (order_id)`);
-    await q.query(`COMMENT ON COLUMN member_spend.spent_at IS 'when the order was paid: the 12-month window counts a refund with its order'`);
+    await q.query(
+      `COMMENT ON COLUMN member_spend.spent_at IS 'when the order was paid: the 12-month window counts a refund with its order'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

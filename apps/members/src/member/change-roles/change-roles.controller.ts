@@ -21,7 +21,8 @@ export class ChangeRolesController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Replace the roles of a member (admin)',
-    description: 'The new roles are in the next token the member gets; tokens issued before keep the old roles until they expire.',
+    description:
+      'The new roles are in the next token the member gets; tokens issued before keep the old roles until they expire.',
   })
   @ApiOkResponse({ type: MemberView })
   async change(

@@ -8,6 +8,9 @@ export class ChangeRolesDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(MEMBER_ROLES.length)
   @ArrayUnique()
-  @IsIn(MEMBER_ROLES, { each: true, message: `each value in roles must be one of ${MEMBER_ROLES.join(', ')}` })
+  @IsIn(MEMBER_ROLES, {
+    each: true,
+    message: `each value in roles must be one of ${MEMBER_ROLES.join(', ')}`,
+  })
   roles: MemberRole[];
 }

@@ -13,6 +13,10 @@ export class ChangeRolesHandler {
   constructor(@Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository) {}
 
   async change(memberId: string, roles: MemberRole[], actorId: string, context: EventContext): Promise<void> {
-    await this.members.execute(memberId, (state) => changeRoles(state, { memberId, roles, actorId }), context);
+    await this.members.execute(
+      memberId,
+      (state) => changeRoles(state, { memberId, roles, actorId }),
+      context,
+    );
   }
 }

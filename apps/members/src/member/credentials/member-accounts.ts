@@ -69,15 +69,19 @@ export const MemberAccounts = {
   },
 
   async updateProfile(tx: SqlExecutor, memberId: string, profile: Profile): Promise<void> {
-    await tx.query(`UPDATE member_accounts SET display_name = $2, phone = $3, updated_at = now() WHERE member_id = $1`, [
-      memberId,
-      profile.displayName,
-      profile.phone,
-    ]);
+    await tx.query(
+      `UPDATE member_accounts SET display_name = $2, phone = $3, updated_at = now() WHERE member_id = $1`,
+      [memberId, profile.displayName, profile.phone],
+    );
   },
 
   /** Replaces a hash only if it is still the one that was verified (a concurrent change wins). */
-  async replacePasswordHash(sql: SqlExecutor, memberId: string, previous: string, next: string): Promise<void> {
+  async replacePasswordHash(
+    sql: SqlExecutor,
+    memberId: string,
+    previous: string,
+    next: string,
+  ): Promise<void> {
     await sql.query(
       `UPDATE member_accounts SET password_hash = $3, updated_at = now() WHERE member_id = $1 AND password_hash = $2`,
       [memberId, previous, next],

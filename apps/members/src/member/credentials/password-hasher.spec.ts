@@ -37,7 +37,13 @@ describe('PasswordHasher (scrypt)', () => {
 
   it('refuses malformed hashes and parameters beyond the limits instead of trying them', async () => {
     const good = await hasher.hash('some password 9');
-    for (const bad of ['', 'plain', good.replace('ln=12', 'ln=40'), good.replace('r=8', 'r=0'), good.replace('$scrypt$', '$bcrypt$')]) {
+    for (const bad of [
+      '',
+      'plain',
+      good.replace('ln=12', 'ln=40'),
+      good.replace('r=8', 'r=0'),
+      good.replace('$scrypt$', '$bcrypt$'),
+    ]) {
       await expect(hasher.verify('some password 9', bad)).resolves.toBe(false);
     }
   });

@@ -24,7 +24,9 @@ function derive(password: string, salt: Buffer, params: ScryptParams, keyLength:
   const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 256 * N * params.r * params.p };
   return new Promise((resolve, reject) =>
     // The async form runs on libuv's thread pool, so hashing never blocks the event loop.
-    scrypt(password.normalize('NFC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(password.normalize('NFC'), salt, keyLength, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
@@ -96,6 +98,11 @@ export class PasswordHasher {
     const parsed = parse(encoded);
     if (!parsed) return true;
     const { logN, r, p } = this.params;
-    return parsed.params.logN !== logN || parsed.params.r !== r || parsed.params.p !== p || parsed.key.length !== KEY_LENGTH;
+    return (
+      parsed.params.logN !== logN ||
+      parsed.params.r !== r ||
+      parsed.params.p !== p ||
+      parsed.key.length !== KEY_LENGTH
+    );
   }
 }

@@ -47,7 +47,10 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return {
         ...state,
         points: state.points + event.data.points,
-        orders: { ...state.orders, [event.data.orderId]: { ...held, points: held.points + event.data.points } },
+        orders: {
+          ...state.orders,
+          [event.data.orderId]: { ...held, points: held.points + event.data.points },
+        },
       };
     }
     case 'PointsReversed': {

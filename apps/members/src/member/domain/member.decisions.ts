@@ -1,9 +1,4 @@
-import {
-  BusinessRuleError,
-  ConflictError,
-  InvalidCommandError,
-  NotFoundError,
-} from '@ecom/event-sourcing';
+import { BusinessRuleError, ConflictError, InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { MEMBER_ROLES, MemberEvent, MemberRole, MemberState } from './member.aggregate';
 import { pointsForAmount, tierForNetSpend, TierThresholds } from './tier-policy';
 
@@ -12,18 +7,26 @@ export type ProfileField = 'displayName' | 'phone' | 'email';
 /** Roles in their canonical order (customer, operator, admin), without duplicates. */
 export function normalizeRoles(roles: readonly string[]): MemberRole[] {
   const unknown = roles.filter((role) => !MEMBER_ROLES.includes(role as MemberRole));
-  if (unknown.length > 0) throw new InvalidCommandError(`roles: unknown role ${unknown.join(', ')}`, 'UNKNOWN_ROLE');
+  if (unknown.length > 0)
+    throw new InvalidCommandError(`roles: unknown role ${unknown.join(', ')}`, 'UNKNOWN_ROLE');
   const normalized = MEMBER_ROLES.filter((role) => roles.includes(role));
   if (normalized.length === 0) throw new InvalidCommandError('roles must name at least one role', 'NO_ROLES');
   return normalized;
 }
 
 function registered(state: MemberState, memberId?: string): string {
-  if (!state.id) throw new NotFoundError(memberId ? `member ${memberId} not found` : 'member not found', 'MEMBER_NOT_FOUND');
+  if (!state.id)
+    throw new NotFoundError(
+      memberId ? `member ${memberId} not found` : 'member not found',
+      'MEMBER_NOT_FOUND',
+    );
   return state.id;
 }
 
-export function registerMember(state: MemberState, command: { memberId: string; roles: readonly string[] }): MemberEvent[] {
+export function registerMember(
+  state: MemberState,
+  command: { memberId: string; roles: readonly string[] },
+): MemberEvent[] {
   if (state.id) throw new ConflictError(`member ${state.id} is already registered`, 'MEMBER_EXISTS');
   return [
     {
@@ -56,7 +59,12 @@ export function changeRoles(
   return [{ type: 'MemberRolesChanged', data: { memberId, roles, previousRoles: [...state.roles] } }];
 }
 
-function tierChange(state: MemberState, memberId: string, netSpend12m: number, thresholds: TierThresholds): MemberEvent[] {
+function tierChange(
+  state: MemberState,
+  memberId: string,
+  netSpend12m: number,
+  thresholds: TierThresholds,
+): MemberEvent[] {
   const tier = tierForNetSpend(netSpend12m, thresholds);
   if (tier === state.tier) return [];
   return [{ type: 'MemberTierChanged', data: { memberId, tier, previousTier: state.tier, netSpend12m } }];
@@ -127,7 +135,11 @@ export function recordRefund(
 }
 
 /** Re-evaluates the tier as old spend leaves the 12-month window (periodic review). */
-export function reviewTier(state: MemberState, netSpend12m: number, thresholds: TierThresholds): MemberEvent[] {
+export function reviewTier(
+  state: MemberState,
+  netSpend12m: number,
+  thresholds: TierThresholds,
+): MemberEvent[] {
   const memberId = registered(state);
   return tierChange(state, memberId, netSpend12m, thresholds);
 }

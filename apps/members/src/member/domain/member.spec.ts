@@ -1,5 +1,11 @@
 import { createEventSchemaRegistry } from '@ecom/contracts';
-import { BusinessRuleError, ConflictError, foldEvents, InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
+import {
+  BusinessRuleError,
+  ConflictError,
+  foldEvents,
+  InvalidCommandError,
+  NotFoundError,
+} from '@ecom/event-sourcing';
 import fc from 'fast-check';
 import { initialMemberState, MemberAggregate, MemberEvent, MemberState } from './member.aggregate';
 import {
@@ -22,12 +28,18 @@ function apply(state: MemberState, events: MemberEvent[]): MemberState {
   return foldEvents(MemberAggregate, events, state);
 }
 
-const registered = (roles = ['customer']) => apply(initialMemberState, registerMember(initialMemberState, { memberId: 'm1', roles }));
+const registered = (roles = ['customer']) =>
+  apply(initialMemberState, registerMember(initialMemberState, { memberId: 'm1', roles }));
 
 describe('Member aggregate', () => {
   it('registers once, as SILVER with the given roles in canonical order, carrying no personal data', () => {
-    const events = registerMember(initialMemberState, { memberId: 'm1', roles: ['admin', 'customer', 'admin'] });
-    expect(events).toEqual([{ type: 'MemberRegistered', data: { memberId: 'm1', roles: ['customer', 'admin'], tier: 'SILVER' } }]);
+    const events = registerMember(initialMemberState, {
+      memberId: 'm1',
+      roles: ['admin', 'customer', 'admin'],
+    });
+    expect(events).toEqual([
+      { type: 'MemberRegistered', data: { memberId: 'm1', roles: ['customer', 'admin'], tier: 'SILVER' } },
+    ]);
     const state = apply(initialMemberState, events);
     expect(state).toMatchObject({ id: 'm1', roles: ['customer', 'admin'], tier: 'SILVER', points: 0 });
     expect(() => registerMember(state, { memberId: 'm1', roles: ['customer'] })).toThrow(ConflictError);
@@ -39,11 +51,13 @@ describe('Member aggregate', () => {
   });
 
   it('refuses commands on a member that does not exist', () => {
-    expect(() => changeRoles(initialMemberState, { memberId: 'x', roles: ['admin'], actorId: 'a' })).toThrow(NotFoundError);
-    expect(() => changeProfile(initialMemberState, ['phone'])).toThrow(NotFoundError);
-    expect(() => recordOrderPaid(initialMemberState, { memberId: 'x', orderId: 'o', amount: 100, netSpend12m: 100 }, T)).toThrow(
-      /member x not found/,
+    expect(() => changeRoles(initialMemberState, { memberId: 'x', roles: ['admin'], actorId: 'a' })).toThrow(
+      NotFoundError,
     );
+    expect(() => changeProfile(initialMemberState, ['phone'])).toThrow(NotFoundError);
+    expect(() =>
+      recordOrderPaid(initialMemberState, { memberId: 'x', orderId: 'o', amount: 100, netSpend12m: 100 }, T),
+    ).toThrow(/member x not found/);
   });
 
   it('names changed profile fields only, and decides nothing when nothing changed', () => {
@@ -56,69 +70,142 @@ describe('Member aggregate', () => {
 
   it('replaces roles with the previous ones recorded, ignores a no-op, and keeps an admin from demoting themself', () => {
     const state = registered(['admin']);
-    const events = changeRoles(state, { memberId: 'm1', roles: ['operator', 'customer'], actorId: 'other-admin' });
+    const events = changeRoles(state, {
+      memberId: 'm1',
+      roles: ['operator', 'customer'],
+      actorId: 'other-admin',
+    });
     expect(events).toEqual([
-      { type: 'MemberRolesChanged', data: { memberId: 'm1', roles: ['customer', 'operator'], previousRoles: ['admin'] } },
+      {
+        type: 'MemberRolesChanged',
+        data: { memberId: 'm1', roles: ['customer', 'operator'], previousRoles: ['admin'] },
+      },
     ]);
     expect(apply(state, events).roles).toEqual(['customer', 'operator']);
     expect(changeRoles(state, { memberId: 'm1', roles: ['admin'], actorId: 'other-admin' })).toEqual([]);
-    expect(() => changeRoles(state, { memberId: 'm1', roles: ['customer'], actorId: 'm1' })).toThrow(BusinessRuleError);
+    expect(() => changeRoles(state, { memberId: 'm1', roles: ['customer'], actorId: 'm1' })).toThrow(
+      BusinessRuleError,
+    );
   });
 
   it('earns 1 point per 1.00 paid once per order, and moves up to GOLD when the net spend crosses 5,000.00', () => {
     let state = registered();
-    const first = recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 450_099, netSpend12m: 450_099 }, T);
-    expect(first).toEqual([{ type: 'PointsEarned', data: { memberId: 'm1', orderId: 'o1', points: 4500, balance: 4500 } }]);
+    const first = recordOrderPaid(
+      state,
+      { memberId: 'm1', orderId: 'o1', amount: 450_099, netSpend12m: 450_099 },
+      T,
+    );
+    expect(first).toEqual([
+      { type: 'PointsEarned', data: { memberId: 'm1', orderId: 'o1', points: 4500, balance: 4500 } },
+    ]);
     state = apply(state, first);
-    const second = recordOrderPaid(state, { memberId: 'm1', orderId: 'o2', amount: 50_000, netSpend12m: 500_099 }, T);
+    const second = recordOrderPaid(
+      state,
+      { memberId: 'm1', orderId: 'o2', amount: 50_000, netSpend12m: 500_099 },
+      T,
+    );
     expect(second).toEqual([
       { type: 'PointsEarned', data: { memberId: 'm1', orderId: 'o2', points: 500, balance: 5000 } },
-      { type: 'MemberTierChanged', data: { memberId: 'm1', tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 500_099 } },
+      {
+        type: 'MemberTierChanged',
+        data: { memberId: 'm1', tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 500_099 },
+      },
     ]);
     state = apply(state, second);
     expect(state).toMatchObject({ tier: 'GOLD', points: 5000 });
     // The same order paid again (a redelivery that got past the consumer) earns nothing more.
-    expect(recordOrderPaid(state, { memberId: 'm1', orderId: 'o2', amount: 50_000, netSpend12m: 500_099 }, T)).toEqual([]);
+    expect(
+      recordOrderPaid(state, { memberId: 'm1', orderId: 'o2', amount: 50_000, netSpend12m: 500_099 }, T),
+    ).toEqual([]);
     // Less than 1.00 earns no point but still counts for the tier.
-    expect(recordOrderPaid(state, { memberId: 'm1', orderId: 'o3', amount: 99, netSpend12m: 5_000_000 }, T)).toEqual([
-      { type: 'MemberTierChanged', data: { memberId: 'm1', tier: 'BLACK', previousTier: 'GOLD', netSpend12m: 5_000_000 } },
+    expect(
+      recordOrderPaid(state, { memberId: 'm1', orderId: 'o3', amount: 99, netSpend12m: 5_000_000 }, T),
+    ).toEqual([
+      {
+        type: 'MemberTierChanged',
+        data: { memberId: 'm1', tier: 'BLACK', previousTier: 'GOLD', netSpend12m: 5_000_000 },
+      },
     ]);
   });
 
   it('reverses the points of a refund and drops back to SILVER when the net spend falls below the threshold', () => {
     let state = registered();
-    state = apply(state, recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 600_000, netSpend12m: 600_000 }, T));
+    state = apply(
+      state,
+      recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 600_000, netSpend12m: 600_000 }, T),
+    );
     expect(state).toMatchObject({ tier: 'GOLD', points: 6000 });
     const refund = recordRefund(
       state,
-      { memberId: 'm1', orderId: 'o1', refundId: 'r1', orderPaid: 600_000, orderRefunded: 200_000, netSpend12m: 400_000 },
+      {
+        memberId: 'm1',
+        orderId: 'o1',
+        refundId: 'r1',
+        orderPaid: 600_000,
+        orderRefunded: 200_000,
+        netSpend12m: 400_000,
+      },
       T,
     );
     expect(refund).toEqual([
-      { type: 'PointsReversed', data: { memberId: 'm1', orderId: 'o1', refundId: 'r1', points: 2000, balance: 4000 } },
-      { type: 'MemberTierChanged', data: { memberId: 'm1', tier: 'SILVER', previousTier: 'GOLD', netSpend12m: 400_000 } },
+      {
+        type: 'PointsReversed',
+        data: { memberId: 'm1', orderId: 'o1', refundId: 'r1', points: 2000, balance: 4000 },
+      },
+      {
+        type: 'MemberTierChanged',
+        data: { memberId: 'm1', tier: 'SILVER', previousTier: 'GOLD', netSpend12m: 400_000 },
+      },
     ]);
     state = apply(state, refund);
     // The same refund again reverses nothing more.
     expect(
-      recordRefund(state, { memberId: 'm1', orderId: 'o1', refundId: 'r1', orderPaid: 600_000, orderRefunded: 200_000, netSpend12m: 400_000 }, T),
+      recordRefund(
+        state,
+        {
+          memberId: 'm1',
+          orderId: 'o1',
+          refundId: 'r1',
+          orderPaid: 600_000,
+          orderRefunded: 200_000,
+          netSpend12m: 400_000,
+        },
+        T,
+      ),
     ).toEqual([]);
   });
 
   it('reverses nothing for an order that earned nothing here', () => {
     const state = registered();
     expect(
-      recordRefund(state, { memberId: 'm1', orderId: 'unknown', refundId: 'r', orderPaid: 0, orderRefunded: 500, netSpend12m: 0 }, T),
+      recordRefund(
+        state,
+        {
+          memberId: 'm1',
+          orderId: 'unknown',
+          refundId: 'r',
+          orderPaid: 0,
+          orderRefunded: 500,
+          netSpend12m: 0,
+        },
+        T,
+      ),
     ).toEqual([]);
   });
 
   it('drops the tier on review when spend leaves the window', () => {
     let state = registered();
-    state = apply(state, recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 5_000_000, netSpend12m: 5_000_000 }, T));
+    state = apply(
+      state,
+      recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 5_000_000, netSpend12m: 5_000_000 }, T),
+    );
     expect(state.tier).toBe('BLACK');
     expect(reviewTier(state, 5_000_000, T)).toEqual([]);
     expect(reviewTier(state, 0, T)).toEqual([
-      { type: 'MemberTierChanged', data: { memberId: 'm1', tier: 'SILVER', previousTier: 'BLACK', netSpend12m: 0 } },
+      {
+        type: 'MemberTierChanged',
+        data: { memberId: 'm1', tier: 'SILVER', previousTier: 'BLACK', netSpend12m: 0 },
+      },
     ]);
   });
 
@@ -129,9 +216,13 @@ describe('Member aggregate', () => {
     expect(tierForNetSpend(5_000_000, T)).toBe('BLACK');
     expect(tierForNetSpend(-10, T)).toBe('SILVER');
     expect(tierForNetSpend(1000, { gold: 1000, black: 2000 })).toBe('GOLD');
-    expect([pointsForAmount(0), pointsForAmount(99), pointsForAmount(100), pointsForAmount(1999), pointsForAmount(-500)]).toEqual([
-      0, 0, 1, 19, 0,
-    ]);
+    expect([
+      pointsForAmount(0),
+      pointsForAmount(99),
+      pointsForAmount(100),
+      pointsForAmount(1999),
+      pointsForAmount(-500),
+    ]).toEqual([0, 0, 1, 19, 0]);
   });
 
   describe('properties', () => {
@@ -139,7 +230,11 @@ describe('Member aggregate', () => {
       | { kind: 'pay'; order: number; amount: number }
       | { kind: 'refund'; order: number; amount: number; refund: number };
     const step: fc.Arbitrary<Step> = fc.oneof(
-      fc.record({ kind: fc.constant('pay' as const), order: fc.integer({ min: 0, max: 4 }), amount: fc.integer({ min: 0, max: 3_000_000 }) }),
+      fc.record({
+        kind: fc.constant('pay' as const),
+        order: fc.integer({ min: 0, max: 4 }),
+        amount: fc.integer({ min: 0, max: 3_000_000 }),
+      }),
       fc.record({
         kind: fc.constant('refund' as const),
         order: fc.integer({ min: 0, max: 4 }),
@@ -154,14 +249,22 @@ describe('Member aggregate', () => {
       const paid = new Map<string, number>();
       const refunded = new Map<string, number>();
       const seenRefunds = new Set<string>();
-      const net = () => [...paid.keys()].reduce((sum, o) => sum + Math.max(0, paid.get(o)! - (refunded.get(o) ?? 0)), 0);
+      const net = () =>
+        [...paid.keys()].reduce((sum, o) => sum + Math.max(0, paid.get(o)! - (refunded.get(o) ?? 0)), 0);
       for (const s of steps) {
         const orderId = `o${s.order}`;
         if (s.kind === 'pay') {
           if (paid.has(orderId)) continue; // an order is paid once; the ledger ignores a second payment
           paid.set(orderId, s.amount);
           const orderRefunded = refunded.get(orderId) ?? 0;
-          state = apply(state, recordOrderPaid(state, { memberId: 'm1', orderId, amount: s.amount, orderRefunded, netSpend12m: net() }, T));
+          state = apply(
+            state,
+            recordOrderPaid(
+              state,
+              { memberId: 'm1', orderId, amount: s.amount, orderRefunded, netSpend12m: net() },
+              T,
+            ),
+          );
         } else {
           const refundId = `${orderId}-r${s.refund}`;
           if (seenRefunds.has(refundId)) continue;
@@ -171,7 +274,14 @@ describe('Member aggregate', () => {
             state,
             recordRefund(
               state,
-              { memberId: 'm1', orderId, refundId, orderPaid: paid.get(orderId) ?? 0, orderRefunded: refunded.get(orderId)!, netSpend12m: net() },
+              {
+                memberId: 'm1',
+                orderId,
+                refundId,
+                orderPaid: paid.get(orderId) ?? 0,
+                orderRefunded: refunded.get(orderId)!,
+                netSpend12m: net(),
+              },
               T,
             ),
           );
@@ -204,13 +314,22 @@ describe('Member aggregate', () => {
           const { state, paid, refunded, net } = run(steps);
           for (const [orderId, amount] of paid) {
             const orderRefunded = refunded.get(orderId) ?? 0;
-            expect(recordOrderPaid(state, { memberId: 'm1', orderId, amount, orderRefunded, netSpend12m: net }, T)).toEqual([]);
+            expect(
+              recordOrderPaid(state, { memberId: 'm1', orderId, amount, orderRefunded, netSpend12m: net }, T),
+            ).toEqual([]);
           }
           for (const [orderId, order] of Object.entries(state.orders)) {
             for (const refundId of order.reversedRefunds) {
               const decided = recordRefund(
                 state,
-                { memberId: 'm1', orderId, refundId, orderPaid: paid.get(orderId) ?? 0, orderRefunded: refunded.get(orderId) ?? 0, netSpend12m: net },
+                {
+                  memberId: 'm1',
+                  orderId,
+                  refundId,
+                  orderPaid: paid.get(orderId) ?? 0,
+                  orderRefunded: refunded.get(orderId) ?? 0,
+                  netSpend12m: net,
+                },
                 T,
               );
               expect(decided).toEqual([]);

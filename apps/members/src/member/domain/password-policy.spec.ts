@@ -14,13 +14,20 @@ describe('password policy', () => {
   });
 
   it('refuses the email address or its local part as the password', () => {
-    expect(passwordPolicyViolations('Jane.Doe@Example.com', { email: 'jane.doe@example.com' })).toContain('must not be the email address');
-    expect(passwordPolicyViolations('jane.doe.1984', { email: 'jane.doe.1984@example.com' })).toContain('must not be the email address');
+    expect(passwordPolicyViolations('Jane.Doe@Example.com', { email: 'jane.doe@example.com' })).toContain(
+      'must not be the email address',
+    );
+    expect(passwordPolicyViolations('jane.doe.1984', { email: 'jane.doe.1984@example.com' })).toContain(
+      'must not be the email address',
+    );
   });
 
-  it.each(['correct horse battery', 'Tr0ub4dor&3x', 'abcdefghij1', '密码很长而且有数字123'])('accepts %s', (password) => {
-    expect(passwordPolicyViolations(password, { email: 'someone@example.com' })).toEqual([]);
-  });
+  it.each(['correct horse battery', 'Tr0ub4dor&3x', 'abcdefghij1', '密码很长而且有数字123'])(
+    'accepts %s',
+    (password) => {
+      expect(passwordPolicyViolations(password, { email: 'someone@example.com' })).toEqual([]);
+    },
+  );
 
   it('accepts any password of allowed length that mixes a letter and a digit, and refuses anything shorter', () => {
     fc.assert(
@@ -30,7 +37,9 @@ describe('password policy', () => {
     );
     fc.assert(
       fc.property(fc.string({ maxLength: PASSWORD_MIN_LENGTH - 1 }), (password) => {
-        expect(passwordPolicyViolations(password)).toContain(`must be at least ${PASSWORD_MIN_LENGTH} characters`);
+        expect(passwordPolicyViolations(password)).toContain(
+          `must be at least ${PASSWORD_MIN_LENGTH} characters`,
+        );
       }),
     );
   });

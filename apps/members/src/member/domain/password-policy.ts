@@ -14,7 +14,9 @@ export function passwordPolicyViolations(password: string, context: { email?: st
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) problems.push(`must be at least ${PASSWORD_MIN_LENGTH} characters`);
   if (length > PASSWORD_MAX_LENGTH) problems.push(`must be at most ${PASSWORD_MAX_LENGTH} characters`);
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((pattern) => pattern.test(password)).length;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((pattern) =>
+    pattern.test(password),
+  ).length;
   if (classes < 2) {
     problems.push('must mix at least two of lower-case letters, upper-case letters, digits and symbols');
   }
@@ -23,7 +25,8 @@ export function passwordPolicyViolations(password: string, context: { email?: st
   if (email) {
     const lowered = password.toLowerCase();
     const local = email.split('@')[0];
-    if (lowered === email || (local.length >= 3 && lowered === local)) problems.push('must not be the email address');
+    if (lowered === email || (local.length >= 3 && lowered === local))
+      problems.push('must not be the email address');
   }
   return problems;
 }

@@ -25,10 +25,19 @@ export class MembersGrpcController {
   constructor(private readonly runtime: EventSourcingRuntime) {}
 
   @GrpcMethod('MembersService', 'GetMember')
-  async getMember(@Payload() request: GetMemberRequest, @CurrentMember() caller: AuthenticatedMember): Promise<MemberMessage> {
+  async getMember(
+    @Payload() request: GetMemberRequest,
+    @CurrentMember() caller: AuthenticatedMember,
+  ): Promise<MemberMessage> {
     const id = request.id || caller.id;
     const view = readableBy(caller, id) ? await MemberQueries.view(this.runtime.dataSource, id) : null;
     if (!view) throw new NotFoundError(`member ${id} not found`, 'MEMBER_NOT_FOUND');
-    return { id: view.id, displayName: view.displayName, tier: view.tier, points: view.points, roles: view.roles };
+    return {
+      id: view.id,
+      displayName: view.displayName,
+      tier: view.tier,
+      points: view.points,
+      roles: view.roles,
+    };
   }
 }

@@ -58,7 +58,13 @@ export class OrderSpendConsumer implements OnModuleInit {
         (state) =>
           recordOrderPaid(
             state,
-            { memberId: data.memberId, orderId: data.orderId, amount: data.amount, orderRefunded: refunded, netSpend12m },
+            {
+              memberId: data.memberId,
+              orderId: data.orderId,
+              amount: data.amount,
+              orderRefunded: refunded,
+              netSpend12m,
+            },
             thresholds,
           ),
         context,

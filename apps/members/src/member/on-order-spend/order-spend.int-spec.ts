@@ -10,7 +10,11 @@ const registry = createEventSchemaRegistry();
 const DAY = 24 * 3600 * 1000;
 
 /** An orders.events envelope as the orders service publishes it, checked against the published schema. */
-function orderEvent(type: 'OrderPaid' | 'RefundIssued', data: Record<string, unknown>, occurredAt = new Date()): EventEnvelope {
+function orderEvent(
+  type: 'OrderPaid' | 'RefundIssued',
+  data: Record<string, unknown>,
+  occurredAt = new Date(),
+): EventEnvelope {
   const envelope: EventEnvelope = {
     id: uuidv7(),
     type,
@@ -29,11 +33,28 @@ function orderEvent(type: 'OrderPaid' | 'RefundIssued', data: Record<string, unk
 const paid = (memberId: string, orderId: string, amount: number, occurredAt?: Date) =>
   orderEvent(
     'OrderPaid',
-    { orderId, memberId, visitorId: memberId, channel: 'web', amount, currency: 'CNY', method: 'alipay', paymentId: uuidv7() },
+    {
+      orderId,
+      memberId,
+      visitorId: memberId,
+      channel: 'web',
+      amount,
+      currency: 'CNY',
+      method: 'alipay',
+      paymentId: uuidv7(),
+    },
     occurredAt,
   );
 const refunded = (memberId: string, orderId: string, amount: number, refundId = uuidv7()) =>
-  orderEvent('RefundIssued', { orderId, memberId, refundId, returnId: null, amount, currency: 'CNY', cause: 'RETURN' });
+  orderEvent('RefundIssued', {
+    orderId,
+    memberId,
+    refundId,
+    returnId: null,
+    amount,
+    currency: 'CNY',
+    cause: 'RETURN',
+  });
 
 describe('points and tiers from orders.events', () => {
   let service: TestService;
@@ -46,17 +67,29 @@ describe('points and tiers from orders.events', () => {
   async function newMember(label: string) {
     const email = uniqueEmail(label);
     emails.push(email);
-    const response = await service.http('/v1/members', { body: { email, password: GOOD_PASSWORD, displayName: label } });
+    const response = await service.http('/v1/members', {
+      body: { email, password: GOOD_PASSWORD, displayName: label },
+    });
     expect(response.status).toBe(201);
     const id: string = response.body.id;
     const token = await service.tokens.bearer(id, 'customer');
-    return { id, me: async () => (await service.http('/v1/members/me', { token })).body as { tier: string; points: number } };
+    return {
+      id,
+      me: async () =>
+        (await service.http('/v1/members/me', { token })).body as { tier: string; points: number },
+    };
   }
-  const waitForMe = (member: { me: () => Promise<{ tier: string; points: number }> }, expected: { tier: string; points: number }) =>
-    waitUntil(async () => {
-      const me = await member.me();
-      return me.tier === expected.tier && me.points === expected.points ? me : undefined;
-    }, { message: `member at ${JSON.stringify(expected)}` });
+  const waitForMe = (
+    member: { me: () => Promise<{ tier: string; points: number }> },
+    expected: { tier: string; points: number },
+  ) =>
+    waitUntil(
+      async () => {
+        const me = await member.me();
+        return me.tier === expected.tier && me.points === expected.points ? me : undefined;
+      },
+      { message: `member at ${JSON.stringify(expected)}` },
+    );
   const memberEvents = (memberId: string) => probe.events().filter((e) => e.aggregateId === memberId);
 
   beforeAll(async () => {
@@ -87,9 +120,18 @@ describe('points and tiers from orders.events', () => {
       ['MemberRegistered', { memberId: member.id, roles: ['customer'], tier: 'SILVER' }],
       ['PointsEarned', { memberId: member.id, orderId: order1, points: 3000, balance: 3000 }],
       ['PointsEarned', { memberId: member.id, orderId: order2, points: 2500, balance: 5500 }],
-      ['MemberTierChanged', { memberId: member.id, tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 550_050 }],
-      ['PointsReversed', { memberId: member.id, orderId: order2, refundId: expect.any(String), points: 1000, balance: 4500 }],
-      ['MemberTierChanged', { memberId: member.id, tier: 'SILVER', previousTier: 'GOLD', netSpend12m: 450_050 }],
+      [
+        'MemberTierChanged',
+        { memberId: member.id, tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 550_050 },
+      ],
+      [
+        'PointsReversed',
+        { memberId: member.id, orderId: order2, refundId: expect.any(String), points: 1000, balance: 4500 },
+      ],
+      [
+        'MemberTierChanged',
+        { memberId: member.id, tier: 'SILVER', previousTier: 'GOLD', netSpend12m: 450_050 },
+      ],
     ]);
     // The reaction carries the order event's correlation, caused by it.
     const earned = events.find((e) => e.aggregateId === member.id && e.type === 'PointsEarned')!;
@@ -114,10 +156,24 @@ describe('points and tiers from orders.events', () => {
     await waitForMe(member, { tier: 'SILVER', points: 1001 });
 
     const dataSource = service.app.get(DataSource);
-    const spend = await dataSource.query(`SELECT entry_type, amount::int FROM member_spend WHERE order_id = $1 ORDER BY entry_type`, [order]);
-    expect(spend).toEqual([{ entry_type: 'PAYMENT', amount: 120_000 }, { entry_type: 'REFUND', amount: 20_000 }]);
-    const stream = await dataSource.query(`SELECT type FROM es_events WHERE aggregate_id = $1 ORDER BY sequence`, [member.id]);
-    expect(stream.map((r: { type: string }) => r.type)).toEqual(['MemberRegistered', 'PointsEarned', 'PointsReversed', 'PointsEarned']);
+    const spend = await dataSource.query(
+      `SELECT entry_type, amount::int FROM member_spend WHERE order_id = $1 ORDER BY entry_type`,
+      [order],
+    );
+    expect(spend).toEqual([
+      { entry_type: 'PAYMENT', amount: 120_000 },
+      { entry_type: 'REFUND', amount: 20_000 },
+    ]);
+    const stream = await dataSource.query(
+      `SELECT type FROM es_events WHERE aggregate_id = $1 ORDER BY sequence`,
+      [member.id],
+    );
+    expect(stream.map((r: { type: string }) => r.type)).toEqual([
+      'MemberRegistered',
+      'PointsEarned',
+      'PointsReversed',
+      'PointsEarned',
+    ]);
   });
 
   it('counts only the last 12 months for the tier, and the review drops a tier when spend ages out', async () => {
@@ -133,8 +189,16 @@ describe('points and tiers from orders.events', () => {
     expect(await review.review(new Date())).toBe(0);
     expect(await review.review(new Date(Date.now() + 70 * DAY))).toBe(1);
     await waitForMe(recent, { tier: 'SILVER', points: 50_000 });
-    await probe.waitForEvents(() => memberEvents(recent.id).some((e) => e.type === 'MemberTierChanged' && (e.data as { tier: string }).tier === 'SILVER'));
-    expect(memberEvents(recent.id).filter((e) => e.type === 'MemberTierChanged').map((e) => e.data)).toEqual([
+    await probe.waitForEvents(() =>
+      memberEvents(recent.id).some(
+        (e) => e.type === 'MemberTierChanged' && (e.data as { tier: string }).tier === 'SILVER',
+      ),
+    );
+    expect(
+      memberEvents(recent.id)
+        .filter((e) => e.type === 'MemberTierChanged')
+        .map((e) => e.data),
+    ).toEqual([
       { memberId: recent.id, tier: 'BLACK', previousTier: 'SILVER', netSpend12m: 5_000_000 },
       { memberId: recent.id, tier: 'SILVER', previousTier: 'BLACK', netSpend12m: 0 },
     ]);
@@ -147,16 +211,22 @@ describe('points and tiers from orders.events', () => {
     const member = await newMember('after-dlq');
     await publish(paid(member.id, uuidv7(), 10_000));
     await waitForMe(member, { tier: 'SILVER', points: 100 });
-    await waitUntil(() => probe.messages.find((m) => m.topic.endsWith('orders.events.dlq')), { message: 'the DLQ message' });
+    await waitUntil(() => probe.messages.find((m) => m.topic.endsWith('orders.events.dlq')), {
+      message: 'the DLQ message',
+    });
     const dead = probe.messages.find((m) => m.topic.endsWith('orders.events.dlq'))!;
     expect(JSON.parse(dead.value!.toString()).data.memberId).toBe(stranger);
     expect(dead.headers['dlq-error']).toContain(`member ${stranger} not found`);
-    const [{ entries }] = await service.app.get(DataSource).query(`SELECT count(*)::int AS entries FROM member_spend WHERE member_id = $1`, [stranger]);
+    const [{ entries }] = await service.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS entries FROM member_spend WHERE member_id = $1`, [stranger]);
     expect(entries).toBe(0);
   });
 
   it('publishes no email on members.events', async () => {
-    const raw = probe.messages.filter((m) => m.topic.endsWith('members.events')).map((m) => m.value!.toString());
+    const raw = probe.messages
+      .filter((m) => m.topic.endsWith('members.events'))
+      .map((m) => m.value!.toString());
     expect(raw.length).toBeGreaterThan(10);
     for (const value of raw) for (const email of emails) expect(value).not.toContain(email);
   });

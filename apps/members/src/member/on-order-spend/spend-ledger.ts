@@ -29,7 +29,16 @@ export const SpendLedger = {
                     ELSE $7::timestamptz END,
                $7::timestamptz, $8)
        ON CONFLICT DO NOTHING RETURNING entry_id`,
-      [entry.type, entry.entryId, entry.memberId, entry.orderId, Math.max(0, entry.amount), entry.currency, entry.occurredAt, entry.eventId],
+      [
+        entry.type,
+        entry.entryId,
+        entry.memberId,
+        entry.orderId,
+        Math.max(0, entry.amount),
+        entry.currency,
+        entry.occurredAt,
+        entry.eventId,
+      ],
     );
     return rows.length > 0;
   },
@@ -57,7 +66,12 @@ export const SpendLedger = {
   },
 
   /** Members whose tier may move with time: spend in the window, or a tier above SILVER. */
-  async membersToReview(sql: SqlExecutor, now: Date, afterMemberId: string, limit: number): Promise<string[]> {
+  async membersToReview(
+    sql: SqlExecutor,
+    now: Date,
+    afterMemberId: string,
+    limit: number,
+  ): Promise<string[]> {
     const rows: { member_id: string }[] = await sql.query(
       `SELECT member_id FROM (
          SELECT member_id FROM member_summaries WHERE tier <> 'SILVER'

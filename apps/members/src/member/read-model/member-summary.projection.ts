@@ -9,7 +9,13 @@ type Recorded<T extends MemberEvent['type']> = RecordedEvent<Extract<MemberEvent
  */
 export class MemberSummaryProjection implements InlineProjection {
   readonly name = 'member_summaries';
-  readonly handles = ['MemberRegistered', 'MemberRolesChanged', 'MemberTierChanged', 'PointsEarned', 'PointsReversed'] as const;
+  readonly handles = [
+    'MemberRegistered',
+    'MemberRolesChanged',
+    'MemberTierChanged',
+    'PointsEarned',
+    'PointsReversed',
+  ] as const;
 
   async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
@@ -45,8 +51,18 @@ export class MemberSummaryProjection implements InlineProjection {
     }
   }
 
-  private async update(sql: SqlExecutor, memberId: string, column: 'roles' | 'tier' | 'points', value: unknown, at: string) {
-    await sql.query(`UPDATE member_summaries SET ${column} = $2, updated_at = $3 WHERE member_id = $1`, [memberId, value, at]);
+  private async update(
+    sql: SqlExecutor,
+    memberId: string,
+    column: 'roles' | 'tier' | 'points',
+    value: unknown,
+    at: string,
+  ) {
+    await sql.query(`UPDATE member_summaries SET ${column} = $2, updated_at = $3 WHERE member_id = $1`, [
+      memberId,
+      value,
+      at,
+    ]);
   }
 
   async reset(sql: SqlExecutor): Promise<void> {

@@ -22,7 +22,10 @@ export class RegisterMemberController {
   @ApiOperation({ summary: 'Register a customer account' })
   @ApiCreatedResponse({ type: MemberView })
   @ApiConflictResponse({ description: 'the email is already registered' })
-  async register(@Body() dto: RegisterMemberDto, @RequestEventContext() context: EventContext): Promise<MemberView> {
+  async register(
+    @Body() dto: RegisterMemberDto,
+    @RequestEventContext() context: EventContext,
+  ): Promise<MemberView> {
     const id = await this.handler.register(dto, context);
     return (await MemberQueries.view(this.runtime.dataSource, id))!;
   }

@@ -23,7 +23,10 @@ export interface RegisterMember {
 export function assertPasswordPolicy(password: string, email: string): void {
   const violations = passwordPolicyViolations(password, { email });
   if (violations.length > 0) {
-    throw new InvalidCommandError(`password ${violations.join('; password ')}`, 'WEAK_PASSWORD', { field: 'password', violations });
+    throw new InvalidCommandError(`password ${violations.join('; password ')}`, 'WEAK_PASSWORD', {
+      field: 'password',
+      violations,
+    });
   }
 }
 
@@ -43,13 +46,20 @@ export class RegisterMemberHandler {
   async register(command: RegisterMember, context: EventContext): Promise<string> {
     assertPasswordPolicy(command.password, command.email);
     const passwordHash = await this.hasher.hash(command.password);
-    const memberId = await this.runtime.dataSource.transaction((tx) => this.registerIn(tx, command, passwordHash, context));
+    const memberId = await this.runtime.dataSource.transaction((tx) =>
+      this.registerIn(tx, command, passwordHash, context),
+    );
     this.runtime.relay.nudge();
     return memberId;
   }
 
   /** Inside a caller's transaction (the admin bootstrap holds an advisory lock around it). */
-  async registerIn(tx: EntityManager, command: RegisterMember, passwordHash: string, context: EventContext): Promise<string> {
+  async registerIn(
+    tx: EntityManager,
+    command: RegisterMember,
+    passwordHash: string,
+    context: EventContext,
+  ): Promise<string> {
     const memberId = uuidv7();
     await MemberAccounts.insert(tx, {
       memberId,
@@ -58,9 +68,14 @@ export class RegisterMemberHandler {
       displayName: command.displayName,
       phone: command.phone ?? null,
     });
-    await this.members.execute(memberId, (state) => registerMember(state, { memberId, roles: command.roles ?? ['customer'] }), context, {
-      tx,
-    });
+    await this.members.execute(
+      memberId,
+      (state) => registerMember(state, { memberId, roles: command.roles ?? ['customer'] }),
+      context,
+      {
+        tx,
+      },
+    );
     return memberId;
   }
 }

@@ -30,7 +30,9 @@ export class TierReviewService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.runScheduled().catch((error) => this.logger.error(`tier review failed: ${(error as Error).message}`));
+      this.runScheduled().catch((error) =>
+        this.logger.error(`tier review failed: ${(error as Error).message}`),
+      );
     }, this.settings.tierReviewIntervalMs);
     this.timer.unref();
   }
@@ -42,7 +44,13 @@ export class TierReviewService implements OnApplicationBootstrap, OnApplicationS
 
   /** One run across replicas: the lock lasts the interval, so a run is skipped if another did it. */
   async runScheduled(now = new Date()): Promise<number> {
-    const acquired = await this.redis.set(LOCK_KEY, uuidv7(), 'PX', Math.max(1000, this.settings.tierReviewIntervalMs - 1000), 'NX');
+    const acquired = await this.redis.set(
+      LOCK_KEY,
+      uuidv7(),
+      'PX',
+      Math.max(1000, this.settings.tierReviewIntervalMs - 1000),
+      'NX',
+    );
     if (acquired !== 'OK') return 0;
     return this.review(now);
   }
@@ -58,7 +66,12 @@ export class TierReviewService implements OnApplicationBootstrap, OnApplicationS
         for (const memberId of page) {
           const result = await this.runtime.dataSource.transaction(async (tx) => {
             const net = await SpendLedger.netSpend12m(tx, memberId, now);
-            return this.members.execute(memberId, (state) => reviewTier(state, net, this.settings.tierThresholds), context, { tx });
+            return this.members.execute(
+              memberId,
+              (state) => reviewTier(state, net, this.settings.tierThresholds),
+              context,
+              { tx },
+            );
           });
           changed += result.events.length;
         }

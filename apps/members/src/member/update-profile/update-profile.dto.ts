@@ -14,7 +14,12 @@ export class UpdateProfileDto {
   @MaxLength(64)
   displayName?: string;
 
-  @ApiPropertyOptional({ example: '+86 138 0000 0001', nullable: true, type: String, description: 'null removes the phone number' })
+  @ApiPropertyOptional({
+    example: '+86 138 0000 0001',
+    nullable: true,
+    type: String,
+    description: 'null removes the phone number',
+  })
   @ValidateIf((dto: UpdateProfileDto) => dto.phone !== undefined && dto.phone !== null)
   @Transform(trim)
   @IsString()

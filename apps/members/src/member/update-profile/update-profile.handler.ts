@@ -38,7 +38,9 @@ export class UpdateProfileHandler {
       if (next.phone !== current.phone) changed.push('phone');
       if (changed.length === 0) return false;
       await MemberAccounts.updateProfile(tx, memberId, next);
-      const result = await this.members.execute(memberId, (state) => changeProfile(state, changed), context, { tx });
+      const result = await this.members.execute(memberId, (state) => changeProfile(state, changed), context, {
+        tx,
+      });
       return result.events.length > 0;
     });
     if (appended) this.runtime.relay.nudge();
