@@ -13,6 +13,11 @@ log() { printf '[stack] %s\n' "$*"; }
 
 running() { [ -f "$STATE/pids/$1.pid" ] && kill -0 "$(cat "$STATE/pids/$1.pid")" 2>/dev/null; }
 
+# A development stack needs someone who may use the back office: the first admin (members creates it
+# once). Set ADMIN_EMAIL / ADMIN_PASSWORD to choose your own.
+export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
+export ADMIN_PASSWORD="${ADMIN_PASSWORD:-Admin-Passw0rd!}"
+
 up() {
   bash scripts/setup.sh
   log "building (tsc)"
@@ -43,7 +48,7 @@ up() {
     done
     log "$app ready on http://127.0.0.1:$port (docs: /docs)"
   done
-  log "all apps ready; stop with: npm run stack:down"
+  log "all apps ready; back-office login: $ADMIN_EMAIL (POST :3004/v1/auth/login); stop with: npm run stack:down"
 }
 
 down() {
