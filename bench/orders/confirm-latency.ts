@@ -19,7 +19,12 @@ import { SERVICES } from '@ecom/platform';
 import { randomSuffix, startTestService, TestService, testMessageBus } from '@ecom/testing';
 import { AppModule as InventoryAppModule } from '../../apps/inventory/src/app.module';
 import { AppModule } from '../../apps/orders/src/app.module';
-import { ADDRESS, envelope, FakeUpstream, waitForPrices } from '../../apps/orders/src/test/orders-test-kit';
+import {
+  ADDRESS,
+  FakeUpstream,
+  upstreamEvent,
+  waitForPrices,
+} from '../../apps/orders/src/test/orders-test-kit';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const TOTAL = Number(args[0] ?? 300);
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
         if (event.type === 'OrderConfirmed') stamp(event.data.orderId, 'confirmed', event.occurredAt);
         if (event.type === 'OrderPlaced' && RESPONDER) {
           answers.push(
-            envelope('inventory', 'Reservation', event.data.orderId, 'StockReserved', {
+            upstreamEvent(event.data.orderId, 'StockReserved', {
               orderId: event.data.orderId,
               lines: event.data.lines.map((l) => ({
                 sku: l.sku,

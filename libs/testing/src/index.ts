@@ -5,3 +5,4 @@ export * from './test-service';
 export * from './tcp-proxy';
 export * from './local-kafka-broker';
 export * from './service-basics';
+export * from './event-factory';

@@ -1,14 +1,13 @@
-import { createEventSchemaRegistry, DomainEventOf, EventEnvelope, Topics } from '@ecom/contracts';
+import { DomainEventOf, EventEnvelope, Topics } from '@ecom/contracts';
+import { EventFactory } from '@ecom/testing';
 import type { OutgoingMessage } from '@ecom/messaging';
-import { v7 as uuidv7 } from 'uuid';
 
 /*
  * Order events as the orders service publishes them, for tests and benchmarks of the inventory side
  * of the saga: each envelope is validated against the published schemas before it is used.
  */
 
-const registry = createEventSchemaRegistry();
-const sequences = new Map<string, number>();
+const events = new EventFactory();
 
 type OrderEventType = 'OrderPlaced' | 'OrderCancelled' | 'OrderShipped' | 'ReturnReceived';
 
@@ -17,21 +16,7 @@ export function orderEnvelope<T extends OrderEventType>(
   data: DomainEventOf<T>['data'],
 ): EventEnvelope {
   const orderId = (data as { orderId: string }).orderId;
-  const sequence = (sequences.get(orderId) ?? 0) + 1;
-  sequences.set(orderId, sequence);
-  return registry.validate({
-    id: uuidv7(),
-    type,
-    version: 1,
-    source: 'orders',
-    aggregateType: 'Order',
-    aggregateId: orderId,
-    sequence,
-    occurredAt: new Date().toISOString(),
-    correlationId: `corr-${orderId}`,
-    causationId: null,
-    data,
-  });
+  return events.make(type, data, new Date(), { correlationId: `corr-${orderId}` });
 }
 
 export function orderPlaced(

@@ -1,36 +1,18 @@
-import { createEventSchemaRegistry, EventEnvelope, Topics } from '@ecom/contracts';
+import { ContractEvent, EventEnvelope, Topics } from '@ecom/contracts';
 import type { KafkaMessageBus } from '@ecom/messaging';
-import { randomSuffix, TestService, testMessageBus, waitUntil } from '@ecom/testing';
+import { EventFactory, randomSuffix, TestService, testMessageBus, waitUntil } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
-const registry = createEventSchemaRegistry();
-const sequences = new Map<string, number>();
+const events = new EventFactory();
 
-/** A valid envelope of another service's event (checked against the published schemas). */
-export function envelope(
-  source: string,
-  aggregateType: string,
+/** Another service's event on the stream of `aggregateId`, as that service publishes it. */
+export function upstreamEvent(
   aggregateId: string,
-  type: string,
+  type: ContractEvent['type'],
   data: unknown,
 ): EventEnvelope {
-  const key = `${aggregateType}:${aggregateId}`;
-  const sequence = (sequences.get(key) ?? 0) + 1;
-  sequences.set(key, sequence);
-  return registry.validate({
-    id: uuidv7(),
-    type,
-    version: 1,
-    source,
-    aggregateType,
-    aggregateId,
-    sequence,
-    occurredAt: new Date().toISOString(),
-    correlationId: uuidv7(),
-    causationId: null,
-    data,
-  });
+  return events.make(type, data as never, new Date(), { aggregateId });
 }
 
 /** Plays other services' parts on Kafka: catalog (prices, listing) and inventory (the reservation answer). */
@@ -52,7 +34,7 @@ export class FakeUpstream {
   ): Promise<string> {
     const productId = uuidv7();
     const events = Object.entries(skus).map(([sku, price]) =>
-      envelope('catalog', 'Product', productId, 'SkuAdded', {
+      upstreamEvent(productId, 'SkuAdded', {
         productId,
         sku,
         price,
@@ -63,7 +45,7 @@ export class FakeUpstream {
     );
     if (options.listed !== false) {
       events.push(
-        envelope('catalog', 'Product', productId, 'ProductPublished', {
+        upstreamEvent(productId, 'ProductPublished', {
           productId,
           categoryId: 'cat-1',
           skus: Object.keys(skus),
@@ -74,8 +56,8 @@ export class FakeUpstream {
     return productId;
   }
 
-  async catalogEvent(productId: string, type: string, data: unknown): Promise<void> {
-    await this.publish(Topics.catalog, [envelope('catalog', 'Product', productId, type, data)]);
+  async catalogEvent(productId: string, type: ContractEvent['type'], data: unknown): Promise<void> {
+    await this.publish(Topics.catalog, [upstreamEvent(productId, type, data)]);
   }
 
   async stockReserved(
@@ -84,7 +66,7 @@ export class FakeUpstream {
     warehouse = 'WH-1',
   ): Promise<void> {
     await this.publish(Topics.inventory, [
-      envelope('inventory', 'Reservation', orderId, 'StockReserved', {
+      upstreamEvent(orderId, 'StockReserved', {
         orderId,
         lines: lines.map((l) => ({ sku: l.sku, warehouse, quantity: l.quantity })),
       }),
@@ -96,7 +78,7 @@ export class FakeUpstream {
     shortLines: { sku: string; requested: number; available: number }[],
   ): Promise<void> {
     await this.publish(Topics.inventory, [
-      envelope('inventory', 'Reservation', orderId, 'StockReservationRejected', { orderId, shortLines }),
+      upstreamEvent(orderId, 'StockReservationRejected', { orderId, shortLines }),
     ]);
   }
 

@@ -1,13 +1,13 @@
-import { createEventSchemaRegistry, dlqTopicOf, EventEnvelope, Topics } from '@ecom/contracts';
+import { dlqTopicOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { KafkaMessageBus } from '@ecom/messaging';
-import { TestService, testMessageBus, TopicProbe, waitUntil } from '@ecom/testing';
+import { EventFactory, TestService, testMessageBus, TopicProbe, waitUntil } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { GOOD_PASSWORD, startMembersService, uniqueEmail } from '../../test/members-test-service';
 import { TierReviewService } from '../tier-review/tier-review.service';
 
-const registry = createEventSchemaRegistry();
 const DAY = 24 * 3600 * 1000;
+const events = new EventFactory();
 
 /** An orders.events envelope as the orders service publishes it, checked against the published schema. */
 function orderEvent(
@@ -15,20 +15,7 @@ function orderEvent(
   data: Record<string, unknown>,
   occurredAt = new Date(),
 ): EventEnvelope {
-  const envelope: EventEnvelope = {
-    id: uuidv7(),
-    type,
-    version: 1,
-    source: 'orders',
-    aggregateType: 'Order',
-    aggregateId: String(data.orderId),
-    sequence: type === 'OrderPaid' ? 3 : 9,
-    occurredAt: occurredAt.toISOString(),
-    correlationId: uuidv7(),
-    causationId: null,
-    data,
-  };
-  return registry.validate(envelope);
+  return events.make(type, data as never, occurredAt);
 }
 const paid = (memberId: string, orderId: string, amount: number, occurredAt?: Date) =>
   orderEvent(
