@@ -1,11 +1,14 @@
 import { Topics } from '@ecom/contracts';
-import { KafkaMessageBus, MessagePublisher, OutgoingMessage } from '@ecom/messaging';
+import { spawn } from 'child_process';
+import { join } from 'path';
+import { KafkaMessageBus } from '@ecom/messaging';
 import {
   createTestDatabase,
   createTestDataSource,
   createTestTopics,
   deleteTestTopics,
   TestDatabase,
+  testInfrastructure,
   testMessageBus,
   TopicProbe,
   uniqueTopicPrefix,
@@ -19,13 +22,22 @@ import { tallyRegistry } from '../test/tally.fixture';
 import { applyTallyEvent, createTallyReadModel, readTallyTotals } from '../test/tally-read-model';
 import { OutboxRelay } from './outbox-relay';
 
-/** Publishes for real, then "dies" before the relay can commit: the crash window of the outbox. */
-class CrashAfterPublish implements MessagePublisher {
-  constructor(private readonly inner: MessagePublisher) {}
-  async publish(messages: OutgoingMessage[]): Promise<void> {
-    await this.inner.publish(messages);
-    throw new Error('relay process killed after publish, before marking the rows sent');
-  }
+/** A relay process that is SIGKILLed after Kafka acknowledged its batch, before it could commit. */
+function runRelayKilledAfterPublish(
+  databaseUrl: string,
+  topicPrefix: string,
+): Promise<NodeJS.Signals | null> {
+  const script = join(__dirname, '../test/relay-killed-after-publish.ts');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', script, databaseUrl, topicPrefix], {
+      env: { ...process.env, KAFKA_BROKERS: testInfrastructure().kafkaBrokers.join(',') },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      signal ? resolve(signal) : reject(new Error(`relay exited with ${code}`)),
+    );
+  });
 }
 
 describe('OutboxRelay (PostgreSQL + Kafka)', () => {
@@ -102,9 +114,13 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
     });
     try {
       const [event] = await appendTally('crashy', 5);
-      const dying = new OutboxRelay(dataSource, new CrashAfterPublish(bus), { service: 'test' });
-      await expect(dying.relayOnce()).rejects.toThrow(/killed after publish/);
-      expect(await dying.backlog()).toBeGreaterThanOrEqual(1);
+      const killed = await runRelayKilledAfterPublish(db.url, prefix);
+      expect(killed).toBe('SIGKILL');
+      const [{ count }] = await dataSource.query(
+        `SELECT count(*)::int AS count FROM es_outbox WHERE event_id = $1`,
+        [event.id],
+      );
+      expect(count).toBe(1);
 
       const restarted = new OutboxRelay(dataSource, bus, { service: 'test', pollIntervalMs: 20 });
       restarted.start();
