@@ -1,11 +1,17 @@
 import { createEventSchemaRegistry, EventEnvelope, protoPath, Topics } from '@ecom/contracts';
-import { EventSourcingRuntime, SERVICES } from '@ecom/platform';
+import { EventSourcingRuntime, REDIS, SERVICES } from '@ecom/platform';
 import { startTestService, TestService, TopicProbe, waitUntil } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { plainToInstance } from 'class-transformer';
+import { createHash } from 'crypto';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
 import { AppModule } from '../app.module';
 import { ADDRESS, FakeUpstream, uniqueSku, waitForPrices, waitForStatus } from '../test/orders-test-kit';
+import { fingerprintOf } from './place-order/idempotency';
+import { PlaceOrderDto } from './place-order/place-order.dto';
 import { OrderSummaryProjection } from './read-model/order-summary.projection';
 
 /**
@@ -378,6 +384,33 @@ describe('orders service', () => {
       expect(other.status).toBe(202);
       expect(other.body.id).not.toBe(first.body.id);
       expect(await countPlaced('member-carol')).toBe(2);
+    });
+
+    it('takes over a key whose first request died before creating the order, under the id it had chosen', async () => {
+      const frank = await service.tokens.bearer('member-frank');
+      const body = { items: [{ sku: TEE, quantity: 1 }], shippingAddress: ADDRESS };
+      const chosenId = uuidv7();
+      // What a request that claimed the key five minutes ago and then died leaves in Redis.
+      const redisKey = `orders:idempotency:member-frank:${createHash('sha256').update('abandoned-1').digest('hex')}`;
+      await service.app.get<Redis>(REDIS).set(
+        redisKey,
+        JSON.stringify({
+          state: 'pending',
+          fingerprint: fingerprintOf(plainToInstance(PlaceOrderDto, body)),
+          resourceId: chosenId,
+          startedAt: Date.now() - 5 * 60_000,
+        }),
+        'PX',
+        60_000,
+      );
+      const headers = { 'idempotency-key': 'abandoned-1' };
+      const taken = await service.http('/v1/orders', { token: frank, body, headers });
+      expect(taken.status).toBe(202);
+      expect(taken.body.id).toBe(chosenId);
+      const replay = await service.http('/v1/orders', { token: frank, body, headers });
+      expect(replay.body).toEqual(taken.body);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(await countPlaced('member-frank')).toBe(1);
     });
 
     it('releases the key when the request fails, so a corrected request can use it', async () => {

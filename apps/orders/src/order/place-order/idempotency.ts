@@ -23,6 +23,8 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 // Deletes the key only if it still holds the value this request wrote (never another request's).
 const DELETE_IF_SAME = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// Replaces the key only if it still holds the value read before (an abandoned claim is taken over once).
+const REPLACE_IF_SAME = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
 
 /** A stable fingerprint of a request body: same fields and values in any order -> same fingerprint. */
 export function fingerprintOf(body: unknown): string {
@@ -61,12 +63,16 @@ export interface IdempotentRun<T> {
  * (24h). A request with the same key and the same body gets the stored response (waiting while the
  * first is still running, so concurrent duplicates create one resource); the same key with a
  * different body is refused with 422. A request that fails releases the key, so a corrected retry
- * may use it again.
+ * may use it again. A claim whose request died before creating anything (pending longer than
+ * `abandonAfterMs`, no resource) is taken over by the next request with the same key, which creates
+ * the resource under the id the first one had chosen: if the first was only slow, one of the two
+ * appends loses on the stream version, so there is still one order.
  */
 @Injectable()
 export class IdempotencyStore {
   private readonly waitMs = 10_000;
   private readonly pollMs = 25;
+  private readonly abandonAfterMs = 30_000;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -92,21 +98,7 @@ export class IdempotencyStore {
       };
       const pendingValue = JSON.stringify(pending);
       if (await this.redis.set(redisKey, pendingValue, 'PX', ttl, 'NX')) {
-        let response: StoredResponse<T>;
-        try {
-          response = await run.work(run.resourceId);
-        } catch (error) {
-          await this.redis.eval(DELETE_IF_SAME, 1, redisKey, pendingValue).catch(() => undefined);
-          throw error;
-        }
-        const done: IdempotencyRecord<T> = {
-          state: 'done',
-          fingerprint: run.fingerprint,
-          resourceId: run.resourceId,
-          response,
-        };
-        await this.redis.set(redisKey, JSON.stringify(done), 'PX', ttl);
-        return { ...response, replayed: false };
+        return this.work(run, redisKey, pendingValue, run.resourceId);
       }
 
       const raw = await this.redis.get(redisKey);
@@ -119,14 +111,19 @@ export class IdempotencyStore {
         );
       }
       if (record.state === 'done') return { ...record.response, replayed: true };
+      if (Date.now() - record.startedAt > this.abandonAfterMs) {
+        const recovered = await run.recover(record.resourceId);
+        if (recovered) return this.remember(redisKey, record, recovered);
+        const takeover = JSON.stringify({ ...record, startedAt: Date.now() });
+        if (await this.redis.eval(REPLACE_IF_SAME, 1, redisKey, raw, takeover, String(ttl))) {
+          return this.work(run, redisKey, takeover, record.resourceId);
+        }
+        continue;
+      }
       if (Date.now() > deadline) {
         // The first request may have died after creating the resource: answer from the resource.
         const recovered = await run.recover(record.resourceId);
-        if (recovered) {
-          const done: IdempotencyRecord<T> = { ...record, state: 'done', response: recovered };
-          await this.redis.set(redisKey, JSON.stringify(done), 'PX', ttl);
-          return { ...recovered, replayed: true };
-        }
+        if (recovered) return this.remember(redisKey, record, recovered);
         throw new ConflictError(
           'a request with this Idempotency-Key is still being processed; retry later',
           'IDEMPOTENCY_KEY_IN_PROGRESS',
@@ -134,5 +131,34 @@ export class IdempotencyStore {
       }
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
     }
+  }
+
+  /** Runs the work under a claim held as `claimValue`; stores the answer, or releases the claim on failure. */
+  private async work<T>(
+    run: IdempotentRun<T>,
+    redisKey: string,
+    claimValue: string,
+    resourceId: string,
+  ): Promise<IdempotentOutcome<T>> {
+    let response: StoredResponse<T>;
+    try {
+      response = await run.work(resourceId);
+    } catch (error) {
+      await this.redis.eval(DELETE_IF_SAME, 1, redisKey, claimValue).catch(() => undefined);
+      throw error;
+    }
+    const done: IdempotencyRecord<T> = { state: 'done', fingerprint: run.fingerprint, resourceId, response };
+    await this.redis.set(redisKey, JSON.stringify(done), 'PX', this.settings.idempotencyTtlMs);
+    return { ...response, replayed: false };
+  }
+
+  private async remember<T>(
+    redisKey: string,
+    record: IdempotencyRecord<T>,
+    response: StoredResponse<T>,
+  ): Promise<IdempotentOutcome<T>> {
+    const done: IdempotencyRecord<T> = { ...record, state: 'done', response };
+    await this.redis.set(redisKey, JSON.stringify(done), 'PX', this.settings.idempotencyTtlMs);
+    return { ...response, replayed: true };
   }
 }
