@@ -387,11 +387,11 @@ describe('orders service', () => {
     });
 
     it('takes over a key whose first request died before creating the order, under the id it had chosen', async () => {
-      const frank = await service.tokens.bearer('member-frank');
+      const gina = await service.tokens.bearer('member-gina');
       const body = { items: [{ sku: TEE, quantity: 1 }], shippingAddress: ADDRESS };
       const chosenId = uuidv7();
       // What a request that claimed the key five minutes ago and then died leaves in Redis.
-      const redisKey = `orders:idempotency:member-frank:${createHash('sha256').update('abandoned-1').digest('hex')}`;
+      const redisKey = `orders:idempotency:member-gina:${createHash('sha256').update('abandoned-1').digest('hex')}`;
       await service.app.get<Redis>(REDIS).set(
         redisKey,
         JSON.stringify({
@@ -404,13 +404,13 @@ describe('orders service', () => {
         60_000,
       );
       const headers = { 'idempotency-key': 'abandoned-1' };
-      const taken = await service.http('/v1/orders', { token: frank, body, headers });
+      const taken = await service.http('/v1/orders', { token: gina, body, headers });
       expect(taken.status).toBe(202);
       expect(taken.body.id).toBe(chosenId);
-      const replay = await service.http('/v1/orders', { token: frank, body, headers });
+      const replay = await service.http('/v1/orders', { token: gina, body, headers });
       expect(replay.body).toEqual(taken.body);
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
-      expect(await countPlaced('member-frank')).toBe(1);
+      expect(await countPlaced('member-gina')).toBe(1);
     });
 
     it('releases the key when the request fails, so a corrected request can use it', async () => {
