@@ -88,7 +88,7 @@ export class CreateAnalyticsReadModels1764100000000 implements MigrationInterfac
       )`);
     await q.query(`CREATE INDEX an_refunds_order ON an_refunds (order_id)`);
     await q.query(`CREATE INDEX an_refunds_day ON an_refunds (day)`);
-    // A return request; rejected_at may arrive first (placeholder row), hence the nullable request fields.
+    // A return request; rejected_at may arrive first (a row holding only the ids until the request lands), hence the nullable request fields.
     await q.query(`
       CREATE TABLE an_returns (
         return_id    text PRIMARY KEY,
