@@ -10,3 +10,4 @@ export * from './http/domain-error.filter';
 export * from './http/event-context.decorator';
 export * from './http/bootstrap';
 export * from './platform.module';
+export * from './scheduling/cluster-scheduler';

@@ -28,6 +28,7 @@ import { HealthContributors } from './health/health-contributors';
 import { HealthController } from './health/health.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { MetricsController } from './metrics/metrics.controller';
+import { ClusterScheduler } from './scheduling/cluster-scheduler';
 import { PLATFORM_SETTINGS, REDIS, SERVICE_DESCRIPTOR } from './tokens';
 
 export interface PlatformOptions {
@@ -151,6 +152,7 @@ export class PlatformModule {
         },
         EventSourcingRuntime,
         HealthContributors,
+        ClusterScheduler,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
       exports: [
@@ -165,6 +167,7 @@ export class PlatformModule {
         PostgresEventStore,
         EventSourcingRuntime,
         HealthContributors,
+        ClusterScheduler,
       ],
     };
   }

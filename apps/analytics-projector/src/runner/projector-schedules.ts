@@ -1,8 +1,6 @@
 import { AnalyticsClock, recomputeRfm, RfmRunSummary } from '@ecom/analytics-read-models';
-import { EventSourcingRuntime, REDIS } from '@ecom/platform';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { randomUUID } from 'crypto';
+import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { PROJECTOR_SETTINGS, ProjectorSettings } from '../config/projector-settings';
@@ -10,56 +8,34 @@ import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { ProjectorRunner } from './projector-runner';
 
 /**
- * The projector's schedules, each run once per interval across all replicas (a Redis lock that
- * lives for the interval): re-evaluation of the time-based stock warnings (expiry, sales windows)
+ * The projector's schedules, each run once per interval across all replicas (ClusterScheduler):
+ * re-evaluation of the time-based stock warnings (expiry, sales windows)
  * and the RFM recomputation. Both take their instant from the injectable AnalyticsClock.
  */
 @Injectable()
-export class ProjectorSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ProjectorSchedules');
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly busy = new Set<string>();
-  private readonly instance = randomUUID();
-
+export class ProjectorSchedules implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly runtime: EventSourcingRuntime,
     private readonly warnings: StockWarningsService,
     private readonly runner: ProjectorRunner,
     private readonly clock: AnalyticsClock,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly scheduler: ClusterScheduler,
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.every('stock-warnings', this.settings.stockWarnings.intervalMs, () =>
-      this.reevaluateStockWarnings(),
+    // Not before the projector runs: a rebuild holds it back, and its read models are not final yet.
+    const when = () => this.runner.started;
+    this.scheduler.every(
+      'stock-warnings',
+      this.settings.stockWarnings.intervalMs,
+      () => this.reevaluateStockWarnings(),
+      {
+        when,
+      },
     );
-    this.every('rfm', this.settings.rfm.recomputeIntervalMs, () => this.recomputeRfm());
-  }
-
-  private every(name: string, intervalMs: number, job: () => Promise<unknown>): void {
-    if (intervalMs <= 0) return;
-    const timer = setInterval(() => void this.runOnce(name, intervalMs, job), intervalMs);
-    timer.unref();
-    this.timers.push(timer);
-  }
-
-  /** Runs a job if this replica wins the interval's lock; returns whether it ran. */
-  private async runOnce(name: string, intervalMs: number, job: () => Promise<unknown>): Promise<boolean> {
-    if (!this.runner.started || this.busy.has(name)) return false;
-    this.busy.add(name);
-    try {
-      const won = await this.redis.set(`analytics:schedule:${name}`, this.instance, 'PX', intervalMs, 'NX');
-      if (won !== 'OK') return false;
-      await job();
-      return true;
-    } catch (error) {
-      this.logger.error(`${name} run failed: ${(error as Error).message}`);
-      return false;
-    } finally {
-      this.busy.delete(name);
-    }
+    this.scheduler.every('rfm', this.settings.rfm.recomputeIntervalMs, () => this.recomputeRfm(), { when });
   }
 
   /** Re-evaluates every SKU's warnings at the clock's instant and publishes the changes. */
@@ -78,9 +54,5 @@ export class ProjectorSchedules implements OnApplicationBootstrap, OnApplication
       timeZone: this.settings.timeZone,
       currency: this.settings.currency,
     });
-  }
-
-  onApplicationShutdown(): void {
-    for (const timer of this.timers) clearInterval(timer);
   }
 }
