@@ -37,6 +37,8 @@ export class EventSchemaRegistry {
   private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
   private readonly definitions = new Map<string, EventDefinition>();
   private readonly validators = new Map<string, ValidateFunction>();
+  // Looked up for every event appended: kept current on register instead of scanned.
+  private readonly newest = new Map<string, EventDefinition>();
   private readonly validateEnvelope = this.ajv.compile(EventEnvelopeSchema);
 
   constructor(definitionSets: Iterable<Record<string, EventDefinition>> = []) {
@@ -56,6 +58,8 @@ export class EventSchemaRegistry {
     }
     this.definitions.set(key, definition);
     this.validators.set(key, this.ajv.compile(definition.schema));
+    const newest = this.newest.get(definition.type);
+    if (!newest || definition.version > newest.version) this.newest.set(definition.type, definition);
     return this;
   }
 
@@ -71,10 +75,7 @@ export class EventSchemaRegistry {
 
   /** The newest registered version of a type: what producers write. */
   latest(type: string): EventDefinition {
-    let newest: EventDefinition | undefined;
-    for (const definition of this.definitions.values()) {
-      if (definition.type === type && (!newest || definition.version > newest.version)) newest = definition;
-    }
+    const newest = this.newest.get(type);
     if (!newest) throw new EventValidationError(`unknown event type ${type}`, type);
     return newest;
   }

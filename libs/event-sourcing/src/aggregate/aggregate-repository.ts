@@ -47,16 +47,23 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     this.maxAttempts = options.maxAttempts ?? 25;
   }
 
+  /** The state a snapshot holds, or null when there is none or it was taken of an older state shape. */
+  private restore(
+    snapshot: { version: number; schemaVersion: number; state: unknown } | null | undefined,
+  ): LoadedAggregate<TState> | null {
+    const def = this.definition;
+    if (!snapshot || snapshot.schemaVersion !== (def.snapshotSchemaVersion ?? 1)) return null;
+    const state = def.fromSnapshot ? def.fromSnapshot(snapshot.state) : (snapshot.state as TState);
+    return { state, version: snapshot.version };
+  }
+
   async load(sql: SqlExecutor, aggregateId: string): Promise<LoadedAggregate<TState>> {
     const def = this.definition;
     let state = def.initialState;
     let version = 0;
     if (def.snapshotEvery) {
-      const snapshot = await this.store.loadSnapshot(sql, def.type, aggregateId);
-      if (snapshot && snapshot.schemaVersion === (def.snapshotSchemaVersion ?? 1)) {
-        state = def.fromSnapshot ? def.fromSnapshot(snapshot.state) : (snapshot.state as TState);
-        version = snapshot.version;
-      }
+      const restored = this.restore(await this.store.loadSnapshot(sql, def.type, aggregateId));
+      if (restored) ({ state, version } = restored);
     }
     const events = await this.store.readStream(sql, def.type, aggregateId, version);
     if (events.length > 0) {
@@ -85,9 +92,8 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     if (def.snapshotEvery) {
       const snapshots = await this.store.loadSnapshots(sql, def.type, ids);
       for (const [id, snapshot] of snapshots) {
-        if (snapshot.schemaVersion !== (def.snapshotSchemaVersion ?? 1)) continue;
-        const state = def.fromSnapshot ? def.fromSnapshot(snapshot.state) : (snapshot.state as TState);
-        loaded.set(id, { state, version: snapshot.version });
+        const restored = this.restore(snapshot);
+        if (restored) loaded.set(id, restored);
       }
     }
     const streams = await this.store.readStreams(

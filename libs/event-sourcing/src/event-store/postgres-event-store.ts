@@ -83,10 +83,8 @@ export class PostgresEventStore {
     // Lock stream rows in one global order so two multi-stream appends cannot deadlock.
     const ordered = [...nonEmpty].sort(compareStreams);
     for (let i = 1; i < ordered.length; i++) {
-      if (
-        compareStreams(ordered[i - 1], ordered[i]) === 0 &&
-        ordered[i - 1].aggregateId === ordered[i].aggregateId
-      ) {
+      const [previous, current] = [ordered[i - 1], ordered[i]];
+      if (previous.aggregateType === current.aggregateType && previous.aggregateId === current.aggregateId) {
         throw new Error(
           `append: stream ${ordered[i].aggregateType}:${ordered[i].aggregateId} is given twice`,
         );
