@@ -6,6 +6,7 @@ export * from './event-store/recorded-event';
 export * from './event-store/postgres-event-store';
 export * from './projection/inline-projection';
 export * from './outbox/outbox-relay';
+export * from './notifications/commit-notifications';
 export * from './consumer/idempotent-event-consumer';
 export * from './aggregate/aggregate-repository';
 export * from './migrations/1763780000000-create-event-store';

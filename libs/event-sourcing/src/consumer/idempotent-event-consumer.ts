@@ -73,6 +73,9 @@ export function reactionContext(event: EventEnvelope): EventContext {
   return { correlationId: event.correlationId, causationId: event.id };
 }
 
+/** Aborts a batch applied without savepoints because a handler refused an event (see applyBatch). */
+class IsolateRefusals extends Error {}
+
 function isPoison(error: unknown): boolean {
   return (
     error instanceof PoisonMessageError ||
@@ -144,59 +147,14 @@ export class IdempotentEventConsumer {
     const poisoned = parsed.filter((p) => p.error);
 
     if (relevant.length > 0) {
-      await this.options.dataSource.transaction(async (tx) => {
-        const fresh = await this.claim(
-          tx,
-          relevant.map((p) => p.event!.id),
-        );
-        let applied = 0;
-        if (this.options.handleEvents) {
-          const items = relevant.filter((item) => fresh.delete(item.event!.id));
-          const outcome =
-            items.length > 0
-              ? await this.options.handleEvents(
-                  items.map((item) => item.event!),
-                  tx,
-                )
-              : undefined;
-          const refused = new Map((outcome?.refused ?? []).map((r) => [r.eventId, r.error]));
-          for (const item of items) {
-            const error = refused.get(item.event!.id);
-            if (!error) {
-              applied++;
-              continue;
-            }
-            item.error = error;
-            poisoned.push(item);
-          }
-        } else {
-          for (const item of relevant) {
-            const event = item.event!;
-            if (!fresh.delete(event.id)) continue;
-            await tx.query('SAVEPOINT consume_event');
-            try {
-              await this.options.handle!(event, tx);
-              await tx.query('RELEASE SAVEPOINT consume_event');
-              applied++;
-            } catch (error) {
-              if (!isPoison(error)) throw error;
-              await tx.query('ROLLBACK TO SAVEPOINT consume_event');
-              item.error = error as Error;
-              poisoned.push(item);
-            }
-          }
-        }
-        const duplicates = relevant.length - applied - poisoned.filter((p) => p.event).length;
-        eventSourcingMetrics.eventsConsumed.inc({ consumer: this.options.name, topic: batch.topic }, applied);
-        if (duplicates > 0) {
-          eventSourcingMetrics.eventsDuplicate.inc(
-            { consumer: this.options.name, topic: batch.topic },
-            duplicates,
-          );
-        }
-        // Inside the transaction: if the DLQ publish fails, the batch is retried as a whole.
-        await this.deadLetter(batch.topic, poisoned);
-      });
+      // Events are applied without a savepoint each (two round trips per event saved); only when a
+      // handler refuses one is the batch redone with savepoints, so the refusal leaves no effect.
+      try {
+        await this.applyBatch(batch.topic, relevant, poisoned, false);
+      } catch (error) {
+        if (!(error instanceof IsolateRefusals)) throw error;
+        await this.applyBatch(batch.topic, relevant, poisoned, true);
+      }
     } else {
       await this.deadLetter(batch.topic, poisoned);
     }
@@ -218,6 +176,77 @@ export class IdempotentEventConsumer {
       );
     }
     stopTimer();
+  }
+
+  /**
+   * One transaction: claims the ids, applies the fresh events, dead-letters what was refused (inside
+   * the transaction: if the DLQ publish fails, the batch is retried as a whole). Without `isolate`, a
+   * refusal by a per-event handler aborts with IsolateRefusals so the caller redoes it isolated.
+   */
+  private async applyBatch(
+    topic: string,
+    relevant: ParsedMessage[],
+    unparseable: ParsedMessage[],
+    isolate: boolean,
+  ): Promise<void> {
+    await this.options.dataSource.transaction(async (tx) => {
+      const poisoned = [...unparseable];
+      const fresh = await this.claim(
+        tx,
+        relevant.map((p) => p.event!.id),
+      );
+      let applied = 0;
+      if (this.options.handleEvents) {
+        const items = relevant.filter((item) => fresh.delete(item.event!.id));
+        const outcome =
+          items.length > 0
+            ? await this.options.handleEvents(
+                items.map((i) => i.event!),
+                tx,
+              )
+            : undefined;
+        const refused = new Map((outcome?.refused ?? []).map((r) => [r.eventId, r.error]));
+        for (const item of items) {
+          const error = refused.get(item.event!.id);
+          if (!error) {
+            applied++;
+            continue;
+          }
+          poisoned.push({ ...item, error });
+        }
+      } else {
+        for (const item of relevant) {
+          const event = item.event!;
+          if (!fresh.delete(event.id)) continue;
+          if (!isolate) {
+            try {
+              await this.options.handle!(event, tx);
+            } catch (error) {
+              throw isPoison(error) ? new IsolateRefusals() : error;
+            }
+            applied++;
+            continue;
+          }
+          await tx.query('SAVEPOINT consume_event');
+          try {
+            await this.options.handle!(event, tx);
+            await tx.query('RELEASE SAVEPOINT consume_event');
+            applied++;
+          } catch (error) {
+            if (!isPoison(error)) throw error;
+            await tx.query('ROLLBACK TO SAVEPOINT consume_event');
+            poisoned.push({ ...item, error: error as Error });
+          }
+        }
+      }
+      const refusedCount = poisoned.length - unparseable.length;
+      const duplicates = relevant.length - applied - refusedCount;
+      eventSourcingMetrics.eventsConsumed.inc({ consumer: this.options.name, topic }, applied);
+      if (duplicates > 0) {
+        eventSourcingMetrics.eventsDuplicate.inc({ consumer: this.options.name, topic }, duplicates);
+      }
+      await this.deadLetter(topic, poisoned);
+    });
   }
 
   /** Records the ids as processed; returns those that were not recorded before. */

@@ -1,6 +1,7 @@
 import { EventContext, EventSchemaRegistry } from '@ecom/contracts';
 import { v7 as uuidv7 } from 'uuid';
 import type { DomainEvent } from '../domain/aggregate-definition';
+import { OUTBOX_CHANNEL } from '../outbox/outbox-relay';
 import type { InlineProjection } from '../projection/inline-projection';
 import { chunk, SqlExecutor, valuePlaceholders } from '../sql-executor';
 import { StreamVersionConflictError } from './event-store.errors';
@@ -134,9 +135,11 @@ export class PostgresEventStore {
         ]),
       );
       rows.forEach((e, i) => recorded.push({ ...e, globalPosition: String(inserted[i].global_position) }));
+      // The notification wakes every outbox relay of this database when (and only if) we commit.
       await tx.query(
-        `INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
-         VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS)}`,
+        `WITH queued AS (INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
+           VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS)})
+         SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
         rows.flatMap((e) => [
           e.id,
           this.options.registry.get(e.type, e.version).topic,

@@ -20,7 +20,8 @@ import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { EVENT_SOURCING_MIGRATIONS } from '../migrations/1763780000000-create-event-store';
 import { tallyRegistry } from '../test/tally.fixture';
 import { applyTallyEvent, createTallyReadModel, readTallyTotals } from '../test/tally-read-model';
-import { OutboxRelay } from './outbox-relay';
+import { CommitNotifications } from '../notifications/commit-notifications';
+import { OUTBOX_CHANNEL, OutboxRelay } from './outbox-relay';
 
 /** A relay process that is SIGKILLed after Kafka acknowledged its batch, before it could commit. */
 function runRelayKilledAfterPublish(
@@ -122,7 +123,7 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
       );
       expect(count).toBe(1);
 
-      const restarted = new OutboxRelay(dataSource, bus, { service: 'test', pollIntervalMs: 20 });
+      const restarted = new OutboxRelay(dataSource, bus, { service: 'test' });
       restarted.start();
       await waitUntil(async () => (await restarted.backlog()) === 0, { message: 'outbox drained' });
       await restarted.stop();
@@ -142,6 +143,47 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
       });
     } finally {
       await consumer.stop();
+      await probe.stop();
+    }
+  });
+
+  it('sleeps while idle and is woken by the commit notification of an append', async () => {
+    const relay = new OutboxRelay(dataSource, bus, { service: 'test', idleCheckMs: 60_000 });
+    const notifications = new CommitNotifications({ connectionString: db.url });
+    const probe = await TopicProbe.start(prefix, [Topics.catalog]);
+    try {
+      await notifications.listen(OUTBOX_CHANNEL, () => relay.nudge());
+      relay.start();
+      await waitUntil(async () => (await relay.backlog()) === 0, { message: 'outbox drained' });
+      // Rounds while idle would show as published=0 transactions; none may run within the period.
+      const [event] = await appendTally('woken', 1);
+      const started = Date.now();
+      await probe.waitForEvents((events) => events.some((e) => e.id === event.id), {
+        message: 'the event published after its commit woke the relay',
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // Rolled back: nothing queued, nothing notified, nothing published.
+      await expect(
+        dataSource.transaction(async (tx) => {
+          await store.append(
+            tx,
+            [
+              {
+                aggregateType: 'Tally',
+                aggregateId: 'rolled-back',
+                expectedVersion: 'any',
+                events: [{ type: 'TallyIncreased', data: { tallyId: 'rolled-back', by: 1 } }],
+              },
+            ],
+            { correlationId: 'c-2' },
+          );
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await relay.backlog()).toBe(0);
+    } finally {
+      await relay.stop();
+      await notifications.stop();
       await probe.stop();
     }
   });

@@ -6,10 +6,19 @@ export interface OutboxRelayOptions {
   /** Service name, for metrics and logs. */
   service: string;
   batchSize?: number;
-  /** Pause between rounds when the outbox is drained. */
-  pollIntervalMs?: number;
+  /**
+   * Pause before looking again when nothing woke the relay. Commits wake it (see OUTBOX_CHANNEL), so
+   * this is only the safety net for a lost notification; an idle relay costs one query per period.
+   */
+  idleCheckMs?: number;
   logger?: { error(message: string, error?: unknown): void };
 }
+
+/**
+ * The notification channel an append's transaction signals on commit (the event store sends it with
+ * the outbox insert): every relay of that database, in any replica, wakes at once.
+ */
+export const OUTBOX_CHANNEL = 'es_outbox';
 
 interface OutboxRow {
   id: string;
@@ -27,21 +36,27 @@ const RELAY_LOCK_KEY = 7_310_001;
  * Publishes the transactional outbox to Kafka. A round locks, reads the oldest rows, publishes them
  * and deletes them in one transaction: a crash after the publish and before the commit leaves the
  * rows in place, so they are published again (at least once; consumers dedupe on the event id).
+ *
+ * Rounds run when a commit wakes the relay and back to back while there is a backlog, so batches are
+ * one event when traffic is light and large when it is heavy; with no traffic the relay sleeps.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
+  private readonly idleCheckMs: number;
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private endPause?: () => void;
+  private wakeable = false;
+  /** Set by wake-ups that arrive during a round, so the next pause does not sleep through them. */
+  private woken = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: MessagePublisher,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.batchSize = options.batchSize ?? 1000;
+    this.idleCheckMs = options.idleCheckMs ?? 5000;
   }
 
   /** Publishes one batch; returns how many events it published (0 if another relay holds the lock). */
@@ -62,19 +77,21 @@ export class OutboxRelay {
           headers: { 'content-type': 'application/json', 'event-type': row.event_type },
         })),
       );
+      // By id, not by range: a row with an id inside the range may commit after the SELECT.
       await tx.query(`DELETE FROM es_outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, rows.length);
       return rows.length;
     });
   }
 
-  /** Runs rounds until stop(): back to back while there is a backlog, polling when drained. */
+  /** Runs rounds until stop(): back to back while there is a backlog, sleeping until woken when drained. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
       let failures = 0;
       while (this.running) {
+        this.woken = false;
         let published = 0;
         try {
           published = await this.relayOnce();
@@ -84,38 +101,38 @@ export class OutboxRelay {
           eventSourcingMetrics.outboxRelayErrors.inc({ service: this.options.service });
           this.options.logger?.error(`outbox relay round failed (attempt ${failures})`, error);
         }
-        if (published < this.batchSize) {
-          await this.pause(
-            failures ? Math.min(5000, this.pollIntervalMs * 2 ** failures) : this.pollIntervalMs,
-          );
-        }
+        if (failures) await this.pause(Math.min(5000, 50 * 2 ** failures), false);
+        else if (published < this.batchSize) await this.pause(this.idleCheckMs, true);
       }
     })();
   }
 
-  /** Wakes a sleeping relay right away, e.g. after a command appended events. */
+  /** Wakes the relay: something was committed to the outbox (called by the commit notification). */
   nudge(): void {
-    this.wake?.();
+    this.woken = true;
+    if (this.wakeable) this.endPause?.();
   }
 
-  private pause(ms: number): Promise<void> {
+  private pause(ms: number, wakeable: boolean): Promise<void> {
+    if (wakeable && this.woken) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.endPause = undefined;
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.endPause = done;
+      this.wakeable = wakeable;
     });
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.endPause?.();
     await this.loop;
     this.loop = undefined;
   }
-
   /** Rows not yet published: the relay's backlog, for health and metrics. */
   async backlog(): Promise<number> {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM es_outbox`);

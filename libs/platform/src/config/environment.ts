@@ -43,6 +43,13 @@ export class BaseEnvironment {
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_CONSUMER_POOL_SIZE?: number;
+
+  @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
@@ -88,6 +95,8 @@ export function validateEnvironment<T extends BaseEnvironment>(cls: new () => T)
 export interface PlatformSettings {
   databaseUrl: string;
   databasePoolSize: number;
+  /** Connections of the Kafka consumers, a pool of their own so requests and consumers never starve each other. */
+  databaseConsumerPoolSize: number;
   redisUrl: string;
   redisKeyPrefix: string;
   kafkaBrokers: string[];

@@ -9,6 +9,7 @@ export function readPlatformSettings(
   return {
     databaseUrl: resolveDatabaseUrl(service, env),
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    databaseConsumerPoolSize: Number(env.DATABASE_CONSUMER_POOL_SIZE ?? 4),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),

@@ -1,9 +1,11 @@
 import {
   AggregateDefinition,
   AggregateRepository,
+  CommitNotifications,
   DomainEvent,
   IdempotentEventConsumer,
   IdempotentEventConsumerOptions,
+  OUTBOX_CHANNEL,
   OutboxRelay,
   PostgresEventStore,
 } from '@ecom/event-sourcing';
@@ -16,7 +18,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import type { PlatformSettings } from '../config/environment';
 import type { ServiceDescriptor } from '../config/service-descriptor';
 import { PLATFORM_SETTINGS, SERVICE_DESCRIPTOR } from '../tokens';
@@ -41,7 +43,15 @@ export type ConsumerRegistration = Pick<
 export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventSourcing');
   readonly relay: OutboxRelay;
+  /** LISTEN/NOTIFY of this service's database: commits of any replica reach every replica. */
+  readonly notifications: CommitNotifications;
   private readonly consumers: IdempotentEventConsumer[] = [];
+  /**
+   * The consumers' own connections: a burst of requests cannot take the connections the saga needs
+   * to confirm orders, and a consumer backlog cannot take the requests' (they share the event loop,
+   * which batching keeps cheap: a consumer pays per batch, not per event).
+   */
+  private readonly consumerDataSource: DataSource;
   private bootstrapped = false;
   private stopping = false;
 
@@ -54,10 +64,18 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
     @Inject(SERVICE_DESCRIPTOR) readonly service: ServiceDescriptor,
     @Inject(PLATFORM_SETTINGS) private readonly settings: PlatformSettings,
   ) {
+    const { extra } = dataSource.options as { extra?: Record<string, unknown> };
+    this.consumerDataSource = new DataSource({
+      ...dataSource.options,
+      extra: { ...extra, max: settings.databaseConsumerPoolSize },
+    } as DataSourceOptions);
+    this.notifications = new CommitNotifications({
+      connectionString: settings.databaseUrl,
+      logger: { warn: (message) => this.logger.warn(message) },
+    });
     this.relay = new OutboxRelay(dataSource, bus, {
       service: service.name,
-      batchSize: 500,
-      pollIntervalMs: 50,
+      batchSize: 1000,
       logger: { error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`) },
     });
   }
@@ -74,7 +92,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   consume(registration: ConsumerRegistration): IdempotentEventConsumer {
     const consumer = new IdempotentEventConsumer({
       ...registration,
-      dataSource: this.dataSource,
+      dataSource: this.consumerDataSource,
       subscriber: this.bus,
       publisher: this.bus,
       registry: this.registry,
@@ -95,6 +113,8 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   async onApplicationBootstrap(): Promise<void> {
     this.bootstrapped = true;
     await this.ensureTopics();
+    // Every commit that queues outbox rows notifies; a reconnect of the listener also wakes it ('').
+    await this.notifications.listen(OUTBOX_CHANNEL, () => this.relay.nudge());
     this.relay.start();
     for (const consumer of this.consumers) void this.startWithRetry(consumer);
   }
@@ -108,9 +128,16 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
+  private consumerPool?: Promise<DataSource>;
+
   private async startWithRetry(consumer: IdempotentEventConsumer): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
+        this.consumerPool ??= this.consumerDataSource.initialize().catch((error) => {
+          this.consumerPool = undefined;
+          throw error;
+        });
+        await this.consumerPool;
         await consumer.start();
         return;
       } catch (error) {
@@ -126,6 +153,8 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
     this.stopping = true;
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
     await this.relay.stop();
+    await this.notifications.stop();
+    if (this.consumerDataSource.isInitialized) await this.consumerDataSource.destroy();
     await this.bus.close();
   }
 }
