@@ -4,6 +4,7 @@ export * from './sql-executor';
 export * from './event-store/event-store.errors';
 export * from './event-store/recorded-event';
 export * from './event-store/postgres-event-store';
+export * from './event-store/group-commit';
 export * from './projection/inline-projection';
 export * from './outbox/outbox-relay';
 export * from './notifications/commit-notifications';

@@ -1,8 +1,11 @@
 import type { EventContext } from '@ecom/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateDefinition, DomainEvent, foldEvents } from '../domain/aggregate-definition';
+import { DomainError } from '../domain/domain-error';
 import { StreamVersionConflictError } from '../event-store/event-store.errors';
+import type { EventToAppend } from '../event-store/postgres-event-store';
 import type { PostgresEventStore } from '../event-store/postgres-event-store';
+import type { GroupCommitter } from '../event-store/group-commit';
 import type { RecordedEvent } from '../event-store/recorded-event';
 import type { SqlExecutor } from '../sql-executor';
 
@@ -23,11 +26,25 @@ export type Decide<TState, TEvent extends DomainEvent> = (
   version: number,
 ) => readonly TEvent[] | Promise<readonly TEvent[]>;
 
+/** One command of a batch: which aggregate, how to decide, and the context its events carry. */
+export interface BatchedCommand<TState, TEvent extends DomainEvent> {
+  aggregateId: string;
+  decide: (state: TState, version: number) => readonly TEvent[];
+  context: EventContext;
+}
+
+/** What became of one command of a batch: its events, or the DomainError that refused it. */
+export type BatchedCommandResult<TState> =
+  { ok: true; result: CommandResult<TState> } | { ok: false; error: DomainError };
+
 export interface AggregateRepositoryOptions {
   /** Attempts before a version conflict is given up to the caller (as a 409). */
   maxAttempts?: number;
-  /** Called after a transaction that appended events commits (wakes the outbox relay). */
-  onCommitted?: () => void;
+  /**
+   * Commits commands given no transaction together with the ones that arrive at the same time
+   * (group commit). Without it each such command commits in a transaction of its own.
+   */
+  committer?: GroupCommitter;
 }
 
 /**
@@ -124,12 +141,14 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
   ): Promise<CommandResult<TState>> {
     for (let attempt = 1; ; attempt++) {
       try {
+        const committer = this.options.committer;
         const result = options.tx
           ? await this.attempt(options.tx, aggregateId, decide, context, options.expectedVersion)
-          : await this.dataSource.transaction((tx) =>
-              this.attempt(tx, aggregateId, decide, context, options.expectedVersion),
-            );
-        if (!options.tx && result.events.length > 0) this.options.onCommitted?.();
+          : committer
+            ? await this.attemptGrouped(committer, aggregateId, decide, context, options.expectedVersion)
+            : await this.dataSource.transaction((tx) =>
+                this.attempt(tx, aggregateId, decide, context, options.expectedVersion),
+              );
         return result;
       } catch (error) {
         const retry =
@@ -143,6 +162,126 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
         );
       }
     }
+  }
+
+  /**
+   * Runs many commands in the caller's transaction with one load and one append for all of them:
+   * the aggregates are locked and loaded together, each command decides on the state the commands
+   * before it left (in memory, in the given order), and every stream is appended once. A command
+   * refused with a DomainError leaves no event; the others go on. Holding the locks, the append
+   * cannot conflict with a writer that locks too; one that does not (a plain `execute`) makes it
+   * retry from a savepoint.
+   */
+  async executeBatch(
+    tx: SqlExecutor,
+    commands: readonly BatchedCommand<TState, TEvent>[],
+  ): Promise<BatchedCommandResult<TState>[]> {
+    if (commands.length === 0) return [];
+    for (let attempt = 1; ; attempt++) {
+      await tx.query('SAVEPOINT execute_batch');
+      try {
+        const results = await this.executeBatchOnce(tx, commands);
+        await tx.query('RELEASE SAVEPOINT execute_batch');
+        return results;
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT execute_batch');
+        if (!(error instanceof StreamVersionConflictError) || attempt >= this.maxAttempts) throw error;
+      }
+    }
+  }
+
+  private async executeBatchOnce(
+    tx: SqlExecutor,
+    commands: readonly BatchedCommand<TState, TEvent>[],
+  ): Promise<BatchedCommandResult<TState>[]> {
+    const def = this.definition;
+    const loaded = await this.loadMany(
+      tx,
+      commands.map((c) => c.aggregateId),
+      { lock: true },
+    );
+    const pending = new Map(
+      [...loaded].map(([id, l]) => [id, { ...l, events: [] as EventToAppend[], decided: [] as TEvent[] }]),
+    );
+    const results: BatchedCommandResult<TState>[] = [];
+    const appended: { aggregateId: string; from: number; count: number }[] = [];
+    for (const command of commands) {
+      const current = pending.get(command.aggregateId)!;
+      const version = loaded.get(command.aggregateId)!.version + current.decided.length;
+      let decided: readonly TEvent[];
+      try {
+        decided = command.decide(current.state, version);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ ok: false, error });
+        continue;
+      }
+      const from = current.events.length;
+      for (const event of decided) {
+        current.state = def.evolve(current.state, event);
+        current.decided.push(event);
+        current.events.push({ ...event, context: command.context });
+      }
+      appended.push({ aggregateId: command.aggregateId, from, count: decided.length });
+      results.push({
+        ok: true,
+        result: { state: current.state, version: version + decided.length, events: [] },
+      });
+    }
+    const streams = [...pending]
+      .filter(([, p]) => p.events.length > 0)
+      .map(([aggregateId, p]) => ({
+        aggregateType: def.type,
+        aggregateId,
+        expectedVersion: loaded.get(aggregateId)!.version,
+        events: p.events,
+      }));
+    if (streams.length === 0) return results;
+    const recorded = await this.store.append(tx, streams, commands[0].context);
+    // Hand each command the recorded events it decided (append returns them stream by stream).
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of recorded) {
+      const list = byStream.get(event.aggregateId) ?? [];
+      list.push(event);
+      byStream.set(event.aggregateId, list);
+    }
+    let okIndex = 0;
+    for (const result of results) {
+      if (!result.ok) continue;
+      const { aggregateId, from, count } = appended[okIndex++];
+      result.result.events = (byStream.get(aggregateId) ?? []).slice(from, from + count);
+    }
+    for (const [aggregateId, p] of pending) {
+      if (p.events.length === 0) continue;
+      const before = loaded.get(aggregateId)!.version;
+      await this.maybeSnapshot(tx, aggregateId, before, before + p.events.length, p.state);
+    }
+    return results;
+  }
+
+  /** Load and decide outside a transaction, then append through the group commit (checked against the loaded version). */
+  private async attemptGrouped(
+    committer: GroupCommitter,
+    aggregateId: string,
+    decide: Decide<TState, TEvent>,
+    context: EventContext,
+    expectedVersion: number | undefined,
+  ): Promise<CommandResult<TState>> {
+    const def = this.definition;
+    const loaded = await this.load(this.dataSource, aggregateId);
+    if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
+      throw new StreamVersionConflictError(`${def.type}:${aggregateId}`, expectedVersion, loaded.version);
+    }
+    const decided = await decide(loaded.state, loaded.version);
+    if (decided.length === 0) return { ...loaded, events: [] };
+    const state = foldEvents(def, decided, loaded.state);
+    const version = loaded.version + decided.length;
+    const recorded = await committer.commit({
+      streams: [{ aggregateType: def.type, aggregateId, expectedVersion: loaded.version, events: decided }],
+      context,
+      alsoWrite: (tx) => this.maybeSnapshot(tx, aggregateId, loaded.version, version, state),
+    });
+    return { state, version, events: recorded };
   }
 
   private async attempt(

@@ -91,11 +91,138 @@ export class PostgresEventStore {
         );
       }
     }
+    const claimed = await this.claimAll(tx, ordered);
+    return this.record(
+      tx,
+      ordered.map((stream) => ({ stream, after: claimed.get(stream)!, context })),
+    );
+  }
+
+  /**
+   * Appends the events of many independent requests (group commit): each request is checked
+   * against its expected versions on its own and either fully written or refused with a
+   * StreamVersionConflictError, without failing the others. Streams of existing aggregates are
+   * locked in the global order with one statement per aggregate type and new streams claimed with
+   * one insert; two requests must not name the same stream. Must run inside a transaction.
+   */
+  async appendEach(
+    tx: SqlExecutor,
+    requests: readonly { streams: readonly AppendToStream[]; context: EventContext }[],
+  ): Promise<(RecordedEvent[] | StreamVersionConflictError)[]> {
+    const owner = new Map<AppendToStream, number>();
+    const seen = new Set<string>();
+    requests.forEach((request, index) => {
+      for (const stream of request.streams) {
+        if (stream.events.length === 0) continue;
+        if (stream.expectedVersion === 'any')
+          throw new Error('appendEach: expected version "any" is not supported');
+        const key = `${stream.aggregateType}\u0000${stream.aggregateId}`;
+        if (seen.has(key))
+          throw new Error(`appendEach: stream ${stream.aggregateType}:${stream.aggregateId} is given twice`);
+        seen.add(key);
+        owner.set(stream, index);
+      }
+    });
+    const all = [...owner.keys()].sort(compareStreams);
+    const conflicts = new Map<number, StreamVersionConflictError>();
+    const refuse = (stream: AppendToStream, actual: number | null) => {
+      const index = owner.get(stream)!;
+      if (!conflicts.has(index)) {
+        conflicts.set(
+          index,
+          new StreamVersionConflictError(
+            `${stream.aggregateType}:${stream.aggregateId}`,
+            stream.expectedVersion as number,
+            actual,
+          ),
+        );
+      }
+    };
+    // Existing streams: lock, compare; new streams: insert what is free. Both in the global order.
+    const existing = all.filter((s) => s.expectedVersion !== 0);
+    const locked = new Map<AppendToStream, { version: number; rowId: string }>();
+    for (const type of [...new Set(existing.map((s) => s.aggregateType))]) {
+      const ofType = existing.filter((s) => s.aggregateType === type);
+      const rows = await this.lockStreamRows(
+        tx,
+        type,
+        ofType.map((s) => s.aggregateId),
+      );
+      for (const stream of ofType) {
+        const row = rows.get(stream.aggregateId);
+        if (row?.version === stream.expectedVersion) locked.set(stream, row);
+        else refuse(stream, row?.version ?? null);
+      }
+    }
+    const fresh = all.filter((s) => s.expectedVersion === 0);
+    const inserted = new Set<AppendToStream>();
+    if (fresh.length > 0) {
+      const rows: { aggregate_type: string; aggregate_id: string }[] = await tx.query(
+        `INSERT INTO es_streams (aggregate_type, aggregate_id, version)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+         ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING RETURNING aggregate_type, aggregate_id`,
+        [
+          fresh.map((s) => s.aggregateType),
+          fresh.map((s) => s.aggregateId),
+          fresh.map((s) => s.events.length),
+        ],
+      );
+      const taken = new Set(rows.map((r) => `${r.aggregate_type}\u0000${r.aggregate_id}`));
+      for (const stream of fresh) {
+        if (taken.has(`${stream.aggregateType}\u0000${stream.aggregateId}`)) inserted.add(stream);
+        else refuse(stream, await this.streamVersion(tx, stream.aggregateType, stream.aggregateId));
+      }
+    }
+    // A refused request may have claimed some of its streams: give the new ones back.
+    const givenBack = [...inserted].filter((s) => conflicts.has(owner.get(s)!));
+    if (givenBack.length > 0) {
+      await tx.query(
+        `DELETE FROM es_streams s USING unnest($1::text[], $2::text[]) AS w(aggregate_type, aggregate_id)
+         WHERE s.aggregate_type = w.aggregate_type AND s.aggregate_id = w.aggregate_id`,
+        [givenBack.map((s) => s.aggregateType), givenBack.map((s) => s.aggregateId)],
+      );
+    }
+    const winners = all.filter((s) => !conflicts.has(owner.get(s)!));
+    const updates = winners.filter((s) => locked.has(s));
+    if (updates.length > 0) {
+      await tx.query(
+        `UPDATE es_streams s SET version = w.version, updated_at = now()
+         FROM unnest($1::tid[], $2::int[]) AS w(row_id, version) WHERE s.ctid = w.row_id`,
+        [
+          updates.map((s) => locked.get(s)!.rowId),
+          updates.map((s) => (s.expectedVersion as number) + s.events.length),
+        ],
+      );
+    }
+    const recorded = await this.record(
+      tx,
+      winners.map((stream) => ({
+        stream,
+        after: stream.expectedVersion as number,
+        context: requests[owner.get(stream)!].context,
+      })),
+    );
+    const results: (RecordedEvent[] | StreamVersionConflictError)[] = requests.map(
+      (_, index) => conflicts.get(index) ?? [],
+    );
+    for (const event of recorded) {
+      const stream = winners.find(
+        (s) => s.aggregateType === event.aggregateType && s.aggregateId === event.aggregateId,
+      )!;
+      (results[owner.get(stream)!] as RecordedEvent[]).push(event);
+    }
+    return results;
+  }
+
+  /** Writes the events of claimed streams (each after the version it was at), their outbox rows and inline projections. */
+  private async record(
+    tx: SqlExecutor,
+    claims: readonly { stream: AppendToStream; after: number; context: EventContext }[],
+  ): Promise<RecordedEvent[]> {
     const occurredAt = this.now();
     const pending: Omit<RecordedEvent, 'globalPosition'>[] = [];
-    const claimed = await this.claimAll(tx, ordered);
-    for (const stream of ordered) {
-      const firstSequence = claimed.get(stream)! + 1;
+    for (const { stream, after, context } of claims) {
+      const firstSequence = after + 1;
       stream.events.forEach((event, index) => {
         const definition = this.options.registry.latest(event.type);
         this.options.registry.validateData(definition.type, definition.version, event.data);
@@ -117,37 +244,40 @@ export class PostgresEventStore {
 
     const recorded: RecordedEvent[] = [];
     for (const rows of chunk(pending, ROWS_PER_INSERT)) {
+      // Events and their outbox rows in one statement; the notification wakes every outbox relay of
+      // this database when (and only if) the transaction commits.
       const inserted: { global_position: string }[] = await tx.query(
-        `INSERT INTO es_events (event_id, aggregate_type, aggregate_id, sequence, type, schema_version, data,
+        `WITH queued AS (
+           INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
+           VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS, rows.length * EVENT_COLUMNS)}
+           RETURNING pg_notify('${OUTBOX_CHANNEL}', ''))
+         INSERT INTO es_events (event_id, aggregate_type, aggregate_id, sequence, type, schema_version, data,
            correlation_id, causation_id, occurred_at)
-         VALUES ${valuePlaceholders(rows.length, EVENT_COLUMNS)} RETURNING global_position`,
-        rows.flatMap((e) => [
-          e.id,
-          e.aggregateType,
-          e.aggregateId,
-          e.sequence,
-          e.type,
-          e.version,
-          JSON.stringify(e.data),
-          e.correlationId,
-          e.causationId,
-          e.occurredAt,
-        ]),
+         VALUES ${valuePlaceholders(rows.length, EVENT_COLUMNS)}
+         RETURNING global_position`,
+        [
+          ...rows.flatMap((e) => [
+            e.id,
+            e.aggregateType,
+            e.aggregateId,
+            e.sequence,
+            e.type,
+            e.version,
+            JSON.stringify(e.data),
+            e.correlationId,
+            e.causationId,
+            e.occurredAt,
+          ]),
+          ...rows.flatMap((e) => [
+            e.id,
+            this.options.registry.get(e.type, e.version).topic,
+            e.aggregateId,
+            e.type,
+            JSON.stringify(toEnvelope({ ...e, globalPosition: '' })),
+          ]),
+        ],
       );
       rows.forEach((e, i) => recorded.push({ ...e, globalPosition: String(inserted[i].global_position) }));
-      // The notification wakes every outbox relay of this database when (and only if) we commit.
-      await tx.query(
-        `WITH queued AS (INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
-           VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS)})
-         SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
-        rows.flatMap((e) => [
-          e.id,
-          this.options.registry.get(e.type, e.version).topic,
-          e.aggregateId,
-          e.type,
-          JSON.stringify(toEnvelope({ ...e, globalPosition: '' })),
-        ]),
-      );
     }
     await this.applyInlineProjections(tx, recorded);
     return recorded;

@@ -3,6 +3,7 @@ import {
   AggregateRepository,
   CommitNotifications,
   DomainEvent,
+  GroupCommitter,
   IdempotentEventConsumer,
   IdempotentEventConsumerOptions,
   OUTBOX_CHANNEL,
@@ -43,6 +44,8 @@ export type ConsumerRegistration = Pick<
 export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventSourcing');
   readonly relay: OutboxRelay;
+  /** Commands of every repository of this service that arrive together commit together. */
+  readonly committer: GroupCommitter;
   /** LISTEN/NOTIFY of this service's database: commits of any replica reach every replica. */
   readonly notifications: CommitNotifications;
   private readonly consumers: IdempotentEventConsumer[] = [];
@@ -69,6 +72,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       ...dataSource.options,
       extra: { ...extra, max: settings.databaseConsumerPoolSize },
     } as DataSourceOptions);
+    this.committer = new GroupCommitter(dataSource, store);
     this.notifications = new CommitNotifications({
       connectionString: settings.databaseUrl,
       logger: { warn: (message) => this.logger.warn(message) },
@@ -83,9 +87,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   repository<TState, TEvent extends DomainEvent>(
     definition: AggregateDefinition<TState, TEvent>,
   ): AggregateRepository<TState, TEvent> {
-    return new AggregateRepository(this.dataSource, this.store, definition, {
-      onCommitted: () => this.relay.nudge(),
-    });
+    return new AggregateRepository(this.dataSource, this.store, definition, { committer: this.committer });
   }
 
   /** Registers a consumer; it starts when the application has bootstrapped. */

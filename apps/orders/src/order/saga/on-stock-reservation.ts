@@ -1,5 +1,5 @@
 import { DomainEventOf, EventEnvelope, Topics } from '@ecom/contracts';
-import { AggregateRepository, reactionContext } from '@ecom/event-sourcing';
+import { AggregateRepository, EventBatchOutcome, reactionContext } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -8,10 +8,14 @@ import { confirmReservation, rejectReservation } from '../domain/order.decisions
 
 export const SAGA_EVENT_TYPES = ['StockReserved', 'StockReservationRejected'] as const;
 
+type InventoryAnswer = DomainEventOf<'StockReserved'> | DomainEventOf<'StockReservationRejected'>;
+
 /**
  * The order saga's reaction to inventory: StockReserved -> CONFIRMED (OrderConfirmed), and
- * StockReservationRejected -> REJECTED (OrderRejected). Inventory answers once per order; a late or
- * repeated answer, or one for an order this service does not know, changes nothing.
+ * StockReservationRejected -> REJECTED (OrderRejected). A partition batch of answers is applied at
+ * once: every order it names is locked and loaded together and appended to once, in one transaction.
+ * Inventory answers once per order; a late or repeated answer, or one for an order this service does
+ * not know, changes nothing.
  */
 @Injectable()
 export class OnStockReservation implements OnModuleInit {
@@ -27,26 +31,36 @@ export class OnStockReservation implements OnModuleInit {
       name: 'orders.order-saga',
       topics: [Topics.inventory],
       handles: SAGA_EVENT_TYPES,
-      handle: (event, tx) => this.handle(event, tx),
+      handleEvents: (events, tx) => this.handleEvents(events, tx),
     });
   }
 
-  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
-    const reaction = { type: event.type, data: event.data } as
-      DomainEventOf<'StockReserved'> | DomainEventOf<'StockReservationRejected'>;
-    const orderId = reaction.data.orderId;
-    const result = await this.orders.execute(
-      orderId,
-      (state) => {
-        if (state.status === 'NEW') return [];
-        return reaction.type === 'StockReserved'
-          ? confirmReservation(state, reaction.data.lines)
-          : rejectReservation(state, reaction.data.shortLines);
-      },
-      reactionContext(event),
-      { tx },
+  async handleEvents(events: EventEnvelope[], tx: EntityManager): Promise<EventBatchOutcome> {
+    const answers = events.map((event) => ({
+      event,
+      answer: { type: event.type, data: event.data } as InventoryAnswer,
+    }));
+    const results = await this.orders.executeBatch(
+      tx,
+      answers.map(({ event, answer }) => ({
+        aggregateId: answer.data.orderId,
+        context: reactionContext(event),
+        decide: (state: OrderState) => {
+          if (state.status === 'NEW') return [];
+          return answer.type === 'StockReserved'
+            ? confirmReservation(state, answer.data.lines)
+            : rejectReservation(state, answer.data.shortLines);
+        },
+      })),
     );
-    if (result.version === 0) this.logger.warn(`${event.type} for unknown order ${orderId} ignored`);
-    // The consumer's transaction commits after this returns; the relay is woken on its next poll.
+    const refused: { eventId: string; error: Error }[] = [];
+    results.forEach((outcome, i) => {
+      const { event, answer } = answers[i];
+      if (!outcome.ok) refused.push({ eventId: event.id, error: outcome.error });
+      else if (outcome.result.version === 0) {
+        this.logger.warn(`${event.type} for unknown order ${answer.data.orderId} ignored`);
+      }
+    });
+    return { refused };
   }
 }
