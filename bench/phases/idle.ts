@@ -1,0 +1,38 @@
+/**
+ * The idle stack: CPU of every process of the stack over a window with no traffic from the bench,
+ * as a percentage of one core. Waits for the consumers to catch up first, so seeding's tail is not
+ * counted. The load generator and backends of other databases are excluded (they are not the stack).
+ */
+import { closeCpuWindow, openCpuWindow } from '../lib/cpu-window';
+import { info, phase, sleep, Ticker } from '../lib/progress';
+import { waitQuiet } from '../lib/stack-metrics';
+import { BenchContext } from './context';
+
+export async function idle(ctx: BenchContext): Promise<void> {
+  const { profile, results, pg } = ctx;
+  phase(`idle stack: CPU over ${profile.idleMs / 1000} s without traffic`);
+  await waitQuiet(profile.settleTimeoutMs);
+  await sleep(1000);
+  const before = await openCpuWindow(pg);
+  const started = Date.now();
+  const ticker = new Ticker('idle', () => `${((Date.now() - started) / 1000).toFixed(0)} s`).start();
+  await sleep(profile.idleMs);
+  ticker.stop();
+  const usage = await closeCpuWindow(pg, before);
+  const percent = (ms: number) => Math.round((ms / usage.wallMs) * 1000) / 10;
+  const byGroup = Object.fromEntries(
+    Object.entries(usage.byGroup)
+      .filter(([group]) => group !== 'load-generator' && group !== 'postgres-other')
+      .map(([group, ms]) => [group, percent(ms)]),
+  );
+  const total = Object.values(byGroup).reduce((sum, p) => sum + p, 0);
+  results.detail('idle', { wallMs: usage.wallMs, percentOfOneCoreByProcess: byGroup, raw: usage });
+  info(`idle: ${total.toFixed(1)}% of one core (${JSON.stringify(byGroup)})`);
+  results.figure({
+    id: 'idle.cpuPercent',
+    label: 'idle stack CPU (all stack processes)',
+    value: Math.round(total * 10) / 10,
+    unit: '% of one core',
+    target: { op: '<=', value: 5 },
+  });
+}
