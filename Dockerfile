@@ -48,4 +48,4 @@ RUN test -f "dist/apps/${APP}/src/main.js" \
 USER 1000:1000
 EXPOSE 3001 3002 3003 3004 3005 3006 50051 50052 50053 50054
 # exec: node becomes PID 1 and gets SIGTERM directly (NestJS shutdown hooks close consumers and pools).
-CMD ["sh", "-c", "exec node --enable-source-maps dist/apps/${APP}/src/main.js"]
+CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]

@@ -27,7 +27,7 @@ up() {
       log "$app already running (pid $(cat "$STATE/pids/$app.pid"))"
       continue
     fi
-    nohup node --enable-source-maps "dist/apps/$app/src/main.js" >"$STATE/logs/$app.log" 2>&1 &
+    nohup node "dist/apps/$app/src/main.js" >"$STATE/logs/$app.log" 2>&1 &
     echo $! >"$STATE/pids/$app.pid"
     log "started $app (pid $!), log: .stack/logs/$app.log"
   done

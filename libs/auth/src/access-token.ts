@@ -10,15 +10,48 @@ export class InvalidTokenError extends Error {
   }
 }
 
-/** Verifies access tokens with the public key alone: ES256 only, our issuer and audience, not expired. */
+/** Verified tokens kept per process; beyond it the oldest is dropped. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** Longer strings are verified each time and never kept (nothing we issue comes near it). */
+const CACHEABLE_TOKEN_LENGTH = 2048;
+
+/**
+ * Verifies access tokens with the public key alone: ES256 only, our issuer and audience, not expired.
+ *
+ * A storefront sends the same token with every request of a session, and an ES256 check was the
+ * largest single CPU cost of a request: a token that passed is remembered (by its exact bytes, so a
+ * changed byte is a new token) until it expires, and later requests with it skip the signature check.
+ */
 export class AccessTokenVerifier {
   private readonly key: KeyObject;
+  private readonly verified = new Map<string, { member: AuthenticatedMember; expiresAtMs: number }>();
 
-  constructor(publicKeyPem: string) {
+  constructor(
+    publicKeyPem: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.key = createPublicKey(publicKeyPem);
   }
 
   async verify(token: string): Promise<AuthenticatedMember> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAtMs > this.now()) return known.member;
+      this.verified.delete(token);
+    }
+    const { member, expiresAtMs } = await this.verifySignature(token);
+    if (token.length <= CACHEABLE_TOKEN_LENGTH) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+        this.verified.delete(this.verified.keys().next().value!);
+      }
+      this.verified.set(token, { member, expiresAtMs });
+    }
+    return member;
+  }
+
+  private async verifySignature(
+    token: string,
+  ): Promise<{ member: AuthenticatedMember; expiresAtMs: number }> {
     try {
       // The algorithm list is fixed: a token with alg "none" or HS256 (signed with the public key as
       // a shared secret) is refused before any signature check.
@@ -32,7 +65,10 @@ export class AccessTokenVerifier {
         ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role))
         : [];
       if (!payload.sub || roles.length === 0) throw new InvalidTokenError('token has no subject or roles');
-      return { id: payload.sub, roles };
+      if (typeof payload.exp !== 'number') throw new InvalidTokenError('token has no expiry');
+      // Frozen: the same object answers every later request with this token.
+      const member = Object.freeze({ id: payload.sub, roles: Object.freeze(roles) as Role[] });
+      return { member, expiresAtMs: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');

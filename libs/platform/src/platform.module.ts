@@ -80,7 +80,21 @@ export class PlatformModule {
               genReqId: (request) => String(request.headers['x-correlation-id'] ?? ''),
               customProps: () => ({ service: service.name }),
               autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              // A request line costs little at a peak: no headers, and successful reads (product
+              // pages, order polls) at debug; writes and every failure stay at info or above.
+              serializers: {
+                req: (request: { id?: unknown; method?: string; url?: string }) => ({
+                  id: request.id,
+                  method: request.method,
+                  url: request.url,
+                }),
+                res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+              },
+              customLogLevel: (request, response, error) => {
+                if (error || response.statusCode >= 500) return 'error';
+                if (response.statusCode >= 400) return 'warn';
+                return request.method === 'GET' || request.method === 'HEAD' ? 'debug' : 'info';
+              },
             },
           }),
         }),

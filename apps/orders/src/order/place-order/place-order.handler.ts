@@ -1,6 +1,12 @@
 import { AuthenticatedMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
-import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
+import {
+  AppendToStream,
+  foldEvents,
+  InvalidCommandError,
+  NotFoundError,
+  StreamVersionConflictError,
+} from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,6 +17,9 @@ import { OrderAggregate } from '../domain/order.aggregate';
 import { place } from '../domain/order.decisions';
 import { fingerprintOf, IdempotencyStore, IdempotentOutcome, StoredResponse } from './idempotency';
 import { PlaceOrderDto, PlaceOrderResponse } from './place-order.dto';
+
+/** Attempts of a cart checkout whose cart keeps changing under it before it is given up (409). */
+const MAX_ATTEMPTS = 5;
 
 /**
  * Checkout: prices the lines from the orders read model, appends OrderPlaced (and CartCheckedOut when
@@ -59,73 +68,99 @@ export class PlaceOrderHandler {
     if (!!dto.items === !!dto.cartId) {
       throw new InvalidCommandError('send either items or cartId', 'ITEMS_OR_CART');
     }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.placeAttempt(member, dto, context, orderId);
+      } catch (error) {
+        // The cart changed between our read and the commit: read it again and decide again.
+        if (!(error instanceof StreamVersionConflictError) || !dto.cartId || attempt >= MAX_ATTEMPTS)
+          throw error;
+      }
+    }
+  }
+
+  /**
+   * Reads (cart, prices) outside any transaction, decides, then commits the cart's CartCheckedOut,
+   * the order's OrderPlaced and the shipping address through the group commit: one transaction for
+   * the checkouts that arrive together, each checked against the versions it decided on.
+   */
+  private async placeAttempt(
+    member: AuthenticatedMember,
+    dto: PlaceOrderDto,
+    context: EventContext,
+    orderId: string,
+  ): Promise<StoredResponse<PlaceOrderResponse>> {
+    const db = this.runtime.dataSource;
     const address = dto.shippingAddress;
-    const response = await this.runtime.dataSource.transaction(async (tx) => {
-      let items = dto.items ?? [];
-      let visitorId = dto.visitorId ?? member.id;
-      let channel = dto.channel ?? null;
-      if (dto.cartId) {
-        const { state: cart } = await this.carts.load(tx, dto.cartId);
-        // A member's cart is only theirs; an anonymous cart is addressed by its unguessable id.
-        if (cart.status === 'NEW' || (cart.memberId !== null && cart.memberId !== member.id)) {
-          throw new NotFoundError('cart not found', 'CART_NOT_FOUND');
-        }
-        items = cart.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
-        visitorId = dto.visitorId ?? cart.visitorId;
-        channel = dto.channel ?? cart.channel;
-        await this.carts.execute(
-          dto.cartId,
-          (state) => checkOut(state, { orderId, memberId: member.id, visitorId, channel }),
-          context,
-          { tx },
-        );
+    const streams: AppendToStream[] = [];
+    let items = dto.items ?? [];
+    let visitorId = dto.visitorId ?? member.id;
+    let channel = dto.channel ?? null;
+    if (dto.cartId) {
+      const { state: cart, version } = await this.carts.load(db, dto.cartId);
+      // A member's cart is only theirs; an anonymous cart is addressed by its unguessable id.
+      if (cart.status === 'NEW' || (cart.memberId !== null && cart.memberId !== member.id)) {
+        throw new NotFoundError('cart not found', 'CART_NOT_FOUND');
       }
-      const skus = new Set<string>();
-      for (const item of items) {
-        if (skus.has(item.sku))
-          throw new InvalidCommandError(`SKU ${item.sku} appears twice; send it once`, 'DUPLICATE_SKU');
-        skus.add(item.sku);
-      }
-      const priced = await this.prices.priceLines(tx, items);
-      const result = await this.orders.execute(
-        orderId,
-        (state) =>
-          place(state, {
-            kind: 'place',
-            orderId,
-            memberId: member.id,
-            visitorId,
-            channel,
-            cartId: dto.cartId ?? null,
-            lines: priced.lines,
-            currency: priced.currency,
-            shippingRegion: address.province ?? address.country,
-          }),
-        context,
-        { tx },
-      );
-      await tx.query(`INSERT INTO order_shipping_addresses (order_id, address) VALUES ($1, $2)`, [
-        orderId,
-        JSON.stringify({
-          name: address.name,
-          phone: address.phone,
-          line1: address.line1,
-          line2: address.line2 ?? null,
-          city: address.city,
-          province: address.province ?? null,
-          postalCode: address.postalCode,
-          country: address.country,
-        }),
-      ]);
-      return {
-        id: orderId,
-        status: 'PENDING' as const,
-        total: result.state.total,
-        currency: result.state.currency,
-      };
+      items = cart.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+      visitorId = dto.visitorId ?? cart.visitorId;
+      channel = dto.channel ?? cart.channel;
+      const events = checkOut(cart, { orderId, memberId: member.id, visitorId, channel });
+      streams.push({
+        aggregateType: CartAggregate.type,
+        aggregateId: dto.cartId,
+        expectedVersion: version,
+        events,
+      });
+    }
+    const skus = new Set<string>();
+    for (const item of items) {
+      if (skus.has(item.sku))
+        throw new InvalidCommandError(`SKU ${item.sku} appears twice; send it once`, 'DUPLICATE_SKU');
+      skus.add(item.sku);
+    }
+    const priced = await this.prices.priceLines(db, items);
+    const placed = place(OrderAggregate.initialState, {
+      kind: 'place',
+      orderId,
+      memberId: member.id,
+      visitorId,
+      channel,
+      cartId: dto.cartId ?? null,
+      lines: priced.lines,
+      currency: priced.currency,
+      shippingRegion: address.province ?? address.country,
     });
-    this.runtime.relay.nudge();
-    return { status: 202, body: response };
+    // A new order's stream: if the id is taken (an Idempotency-Key takeover), the commit conflicts.
+    streams.push({
+      aggregateType: OrderAggregate.type,
+      aggregateId: orderId,
+      expectedVersion: 0,
+      events: placed,
+    });
+    await this.runtime.committer.commit({
+      streams,
+      context,
+      alsoWrite: (tx) =>
+        tx.query(`INSERT INTO order_shipping_addresses (order_id, address) VALUES ($1, $2)`, [
+          orderId,
+          JSON.stringify({
+            name: address.name,
+            phone: address.phone,
+            line1: address.line1,
+            line2: address.line2 ?? null,
+            city: address.city,
+            province: address.province ?? null,
+            postalCode: address.postalCode,
+            country: address.country,
+          }),
+        ]),
+    });
+    const order = foldEvents(OrderAggregate, placed, OrderAggregate.initialState);
+    return {
+      status: 202,
+      body: { id: orderId, status: 'PENDING', total: order.total, currency: order.currency },
+    };
   }
 
   /** The 202 answer of an order that exists (for an Idempotency-Key whose first request died). */
