@@ -19,19 +19,36 @@ const RETURN_STATUS_OF: Partial<Record<OrderEvent['type'], string>> = {
   RefundIssued: 'REFUNDED',
 };
 
+/**
+ * The PostgreSQL notification channel that carries the id of every order whose status changed; it is
+ * sent in the transaction that changes the status, so listeners hear of a change only once it is
+ * committed (and on every replica: see watch-order/order-watchers.ts).
+ */
+export const ORDER_STATUS_CHANNEL = 'order_status';
+
 const entry = (status: string, at: string) => JSON.stringify([{ status, at }]);
 
 /**
  * The Order read model (orders_view, order_returns_view), written in the same transaction as the
  * append. Every value comes from the events and their envelopes (times are `occurredAt`), so a
- * rebuild from the event store comes out identical.
+ * rebuild from the event store comes out identical. Orders whose status changed are announced on
+ * ORDER_STATUS_CHANNEL, once per order and batch.
  */
 export class OrderSummaryProjection implements InlineProjection {
   readonly name = 'orders.order-summary';
   readonly handles = ORDER_EVENT_TYPES;
 
   async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    for (const recorded of events) await this.applyOne(sql, recorded);
+    const statusChanged = new Set<string>();
+    for (const recorded of events) {
+      await this.applyOne(sql, recorded);
+      if (STATUS_OF[recorded.type as OrderEvent['type']]) statusChanged.add(recorded.aggregateId);
+    }
+    if (statusChanged.size > 0) {
+      await sql.query(`SELECT pg_notify('${ORDER_STATUS_CHANNEL}', id) FROM unnest($1::text[]) AS id`, [
+        [...statusChanged],
+      ]);
+    }
   }
 
   private async applyOne(sql: SqlExecutor, recorded: RecordedEvent): Promise<void> {
