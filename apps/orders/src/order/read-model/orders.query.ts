@@ -160,6 +160,29 @@ export class OrdersQuery {
     return { ...toOrderView(rows[0]), returns: await this.returnsOf(orderId) };
   }
 
+  /**
+   * Orders as GET /v1/orders/:id shows them, by id, WITHOUT the per-object check: for watchers,
+   * which check access once, on their first read. Unknown ids are absent from the map.
+   */
+  async findMany(orderIds: readonly string[]): Promise<Map<string, OrderView>> {
+    const found = new Map<string, OrderView>();
+    if (orderIds.length === 0) return found;
+    const rows: OrderRow[] = await this.sql.query(
+      `SELECT o.*, a.address FROM orders_view o LEFT JOIN order_shipping_addresses a USING (order_id)
+       WHERE o.order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    if (rows.length === 0) return found;
+    for (const row of rows) found.set(row.order_id, { ...toOrderView(row), returns: [] });
+    const returns: ReturnRow[] = await this.sql.query(
+      `SELECT r.*, n.note FROM order_returns_view r LEFT JOIN return_notes n USING (return_id)
+       WHERE r.order_id = ANY($1::text[]) ORDER BY r.return_id`,
+      [rows.map((row) => row.order_id)],
+    );
+    for (const row of returns) found.get(row.order_id)!.returns!.push(toReturnView(row));
+    return found;
+  }
+
   /** Own orders for a customer; any member's (optionally filtered) for operators. Newest first. */
   async list(
     member: AuthenticatedMember,
