@@ -20,6 +20,8 @@ import { ReturnsController } from './returns/returns.controller';
 import { ReturnsHandler } from './returns/returns.handler';
 import { OnStockReservation } from './saga/on-stock-reservation';
 import { OrderTimeoutScheduler } from './scheduler/order-timeouts.scheduler';
+import { ORDER_WATCHERS_PROVIDER } from './watch-order/order-watchers';
+import { WatchOrderHandler } from './watch-order/watch-order.handler';
 
 @Module({
   imports: [PricingModule],
@@ -46,6 +48,8 @@ import { OrderTimeoutScheduler } from './scheduler/order-timeouts.scheduler';
     ReturnsHandler,
     OnStockReservation,
     OrderTimeoutScheduler,
+    ORDER_WATCHERS_PROVIDER,
+    WatchOrderHandler,
   ],
 })
 export class OrderModule implements OnModuleInit {
