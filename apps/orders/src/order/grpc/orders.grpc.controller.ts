@@ -2,13 +2,18 @@ import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { InvalidCommandError } from '@ecom/event-sourcing';
 import { RequestEventContext } from '@ecom/platform';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { GrpcMethod, Payload, RpcException } from '@nestjs/microservices';
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { validateSync, ValidationError } from 'class-validator';
+import { catchError, map, Observable, throwError } from 'rxjs';
 import { PlaceOrderDto } from '../place-order/place-order.dto';
 import { PlaceOrderHandler } from '../place-order/place-order.handler';
-import { OrdersQuery } from '../read-model/orders.query';
+import { OrdersQuery, OrderView } from '../read-model/orders.query';
+import { TooManyWatchersError } from '../watch-order/order-watchers';
+import { WATCH_STREAM_TIMEOUT_MS, WatchOrderRequestDto } from '../watch-order/watch-order.dto';
+import { TERMINAL_ORDER_STATUSES, WatchOrderHandler } from '../watch-order/watch-order.handler';
 
 /** orders.v1 messages as @grpc/proto-loader hands them over (keepCase false, proto3 defaults filled in). */
 interface GrpcPlaceOrderRequest {
@@ -18,6 +23,12 @@ interface GrpcPlaceOrderRequest {
   visitorId?: string;
   channel?: string;
   idempotencyKey?: string;
+}
+
+interface GrpcWatchOrderRequest {
+  id?: string;
+  untilStatus?: string[];
+  timeoutMs?: number;
 }
 
 const orEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
@@ -41,12 +52,46 @@ export function toPlaceOrderDto(request: GrpcPlaceOrderRequest): Record<string, 
   };
 }
 
-/** orders.v1.OrdersService for storefronts; the member's token comes in the `authorization` metadata. */
+/** orders.v1 Order. */
+export type GrpcOrder = Pick<
+  OrderView,
+  'id' | 'memberId' | 'status' | 'items' | 'total' | 'currency' | 'history'
+>;
+
+export const toGrpcOrder = (order: OrderView): GrpcOrder => ({
+  id: order.id,
+  memberId: order.memberId,
+  status: order.status,
+  items: order.items,
+  total: order.total,
+  currency: order.currency,
+  history: order.history,
+});
+
+/** The class-validated request, or INVALID_ARGUMENT naming every bad field. */
+function validGrpcRequest<T extends object>(type: new () => T, plain: Record<string, unknown>): T {
+  const dto = plainToInstance(type, plain);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const describe = (e: ValidationError): string[] => [
+      ...Object.values(e.constraints ?? {}),
+      ...(e.children ?? []).flatMap((child) => describe(child).map((m) => `${e.property}.${m}`)),
+    ];
+    throw new InvalidCommandError(errors.flatMap(describe).join('; '), 'VALIDATION');
+  }
+  return dto;
+}
+
+/**
+ * orders.v1.OrdersService (and orders.v1.Orders, which has WatchOrder only) for storefronts; the
+ * member's token comes in the `authorization` metadata.
+ */
 @Controller()
 export class OrdersGrpcController {
   constructor(
     private readonly placeOrder: PlaceOrderHandler,
     private readonly query: OrdersQuery,
+    private readonly watch: WatchOrderHandler,
   ) {}
 
   @GrpcMethod('OrdersService', 'PlaceOrder')
@@ -55,31 +100,52 @@ export class OrdersGrpcController {
     @CurrentMember() member: AuthenticatedMember,
     @RequestEventContext() context: EventContext,
   ) {
-    const dto = plainToInstance(PlaceOrderDto, toPlaceOrderDto(request));
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) {
-      const describe = (e: ValidationError): string[] => [
-        ...Object.values(e.constraints ?? {}),
-        ...(e.children ?? []).flatMap((child) => describe(child).map((m) => `${e.property}.${m}`)),
-      ];
-      const messages = errors.flatMap(describe);
-      throw new InvalidCommandError(messages.join('; '), 'VALIDATION');
-    }
+    const dto = validGrpcRequest(PlaceOrderDto, toPlaceOrderDto(request));
     const outcome = await this.placeOrder.handle(member, dto, context, orEmpty(request.idempotencyKey));
     return outcome.body;
   }
 
   @GrpcMethod('OrdersService', 'GetOrder')
   async get(@Payload() request: { id: string }, @CurrentMember() member: AuthenticatedMember) {
-    const order = await this.query.get(member, request.id);
-    return {
-      id: order.id,
-      memberId: order.memberId,
-      status: order.status,
-      items: order.items,
-      total: order.total,
-      currency: order.currency,
-      history: order.history,
-    };
+    return toGrpcOrder(await this.query.get(member, request.id));
+  }
+
+  /** orders.v1.Orders/WatchOrder, the contract's name for it. */
+  @GrpcMethod('Orders', 'WatchOrder')
+  watchOrder(@Payload() request: GrpcWatchOrderRequest, @CurrentMember() member: AuthenticatedMember) {
+    return this.streamOrder(request, member);
+  }
+
+  /** The same stream under OrdersService, for clients of the older service name. */
+  @GrpcMethod('OrdersService', 'WatchOrder')
+  watchOrderOnOrdersService(
+    @Payload() request: GrpcWatchOrderRequest,
+    @CurrentMember() member: AuthenticatedMember,
+  ) {
+    return this.streamOrder(request, member);
+  }
+
+  /** A server stream: Nest writes each emitted Order and ends the call when it completes. */
+  private streamOrder(request: GrpcWatchOrderRequest, member: AuthenticatedMember): Observable<GrpcOrder> {
+    const dto = validGrpcRequest(WatchOrderRequestDto, {
+      id: request.id ?? '',
+      untilStatus: request.untilStatus?.length ? request.untilStatus : undefined,
+      timeoutMs: request.timeoutMs || undefined,
+    });
+    return this.watch
+      .follow(member, dto.id, {
+        until: dto.untilStatus ?? TERMINAL_ORDER_STATUSES,
+        timeoutMs: dto.timeoutMs ?? WATCH_STREAM_TIMEOUT_MS.default,
+      })
+      .pipe(
+        map(toGrpcOrder),
+        catchError((error: unknown) =>
+          throwError(() =>
+            error instanceof TooManyWatchersError
+              ? new RpcException({ code: GrpcStatus.UNAVAILABLE, message: error.message })
+              : error,
+          ),
+        ),
+      );
   }
 }
