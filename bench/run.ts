@@ -21,11 +21,11 @@ import {
   markdownTable,
   readsTable,
   RunMeta,
-  writeJson,
 } from './lib/report';
 import { Results } from './lib/results';
 import { seedShop } from './lib/seed';
 import { ensureStack, ROOT, waitReady } from './lib/stack';
+import { writeJson } from './lib/write-json';
 import { analyticsQueries } from './phases/analytics-queries';
 import { cleanup } from './phases/cleanup';
 import { BenchContext } from './phases/context';

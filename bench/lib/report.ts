@@ -1,12 +1,9 @@
 /**
  * The run's results: every figure with its target and, where one applies, a reference limit measured
  * in the same run (and the ratio between them). Printed as a markdown table on stdout and written as
- * JSON (formatted like the rest of the repository, so a committed result passes the format check).
+ * JSON (see write-json.ts).
  */
 import { execFileSync } from 'child_process';
-import { mkdirSync, writeFileSync } from 'fs';
-import { dirname } from 'path';
-import * as prettier from 'prettier';
 import { ROOT } from './stack';
 
 export type Comparison = '>=' | '<=' | '==';
@@ -132,13 +129,6 @@ export function markdownTable(all: Figure[]): string {
     rows.push(`| ${f.label} | ${value} | ${targetText(f)} | ${reference} | ${ratio} | ${result} |`);
   }
   return rows.join('\n');
-}
-
-export async function writeJson(path: string, report: BenchReport): Promise<void> {
-  const config = (await prettier.resolveConfig(path)) ?? {};
-  const text = await prettier.format(JSON.stringify(report), { ...config, parser: 'json' });
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }
 
 function table(header: string[], rows: string[][]): string {
