@@ -4,6 +4,7 @@ import { startTestService, TestService, waitUntil } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { join } from 'path';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppModule } from '../../app.module';
 import { ADDRESS, FakeUpstream, uniqueSku, waitForPrices, waitForStatus } from '../../test/orders-test-kit';
@@ -136,6 +137,37 @@ describe('watching an order', () => {
       expect(watchersOf(a).size).toBe(0);
     });
 
+    it('still wakes when the listening connection was cut meanwhile (all watched orders are re-read)', async () => {
+      const id = await place();
+      await upstream.stockReserved(id, line);
+      await waitForStatus(a, alice, id, 'CONFIRMED');
+      const waiting = timed(a, `/v1/orders/${id}?waitFor=CANCELLED&timeoutMs=25000`);
+      await waitUntil(() => watchersOf(a).size === 1, { message: 'the waiter to register' });
+      const dataSource = a.app.get(DataSource);
+      const cut: unknown[] = await dataSource.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+      );
+      expect(cut.length).toBeGreaterThan(0);
+      // Committed while the listener reconnects: its notification is lost, the re-check finds it.
+      expect((await a.http(`/v1/orders/${id}/cancel`, { token: alice, body: {} })).status).toBe(200);
+      const answer = await waiting;
+      expect(answer).toMatchObject({ status: 200, body: { id, status: 'CANCELLED' } });
+      expect(answer.elapsed).toBeLessThan(15_000);
+    });
+
+    it('is documented in OpenAPI', async () => {
+      const docs = await a.http('/docs-json');
+      const operation = docs.body.paths['/v1/orders/{id}'].get;
+      const parameters = Object.fromEntries(
+        operation.parameters.map((p: { name: string; description?: string }) => [p.name, p.description]),
+      );
+      expect(parameters.waitFor).toContain('Comma-separated order statuses');
+      expect(parameters.timeoutMs).toContain('milliseconds');
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '503']));
+      expect(operation.responses['503'].headers['Retry-After']).toBeDefined();
+    });
+
     it('frees the waiter when the client hangs up', async () => {
       const id = await place();
       const hangUp = new AbortController();
@@ -148,6 +180,44 @@ describe('watching an order', () => {
         timeoutMs: 3_000,
       });
     });
+  });
+
+  it('refuses to wait beyond the per-process bound: 503 with Retry-After, gRPC UNAVAILABLE', async () => {
+    const id = await place();
+    const watchers = watchersOf(a);
+    const idle = { changed: () => undefined, closing: () => undefined };
+    const fillers = Array.from({ length: watchers.capacity }, (_, i) => watchers.watch(`filler-${i}`, idle));
+    try {
+      const refused = await a.http(`/v1/orders/${id}?waitFor=CONFIRMED&timeoutMs=25000`, { token: alice });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.body.message).toContain('too many open order watches');
+      // Reading without waiting is unaffected.
+      expect((await a.http(`/v1/orders/${id}`, { token: alice })).status).toBe(200);
+      const definition = protoLoader.loadSync(protoPath('orders'), { keepCase: false, defaults: true });
+      const proto = grpc.loadPackageDefinition(definition) as unknown as {
+        orders: {
+          v1: { Orders: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client };
+        };
+      };
+      const client = new proto.orders.v1.Orders(
+        a.grpcAddress!,
+        grpc.credentials.createInsecure(),
+      ) as StreamingClient;
+      try {
+        const metadata = new grpc.Metadata();
+        metadata.set('authorization', alice);
+        const call = client.WatchOrder({ id }, metadata);
+        call.on('error', () => undefined);
+        const status = await new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+        expect(status.code).toBe(grpc.status.UNAVAILABLE);
+      } finally {
+        client.close();
+      }
+    } finally {
+      for (const filler of fillers) filler.close();
+    }
+    expect(watchers.size).toBe(0);
   });
 
   describe('gRPC WatchOrder', () => {
