@@ -33,3 +33,25 @@ export async function backendDatabases(client: Client): Promise<Map<number, stri
   );
   return new Map(rows.map((r) => [r.pid, r.datname]));
 }
+
+/**
+ * Orders placed in a window by members other than the given ones: traffic someone else sent to the
+ * same stack during a measurement, which the per-order figures would wrongly be charged with. Reads
+ * the orders read model directly (null if its shape changed or the database does not answer).
+ */
+export async function ordersByOthers(from: Date, to: Date, memberIds: string[]): Promise<number | null> {
+  let client: Client | undefined;
+  try {
+    client = await connect('ecom_orders');
+    const { rows } = await client.query<{ others: number }>(
+      `SELECT count(*)::int AS others FROM orders_view
+        WHERE placed_at >= $1 AND placed_at <= $2 AND NOT (member_id = ANY($3))`,
+      [from, to, memberIds],
+    );
+    return rows[0].others;
+  } catch {
+    return null;
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+}

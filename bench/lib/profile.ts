@@ -27,7 +27,7 @@ export const FULL: Profile = {
   flash: { buyers: 1000, units: 100, members: 50, connections: 100, timeoutMs: 180_000 },
   analytics: { connections: 16, durationMs: 4000, maxOps: 200_000 },
   storefront: { connections: 32, durationMs: 4000, maxOps: 500_000 },
-  replay: { minEvents: 20_000, maxEvents: 200_000 },
+  replay: { minEvents: 20_000, maxEvents: 50_000 },
   reference: { pgbenchSeconds: 10, kafkaMs: 5000, kafkaMaxMessages: 500_000, fastifyMs: 4000 },
   settleTimeoutMs: 60_000,
 };

@@ -128,7 +128,8 @@ export function markdownTable(all: Figure[]): string {
     const result = f.pass === true ? 'pass' : f.pass === false ? '**miss**' : '';
     rows.push(`| ${f.label} | ${value} | ${targetText(f)} | ${reference} | ${ratio} | ${result} |`);
   }
-  return rows.join('\n');
+  const notes = figures.filter((f) => f.note).map((f) => `- ${f.label}: ${f.note}`);
+  return [...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 function table(header: string[], rows: string[][]): string {
