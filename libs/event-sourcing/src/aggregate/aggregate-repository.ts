@@ -169,25 +169,14 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
    * the aggregates are locked and loaded together, each command decides on the state the commands
    * before it left (in memory, in the given order), and every stream is appended once. A command
    * refused with a DomainError leaves no event; the others go on. Holding the locks, the append
-   * cannot conflict with a writer that locks too; one that does not (a plain `execute`) makes it
-   * retry from a savepoint.
+   * cannot conflict, except when a stream that did not exist yet was created meanwhile: then the
+   * StreamVersionConflictError aborts the caller's transaction (a consumer retries its batch).
    */
   async executeBatch(
     tx: SqlExecutor,
     commands: readonly BatchedCommand<TState, TEvent>[],
   ): Promise<BatchedCommandResult<TState>[]> {
-    if (commands.length === 0) return [];
-    for (let attempt = 1; ; attempt++) {
-      await tx.query('SAVEPOINT execute_batch');
-      try {
-        const results = await this.executeBatchOnce(tx, commands);
-        await tx.query('RELEASE SAVEPOINT execute_batch');
-        return results;
-      } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT execute_batch');
-        if (!(error instanceof StreamVersionConflictError) || attempt >= this.maxAttempts) throw error;
-      }
-    }
+    return commands.length === 0 ? [] : this.executeBatchOnce(tx, commands);
   }
 
   private async executeBatchOnce(

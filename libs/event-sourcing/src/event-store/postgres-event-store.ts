@@ -342,37 +342,48 @@ export class PostgresEventStore {
     run: readonly AppendToStream[],
     claimed: Map<AppendToStream, number>,
   ) {
-    // Lock in the global order first (the rows are then ours until commit), check, then update them
-    // all by row id. The run is sorted by type, then id: lock type by type, each in the order of its ids.
-    const locked = new Map<AppendToStream, { version: number; rowId: string }>();
-    for (const type of [...new Set(run.map((s) => s.aggregateType))]) {
-      const ofType = run.filter((s) => s.aggregateType === type);
-      const rows = await this.lockStreamRows(
-        tx,
-        type,
-        ofType.map((s) => s.aggregateId),
+    // One statement: lock the rows in the global order (the lateral walk goes through the sorted
+    // ids), then move those still at their expected version. A row missing from the answer
+    // conflicts; the caller's transaction then rolls back, updates included.
+    const ordered = [...run];
+    const rows: { aggregate_type: string; aggregate_id: string; version: number; claimed: boolean }[] =
+      await tx.query(
+        `WITH wanted AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])
+             WITH ORDINALITY AS w(aggregate_type, aggregate_id, expected, next, position)),
+         locked AS (
+           SELECT s.aggregate_type, s.aggregate_id, s.version, s.row_id, w.expected, w.next
+           FROM wanted w CROSS JOIN LATERAL (
+             SELECT aggregate_type, aggregate_id, version, ctid AS row_id FROM es_streams
+             WHERE aggregate_type = w.aggregate_type AND aggregate_id = w.aggregate_id FOR UPDATE) s
+           ORDER BY w.position),
+         moved AS (
+           UPDATE es_streams s SET version = l.next, updated_at = now()
+           FROM locked l WHERE s.ctid = l.row_id AND l.version = l.expected
+           RETURNING s.aggregate_type, s.aggregate_id)
+         SELECT l.aggregate_type, l.aggregate_id, l.version,
+                EXISTS (SELECT 1 FROM moved m WHERE m.aggregate_type = l.aggregate_type
+                        AND m.aggregate_id = l.aggregate_id) AS claimed
+         FROM locked l`,
+        [
+          ordered.map((s) => s.aggregateType),
+          ordered.map((s) => s.aggregateId),
+          ordered.map((s) => s.expectedVersion as number),
+          ordered.map((s) => (s.expectedVersion as number) + s.events.length),
+        ],
       );
-      for (const stream of ofType) {
-        const row = rows.get(stream.aggregateId);
-        if (row) locked.set(stream, row);
-      }
-    }
-    for (const stream of run) {
-      const actual = locked.get(stream)?.version ?? null;
-      if (actual !== stream.expectedVersion) {
+    const found = new Map(rows.map((r) => [`${r.aggregate_type}\u0000${r.aggregate_id}`, r]));
+    for (const stream of ordered) {
+      const row = found.get(`${stream.aggregateType}\u0000${stream.aggregateId}`);
+      if (!row?.claimed) {
         throw new StreamVersionConflictError(
           `${stream.aggregateType}:${stream.aggregateId}`,
           stream.expectedVersion,
-          actual,
+          row?.version ?? null,
         );
       }
+      claimed.set(stream, stream.expectedVersion as number);
     }
-    await tx.query(
-      `UPDATE es_streams s SET version = w.version, updated_at = now()
-       FROM unnest($1::tid[], $2::int[]) AS w(row_id, version) WHERE s.ctid = w.row_id`,
-      [run.map((s) => locked.get(s)!.rowId), run.map((s) => (s.expectedVersion as number) + s.events.length)],
-    );
-    for (const stream of run) claimed.set(stream, stream.expectedVersion as number);
   }
 
   /** Claims the next versions of a stream and returns the version before them. */

@@ -33,9 +33,10 @@ interface OutboxRow {
 const RELAY_LOCK_KEY = 7_310_001;
 
 /**
- * Publishes the transactional outbox to Kafka. A round locks, reads the oldest rows, publishes them
- * and deletes them in one transaction: a crash after the publish and before the commit leaves the
- * rows in place, so they are published again (at least once; consumers dedupe on the event id).
+ * Publishes the transactional outbox to Kafka. A round locks, takes the oldest rows, publishes them
+ * and commits their removal in one transaction: a crash after the publish and before the commit
+ * leaves the rows in place, so they are published again (at least once; consumers dedupe on the
+ * event id).
  *
  * Rounds run when a commit wakes the relay and back to back while there is a backlog, so batches are
  * one event when traffic is light and large when it is heavy; with no traffic the relay sleeps.
@@ -59,14 +60,22 @@ export class OutboxRelay {
     this.idleCheckMs = options.idleCheckMs ?? 5000;
   }
 
-  /** Publishes one batch; returns how many events it published (0 if another relay holds the lock). */
+  /**
+   * Publishes one batch; returns how many events it published (0 if another relay holds the lock).
+   * Three round trips: BEGIN, one statement that takes the lock and removes the oldest rows (the
+   * removal only counts if we commit), and COMMIT after Kafka acknowledged them.
+   */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK_KEY]);
-      if (!locked) return 0;
       const rows: OutboxRow[] = await tx.query(
-        `SELECT id, topic, message_key, event_type, payload FROM es_outbox ORDER BY id LIMIT $1`,
-        [this.batchSize],
+        // As a CTE so the driver returns plain rows (TypeORM returns [rows, count] for DELETE).
+        `WITH leader AS (SELECT pg_try_advisory_xact_lock($2) AS locked),
+         taken AS (
+           DELETE FROM es_outbox WHERE (SELECT locked FROM leader)
+             AND id IN (SELECT id FROM es_outbox ORDER BY id LIMIT $1)
+           RETURNING id, topic, message_key, event_type, payload)
+         SELECT * FROM taken ORDER BY id`,
+        [this.batchSize, RELAY_LOCK_KEY],
       );
       if (rows.length === 0) return 0;
       await this.publisher.publish(
@@ -77,8 +86,6 @@ export class OutboxRelay {
           headers: { 'content-type': 'application/json', 'event-type': row.event_type },
         })),
       );
-      // By id, not by range: a row with an id inside the range may commit after the SELECT.
-      await tx.query(`DELETE FROM es_outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, rows.length);
       return rows.length;
     });
