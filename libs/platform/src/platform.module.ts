@@ -74,6 +74,15 @@ export class PlatformModule {
         LoggerModule.forRootAsync({
           useFactory: () => ({
             forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+            // Probes and scrapes are not requests worth a logger each; nor are reads (product pages,
+            // order polls: most requests at a peak) unless the level would show them (debug).
+            exclude: [
+              { path: 'health/{*rest}', method: RequestMethod.ALL },
+              { path: 'metrics', method: RequestMethod.ALL },
+              ...(['debug', 'trace'].includes(process.env.LOG_LEVEL ?? 'info')
+                ? []
+                : [{ path: '{*path}', method: RequestMethod.GET }]),
+            ],
             pinoHttp: {
               level: process.env.LOG_LEVEL ?? 'info',
               name: service.name,

@@ -27,7 +27,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   }
 }
 
-/** Liveness (the process answers) and readiness (its database, Kafka and Redis answer). */
+/** Readiness (its database, Kafka and Redis answer); liveness is served before Nest, see bootstrap. */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -41,14 +41,6 @@ export class HealthController {
     private readonly contributors: HealthContributors,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
-
-  @Get('live')
-  @HealthCheck()
-  live() {
-    return this.health.check([
-      async () => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) }),
-    ]);
-  }
 
   @Get('ready')
   @HealthCheck()

@@ -1,11 +1,12 @@
 import { protoPackage, protoPath } from '@ecom/contracts';
-import helmet from '@fastify/helmet';
 import { ReflectionService } from '@grpc/reflection';
+import helmet from 'helmet';
 import { Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { ServiceDescriptor } from '../config/service-descriptor';
 import { registerHttpMetrics } from '../metrics/http-metrics';
@@ -25,6 +26,39 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     stopAtFirstError: false,
+  });
+}
+
+/**
+ * GET /health/live as a plain Fastify route: the kubelet asks it every few seconds on every pod, and
+ * "the process answers" needs none of Nest's guards, pipes and interceptors (which cost about ten
+ * times the route itself). Same body as a Terminus check.
+ */
+function serveLiveness(fastify: FastifyInstance): void {
+  fastify.get('/health/live', async () => {
+    const process_ = { status: 'up', uptimeSeconds: Math.round(process.uptime()) };
+    return { status: 'ok', info: { process: process_ }, error: {}, details: { process: process_ } };
+  });
+}
+
+/**
+ * Helmet's security headers on every answer. The middleware is built once here: the Fastify plugin
+ * rebuilt it (and re-parsed the CSP) for every request, a tenth of the cost of a cheap route.
+ */
+function addSecurityHeaders(fastify: FastifyInstance): void {
+  const secure = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // The OpenAPI UI at /docs runs inline scripts and styles.
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    secure(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
 }
 
@@ -49,6 +83,7 @@ export async function startService(
       return id;
     },
   });
+  serveLiveness(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -58,16 +93,7 @@ export async function startService(
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
+  addSecurityHeaders(fastify);
   app.setGlobalPrefix('v1', {
     exclude: ['health/live', 'health/ready', 'metrics', ...(service.unversionedPaths ?? [])],
   });
