@@ -60,6 +60,8 @@ export interface IdempotentEventConsumerOptions {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
+  /** Called after each batch transaction that applied events (wakes the outbox relay). */
+  onCommitted?: () => void;
 }
 
 interface ParsedMessage {
@@ -155,6 +157,7 @@ export class IdempotentEventConsumer {
         if (!(error instanceof IsolateRefusals)) throw error;
         await this.applyBatch(batch.topic, relevant, poisoned, true);
       }
+      this.options.onCommitted?.();
     } else {
       await this.deadLetter(batch.topic, poisoned);
     }

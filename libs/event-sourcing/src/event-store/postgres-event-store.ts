@@ -50,6 +50,11 @@ const ROWS_PER_INSERT = 1000;
  */
 export class PostgresEventStore {
   private readonly inlineProjections: InlineProjection[];
+  /**
+   * Whether appends notify OUTBOX_CHANNEL. Off while this process's own relay publishes (it is woken
+   * in process after each commit), on while the relay of another replica may be the one publishing.
+   */
+  notifyRelays = true;
   private readonly now: () => Date;
 
   constructor(private readonly options: EventStoreOptions) {
@@ -244,13 +249,13 @@ export class PostgresEventStore {
 
     const recorded: RecordedEvent[] = [];
     for (const rows of chunk(pending, ROWS_PER_INSERT)) {
-      // Events and their outbox rows in one statement; the notification wakes every outbox relay of
-      // this database when (and only if) the transaction commits.
+      // Events and their outbox rows in one statement; the notification (when asked for) wakes every
+      // outbox relay of this database when (and only if) the transaction commits.
       const inserted: { global_position: string }[] = await tx.query(
         `WITH queued AS (
            INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
            VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS, rows.length * EVENT_COLUMNS)}
-           RETURNING pg_notify('${OUTBOX_CHANNEL}', ''))
+           ${this.notifyRelays ? `RETURNING pg_notify('${OUTBOX_CHANNEL}', '')` : ''})
          INSERT INTO es_events (event_id, aggregate_type, aggregate_id, sequence, type, schema_version, data,
            correlation_id, causation_id, occurred_at)
          VALUES ${valuePlaceholders(rows.length, EVENT_COLUMNS)}

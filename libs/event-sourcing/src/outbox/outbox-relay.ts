@@ -12,11 +12,18 @@ export interface OutboxRelayOptions {
    */
   idleCheckMs?: number;
   logger?: { error(message: string, error?: unknown): void };
+  /** Told when this relay starts or stops holding the publishing lock (see `leading`). */
+  onLeadershipChange?: (leading: boolean) => void;
 }
+
+/** Pause of a relay that found another replica publishing, before it tries again. */
+const FOLLOWER_RETRY_MS = 200;
 
 /**
  * The notification channel an append's transaction signals on commit (the event store sends it with
- * the outbox insert): every relay of that database, in any replica, wakes at once.
+ * the outbox insert) while the publishing relay may be in another replica: every relay of that
+ * database, in any replica, wakes at once. A NOTIFY serialises commits on a cluster-wide lock, so
+ * the replica whose relay leads wakes it in process instead.
  */
 export const OUTBOX_CHANNEL = 'es_outbox';
 
@@ -48,6 +55,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private endPause?: () => void;
   private wakeable = false;
+  private isLeading = false;
   /** Set by wake-ups that arrive during a round, so the next pause does not sleep through them. */
   private woken = false;
 
@@ -66,29 +74,47 @@ export class OutboxRelay {
    * removal only counts if we commit), and COMMIT after Kafka acknowledged them.
    */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
-      const rows: OutboxRow[] = await tx.query(
-        // As a CTE so the driver returns plain rows (TypeORM returns [rows, count] for DELETE).
+    const rows: (OutboxRow & { locked: boolean })[] = await this.dataSource.transaction(async (tx) => {
+      const taken: (OutboxRow & { locked: boolean })[] = await tx.query(
+        // As a CTE so the driver returns plain rows (TypeORM returns [rows, count] for DELETE); the
+        // join answers one row of nulls when we lead and the outbox is empty.
         `WITH leader AS (SELECT pg_try_advisory_xact_lock($2) AS locked),
          taken AS (
            DELETE FROM es_outbox WHERE (SELECT locked FROM leader)
              AND id IN (SELECT id FROM es_outbox ORDER BY id LIMIT $1)
            RETURNING id, topic, message_key, event_type, payload)
-         SELECT * FROM taken ORDER BY id`,
+         SELECT l.locked, t.* FROM leader l LEFT JOIN taken t ON true ORDER BY t.id`,
         [this.batchSize, RELAY_LOCK_KEY],
       );
-      if (rows.length === 0) return 0;
+      const published = taken.filter((row) => row.id !== null);
+      if (published.length === 0) return taken;
       await this.publisher.publish(
-        rows.map((row) => ({
+        published.map((row) => ({
           topic: row.topic,
           key: row.message_key,
           value: row.payload,
           headers: { 'content-type': 'application/json', 'event-type': row.event_type },
         })),
       );
-      eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, rows.length);
-      return rows.length;
+      eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, published.length);
+      return taken;
     });
+    this.setLeading(rows[0]?.locked === true);
+    return rows.filter((row) => row.id !== null).length;
+  }
+
+  /**
+   * Whether this relay held the lock in its last round. Its own process's commits wake it directly
+   * then (see `nudge`), so they need not notify the other replicas: the event store asks this.
+   */
+  get leading(): boolean {
+    return this.isLeading;
+  }
+
+  private setLeading(leading: boolean): void {
+    if (leading === this.isLeading) return;
+    this.isLeading = leading;
+    this.options.onLeadershipChange?.(leading);
   }
 
   /** Runs rounds until stop(): back to back while there is a backlog, sleeping until woken when drained. */
@@ -109,12 +135,14 @@ export class OutboxRelay {
           this.options.logger?.error(`outbox relay round failed (attempt ${failures})`, error);
         }
         if (failures) await this.pause(Math.min(5000, 50 * 2 ** failures), false);
+        // Another replica leads: look again soon, in case it had taken its rows before ours committed.
+        else if (!this.isLeading) await this.pause(FOLLOWER_RETRY_MS, true);
         else if (published < this.batchSize) await this.pause(this.idleCheckMs, true);
       }
     })();
   }
 
-  /** Wakes the relay: something was committed to the outbox (called by the commit notification). */
+  /** Wakes the relay: something was committed to the outbox (a notification, or a commit in this process). */
   nudge(): void {
     this.woken = true;
     if (this.wakeable) this.endPause?.();

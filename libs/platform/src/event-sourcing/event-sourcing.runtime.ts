@@ -72,7 +72,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       ...dataSource.options,
       extra: { ...extra, max: settings.databaseConsumerPoolSize },
     } as DataSourceOptions);
-    this.committer = new GroupCommitter(dataSource, store);
+    this.committer = new GroupCommitter(dataSource, store, { onCommitted: () => this.relay.nudge() });
     this.notifications = new CommitNotifications({
       connectionString: settings.databaseUrl,
       logger: { warn: (message) => this.logger.warn(message) },
@@ -80,6 +80,8 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
     this.relay = new OutboxRelay(dataSource, bus, {
       service: service.name,
       batchSize: 1000,
+      // While our relay publishes, our commits wake it in process and need not NOTIFY (see OUTBOX_CHANNEL).
+      onLeadershipChange: (leading) => (store.notifyRelays = !leading),
       logger: { error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`) },
     });
   }
@@ -98,6 +100,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       subscriber: this.bus,
       publisher: this.bus,
       registry: this.registry,
+      onCommitted: () => this.relay.nudge(),
       logger: {
         warn: (message) => this.logger.warn(message),
         error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`),
@@ -135,10 +138,19 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   private async startWithRetry(consumer: IdempotentEventConsumer): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
-        this.consumerPool ??= this.consumerDataSource.initialize().catch((error) => {
-          this.consumerPool = undefined;
-          throw error;
-        });
+        this.consumerPool ??= this.consumerDataSource.initialize().then(
+          (pool) => {
+            // Transaction subscribers (after-commit work) see the consumers' transactions too.
+            for (const subscriber of this.dataSource.subscribers) {
+              if (!pool.subscribers.includes(subscriber)) pool.subscribers.push(subscriber);
+            }
+            return pool;
+          },
+          (error) => {
+            this.consumerPool = undefined;
+            throw error;
+          },
+        );
         await this.consumerPool;
         await consumer.start();
         return;
