@@ -15,6 +15,8 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV CI=true
 COPY package.json package-lock.json ./
+# postinstall applies patches/ (a fix of kafkajs 2.2.4 that otherwise spins a 1 ms timer per connection)
+COPY patches ./patches
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY apps ./apps
