@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
 
-  const control = clientsFor(8);
+  const control = clientsFor(8, { waitWhenRefused: true });
   const pg = await connect();
   try {
     await waitReady();

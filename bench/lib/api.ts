@@ -2,7 +2,7 @@
  * The shop's public REST API as the bench uses it: accounts with tokens, placing and paying orders,
  * and learning an order's outcome the way a storefront does.
  */
-import { HttpClient, HttpResponse } from './http';
+import { ClientOptions, HttpClient, HttpResponse } from './http';
 import { PORTS } from './stack';
 import { sleep } from './progress';
 
@@ -78,15 +78,15 @@ export class Account {
   }
 }
 
-/** One pool per service, sized for the phase that uses it. */
-export function clientsFor(connections: number) {
+/** One pool per service, sized for the phase that uses it (see ClientOptions for `options`). */
+export function clientsFor(connections: number, options: ClientOptions = {}) {
   return {
-    catalog: new HttpClient(PORTS.catalog, connections),
-    orders: new HttpClient(PORTS.orders, connections),
-    inventory: new HttpClient(PORTS.inventory, connections),
-    members: new HttpClient(PORTS.members, connections),
-    analytics: new HttpClient(PORTS.analytics, connections),
-    projector: new HttpClient(PORTS['analytics-projector'], connections),
+    catalog: new HttpClient(PORTS.catalog, connections, options),
+    orders: new HttpClient(PORTS.orders, connections, options),
+    inventory: new HttpClient(PORTS.inventory, connections, options),
+    members: new HttpClient(PORTS.members, connections, options),
+    analytics: new HttpClient(PORTS.analytics, connections, options),
+    projector: new HttpClient(PORTS['analytics-projector'], connections, options),
   };
 }
 export type Clients = ReturnType<typeof clientsFor>;

@@ -25,12 +25,25 @@ export function errorCode(error: unknown): string {
   return e.code ?? e.cause?.code ?? e.name ?? 'Error';
 }
 
+export interface ClientOptions {
+  /**
+   * Control traffic (seeding, watching, cleanup): when the app refuses the connection (it is being
+   * restarted), wait until it answers /health/ready and send again. Only refused connections are
+   * retried: the request never reached the app, so sending it again cannot apply it twice. Load
+   * clients leave this off and count the refusals instead.
+   */
+  waitWhenRefused?: boolean;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
 export class HttpClient {
   private readonly pool: Pool;
 
   constructor(
     readonly port: number,
     connections: number,
+    private readonly options: ClientOptions = {},
   ) {
     this.pool = new Pool(`http://127.0.0.1:${port}`, {
       connections,
@@ -46,6 +59,21 @@ export class HttpClient {
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     options: RequestOptions = {},
+  ): Promise<HttpResponse<T>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, options);
+      } catch (error) {
+        if (!this.options.waitWhenRefused || errorCode(error) !== 'ECONNREFUSED' || attempt >= 5) throw error;
+        await waitUntilReady(this.port, READY_TIMEOUT_MS);
+      }
+    }
+  }
+
+  private async once<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    options: RequestOptions,
   ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -96,5 +124,14 @@ export async function probe(port: number, path: string, timeoutMs = 2000): Promi
     return undefined;
   } finally {
     await pool.destroy();
+  }
+}
+
+/** Waits until an app answers /health/ready with 200 (throws after `timeoutMs`). */
+export async function waitUntilReady(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await probe(port, '/health/ready')) !== 200) {
+    if (Date.now() > deadline) throw new Error(`127.0.0.1:${port} not ready after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

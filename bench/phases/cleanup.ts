@@ -13,7 +13,7 @@ export async function cleanup(ctx: BenchContext, timeoutMs = 90_000): Promise<vo
   const ids = [...ctx.unpaid];
   if (ids.length === 0) return;
   phase(`cleanup: cancelling ${ids.length} unpaid orders of this run`);
-  const clients = clientsFor(8);
+  const clients = clientsFor(8, { waitWhenRefused: true });
   const deadline = Date.now() + timeoutMs;
   const outcomes: Record<string, number> = {};
   let done = 0;
