@@ -49,6 +49,22 @@ export const eventSourcingMetrics = {
       ['consumer', 'topic'],
     );
   },
+  get groupCommitRequests() {
+    return histogram(
+      'event_store_group_commit_requests',
+      'Commands written by one group-commit transaction',
+      ['service'],
+      [1, 2, 5, 10, 20, 50, 100, 200],
+    );
+  },
+  get groupCommitDuration() {
+    return histogram(
+      'event_store_group_commit_seconds',
+      'Time of one group-commit transaction, BEGIN to COMMIT',
+      ['service'],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    );
+  },
   get batchDuration() {
     return histogram(
       'event_consumer_batch_seconds',

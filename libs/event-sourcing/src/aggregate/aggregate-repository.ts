@@ -37,6 +37,18 @@ export interface BatchedCommand<TState, TEvent extends DomainEvent> {
 export type BatchedCommandResult<TState> =
   { ok: true; result: CommandResult<TState> } | { ok: false; error: DomainError };
 
+export interface ExecuteOptions {
+  /** Run inside this transaction (a consumer's, or a command that writes more than one aggregate). */
+  tx?: EntityManager;
+  /** A client-supplied version: when it is no longer current the command conflicts at once (no retry). */
+  expectedVersion?: number;
+  /**
+   * Lock the aggregate's stream from load to append, in a transaction of its own (or `tx`): for a
+   * command whose decision calls the outside world (a payment gateway) and must not be decided twice.
+   */
+  lock?: boolean;
+}
+
 export interface AggregateRepositoryOptions {
   /** Attempts before a version conflict is given up to the caller (as a 409). */
   maxAttempts?: number;
@@ -45,6 +57,8 @@ export interface AggregateRepositoryOptions {
    * (group commit). Without it each such command commits in a transaction of its own.
    */
   committer?: GroupCommitter;
+  /** Called after a transaction of the repository's own that appended events commits (wakes the relay). */
+  onCommitted?: () => void;
 }
 
 /**
@@ -137,18 +151,17 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     aggregateId: string,
     decide: Decide<TState, TEvent>,
     context: EventContext,
-    options: { tx?: EntityManager; expectedVersion?: number } = {},
+    options: ExecuteOptions = {},
   ): Promise<CommandResult<TState>> {
+    const committer = options.lock ? undefined : this.options.committer;
     for (let attempt = 1; ; attempt++) {
       try {
-        const committer = this.options.committer;
-        const result = options.tx
-          ? await this.attempt(options.tx, aggregateId, decide, context, options.expectedVersion)
-          : committer
-            ? await this.attemptGrouped(committer, aggregateId, decide, context, options.expectedVersion)
-            : await this.dataSource.transaction((tx) =>
-                this.attempt(tx, aggregateId, decide, context, options.expectedVersion),
-              );
+        if (options.tx) return await this.attempt(options.tx, aggregateId, decide, context, options);
+        if (committer) return await this.attemptGrouped(committer, aggregateId, decide, context, options);
+        const result = await this.dataSource.transaction((tx) =>
+          this.attempt(tx, aggregateId, decide, context, options),
+        );
+        if (result.events.length > 0) this.options.onCommitted?.();
         return result;
       } catch (error) {
         const retry =
@@ -254,7 +267,7 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     aggregateId: string,
     decide: Decide<TState, TEvent>,
     context: EventContext,
-    expectedVersion: number | undefined,
+    { expectedVersion }: ExecuteOptions,
   ): Promise<CommandResult<TState>> {
     const def = this.definition;
     const loaded = await this.load(this.dataSource, aggregateId);
@@ -278,10 +291,12 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     aggregateId: string,
     decide: Decide<TState, TEvent>,
     context: EventContext,
-    expectedVersion: number | undefined,
+    { expectedVersion, lock }: ExecuteOptions,
   ): Promise<CommandResult<TState>> {
     const def = this.definition;
-    const loaded = await this.load(tx, aggregateId);
+    const loaded = lock
+      ? (await this.loadMany(tx, [aggregateId], { lock: true })).get(aggregateId)!
+      : await this.load(tx, aggregateId);
     if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
       throw new StreamVersionConflictError(`${def.type}:${aggregateId}`, expectedVersion, loaded.version);
     }

@@ -1,5 +1,6 @@
 import type { EventContext } from '@ecom/contracts';
 import type { DataSource } from 'typeorm';
+import { eventSourcingMetrics } from '../metrics';
 import type { SqlExecutor } from '../sql-executor';
 import { StreamVersionConflictError } from './event-store.errors';
 import type { AppendToStream, PostgresEventStore } from './postgres-event-store';
@@ -114,7 +115,18 @@ export class GroupCommitter {
     }
   }
 
-  private write(batch: Queued[]): Promise<(RecordedEvent[] | StreamVersionConflictError)[]> {
+  private async write(batch: Queued[]): Promise<(RecordedEvent[] | StreamVersionConflictError)[]> {
+    const labels = { service: this.store.source };
+    eventSourcingMetrics.groupCommitRequests.observe(labels, batch.length);
+    const stopTimer = eventSourcingMetrics.groupCommitDuration.startTimer(labels);
+    try {
+      return await this.transaction(batch);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private transaction(batch: Queued[]): Promise<(RecordedEvent[] | StreamVersionConflictError)[]> {
     return this.dataSource.transaction(async (tx) => {
       const outcomes = await this.store.appendEach(
         tx,

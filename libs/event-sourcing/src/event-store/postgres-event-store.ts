@@ -32,6 +32,11 @@ export interface EventStoreOptions {
   now?: () => Date;
 }
 
+/** One identity per transaction: a TypeORM EntityManager of a transaction and its QueryRunner are the same one. */
+function transactionOf(tx: SqlExecutor): object {
+  return (tx as { queryRunner?: object }).queryRunner ?? tx;
+}
+
 /** The global order in which streams are locked: by aggregate type, then id. */
 function compareStreams(a: AppendToStream, b: AppendToStream): number {
   return a.aggregateType === b.aggregateType
@@ -55,6 +60,8 @@ export class PostgresEventStore {
    * in process after each commit), on while the relay of another replica may be the one publishing.
    */
   notifyRelays = true;
+  /** Transactions that queued outbox rows (by their query runner), so their commit can wake the relay. */
+  private readonly queuedIn = new WeakSet<object>();
   private readonly now: () => Date;
 
   constructor(private readonly options: EventStoreOptions) {
@@ -284,6 +291,7 @@ export class PostgresEventStore {
       );
       rows.forEach((e, i) => recorded.push({ ...e, globalPosition: String(inserted[i].global_position) }));
     }
+    if (recorded.length > 0) this.queuedIn.add(transactionOf(tx));
     await this.applyInlineProjections(tx, recorded);
     return recorded;
   }
@@ -435,6 +443,11 @@ export class PostgresEventStore {
       const relevant = events.filter((e) => projection.handles.includes(e.type));
       if (relevant.length > 0) await projection.apply(tx, relevant);
     }
+  }
+
+  /** Whether the transaction `tx` belongs to appended events (so its commit has outbox rows to publish). */
+  queuedOutboxIn(tx: SqlExecutor): boolean {
+    return this.queuedIn.has(transactionOf(tx));
   }
 
   /** Current version of a stream, or null if it has no events. */

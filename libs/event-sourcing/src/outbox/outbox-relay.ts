@@ -58,6 +58,7 @@ export class OutboxRelay {
   private isLeading = false;
   /** Set by wake-ups that arrive during a round, so the next pause does not sleep through them. */
   private woken = false;
+  private wakeScheduled = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -145,7 +146,14 @@ export class OutboxRelay {
   /** Wakes the relay: something was committed to the outbox (a notification, or a commit in this process). */
   nudge(): void {
     this.woken = true;
-    if (this.wakeable) this.endPause?.();
+    // Wake-ups of one turn of the event loop (several commits, a commit and its notification) make
+    // one round, not one each.
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      if (this.wakeable) this.endPause?.();
+    });
   }
 
   private pause(ms: number, wakeable: boolean): Promise<void> {

@@ -89,7 +89,10 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   repository<TState, TEvent extends DomainEvent>(
     definition: AggregateDefinition<TState, TEvent>,
   ): AggregateRepository<TState, TEvent> {
-    return new AggregateRepository(this.dataSource, this.store, definition, { committer: this.committer });
+    return new AggregateRepository(this.dataSource, this.store, definition, {
+      committer: this.committer,
+      onCommitted: () => this.relay.nudge(),
+    });
   }
 
   /** Registers a consumer; it starts when the application has bootstrapped. */
@@ -100,7 +103,9 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       subscriber: this.bus,
       publisher: this.bus,
       registry: this.registry,
-      onCommitted: () => this.relay.nudge(),
+      onCommitted: (tx) => {
+        if (this.store.queuedOutboxIn(tx)) this.relay.nudge();
+      },
       logger: {
         warn: (message) => this.logger.warn(message),
         error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`),

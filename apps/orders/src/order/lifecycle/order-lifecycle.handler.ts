@@ -7,7 +7,6 @@ import { v7 as uuidv7 } from 'uuid';
 import { OrderAggregate, OrderState } from '../domain/order.aggregate';
 import { cancel, confirmReceipt, deliver, ship } from '../domain/order.decisions';
 import { actorOf, assertOrderAccess } from '../order-access';
-import { lockOrderStream } from '../order-lock';
 import { PAYMENT_GATEWAY, PaymentGateway, refundThrough } from '../payment/payment-gateway.port';
 
 /** Cancel, ship, deliver and confirm receipt: load -> check who asks -> decide -> append. */
@@ -34,34 +33,30 @@ export class OrderLifecycleHandler {
     context: EventContext,
   ): Promise<OrderState> {
     const refundId = uuidv7();
-    const result = await this.runtime.dataSource.transaction(async (tx) => {
-      await lockOrderStream(tx, orderId);
-      return this.orders.execute(
-        orderId,
-        async (state) => {
-          assertOrderAccess(member, state.memberId);
-          const events = cancel(state, {
-            kind: 'cancel',
-            by: actorOf(member, state.memberId),
-            reason,
+    const result = await this.orders.execute(
+      orderId,
+      async (state) => {
+        assertOrderAccess(member, state.memberId);
+        const events = cancel(state, {
+          kind: 'cancel',
+          by: actorOf(member, state.memberId),
+          reason,
+          refundId,
+        });
+        const refund = events.find((e) => e.type === 'RefundIssued');
+        if (refund && state.payment) {
+          await refundThrough(this.gateway, {
+            paymentId: state.payment.paymentId,
             refundId,
+            amount: refund.data.amount,
+            currency: state.currency,
           });
-          const refund = events.find((e) => e.type === 'RefundIssued');
-          if (refund && state.payment) {
-            await refundThrough(this.gateway, {
-              paymentId: state.payment.paymentId,
-              refundId,
-              amount: refund.data.amount,
-              currency: state.currency,
-            });
-          }
-          return events;
-        },
-        context,
-        { tx },
-      );
-    });
-    this.runtime.relay.nudge();
+        }
+        return events;
+      },
+      context,
+      { lock: true },
+    );
     return result.state;
   }
 

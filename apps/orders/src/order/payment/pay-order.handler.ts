@@ -5,7 +5,6 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { OrderAggregate } from '../domain/order.aggregate';
 import { assertPayable, pay, recordPaymentFailure } from '../domain/order.decisions';
 import { assertOrderAccess } from '../order-access';
-import { lockOrderStream } from '../order-lock';
 import { PAYMENT_GATEWAY, PaymentGateway } from './payment-gateway.port';
 import { PayOrderDto, PaymentResponse } from './pay-order.dto';
 
@@ -45,46 +44,43 @@ export class PayOrderHandler {
     dto: PayOrderDto,
     context: EventContext,
   ): Promise<PaymentResponse> {
-    const outcome = await this.runtime.dataSource.transaction(async (tx) => {
-      await lockOrderStream(tx, orderId);
-      const loaded = await this.orders.load(tx, orderId);
-      assertOrderAccess(member, loaded.state.memberId);
-      assertPayable(loaded.state, dto.amount);
-      const charge = await this.gateway.charge({
-        orderId,
-        amount: dto.amount,
-        currency: loaded.state.currency,
-        method: dto.method,
-        // One charge per attempt at this version of the order: a retried request is not charged twice.
-        idempotencyKey: `${orderId}:${loaded.version}`,
-      });
-      if (charge.status === 'declined') {
-        await this.orders.execute(
+    let declined: string | undefined;
+    const result = await this.orders.execute(
+      orderId,
+      async (state, version) => {
+        assertOrderAccess(member, state.memberId);
+        assertPayable(state, dto.amount);
+        const charge = await this.gateway.charge({
           orderId,
-          (state) =>
-            recordPaymentFailure(state, {
-              kind: 'recordPaymentFailure',
-              amount: dto.amount,
-              method: dto.method,
-              reason: charge.reason,
-            }),
-          context,
-          { tx },
-        );
-        return { declined: charge.reason, paid: undefined };
-      }
-      const result = await this.orders.execute(
-        orderId,
-        (state) =>
-          pay(state, { kind: 'pay', amount: dto.amount, method: dto.method, paymentId: charge.paymentId }),
-        context,
-        { tx },
-      );
-      return { declined: undefined, paid: result.state };
-    });
-    this.runtime.relay.nudge();
-    if (outcome.declined !== undefined) throw new PaymentDeclinedException(outcome.declined);
-    const { payment, currency } = outcome.paid!;
+          amount: dto.amount,
+          currency: state.currency,
+          method: dto.method,
+          // One charge per attempt at this version of the order: a retried request is not charged twice.
+          idempotencyKey: `${orderId}:${version}`,
+        });
+        if (charge.status === 'declined') {
+          declined = charge.reason;
+          return recordPaymentFailure(state, {
+            kind: 'recordPaymentFailure',
+            amount: dto.amount,
+            method: dto.method,
+            reason: charge.reason,
+          });
+        }
+        return pay(state, {
+          kind: 'pay',
+          amount: dto.amount,
+          method: dto.method,
+          paymentId: charge.paymentId,
+        });
+      },
+      context,
+      // Locked from the check to the append: the payment timeout cannot cancel an order being paid,
+      // and the gateway is asked once.
+      { lock: true },
+    );
+    if (declined !== undefined) throw new PaymentDeclinedException(declined);
+    const { payment, currency } = result.state;
     return {
       orderId,
       paymentId: payment!.paymentId,

@@ -13,7 +13,6 @@ import {
   requestReturn,
 } from '../domain/order.decisions';
 import { assertOrderAccess } from '../order-access';
-import { lockOrderStream } from '../order-lock';
 import { PAYMENT_GATEWAY, PaymentGateway, refundThrough } from '../payment/payment-gateway.port';
 import { OrdersQuery } from '../read-model/orders.query';
 
@@ -91,27 +90,23 @@ export class ReturnsHandler {
   async refund(returnId: string, context: EventContext): Promise<void> {
     const orderId = await this.query.orderOfReturn(returnId);
     const refundId = uuidv7();
-    await this.runtime.dataSource.transaction(async (tx) => {
-      await lockOrderStream(tx, orderId);
-      await this.orders.execute(
-        orderId,
-        async (state) => {
-          const events = refundReturn(state, returnId, refundId);
-          const refund = events[0];
-          if (refund.type === 'RefundIssued' && state.payment) {
-            await refundThrough(this.gateway, {
-              paymentId: state.payment.paymentId,
-              refundId,
-              amount: refund.data.amount,
-              currency: state.currency,
-            });
-          }
-          return events;
-        },
-        context,
-        { tx },
-      );
-    });
-    this.runtime.relay.nudge();
+    await this.orders.execute(
+      orderId,
+      async (state) => {
+        const events = refundReturn(state, returnId, refundId);
+        const refund = events[0];
+        if (refund.type === 'RefundIssued' && state.payment) {
+          await refundThrough(this.gateway, {
+            paymentId: state.payment.paymentId,
+            refundId,
+            amount: refund.data.amount,
+            currency: state.currency,
+          });
+        }
+        return events;
+      },
+      context,
+      { lock: true },
+    );
   }
 }
