@@ -96,6 +96,7 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
       expect(copies[0].key).toBe('normal');
       expect(copies[0].headers['event-type']).toBe('TallyIncreased');
       expect(await relay.backlog()).toBe(0);
+      await relay.stop();
     } finally {
       await probe.stop();
     }
@@ -188,12 +189,33 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
     }
   });
 
+  it('lets one relay publish at a time: a second one leads only once the first stopped', async () => {
+    const first = new OutboxRelay(dataSource, bus, { service: 'test' });
+    const second = new OutboxRelay(dataSource, bus, { service: 'test' });
+    try {
+      await appendTally('leader-1', 1);
+      expect(await first.relayOnce()).toBe(1);
+      expect(first.leading).toBe(true);
+      await appendTally('leader-2', 1);
+      expect(await second.relayOnce()).toBe(0);
+      expect(second.leading).toBe(false);
+      await first.stop();
+      // The first deleted what Kafka acknowledged when it stopped; the second takes the rest.
+      expect(await second.relayOnce()).toBe(1);
+      expect(second.leading).toBe(true);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
   it('keeps per-aggregate order across batches', async () => {
     const probe = await TopicProbe.start(prefix, [Topics.catalog]);
     try {
       for (let i = 1; i <= 30; i++) await appendTally(`ordered-${i % 3}`, i);
       const relay = new OutboxRelay(dataSource, bus, { service: 'test', batchSize: 7 });
       while ((await relay.relayOnce()) > 0);
+      await relay.stop();
       await probe.waitForEvents(
         (events) => events.filter((e) => e.aggregateId.startsWith('ordered-')).length === 30,
       );

@@ -1,5 +1,5 @@
 import type { MessagePublisher } from '@ecom/messaging';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { eventSourcingMetrics } from '../metrics';
 
 export interface OutboxRelayOptions {
@@ -15,9 +15,6 @@ export interface OutboxRelayOptions {
   /** Told when this relay starts or stops holding the publishing lock (see `leading`). */
   onLeadershipChange?: (leading: boolean) => void;
 }
-
-/** Pause of a relay that found another replica publishing, before it tries again. */
-const FOLLOWER_RETRY_MS = 200;
 
 /**
  * The notification channel an append's transaction signals on commit (the event store sends it with
@@ -35,15 +32,19 @@ interface OutboxRow {
   payload: string;
 }
 
-// One relay per database publishes at a time (the others wait on this lock), which keeps each
-// aggregate's events in append order on Kafka when several replicas of a service run.
+// One relay per database publishes at a time (it holds this session lock; the others try again),
+// which keeps each aggregate's events in append order on Kafka when several replicas of a service run.
 const RELAY_LOCK_KEY = 7_310_001;
 
 /**
- * Publishes the transactional outbox to Kafka. A round locks, takes the oldest rows, publishes them
- * and commits their removal in one transaction: a crash after the publish and before the commit
- * leaves the rows in place, so they are published again (at least once; consumers dedupe on the
- * event id).
+ * Publishes the transactional outbox to Kafka, at least once, in id order (each aggregate's append
+ * order: its appends are serialised by its stream lock).
+ *
+ * The relay leads while its own connection holds a session advisory lock; a connection that dies
+ * gives the lock up at once. A round is one statement: it deletes the rows the previous round
+ * published (Kafka acknowledged them) and reads the next oldest ones. A crash between a publish and
+ * that delete leaves the rows in place, so they are published again (consumers dedupe on the event
+ * id), and no transaction is held open while Kafka answers.
  *
  * Rounds run when a commit wakes the relay and back to back while there is a backlog, so batches are
  * one event when traffic is light and large when it is heavy; with no traffic the relay sleeps.
@@ -59,6 +60,10 @@ export class OutboxRelay {
   /** Set by wake-ups that arrive during a round, so the next pause does not sleep through them. */
   private woken = false;
   private wakeScheduled = false;
+  /** The leader's own connection (it holds the session lock). */
+  private session?: QueryRunner;
+  /** Ids Kafka acknowledged and the next round deletes. */
+  private published: string[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,43 +75,72 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes one batch; returns how many events it published (0 if another relay holds the lock).
-   * Three round trips: BEGIN, one statement that takes the lock and removes the oldest rows (the
-   * removal only counts if we commit), and COMMIT after Kafka acknowledged them.
+   * One round: deletes what the previous round published, takes the next oldest rows and publishes
+   * them. Returns how many it published (0 when drained, or when another relay leads).
    */
   async relayOnce(): Promise<number> {
-    const rows: (OutboxRow & { locked: boolean })[] = await this.dataSource.transaction(async (tx) => {
-      const taken: (OutboxRow & { locked: boolean })[] = await tx.query(
-        // As a CTE so the driver returns plain rows (TypeORM returns [rows, count] for DELETE); the
-        // join answers one row of nulls when we lead and the outbox is empty.
-        `WITH leader AS (SELECT pg_try_advisory_xact_lock($2) AS locked),
-         taken AS (
-           DELETE FROM es_outbox WHERE (SELECT locked FROM leader)
-             AND id IN (SELECT id FROM es_outbox ORDER BY id LIMIT $1)
-           RETURNING id, topic, message_key, event_type, payload)
-         SELECT l.locked, t.* FROM leader l LEFT JOIN taken t ON true ORDER BY t.id`,
-        [this.batchSize, RELAY_LOCK_KEY],
+    const session = await this.lead();
+    if (!session) return 0;
+    let rows: OutboxRow[];
+    try {
+      rows = await session.query(
+        `WITH done AS (DELETE FROM es_outbox WHERE id = ANY($1::bigint[]))
+         SELECT id, topic, message_key, event_type, payload FROM es_outbox
+         WHERE id <> ALL($1::bigint[]) ORDER BY id LIMIT $2`,
+        [this.published, this.batchSize],
       );
-      const published = taken.filter((row) => row.id !== null);
-      if (published.length === 0) return taken;
-      await this.publisher.publish(
-        published.map((row) => ({
-          topic: row.topic,
-          key: row.message_key,
-          value: row.payload,
-          headers: { 'content-type': 'application/json', 'event-type': row.event_type },
-        })),
-      );
-      eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, published.length);
-      return taken;
-    });
-    this.setLeading(rows[0]?.locked === true);
-    return rows.filter((row) => row.id !== null).length;
+    } catch (error) {
+      await this.resign();
+      throw error;
+    }
+    this.published = [];
+    if (rows.length === 0) return 0;
+    await this.publisher.publish(
+      rows.map((row) => ({
+        topic: row.topic,
+        key: row.message_key,
+        value: row.payload,
+        headers: { 'content-type': 'application/json', 'event-type': row.event_type },
+      })),
+    );
+    this.published = rows.map((row) => row.id);
+    eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, rows.length);
+    return rows.length;
+  }
+
+  /** The session holding the publishing lock: ours, taken now if free, or none while another relay leads. */
+  private async lead(): Promise<QueryRunner | undefined> {
+    if (this.session) return this.session;
+    const session = this.dataSource.createQueryRunner();
+    try {
+      const [{ locked }] = await session.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_KEY]);
+      if (locked) {
+        this.session = session;
+        this.setLeading(true);
+        return session;
+      }
+    } catch (error) {
+      await session.release().catch(() => undefined);
+      throw error;
+    }
+    await session.release();
+    this.setLeading(false);
+    return undefined;
+  }
+
+  /** Gives the lock and the connection up (on stop, or when the connection failed). */
+  private async resign(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.setLeading(false);
+    if (!session) return;
+    await session.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_KEY]).catch(() => undefined);
+    await session.release().catch(() => undefined);
   }
 
   /**
-   * Whether this relay held the lock in its last round. Its own process's commits wake it directly
-   * then (see `nudge`), so they need not notify the other replicas: the event store asks this.
+   * Whether this relay holds the publishing lock. Its own process's commits wake it directly then
+   * (see `nudge`), so they need not notify the other replicas: the event store asks this.
    */
   get leading(): boolean {
     return this.isLeading;
@@ -136,9 +170,10 @@ export class OutboxRelay {
           this.options.logger?.error(`outbox relay round failed (attempt ${failures})`, error);
         }
         if (failures) await this.pause(Math.min(5000, 50 * 2 ** failures), false);
-        // Another replica leads: look again soon, in case it had taken its rows before ours committed.
-        else if (!this.isLeading) await this.pause(FOLLOWER_RETRY_MS, true);
-        else if (published < this.batchSize) await this.pause(this.idleCheckMs, true);
+        // After a publish the next round follows at once: it deletes what Kafka acknowledged (and
+        // takes what came meanwhile). Drained, or another replica leading (it is notified of our
+        // commits, and we take over when its connection dies): sleep until woken.
+        else if (published === 0) await this.pause(this.idleCheckMs, true);
       }
     })();
   }
@@ -175,7 +210,16 @@ export class OutboxRelay {
     this.endPause?.();
     await this.loop;
     this.loop = undefined;
+    // What Kafka acknowledged need not go out again after a restart.
+    if (this.session && this.published.length > 0) {
+      await this.session
+        .query(`DELETE FROM es_outbox WHERE id = ANY($1::bigint[])`, [this.published])
+        .then(() => (this.published = []))
+        .catch(() => undefined);
+    }
+    await this.resign();
   }
+
   /** Rows not yet published: the relay's backlog, for health and metrics. */
   async backlog(): Promise<number> {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM es_outbox`);
