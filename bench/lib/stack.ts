@@ -5,7 +5,7 @@
  * Kafka that tests and other people on the machine use.
  */
 import { spawn } from 'child_process';
-import { existsSync, readFileSync, unlinkSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync } from 'fs';
 import { join } from 'path';
 import { probe } from './http';
 import { info, sleep, warn } from './progress';
@@ -97,12 +97,54 @@ async function stopApp(app: AppName, pid: number): Promise<void> {
   info(`stopped ${app} (pid ${pid})`);
 }
 
+/** Command lines of every process (to see whether someone is starting the stack right now). */
+function commandLines(): string[] {
+  const lines: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      lines.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' '));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return lines;
+}
+
+/** A stack.sh in progress, or app processes that do not answer yet: someone is (re)starting apps. */
+function somethingStarting(missing: AppName[]): boolean {
+  return commandLines().some(
+    (line) =>
+      line.includes('scripts/stack.sh') ||
+      missing.some(
+        (app) => line.includes(`dist/apps/${app}/src/main.js`) || line.includes(`apps/${app}/src/main.ts`),
+      ),
+  );
+}
+
+const PATIENCE_MS = 120_000;
+
 export async function ensureStack(): Promise<StackHandle> {
-  const before = await readyApps();
-  if (before.length === APPS.length) {
+  let ready = await readyApps();
+  const missing = () => APPS.map((a) => a.name).filter((a) => !ready.includes(a));
+  // The machine is shared: apps that are being started or restarted by someone else are waited for,
+  // not started a second time (two starts would fight over the ports and the logs).
+  if (ready.length < APPS.length && (ready.length > 0 || somethingStarting(missing()))) {
+    warn(`waiting up to ${PATIENCE_MS / 1000} s for ${missing().join(', ')} (someone may be starting them)`);
+    const deadline = Date.now() + PATIENCE_MS;
+    while (Date.now() < deadline) {
+      await sleep(2000);
+      ready = await readyApps();
+      if (ready.length === APPS.length) break;
+      // Nothing answers and nobody is starting anything any more: the bench starts the stack.
+      if (ready.length === 0 && !somethingStarting(missing())) break;
+    }
+  }
+  if (ready.length === APPS.length) {
     info('using the running stack (all 6 apps answer /health/ready)');
     return { started: [], stop: async () => undefined };
   }
+  const before = ready;
   // Apps that run but are not ready yet (e.g. restarting) are left to stack.sh, which skips them.
   const runningBefore = new Set(APPS.map((a) => a.name).filter((a) => recordedPid(a) !== undefined));
   info(`starting the stack (bash scripts/stack.sh up); ready before: ${before.join(', ') || 'none'}`);

@@ -1,7 +1,8 @@
 /**
  * Phase 8: reference limits measured in the same run on the same machine, so each figure can be
  * read as a share of what the layer underneath can do at all:
- *   - PostgreSQL: pgbench with a one-row INSERT per transaction (8 clients, 2 threads);
+ *   - PostgreSQL: pgbench with a one-row INSERT per transaction (8 clients, 2 threads) in a scratch
+ *     database bench_reference_<run id>;
  *   - Kafka: raw kafkajs produce (idempotent, acks=-1, batches) and consume (eachBatch) of messages
  *     the size of an event envelope, on a scratch topic;
  *   - HTTP: a bare Fastify route in a child process, under the storefront reads' load.
@@ -21,8 +22,9 @@ import { BenchContext } from './context';
 
 const ENVELOPE_BYTES = 600;
 
-async function pgbench(seconds: number): Promise<{ tps: number; output: string }> {
-  const database = 'bench_reference';
+async function pgbench(runId: string, seconds: number): Promise<{ tps: number; output: string }> {
+  // Named per run: two bench runs at once (e.g. the test suite's quick one) must not drop each other's.
+  const database = `bench_reference_${runId}`;
   const admin = await connect();
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${database}`);
@@ -170,7 +172,7 @@ export async function references(ctx: BenchContext): Promise<void> {
   phase('reference limits: pgbench, raw Kafka, bare Fastify');
 
   info(`pgbench: one-row INSERT, 8 clients, 2 threads, ${profile.reference.pgbenchSeconds} s`);
-  const pg = await pgbench(profile.reference.pgbenchSeconds);
+  const pg = await pgbench(shop.runId, profile.reference.pgbenchSeconds);
   info(`pgbench: ${pg.tps} tps`);
   results.figure({
     id: 'reference.pgbenchTps',
