@@ -1,12 +1,13 @@
 import { EventEnvelope, OrdersEvent, Topics } from '@ecom/contracts';
-import { reactionContext } from '@ecom/event-sourcing';
+import { BatchedCommand, EventBatchOutcome, reactionContext } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members-settings';
+import { MemberEvent, MemberState } from '../domain/member.aggregate';
 import { recordOrderPaid, recordRefund } from '../domain/member.decisions';
 import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';
-import { SpendLedger } from './spend-ledger';
+import { SpendEntryKey, SpendLedger } from './spend-ledger';
 
 type DataOf<T extends OrdersEvent['type']> = Extract<OrdersEvent, { type: T }>['data'];
 
@@ -15,8 +16,11 @@ export const ORDER_SPEND_CONSUMER = 'members.order-spend';
 /**
  * Points and tiers from orders.events: OrderPaid earns 1 point per 1.00, RefundIssued reverses the
  * points of what was refunded, and after each the tier follows the 12-month net spend. The spend
- * entry, the processed-event record and the Member events commit in one transaction, so a
- * redelivered event changes nothing. An event for a member unknown here goes to orders.events.dlq.
+ * entries, the processed-event records and the Member events of a partition batch commit in one
+ * transaction, so a redelivered event changes nothing. Each event's spend figures are read right
+ * after its own entry is recorded (as if the events came one by one); the Member streams of the
+ * batch are then locked, decided in order in memory and appended once. An event for a member
+ * unknown here goes to orders.events.dlq.
  */
 @Injectable()
 export class OrderSpendConsumer implements OnModuleInit {
@@ -31,11 +35,40 @@ export class OrderSpendConsumer implements OnModuleInit {
       name: ORDER_SPEND_CONSUMER,
       topics: [Topics.orders],
       handles: ['OrderPaid', 'RefundIssued'],
-      handle: (event, tx) => this.handle(event, tx),
+      handleEvents: (events, tx) => this.handleEvents(events, tx),
     });
   }
 
-  async handle(event: EventEnvelope, tx: EntityManager, now = new Date()): Promise<void> {
+  async handleEvents(
+    events: EventEnvelope[],
+    tx: EntityManager,
+    now = new Date(),
+  ): Promise<EventBatchOutcome> {
+    const commands: (BatchedCommand<MemberState, MemberEvent> & { eventId: string; entry: SpendEntryKey })[] =
+      [];
+    for (const event of events) {
+      const recorded = await this.recordSpend(event, tx, now);
+      if (recorded) commands.push({ ...recorded.command, eventId: event.id, entry: recorded.entry });
+    }
+    const results = await this.members.executeBatch(tx, commands);
+    const refused = results.flatMap((outcome, i) =>
+      outcome.ok ? [] : [{ ...commands[i], error: outcome.error }],
+    );
+    // A refused event goes to the DLQ and must leave nothing behind: its entry goes too, so a redrive
+    // records it afresh. (A refusal means the member is unknown here, so no other figure used it.)
+    await SpendLedger.remove(
+      tx,
+      refused.map((r) => r.entry),
+    );
+    return { refused: refused.map((r) => ({ eventId: r.eventId, error: r.error })) };
+  }
+
+  /** Records the event's spend entry and returns the Member command it leads to (none for a repeat). */
+  private async recordSpend(
+    event: EventEnvelope,
+    tx: EntityManager,
+    now: Date,
+  ): Promise<{ command: BatchedCommand<MemberState, MemberEvent>; entry: SpendEntryKey } | undefined> {
     const thresholds = this.settings.tierThresholds;
     const context = reactionContext(event);
     if (event.type === 'OrderPaid') {
@@ -50,12 +83,14 @@ export class OrderSpendConsumer implements OnModuleInit {
         occurredAt: event.occurredAt,
         eventId: event.id,
       });
-      if (!fresh) return;
+      if (!fresh) return undefined;
       const { refunded } = await SpendLedger.orderTotals(tx, data.orderId);
       const netSpend12m = await SpendLedger.netSpend12m(tx, data.memberId, now);
-      await this.members.execute(
-        data.memberId,
-        (state) =>
+      const entry: SpendEntryKey = { type: 'PAYMENT', entryId: data.paymentId };
+      const command: BatchedCommand<MemberState, MemberEvent> = {
+        aggregateId: data.memberId,
+        context,
+        decide: (state) =>
           recordOrderPaid(
             state,
             {
@@ -67,10 +102,10 @@ export class OrderSpendConsumer implements OnModuleInit {
             },
             thresholds,
           ),
-        context,
-        { tx },
-      );
-    } else if (event.type === 'RefundIssued') {
+      };
+      return { command, entry };
+    }
+    if (event.type === 'RefundIssued') {
       const data = event.data as DataOf<'RefundIssued'>;
       const fresh = await SpendLedger.record(tx, {
         type: 'REFUND',
@@ -82,12 +117,14 @@ export class OrderSpendConsumer implements OnModuleInit {
         occurredAt: event.occurredAt,
         eventId: event.id,
       });
-      if (!fresh) return;
+      if (!fresh) return undefined;
       const totals = await SpendLedger.orderTotals(tx, data.orderId);
       const netSpend12m = await SpendLedger.netSpend12m(tx, data.memberId, now);
-      await this.members.execute(
-        data.memberId,
-        (state) =>
+      const entry: SpendEntryKey = { type: 'REFUND', entryId: data.refundId };
+      const command: BatchedCommand<MemberState, MemberEvent> = {
+        aggregateId: data.memberId,
+        context,
+        decide: (state) =>
           recordRefund(
             state,
             {
@@ -100,9 +137,9 @@ export class OrderSpendConsumer implements OnModuleInit {
             },
             thresholds,
           ),
-        context,
-        { tx },
-      );
+      };
+      return { command, entry };
     }
+    return undefined;
   }
 }

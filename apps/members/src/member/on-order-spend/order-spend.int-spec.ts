@@ -210,6 +210,31 @@ describe('points and tiers from orders.events', () => {
     expect(entries).toBe(0);
   });
 
+  it('refuses the unknown member of a batch and still applies the other events of the batch', async () => {
+    const stranger = uuidv7();
+    const member = await newMember('same-batch');
+    // One partition (same key), one produce request: the consumer gets them in one batch.
+    await bus.publish(
+      [paid(stranger, uuidv7(), 5_000), paid(member.id, uuidv7(), 20_000)].map((envelope) => ({
+        topic: Topics.orders,
+        key: 'one-partition',
+        value: JSON.stringify(envelope),
+      })),
+    );
+    await waitForMe(member, { tier: 'SILVER', points: 200 });
+    await waitUntil(
+      () =>
+        probe.messages.find(
+          (m) => m.topic.endsWith('orders.events.dlq') && m.value?.toString().includes(stranger),
+        ),
+      { message: 'the stranger on the DLQ' },
+    );
+    const [{ entries }] = await service.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS entries FROM member_spend WHERE member_id = $1`, [stranger]);
+    expect(entries).toBe(0);
+  });
+
   it('publishes no email on members.events', async () => {
     const raw = probe.messages
       .filter((m) => m.topic.endsWith('members.events'))

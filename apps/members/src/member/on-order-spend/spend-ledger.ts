@@ -12,6 +12,9 @@ export interface SpendEntry {
   eventId: string;
 }
 
+/** Which entry: a payment or a refund, by its id. */
+export type SpendEntryKey = Pick<SpendEntry, 'type' | 'entryId'>;
+
 /**
  * Payments and refunds of each member's orders (member_spend), kept so the 12-month net spend is
  * computed from facts, not from running totals: net spend at `now` = sum over orders paid within the
@@ -41,6 +44,16 @@ export const SpendLedger = {
       ],
     );
     return rows.length > 0;
+  },
+
+  /** Removes entries (of events refused after they were recorded). */
+  async remove(tx: SqlExecutor, entries: readonly SpendEntryKey[]): Promise<void> {
+    if (entries.length === 0) return;
+    await tx.query(
+      `DELETE FROM member_spend s USING unnest($1::text[], $2::text[]) AS e(entry_type, entry_id)
+       WHERE s.entry_type = e.entry_type AND s.entry_id = e.entry_id`,
+      [entries.map((e) => e.type), entries.map((e) => e.entryId)],
+    );
   },
 
   async orderTotals(sql: SqlExecutor, orderId: string): Promise<{ paid: number; refunded: number }> {
