@@ -1,6 +1,6 @@
 /**
  * Creates what the services need before they start: one database per service on the server named
- * by DATABASE_URL, every Kafka topic of DESIGN.md section 4 (KAFKA_TOPIC_PARTITIONS, default 6),
+ * by DATABASE_URL, every Kafka topic of docs/contract.md section 3 (KAFKA_TOPIC_PARTITIONS, default 6),
  * and dev JWT keys under .keys/ when no key is configured. Each step is idempotent.
  */
 import { ensureDevKeyPair } from '@ecom/auth';

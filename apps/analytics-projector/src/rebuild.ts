@@ -1,5 +1,5 @@
 /**
- * Rebuilds the analytics read models from the event topics (DESIGN.md section 3: every read model
+ * Rebuilds the analytics read models from the event topics (docs/contract.md section 2: every read model
  * can be rebuilt from the log and comes out identical). Stop the live projectors first
  * (kubectl scale deploy/analytics-projector --replicas=0); they resume on the rebuilt generation.
  *

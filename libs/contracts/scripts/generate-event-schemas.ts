@@ -1,5 +1,5 @@
 /**
- * Writes the published event schemas (DESIGN.md section 4) under libs/contracts/schemas:
+ * Writes the published event schemas (docs/contract.md section 3) under libs/contracts/schemas:
  * one JSON Schema per event type and version, plus asyncapi.json. Files no longer rendered are
  * removed. Run with `npm run schemas:generate` after changing an event definition, and commit.
  */

@@ -1,5 +1,5 @@
 /**
- * The envelope every message on an event topic carries (DESIGN.md section 4). It is the public
+ * The envelope every message on an event topic carries (docs/contract.md section 3). It is the public
  * contract with downstream consumers: fields are only ever added, never renamed or dropped.
  */
 export interface EventEnvelope<TData = unknown, TType extends string = string> {

@@ -1,4 +1,4 @@
-/** Kafka topics of DESIGN.md section 4. Each has a `<topic>.dlq` beside it for poison messages. */
+/** Kafka topics of docs/contract.md section 3. Each has a `<topic>.dlq` beside it for poison messages. */
 export const Topics = {
   catalog: 'catalog.events',
   inventory: 'inventory.events',

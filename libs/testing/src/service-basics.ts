@@ -1,7 +1,7 @@
 import type { TestService } from './test-service';
 
 /**
- * What every service must serve (DESIGN.md section 6): live and ready probes with database, Kafka
+ * What every service must serve (docs/contract.md section 5): live and ready probes with database, Kafka
  * and Redis up, Prometheus metrics, and its OpenAPI document. Returns the document for route checks.
  */
 export async function expectServiceBasics(

@@ -14,7 +14,7 @@ export function uniqueTopicPrefix(label = 't'): string {
   return `${label}-${randomBytes(4).toString('hex')}.`;
 }
 
-/** Creates every topic of DESIGN.md section 4 (and DLQs) under the prefix. */
+/** Creates every topic of docs/contract.md section 3 (and DLQs) under the prefix. */
 export async function createTestTopics(prefix: string, partitions = 3): Promise<void> {
   const admin = new KafkaTopicAdmin({
     brokers: testInfrastructure().kafkaBrokers,

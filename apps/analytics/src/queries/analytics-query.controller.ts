@@ -22,7 +22,7 @@ function served<T>(reply: FastifyReply, cached: Cached<T>): T {
   return cached.value;
 }
 
-/** The operator-only analytics API (DESIGN.md section 6, analytics). */
+/** The operator-only analytics API (docs/contract.md section 5, analytics). */
 @ApiTags('analytics')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'no or invalid token' })

@@ -7,7 +7,7 @@ export interface StockLevels {
   available: number;
 }
 
-/** Drives the inventory service over its REST contract (DESIGN.md section 6) as an operator would. */
+/** Drives the inventory service over its REST contract (docs/contract.md section 5) as an operator would. */
 export class InventoryDriver {
   constructor(
     private readonly inventory: TestService,

@@ -1,5 +1,5 @@
 /**
- * The purchase funnel (DESIGN.md section 7), pure parts. Steps in order, with the behaviour step
+ * The purchase funnel (docs/analytics.md), pure parts. Steps in order, with the behaviour step
  * recorded by the projector for each (an_visitor_events.step). A visitor counts for a step on a day
  * when they reached every earlier step that day, each at or after the previous one: the earliest
  * visit, then the earliest product view at or after it, then the earliest add-to-cart at or after

@@ -1,5 +1,5 @@
 /**
- * The product sales-margin matrix (DESIGN.md section 7), pure. Each SKU falls in a quadrant by net
+ * The product sales-margin matrix (docs/analytics.md), pure. Each SKU falls in a quadrant by net
  * units sold and gross margin (revenue - units x unit cost) in the period:
  *   star    = high units, high margin      traffic = high units, low margin
  *   profit  = low units,  high margin      slow    = low units,  low margin

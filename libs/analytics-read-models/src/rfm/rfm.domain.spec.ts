@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { findSegment, quintileScores, RFM_SEGMENTS, scoreRfm, segmentOf } from './rfm.domain';
 
 describe('RFM segments', () => {
-  it('follow the r/f table of DESIGN.md section 7 for all 25 pairs', () => {
+  it('follow the r/f table of docs/contract.md section 6 for all 25 pairs', () => {
     // Rows r = 5..1, columns f = 1..5, written out from the table.
     const table: Record<number, string[]> = {
       5: ['New Customers', 'Potential Loyalists', 'Potential Loyalists', 'Champions', 'Champions'],

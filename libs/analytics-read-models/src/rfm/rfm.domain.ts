@@ -1,5 +1,5 @@
 /**
- * RFM (DESIGN.md section 7), pure. Raw values per member with at least one paid order:
+ * RFM (docs/contract.md section 6, docs/analytics.md), pure. Raw values per member with at least one paid order:
  *  - recencyDays: calendar days (ANALYTICS_TZ) from the last paid order to the as-of day;
  *  - frequency: orders paid in the window (paid 0..windowDays-1 days before the as-of day);
  *  - monetary: amount paid on those orders minus what was refunded on them (minor units).
@@ -35,7 +35,7 @@ function segment(code: RfmSegmentCode) {
   return RFM_SEGMENTS.find((s) => s.code === code)!;
 }
 
-/** The segment of an r and f score, by the table of DESIGN.md section 7 (it covers all 25 pairs once). */
+/** The segment of an r and f score, by the table of docs/contract.md section 6 (it covers all 25 pairs once). */
 export function segmentOf(r: number, f: number): (typeof RFM_SEGMENTS)[number] {
   if (!Number.isInteger(r) || !Number.isInteger(f) || r < 1 || r > 5 || f < 1 || f > 5) {
     throw new RangeError(`r and f must be scores 1-5, got r=${r} f=${f}`);

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp } from './common.schemas';
 
-/** JSON Schema of the envelope (DESIGN.md section 4); `data` is checked against the event's own schema. */
+/** JSON Schema of the envelope (docs/contract.md section 3); `data` is checked against the event's own schema. */
 export const EventEnvelopeSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),

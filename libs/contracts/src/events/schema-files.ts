@@ -4,7 +4,7 @@ import { EventEnvelopeSchema } from './envelope.schema';
 import { ALL_EVENT_DEFINITION_SETS } from './index';
 
 /**
- * The published schemas of every event type (DESIGN.md section 4), generated from the TypeBox
+ * The published schemas of every event type (docs/contract.md section 3), generated from the TypeBox
  * definitions so that the documents downstream teams read and the validators in code cannot drift:
  *
  * - `<topic>/<Type>.v<version>.schema.json`: JSON Schema (draft-07) of the whole message value, the

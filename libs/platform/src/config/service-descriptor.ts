@@ -1,6 +1,6 @@
 import type { GrpcService } from '@ecom/contracts';
 
-/** What a deployable is: its name (envelope `source`), database, and default ports (DESIGN.md section 2). */
+/** What a deployable is: its name (envelope `source`), database, and default ports (docs/contract.md section 1). */
 export interface ServiceDescriptor {
   name: string;
   /** Database name on the server named by DATABASE_URL, unless <NAME>_DATABASE_URL is set. */

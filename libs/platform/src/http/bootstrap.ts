@@ -104,7 +104,7 @@ export async function startService(
     new DocumentBuilder()
       .setTitle(`${service.name} API`)
       .setDescription(
-        `The ${service.name} service of the e-commerce operations backend (DESIGN.md section 6).`,
+        `The ${service.name} service of the e-commerce operations backend (docs/contract.md section 5).`,
       )
       .setVersion('1')
       .addBearerAuth()

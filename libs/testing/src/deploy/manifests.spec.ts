@@ -6,15 +6,15 @@ import { SERVICES } from '../../../platform/src/config/service-descriptor';
 
 /**
  * Static checks of the deployment files: k8s/ (kustomize base and overlays), docker-compose.yml,
- * Dockerfile and .dockerignore. Every YAML file must parse; the ports must be those of DESIGN.md
- * section 2; every app must be probed, scaled and protected the way DESIGN.md section 8 describes.
+ * Dockerfile and .dockerignore. Every YAML file must parse; the ports must be those of docs/contract.md
+ * section 1; every app must be probed, scaled and protected the way docs/contract.md section 7 describes.
  * When kubectl is installed, both overlays are also rendered with `kubectl kustomize`.
  */
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const K8S = join(ROOT, 'k8s');
 
-/** DESIGN.md section 2: HTTP and gRPC ports of every app (the projector's HTTP is health and metrics). */
+/** docs/contract.md section 1: HTTP and gRPC ports of every app (the projector's HTTP is health and metrics). */
 const DESIGN_PORTS: Record<string, { http: number; grpc?: number }> = {
   catalog: { http: 3001, grpc: 50051 },
   orders: { http: 3002, grpc: 50052 },
@@ -248,7 +248,7 @@ describe('deployment manifests', () => {
     });
   });
 
-  describe('the service descriptors agree with DESIGN.md section 2', () => {
+  describe('the service descriptors agree with docs/contract.md section 1', () => {
     it.each(Object.values(SERVICES).map((s) => [s.name, s]))('%s', (name, service) => {
       const design = DESIGN_PORTS[name];
       expect(design).toBeDefined();
@@ -265,7 +265,7 @@ describe('deployment manifests', () => {
     const container = deployment.template.spec.containers[0];
     const service = find<ServiceSpec>(objects, 'Service', app);
 
-    it('has a Deployment whose container listens on the DESIGN.md ports', () => {
+    it('has a Deployment whose container listens on the docs/contract.md ports', () => {
       expect(deployment.template.spec.containers).toHaveLength(1);
       expect(container.image).toBe(`ecom/${app}`);
       expect(resolvePort(container, 'http')).toBe(ports.http);
@@ -455,7 +455,7 @@ describe('deployment manifests', () => {
     });
 
     it.each(APPS)(
-      '%s: built from the Dockerfile with APP, on its DESIGN.md ports, after healthy infrastructure',
+      '%s: built from the Dockerfile with APP, on its docs/contract.md ports, after healthy infrastructure',
       (app) => {
         const service = compose.services[app];
         const ports = DESIGN_PORTS[app];

@@ -1,5 +1,5 @@
 /**
- * Stock warnings (DESIGN.md section 7), pure: which warnings hold for one SKU at an instant, given
+ * Stock warnings (docs/contract.md section 6, docs/analytics.md), pure: which warnings hold for one SKU at an instant, given
  * its stock facts, and how they differ from the warnings already active.
  *
  *  OUT_OF_STOCK        SKU over all warehouses: available = 0.

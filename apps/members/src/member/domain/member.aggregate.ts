@@ -4,7 +4,7 @@ import type { AggregateDefinition } from '@ecom/event-sourcing';
 export const MEMBER_ROLES = ['customer', 'operator', 'admin'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-/** Tiers from the lowest up (DESIGN.md section 7). */
+/** Tiers from the lowest up (docs/contract.md section 6). */
 export const TIERS = ['SILVER', 'GOLD', 'BLACK'] as const;
 export type Tier = (typeof TIERS)[number];
 

@@ -6,7 +6,7 @@ export interface TierThresholds {
   black: number;
 }
 
-/** DESIGN.md section 7: GOLD at 5,000.00, BLACK at 50,000.00 (overridable by environment). */
+/** docs/contract.md section 6: GOLD at 5,000.00, BLACK at 50,000.00 (overridable by environment). */
 export const DEFAULT_TIER_THRESHOLDS: TierThresholds = { gold: 500_000, black: 5_000_000 };
 
 export function tierForNetSpend(netSpend: number, thresholds: TierThresholds): Tier {

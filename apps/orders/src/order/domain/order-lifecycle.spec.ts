@@ -317,7 +317,7 @@ describe('Order lifecycle (pure)', () => {
       ),
     );
 
-    it('only ever moves along DESIGN.md section 5 and refuses everything else with a domain error naming the state', () => {
+    it('only ever moves along docs/contract.md section 4 and refuses everything else with a domain error naming the state', () => {
       fc.assert(
         fc.property(fc.array(command, { minLength: 1, maxLength: 60, size: 'max' }), (commands) => {
           let state = INITIAL_ORDER_STATE;

@@ -50,7 +50,7 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
 ];
 
 /**
- * The lifecycle of DESIGN.md section 5 as data: the statuses each status may move to. `NEW` is an
+ * The lifecycle of docs/contract.md section 4 as data: the statuses each status may move to. `NEW` is an
  * order that has no events yet. Anything not listed here is an illegal transition.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<'NEW' | OrderStatus, readonly OrderStatus[]>> = {

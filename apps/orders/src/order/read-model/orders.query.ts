@@ -159,7 +159,7 @@ function decodeCursor(cursor: string): string {
   return decoded;
 }
 
-/** Queries of the Order read model, with the per-object rules of DESIGN.md section 6. */
+/** Queries of the Order read model, with the per-object rules of docs/contract.md section 5. */
 @Injectable()
 export class OrdersQuery {
   constructor(private readonly runtime: EventSourcingRuntime) {}
