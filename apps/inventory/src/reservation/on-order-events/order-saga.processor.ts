@@ -29,9 +29,6 @@ import {
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderShipped', 'ReturnReceived'] as const;
 type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
-/** Attempts of a batch against version conflicts before the batch is handed back to Kafka for a retry. */
-const MAX_ATTEMPTS = 5;
-
 const metrics = {
   decisions:
     (register.getSingleMetric('inventory_saga_decisions_total') as Counter<string>) ??
@@ -65,8 +62,9 @@ interface Pending<TState> {
  *  3. append everything in one multi-stream append: one claim per SKU stream, however many orders
  *     touched it, StockAllocated & co. on the SKU streams and StockReserved & co. on the orders'
  *     Reservation streams, each event with the correlation and causation of the order event behind it.
- * A refused event (DomainError) leaves no trace in the append and goes to the DLQ. A version conflict
- * (a writer that did not take the lock) re-runs the batch from a savepoint.
+ * A refused event (DomainError) leaves no trace in the append and goes to the DLQ. The SKU streams
+ * are locked, so only a Reservation stream created meanwhile could conflict (its order's events all
+ * come through this partition, so in practice never): the batch is then rolled back and retried.
  */
 @Injectable()
 export class OrderSagaProcessor {
@@ -83,18 +81,13 @@ export class OrderSagaProcessor {
   }
 
   async process(events: EventEnvelope[], tx: EntityManager): Promise<EventBatchOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      await tx.query('SAVEPOINT order_saga_batch');
-      try {
-        const outcome = await this.processOnce(events, tx);
-        await tx.query('RELEASE SAVEPOINT order_saga_batch');
-        return outcome;
-      } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT order_saga_batch');
-        if (!(error instanceof StreamVersionConflictError)) throw error;
-        // Never let a conflict look like a poison message: a plain error retries the batch.
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`order saga batch kept conflicting: ${error.message}`);
-      }
+    try {
+      return await this.processOnce(events, tx);
+    } catch (error) {
+      // Never let a conflict look like a poison message: a plain error rolls back and retries the batch.
+      if (error instanceof StreamVersionConflictError)
+        throw new Error(`order saga batch conflicted: ${error.message}`);
+      throw error;
     }
   }
 
@@ -110,7 +103,8 @@ export class OrderSagaProcessor {
       for (const line of reservation.state.lines) skus.add(line.sku);
     }
     const stock = toPending(await this.stock.loadMany(tx, [...skus].sort(), { lock: true }));
-    const regions = skus.size > 0 ? await this.warehouses.regions(tx) : new Map<string, string | null>();
+    const codes = new Set([...stock.values()].flatMap((pending) => Object.keys(pending.state.warehouses)));
+    const regions = await this.warehouses.regions(codes, tx);
     const stockOf = (sku: string) => {
       const pending = stock.get(sku);
       if (!pending) throw new Error(`internal: SKU ${sku} was not loaded for this batch`);

@@ -30,6 +30,8 @@ const toView = (row: WarehouseRow): WarehouseView => ({
 /** Queries of the warehouses read model: listing, lookups, and regions for the reservation rule. */
 @Injectable()
 export class WarehouseDirectory {
+  private readonly knownRegions = new Map<string, string | null>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async list(): Promise<WarehouseView[]> {
@@ -49,11 +51,21 @@ export class WarehouseDirectory {
     return warehouse;
   }
 
-  /** Region of every warehouse by code (one small query per consumer batch). */
-  async regions(sql: SqlExecutor = this.dataSource): Promise<Map<string, string | null>> {
-    const rows: { code: string; region: string | null }[] = await sql.query(
-      `SELECT code, region FROM inv_warehouses`,
-    );
-    return new Map(rows.map((r) => [r.code, r.region]));
+  /**
+   * Region of each of these warehouses by code. A warehouse's region is fixed when it is created, so
+   * they are kept in memory and read again only when a code is not known yet (a new warehouse).
+   */
+  async regions(
+    codes: Iterable<string>,
+    sql: SqlExecutor = this.dataSource,
+  ): Promise<Map<string, string | null>> {
+    const missing = [...codes].some((code) => !this.knownRegions.has(code));
+    if (missing) {
+      const rows: { code: string; region: string | null }[] = await sql.query(
+        `SELECT code, region FROM inv_warehouses`,
+      );
+      for (const row of rows) this.knownRegions.set(row.code, row.region);
+    }
+    return this.knownRegions;
   }
 }

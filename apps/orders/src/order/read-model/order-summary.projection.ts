@@ -26,29 +26,26 @@ const RETURN_STATUS_OF: Partial<Record<OrderEvent['type'], string>> = {
  */
 export const ORDER_STATUS_CHANNEL = 'order_status';
 
+/**
+ * Ends a statement that changes an order's status: the notification rides on the same round trip.
+ * PostgreSQL sends one per order and transaction (it drops repeats), on commit only.
+ */
+const NOTIFY_STATUS = `RETURNING pg_notify('${ORDER_STATUS_CHANNEL}', order_id)`;
+
 const entry = (status: string, at: string) => JSON.stringify([{ status, at }]);
 
 /**
  * The Order read model (orders_view, order_returns_view), written in the same transaction as the
  * append. Every value comes from the events and their envelopes (times are `occurredAt`), so a
  * rebuild from the event store comes out identical. Orders whose status changed are announced on
- * ORDER_STATUS_CHANNEL, once per order and batch.
+ * ORDER_STATUS_CHANNEL, once per order and transaction.
  */
 export class OrderSummaryProjection implements InlineProjection {
   readonly name = 'orders.order-summary';
   readonly handles = ORDER_EVENT_TYPES;
 
   async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    const statusChanged = new Set<string>();
-    for (const recorded of events) {
-      await this.applyOne(sql, recorded);
-      if (STATUS_OF[recorded.type as OrderEvent['type']]) statusChanged.add(recorded.aggregateId);
-    }
-    if (statusChanged.size > 0) {
-      await sql.query(`SELECT pg_notify('${ORDER_STATUS_CHANNEL}', id) FROM unnest($1::text[]) AS id`, [
-        [...statusChanged],
-      ]);
-    }
+    for (const recorded of events) await this.applyOne(sql, recorded);
   }
 
   private async applyOne(sql: SqlExecutor, recorded: RecordedEvent): Promise<void> {
@@ -62,7 +59,7 @@ export class OrderSummaryProjection implements InlineProjection {
         `INSERT INTO orders_view (order_id, member_id, visitor_id, channel, cart_id, status, lines, total, currency,
            shipping_region, history, version, placed_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8, $9, $10, $11, $12, $12)
-         ON CONFLICT (order_id) DO NOTHING`,
+         ON CONFLICT (order_id) DO NOTHING ${NOTIFY_STATUS}`,
         [
           id,
           d.memberId,
@@ -124,7 +121,10 @@ export class OrderSummaryProjection implements InlineProjection {
         sets.push(`refunded = refunded + $${params.length}`);
         break;
     }
-    await sql.query(`UPDATE orders_view SET ${sets.join(', ')} WHERE order_id = $1`, params);
+    await sql.query(
+      `UPDATE orders_view SET ${sets.join(', ')} WHERE order_id = $1 ${status ? NOTIFY_STATUS : ''}`,
+      params,
+    );
 
     if (event.type === 'ReturnRequested') {
       const d = event.data;
