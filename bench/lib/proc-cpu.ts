@@ -40,6 +40,8 @@ export interface CpuUsageReport {
   exited: number;
   /** Processes that appeared during the window (all their ticks are counted). */
   appeared: number;
+  /** Apps, Kafka or Redis whose process changed in the window: restarted by someone meanwhile. */
+  restarted: Group[];
 }
 
 function readText(path: string): string | undefined {
@@ -115,21 +117,38 @@ export function usageBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUsageR
     byGroup[group] = (byGroup[group] ?? 0) + (ticks * 1000) / CLOCK_TICKS;
   };
   let appeared = 0;
+  const restarted = new Set<Group>();
+  // PostgreSQL backends come and go with connections; any other process changing is a restart.
+  const churn = (group: Group) => {
+    if (!group.startsWith('postgres')) restarted.add(group);
+  };
   for (const [pid, sample] of after.processes) {
     const earlier = before.processes.get(pid);
     if (earlier) add(sample.group, Math.max(0, sample.ticks - earlier.ticks));
     else {
       appeared++;
+      churn(sample.group);
       add(sample.group, sample.ticks);
     }
   }
   let exited = 0;
-  for (const pid of before.processes.keys()) if (!after.processes.has(pid)) exited++;
+  for (const [pid, sample] of before.processes) {
+    if (after.processes.has(pid)) continue;
+    exited++;
+    churn(sample.group);
+  }
   const selfMicros = after.self.user - before.self.user + (after.self.system - before.self.system);
   byGroup['load-generator'] = selfMicros / 1000;
   for (const group of Object.keys(byGroup)) byGroup[group] = Math.round(byGroup[group]);
   const totalMs = Object.entries(byGroup)
     .filter(([group]) => group !== 'postgres-other')
     .reduce((sum, [, ms]) => sum + ms, 0);
-  return { wallMs: Math.round(after.atMs - before.atMs), byGroup, totalMs, exited, appeared };
+  return {
+    wallMs: Math.round(after.atMs - before.atMs),
+    byGroup,
+    totalMs,
+    exited,
+    appeared,
+    restarted: [...restarted].sort(),
+  };
 }

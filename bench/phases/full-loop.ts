@@ -99,6 +99,8 @@ export async function fullLoop(ctx: BenchContext, shoppers: number, sampleLag: b
   // Downstream work of the run (reservations, points, analytics) belongs to its paid orders.
   const settled = await waitQuiet(profile.settleTimeoutMs);
   const cpu = await closeCpuWindow(pg, cpuBefore);
+  if (cpu.restarted.length)
+    warn(`restarted during this run: ${cpu.restarted.join(', ')} (their CPU is partly lost)`);
   const eventsAfter = await publishedEvents(kafkaClient);
   const wait = PG_STATS_DELAY_MS - (Date.now() - loadEndedAt);
   if (wait > 0) {
@@ -180,7 +182,13 @@ export async function fullLoop(ctx: BenchContext, shoppers: number, sampleLag: b
     value: perPaid.total ?? null,
     unit: 'ms',
     target: { op: '<=', value: 8 },
-    note: others ? `${others} orders by others during the run are in this figure` : undefined,
+    note:
+      [
+        others ? `${others} orders by others during the run are in this figure` : '',
+        cpu.restarted.length ? `restarted during the run: ${cpu.restarted.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined,
   });
   results.figure({
     id: `${key}.pgCommitsPerSecond`,

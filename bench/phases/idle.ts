@@ -31,13 +31,21 @@ const ATTEMPTS = 3;
 export async function idle(ctx: BenchContext): Promise<void> {
   const { profile, results } = ctx;
   phase(`idle stack: CPU over ${profile.idleMs / 1000} s without traffic`);
+  const disturbed = (m: Awaited<ReturnType<typeof window>>) =>
+    [
+      m.orders ? `${m.orders} orders were placed by someone else` : '',
+      m.usage.restarted.length ? `${m.usage.restarted.join(', ')} restarted` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
   let measured = await window(ctx);
-  for (let attempt = 2; measured.orders && attempt <= ATTEMPTS; attempt++) {
-    warn(`${measured.orders} orders were placed during the idle window by someone else; measuring again`);
+  for (let attempt = 2; disturbed(measured) && attempt <= ATTEMPTS; attempt++) {
+    warn(`idle window disturbed (${disturbed(measured)}); measuring again`);
     measured = await window(ctx);
   }
   const { usage, orders } = measured;
-  if (orders) warn(`${orders} orders were placed during the idle window by someone else`);
+  const disturbance = disturbed(measured);
+  if (disturbance) warn(`idle window disturbed: ${disturbance}`);
   const percent = (ms: number) => Math.round((ms / usage.wallMs) * 1000) / 10;
   const byGroup = Object.fromEntries(
     Object.entries(usage.byGroup)
@@ -53,6 +61,6 @@ export async function idle(ctx: BenchContext): Promise<void> {
     value: Math.round(total * 10) / 10,
     unit: '% of one core',
     target: { op: '<=', value: 5 },
-    note: orders ? `${orders} orders placed by someone else during the window` : undefined,
+    note: disturbance ? `disturbed: ${disturbance}` : undefined,
   });
 }
