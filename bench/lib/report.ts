@@ -194,29 +194,39 @@ export function cpuTable(details: Record<string, unknown>): string {
   return table(['process', ...runs.map((r) => `${r.shoppers} shoppers`)], rows);
 }
 
-/** The read endpoints (storefront, analytics, bare Fastify): req/s and p99. */
+interface ReadLoad {
+  label: string;
+  workers: number;
+  okPerSecond: number;
+  latency: Summary;
+  cpuPercentOfCore?: Record<string, number>;
+}
+
+/** The read endpoints (storefront, analytics, bare Fastify): req/s, p99 and who was busy. */
 export function readsTable(details: Record<string, unknown>): string {
-  const rows: string[][] = [];
+  const loads: ReadLoad[] = [];
   for (const section of ['storefront', 'analytics']) {
     const d = details[section] as Record<string, unknown> | undefined;
-    if (!d) continue;
-    for (const value of Object.values(d)) {
-      if (typeof value !== 'object' || value === null || !('okPerSecond' in value)) continue;
-      const load = value as { label: string; workers: number; okPerSecond: number; latency: Summary };
-      rows.push([load.label, String(load.workers), number(load.okPerSecond), number(load.latency.p99)]);
+    for (const value of Object.values(d ?? {})) {
+      if (typeof value === 'object' && value !== null && 'okPerSecond' in value)
+        loads.push(value as ReadLoad);
     }
   }
-  const fastify = (
-    details.references as {
-      fastify?: { label: string; workers: number; okPerSecond: number; latency: Summary };
-    }
-  )?.fastify;
-  if (fastify)
-    rows.push([
-      `reference: ${fastify.label}`,
-      String(fastify.workers),
-      number(fastify.okPerSecond),
-      number(fastify.latency.p99),
-    ]);
-  return table(['endpoint', 'connections', 'req/s', 'p99 ms'], rows);
+  const fastify = (details.references as { fastify?: ReadLoad } | undefined)?.fastify;
+  if (fastify) loads.push({ ...fastify, label: `reference: ${fastify.label}` });
+  const busy = (cpu?: Record<string, number>) =>
+    Object.entries(cpu ?? {})
+      .slice(0, 3)
+      .map(([group, percent]) => `${group} ${percent}%`)
+      .join(', ');
+  return table(
+    ['endpoint', 'connections', 'req/s', 'p99 ms', 'busiest processes (% of one core)'],
+    loads.map((l) => [
+      l.label,
+      String(l.workers),
+      number(l.okPerSecond),
+      number(l.latency.p99),
+      busy(l.cpuPercentOfCore),
+    ]),
+  );
 }

@@ -3,6 +3,7 @@
  * its own closed loop over the same number of connections. Answers may come from the query cache
  * (x-cache: hit); that is how operators see them too.
  */
+import { busiest, closeCpuWindow, openCpuWindow } from '../lib/cpu-window';
 import { HttpClient } from '../lib/http';
 import { runClosedLoop } from '../lib/load';
 import { phase } from '../lib/progress';
@@ -16,7 +17,7 @@ function day(daysAgo: number): string {
 }
 
 export async function analyticsQueries(ctx: BenchContext): Promise<void> {
-  const { profile, shop, results } = ctx;
+  const { profile, shop, results, pg } = ctx;
   const { connections, durationMs, maxOps } = profile.analytics;
   phase(`analytics queries: ${connections} connections, ${durationMs / 1000} s per endpoint`);
   await waitReady(['analytics']);
@@ -33,12 +34,14 @@ export async function analyticsQueries(ctx: BenchContext): Promise<void> {
   const detail: Record<string, unknown> = {};
   try {
     for (const endpoint of endpoints) {
+      const cpuBefore = await openCpuWindow(pg);
       const load = await runClosedLoop(
         { label: `GET ${endpoint.path.split('?')[0]}`, workers: connections, durationMs, maxOps },
         async () => (await client.get(endpoint.path, { token, parse: false })).status,
       );
+      const cpu = busiest(await closeCpuWindow(pg, cpuBefore));
       results.load('analytics', load);
-      detail[endpoint.id] = load;
+      detail[endpoint.id] = { ...load, cpuPercentOfCore: cpu };
       const label = `analytics ${endpoint.path.split('?')[0].replace('/v1/analytics', '')}`;
       results.figure({
         id: `analytics.${endpoint.id}.perSecond`,

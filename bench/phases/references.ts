@@ -12,6 +12,7 @@ import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { busiest, closeCpuWindow, openCpuWindow } from '../lib/cpu-window';
 import { HttpClient } from '../lib/http';
 import { kafka } from '../lib/kafka';
 import { runClosedLoop } from '../lib/load';
@@ -155,10 +156,12 @@ async function bareFastify(ctx: BenchContext) {
       await runClosedLoop({ label: 'warm-up', workers: connections, durationMs: 500, maxOps }, async () => {
         return (await client.get('/ping', { parse: false })).status;
       });
-      return await runClosedLoop(
+      const cpuBefore = await openCpuWindow(ctx.pg, new Map([[child.pid ?? -1, 'fastify-reference']]));
+      const load = await runClosedLoop(
         { label: 'bare Fastify GET /ping', workers: connections, durationMs, maxOps },
         async () => (await client.get('/ping', { parse: false })).status,
       );
+      return { ...load, cpuPercentOfCore: busiest(await closeCpuWindow(ctx.pg, cpuBefore)) };
     } finally {
       await client.close();
     }

@@ -5,6 +5,7 @@
  * the cheapest route the platform serves. The bare Fastify route of the reference phase is the
  * ceiling these are compared with.
  */
+import { busiest, closeCpuWindow, openCpuWindow } from '../lib/cpu-window';
 import { HttpClient } from '../lib/http';
 import { grpcClient, GrpcClient, grpcOutcome } from '../lib/grpc';
 import { Outcome, runClosedLoop } from '../lib/load';
@@ -21,7 +22,7 @@ interface ReadEndpoint {
 }
 
 export async function storefrontReads(ctx: BenchContext): Promise<void> {
-  const { profile, shop, results } = ctx;
+  const { profile, shop, results, pg } = ctx;
   const { connections, durationMs, maxOps } = profile.storefront;
   phase(`storefront reads: ${connections} connections, ${durationMs / 1000} s per endpoint`);
   await waitReady(['catalog', 'inventory']);
@@ -92,12 +93,14 @@ export async function storefrontReads(ctx: BenchContext): Promise<void> {
   const detail: Record<string, unknown> = { connections };
   try {
     for (const endpoint of endpoints) {
+      const cpuBefore = await openCpuWindow(pg);
       const load = await runClosedLoop(
         { label: endpoint.label, workers: connections, durationMs, maxOps },
         endpoint.op,
       );
+      const cpu = busiest(await closeCpuWindow(pg, cpuBefore));
       results.load('storefront', load);
-      detail[endpoint.id] = load;
+      detail[endpoint.id] = { ...load, cpuPercentOfCore: cpu };
       results.figure({
         id: `storefront.${endpoint.id}.perSecond`,
         label: `${endpoint.label}: req/s`,
