@@ -15,6 +15,8 @@ export interface FigureInput {
   referenceId?: string;
   note?: string;
   secondary?: boolean;
+  /** A short name for this figure where another one shows it as its reference. */
+  short?: string;
 }
 
 export class Results {
@@ -62,14 +64,14 @@ export class Results {
 
   figures(): Figure[] {
     const byId = new Map(this.inputs.map((f) => [f.id, f]));
-    return this.inputs.map(({ referenceId, ...input }) => {
+    return this.inputs.map(({ referenceId, short: _short, ...input }) => {
       const reference = referenceId ? byId.get(referenceId) : undefined;
       return judge({
         ...input,
         ...(referenceId
           ? {
               reference: {
-                label: reference?.label ?? referenceId,
+                label: reference?.short ?? reference?.label ?? referenceId,
                 value: reference?.value ?? null,
                 unit: reference?.unit ?? '',
               },

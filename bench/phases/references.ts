@@ -180,6 +180,7 @@ export async function references(ctx: BenchContext): Promise<void> {
   results.figure({
     id: 'reference.pgbenchTps',
     label: 'reference: pgbench one-row INSERT (8 clients)',
+    short: 'pgbench INSERT',
     value: pg.tps,
     unit: 'tps',
   });
@@ -190,13 +191,15 @@ export async function references(ctx: BenchContext): Promise<void> {
   );
   results.figure({
     id: 'reference.kafkaProducePerSecond',
-    label: `reference: raw kafkajs produce (${raw.messageBytes} B, acks=-1, idempotent, batches of 500)`,
+    label: `reference: raw Kafka produce (${raw.messageBytes} B, acks=-1, idempotent, batches of 500)`,
+    short: 'raw Kafka produce',
     value: raw.producePerSecond,
     unit: 'msgs/s',
   });
   results.figure({
     id: 'reference.kafkaConsumePerSecond',
-    label: 'reference: raw kafkajs consume (eachBatch)',
+    label: 'reference: raw Kafka consume (eachBatch)',
+    short: 'raw Kafka consume',
     value: raw.consumePerSecond,
     unit: 'msgs/s',
   });
@@ -206,6 +209,7 @@ export async function references(ctx: BenchContext): Promise<void> {
   results.figure({
     id: 'reference.fastifyPerSecond',
     label: `reference: bare Fastify route (${profile.storefront.connections} connections)`,
+    short: 'bare Fastify',
     value: fastify.okPerSecond,
     unit: 'req/s',
   });
