@@ -1,5 +1,5 @@
 /**
- * How big each phase is. `full` is the measurement (about 8-10 minutes on a 2-core machine); `quick`
+ * How big each phase is. `full` is the measurement (about 4-5 minutes on a 2-core machine); `quick`
  * runs the same phases tiny, as a smoke test that the bench and the stack still work together.
  */
 
