@@ -5,7 +5,6 @@
  * stderr; the tables on stdout; everything in bench/results/<timestamp>.json. Exits non-zero when a
  * correctness check fails (flash sale oversold or undersold, a phase that did nothing, any 5xx).
  */
-import './analytics/quiet';
 import { randomBytes } from 'crypto';
 import { cpus, loadavg } from 'os';
 import { join } from 'path';

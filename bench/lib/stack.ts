@@ -75,6 +75,7 @@ export interface StackHandle {
 
 function run(command: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
+    // The bench's own environment is passed on untouched: the apps start as `npm run stack` starts them.
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     // stack.sh talks on stdout; the bench keeps stdout for its table, so relay it to stderr.
     child.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
