@@ -7,6 +7,7 @@ export * from './event-store/postgres-event-store';
 export * from './event-store/group-commit';
 export * from './projection/inline-projection';
 export * from './outbox/outbox-relay';
+export * from './outbox/wake-relay-on-commit';
 export * from './notifications/commit-notifications';
 export * from './consumer/idempotent-event-consumer';
 export * from './aggregate/aggregate-repository';

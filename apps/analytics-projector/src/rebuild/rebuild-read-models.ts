@@ -180,8 +180,7 @@ export async function rebuildReadModels(
     });
     const [{ active }] = await dataSource.query(`SELECT count(*)::int AS active FROM an_stock_warnings`);
 
-    // Let the relay publish the reconciled alerts before the process ends.
-    runtime.relay.nudge();
+    // Let the relay publish the reconciled alerts (their commit woke it) before the process ends.
     const drainDeadline = Date.now() + 30_000;
     while ((await runtime.relay.backlog()) > 0 && Date.now() < drainDeadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

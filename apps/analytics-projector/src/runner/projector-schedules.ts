@@ -44,7 +44,6 @@ export class ProjectorSchedules implements OnApplicationBootstrap {
       publish: true,
       context: { correlationId: uuidv7(), causationId: null },
     });
-    if (result.raised + result.cleared > 0) this.runtime.relay.nudge();
     return result;
   }
 

@@ -78,7 +78,6 @@ export class TrackHandler {
         context,
       ),
     );
-    this.runtime.relay.nudge();
 
     // The store returns streams in its lock order: give the ids back in request order.
     const byVisitor = new Map<string, string[]>();

@@ -37,8 +37,6 @@ export class CommandRunner {
     } catch (error) {
       throw translateClaimViolation(error);
     }
-    // Committed: wake the outbox relay now rather than at its next poll.
-    if (result.events.length > 0) this.runtime.relay.nudge();
     return result;
   }
 }

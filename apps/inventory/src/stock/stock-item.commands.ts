@@ -31,7 +31,6 @@ export class StockItemCommands {
       await this.runtime.store.lockStreams(tx, StockItemAggregate.type, [sku]);
       return this.repository.execute(sku, decide, context, { tx });
     });
-    if (result.events.length > 0) this.runtime.relay.nudge();
     return result.state;
   }
 

@@ -57,8 +57,6 @@ export interface AggregateRepositoryOptions {
    * (group commit). Without it each such command commits in a transaction of its own.
    */
   committer?: GroupCommitter;
-  /** Called after a transaction of the repository's own that appended events commits (wakes the relay). */
-  onCommitted?: () => void;
 }
 
 /**
@@ -158,11 +156,9 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
       try {
         if (options.tx) return await this.attempt(options.tx, aggregateId, decide, context, options);
         if (committer) return await this.attemptGrouped(committer, aggregateId, decide, context, options);
-        const result = await this.dataSource.transaction((tx) =>
+        return await this.dataSource.transaction((tx) =>
           this.attempt(tx, aggregateId, decide, context, options),
         );
-        if (result.events.length > 0) this.options.onCommitted?.();
-        return result;
       } catch (error) {
         const retry =
           error instanceof StreamVersionConflictError &&

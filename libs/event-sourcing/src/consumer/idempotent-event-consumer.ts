@@ -60,8 +60,6 @@ export interface IdempotentEventConsumerOptions {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
-  /** Called with each batch transaction once it committed (e.g. to wake the outbox relay if it appended). */
-  onCommitted?: (tx: EntityManager) => void;
 }
 
 interface ParsedMessage {
@@ -151,14 +149,12 @@ export class IdempotentEventConsumer {
     if (relevant.length > 0) {
       // Events are applied without a savepoint each (two round trips per event saved); only when a
       // handler refuses one is the batch redone with savepoints, so the refusal leaves no effect.
-      let committed: EntityManager;
       try {
-        committed = await this.applyBatch(batch.topic, relevant, poisoned, false);
+        await this.applyBatch(batch.topic, relevant, poisoned, false);
       } catch (error) {
         if (!(error instanceof IsolateRefusals)) throw error;
-        committed = await this.applyBatch(batch.topic, relevant, poisoned, true);
+        await this.applyBatch(batch.topic, relevant, poisoned, true);
       }
-      this.options.onCommitted?.(committed);
     } else {
       await this.deadLetter(batch.topic, poisoned);
     }
@@ -192,8 +188,8 @@ export class IdempotentEventConsumer {
     relevant: ParsedMessage[],
     unparseable: ParsedMessage[],
     isolate: boolean,
-  ): Promise<EntityManager> {
-    return this.options.dataSource.transaction(async (tx) => {
+  ): Promise<void> {
+    await this.options.dataSource.transaction(async (tx) => {
       const poisoned = [...unparseable];
       const fresh = await this.claim(
         tx,
@@ -250,7 +246,6 @@ export class IdempotentEventConsumer {
         eventSourcingMetrics.eventsDuplicate.inc({ consumer: this.options.name, topic }, duplicates);
       }
       await this.deadLetter(topic, poisoned);
-      return tx;
     });
   }
 

@@ -26,8 +26,6 @@ interface Queued {
 export interface GroupCommitOptions {
   /** Most requests in one transaction. */
   maxBatch?: number;
-  /** Called after each transaction that committed events (wakes the outbox relay). */
-  onCommitted?: () => void;
 }
 
 /**
@@ -42,7 +40,6 @@ export interface GroupCommitOptions {
  */
 export class GroupCommitter {
   private readonly maxBatch: number;
-  private readonly onCommitted?: () => void;
   private queue: Queued[] = [];
   private flushing = false;
 
@@ -52,7 +49,6 @@ export class GroupCommitter {
     options: GroupCommitOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 200;
-    this.onCommitted = options.onCommitted;
   }
 
   commit(request: CommitRequest): Promise<RecordedEvent[]> {
@@ -98,8 +94,6 @@ export class GroupCommitter {
   private async flush(batch: Queued[]): Promise<void> {
     try {
       const outcomes = await this.write(batch);
-      if (outcomes.some((o) => !(o instanceof StreamVersionConflictError) && o.length > 0))
-        this.onCommitted?.();
       batch.forEach((item, i) => {
         const outcome = outcomes[i];
         if (outcome instanceof StreamVersionConflictError) item.reject(outcome);

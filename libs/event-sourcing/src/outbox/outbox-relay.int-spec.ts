@@ -22,6 +22,7 @@ import { tallyRegistry } from '../test/tally.fixture';
 import { applyTallyEvent, createTallyReadModel, readTallyTotals } from '../test/tally-read-model';
 import { CommitNotifications } from '../notifications/commit-notifications';
 import { OUTBOX_CHANNEL, OutboxRelay } from './outbox-relay';
+import { WakeRelayOnCommit } from './wake-relay-on-commit';
 
 /** A relay process that is SIGKILLed after Kafka acknowledged its batch, before it could commit. */
 function runRelayKilledAfterPublish(
@@ -185,6 +186,36 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
     } finally {
       await relay.stop();
       await notifications.stop();
+      await probe.stop();
+    }
+  });
+
+  it('is woken in process by the commit of any transaction that appended (WakeRelayOnCommit)', async () => {
+    const relay = new OutboxRelay(dataSource, bus, { service: 'test', idleCheckMs: 60_000 });
+    let wakes = 0;
+    const subscriber = new WakeRelayOnCommit(store, () => {
+      wakes++;
+      relay.nudge();
+    });
+    dataSource.subscribers.push(subscriber);
+    const probe = await TopicProbe.start(prefix, [Topics.catalog]);
+    try {
+      store.notifyRelays = false; // only the in-process wake-up may wake it
+      relay.start();
+      await waitUntil(async () => (await relay.backlog()) === 0, { message: 'outbox drained' });
+      await dataSource.transaction((tx) => tx.query('SELECT 1')); // a commit without events wakes nothing
+      expect(wakes).toBe(0);
+      const [event] = await appendTally('woken-in-process', 2);
+      expect(wakes).toBe(1);
+      const started = Date.now();
+      await probe.waitForEvents((events) => events.some((e) => e.id === event.id), {
+        message: 'the event published after its commit woke the relay in process',
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      store.notifyRelays = true;
+      dataSource.subscribers.splice(dataSource.subscribers.indexOf(subscriber), 1);
+      await relay.stop();
       await probe.stop();
     }
   });

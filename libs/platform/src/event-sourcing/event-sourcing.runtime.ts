@@ -8,6 +8,7 @@ import {
   IdempotentEventConsumerOptions,
   OUTBOX_CHANNEL,
   OutboxRelay,
+  WakeRelayOnCommit,
   PostgresEventStore,
 } from '@ecom/event-sourcing';
 import { EventSchemaRegistry } from '@ecom/contracts';
@@ -72,7 +73,10 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       ...dataSource.options,
       extra: { ...extra, max: settings.databaseConsumerPoolSize },
     } as DataSourceOptions);
-    this.committer = new GroupCommitter(dataSource, store, { onCommitted: () => this.relay.nudge() });
+    this.committer = new GroupCommitter(dataSource, store);
+    // The relay wakes after every commit that queued outbox rows, on either pool (the consumers'
+    // pool takes the subscribers of this one when it opens).
+    dataSource.subscribers.push(new WakeRelayOnCommit(store, () => this.relay.nudge()));
     this.notifications = new CommitNotifications({
       connectionString: settings.databaseUrl,
       logger: { warn: (message) => this.logger.warn(message) },
@@ -89,10 +93,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   repository<TState, TEvent extends DomainEvent>(
     definition: AggregateDefinition<TState, TEvent>,
   ): AggregateRepository<TState, TEvent> {
-    return new AggregateRepository(this.dataSource, this.store, definition, {
-      committer: this.committer,
-      onCommitted: () => this.relay.nudge(),
-    });
+    return new AggregateRepository(this.dataSource, this.store, definition, { committer: this.committer });
   }
 
   /** Registers a consumer; it starts when the application has bootstrapped. */
@@ -103,9 +104,6 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       subscriber: this.bus,
       publisher: this.bus,
       registry: this.registry,
-      onCommitted: (tx) => {
-        if (this.store.queuedOutboxIn(tx)) this.relay.nudge();
-      },
       logger: {
         warn: (message) => this.logger.warn(message),
         error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`),
@@ -123,7 +121,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   async onApplicationBootstrap(): Promise<void> {
     this.bootstrapped = true;
     await this.ensureTopics();
-    // Every commit that queues outbox rows notifies; a reconnect of the listener also wakes it ('').
+    // Other replicas' commits notify while our relay leads; a reconnect of the listener also wakes it ('').
     await this.notifications.listen(OUTBOX_CHANNEL, () => this.relay.nudge());
     this.relay.start();
     for (const consumer of this.consumers) void this.startWithRetry(consumer);

@@ -13,7 +13,6 @@ import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, register } from 'prom-client';
 import type { EntityManager } from 'typeorm';
-import { AfterCommitHooks } from '../../shared/after-commit.hooks';
 import { StockItemAggregate, StockItemEvent, StockItemState } from '../../stock/domain/stock-item.aggregate';
 import { WarehouseDirectory } from '../../warehouse/read-model/warehouse-directory';
 import { ReservationAggregate, ReservationEvent, ReservationState } from '../domain/reservation.aggregate';
@@ -74,7 +73,6 @@ export class OrderSagaProcessor {
   constructor(
     private readonly runtime: EventSourcingRuntime,
     private readonly warehouses: WarehouseDirectory,
-    private readonly hooks: AfterCommitHooks,
   ) {
     this.stock = runtime.repository(StockItemAggregate);
     this.reservations = runtime.repository(ReservationAggregate);
@@ -153,7 +151,6 @@ export class OrderSagaProcessor {
         const before = pending.loaded.version;
         await this.stock.maybeSnapshot(tx, sku, before, before + pending.events.length, pending.state);
       }
-      this.hooks.register(tx, 'outbox-nudge', () => this.runtime.relay.nudge());
     }
     metrics.batchSize.observe(events.length);
     return { refused };

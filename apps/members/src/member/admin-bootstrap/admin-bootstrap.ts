@@ -55,7 +55,6 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       return 'created';
     });
     if (outcome === 'created') {
-      this.runtime.relay.nudge();
       this.logger.log('first admin created from ADMIN_EMAIL');
     } else if (outcome === 'exists-not-admin') {
       this.logger.warn('ADMIN_EMAIL belongs to an account without the admin role; it was not promoted');

@@ -49,7 +49,6 @@ export class RegisterMemberHandler {
     const memberId = await this.runtime.dataSource.transaction((tx) =>
       this.registerIn(tx, command, passwordHash, context),
     );
-    this.runtime.relay.nudge();
     return memberId;
   }
 

@@ -45,7 +45,6 @@ export class TierReviewService implements OnApplicationBootstrap {
         });
         changed += result.events.length;
       }
-      if (changed > 0) this.runtime.relay.nudge();
       if (page.length < PAGE) return changed;
       after = page[page.length - 1];
     }

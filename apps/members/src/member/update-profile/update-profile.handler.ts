@@ -26,7 +26,7 @@ export class UpdateProfileHandler {
     if (command.displayName === undefined && command.phone === undefined) {
       throw new InvalidCommandError('give displayName or phone to change', 'EMPTY_PROFILE_CHANGE');
     }
-    const appended = await this.runtime.dataSource.transaction(async (tx) => {
+    await this.runtime.dataSource.transaction(async (tx) => {
       const current = await MemberAccounts.profileForUpdate(tx, memberId);
       if (!current) throw new NotFoundError(`member ${memberId} not found`, 'MEMBER_NOT_FOUND');
       const next = {
@@ -43,6 +43,5 @@ export class UpdateProfileHandler {
       });
       return result.events.length > 0;
     });
-    if (appended) this.runtime.relay.nudge();
   }
 }

@@ -66,7 +66,6 @@ export class ReturnsHandler {
         ]);
       }
     });
-    this.runtime.relay.nudge();
     return returnId;
   }
 
