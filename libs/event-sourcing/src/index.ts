@@ -1,5 +1,4 @@
-export * from './domain/domain-error';
-export * from './domain/aggregate-definition';
+export * from './domain';
 export * from './sql-executor';
 export * from './event-store/event-store.errors';
 export * from './event-store/recorded-event';

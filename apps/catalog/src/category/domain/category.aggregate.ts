@@ -1,5 +1,5 @@
 import type { DomainEventOf } from '@ecom/contracts';
-import type { AggregateDefinition } from '@ecom/event-sourcing';
+import type { AggregateDefinition } from '@ecom/event-sourcing/domain';
 
 export type CategoryEvent = DomainEventOf<'CategoryCreated'>;
 

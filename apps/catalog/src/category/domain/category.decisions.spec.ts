@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError, InvalidCommandError } from '@ecom/event-sourcing';
+import { BusinessRuleError, ConflictError, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { CategoryAggregate, CategoryState } from './category.aggregate';
 import { createCategory, normalizeCategoryName } from './category.decisions';
 

@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError, InvalidCommandError } from '@ecom/event-sourcing';
+import { BusinessRuleError, ConflictError, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { CategoryEvent, CategoryState, MAX_CATEGORY_DEPTH } from './category.aggregate';
 
 export const CATEGORY_NAME_MAX_LENGTH = 100;

@@ -5,7 +5,7 @@ import {
   IllegalTransitionError,
   InvalidCommandError,
   NotFoundError,
-} from '@ecom/event-sourcing';
+} from '@ecom/event-sourcing/domain';
 import { initialProductState, ProductAggregate, ProductEvent, ProductState } from './product.aggregate';
 import {
   addSku,

@@ -4,7 +4,7 @@ import {
   IllegalTransitionError,
   InvalidCommandError,
   NotFoundError,
-} from '@ecom/event-sourcing';
+} from '@ecom/event-sourcing/domain';
 import { activeSkus, Attributes, ProductEvent, ProductState, SkuState } from './product.aggregate';
 import {
   assertAttributes,

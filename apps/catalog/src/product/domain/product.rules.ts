@@ -1,4 +1,4 @@
-import { InvalidCommandError } from '@ecom/event-sourcing';
+import { InvalidCommandError } from '@ecom/event-sourcing/domain';
 import type { Attributes } from './product.aggregate';
 
 /** Rules on the values a product command carries; shared by the decisions and the request DTOs. */

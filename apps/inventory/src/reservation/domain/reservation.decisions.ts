@@ -1,5 +1,5 @@
 import type { DomainEventOf } from '@ecom/contracts';
-import { BusinessRuleError, InvalidCommandError } from '@ecom/event-sourcing';
+import { BusinessRuleError, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { evolveStockItem, StockItemEvent, StockItemState } from '../../stock/domain/stock-item.aggregate';
 import {
   AllocationPreferences,

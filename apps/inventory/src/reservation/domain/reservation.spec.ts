@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BusinessRuleError, foldEvents } from '@ecom/event-sourcing';
+import { BusinessRuleError, foldEvents } from '@ecom/event-sourcing/domain';
 import {
   initialStockItemState,
   StockItemAggregate,

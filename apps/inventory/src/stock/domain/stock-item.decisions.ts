@@ -1,5 +1,5 @@
 import type { DomainEventOf } from '@ecom/contracts';
-import { BusinessRuleError, ConflictError, InvalidCommandError } from '@ecom/event-sourcing';
+import { BusinessRuleError, ConflictError, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { batchQuantity, takeFefo } from './batches';
 import { allocationsOf, WarehouseAllocation } from './order-allocations';
 import {

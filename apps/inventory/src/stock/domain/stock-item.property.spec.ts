@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DomainError, foldEvents } from '@ecom/event-sourcing';
+import { DomainError, foldEvents } from '@ecom/event-sourcing/domain';
 import { fefoCompare } from './batches';
 import { allocationsOf, eachAllocation } from './order-allocations';
 import {

@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError, foldEvents, InvalidCommandError } from '@ecom/event-sourcing';
+import { BusinessRuleError, ConflictError, foldEvents, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { addToBatch, takeFefo } from './batches';
 import {
   allocationsOf,

@@ -1,4 +1,4 @@
-import { ConflictError, InvalidCommandError } from '@ecom/event-sourcing';
+import { ConflictError, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import type { WarehouseEvent, WarehouseState } from './warehouse.aggregate';
 
 export interface CreateWarehouse {

@@ -1,4 +1,4 @@
-import { ConflictError, foldEvents, InvalidCommandError } from '@ecom/event-sourcing';
+import { ConflictError, foldEvents, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { initialWarehouseState, WarehouseAggregate } from './warehouse.aggregate';
 import { createWarehouse } from './warehouse.decisions';
 

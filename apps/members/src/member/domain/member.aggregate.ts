@@ -1,5 +1,5 @@
 import type { MembersEvent } from '@ecom/contracts';
-import type { AggregateDefinition } from '@ecom/event-sourcing';
+import type { AggregateDefinition } from '@ecom/event-sourcing/domain';
 
 export const MEMBER_ROLES = ['customer', 'operator', 'admin'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];

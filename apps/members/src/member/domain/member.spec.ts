@@ -5,7 +5,7 @@ import {
   foldEvents,
   InvalidCommandError,
   NotFoundError,
-} from '@ecom/event-sourcing';
+} from '@ecom/event-sourcing/domain';
 import fc from 'fast-check';
 import { initialMemberState, MemberAggregate, MemberEvent, MemberState } from './member.aggregate';
 import {

@@ -1,4 +1,4 @@
-import { BusinessRuleError, IllegalTransitionError, NotFoundError } from '@ecom/event-sourcing';
+import { BusinessRuleError, IllegalTransitionError, NotFoundError } from '@ecom/event-sourcing/domain';
 import { CartEvent, CartState } from './cart.aggregate';
 
 /** Most units of one SKU a cart holds (a storefront sanity limit, not a stock check). */

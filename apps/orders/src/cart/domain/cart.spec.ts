@@ -1,4 +1,4 @@
-import { IllegalTransitionError } from '@ecom/event-sourcing';
+import { IllegalTransitionError } from '@ecom/event-sourcing/domain';
 import fc from 'fast-check';
 import { CartEvent, CartState, evolveCart, INITIAL_CART_STATE } from './cart.aggregate';
 import { addItem, checkOut, createCart, MAX_UNITS_PER_LINE, removeItem } from './cart.decisions';

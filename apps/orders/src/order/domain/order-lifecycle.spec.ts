@@ -1,4 +1,4 @@
-import { DomainError, IllegalTransitionError, NotFoundError } from '@ecom/event-sourcing';
+import { DomainError, IllegalTransitionError, NotFoundError } from '@ecom/event-sourcing/domain';
 import fc from 'fast-check';
 import {
   evolveOrder,

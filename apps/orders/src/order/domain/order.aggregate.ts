@@ -1,5 +1,5 @@
 import type { DomainEventOf, OrderLine, ReservationLine, ReturnLine, ReturnReason } from '@ecom/contracts';
-import type { AggregateDefinition } from '@ecom/event-sourcing';
+import type { AggregateDefinition } from '@ecom/event-sourcing/domain';
 import type { Static } from '@sinclair/typebox';
 
 /** Every event of the Order aggregate (returns live inside it, each with its returnId). */

@@ -3,7 +3,7 @@ import {
   IllegalTransitionError,
   InvalidCommandError,
   NotFoundError,
-} from '@ecom/event-sourcing';
+} from '@ecom/event-sourcing/domain';
 import {
   OrderEvent,
   OrderState,
