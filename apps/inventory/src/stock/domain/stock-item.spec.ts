@@ -1,4 +1,9 @@
-import { BusinessRuleError, ConflictError, foldEvents, InvalidCommandError } from '@ecom/event-sourcing/domain';
+import {
+  BusinessRuleError,
+  ConflictError,
+  foldEvents,
+  InvalidCommandError,
+} from '@ecom/event-sourcing/domain';
 import { addToBatch, takeFefo } from './batches';
 import {
   allocationsOf,

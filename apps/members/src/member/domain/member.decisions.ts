@@ -1,4 +1,9 @@
-import { BusinessRuleError, ConflictError, InvalidCommandError, NotFoundError } from '@ecom/event-sourcing/domain';
+import {
+  BusinessRuleError,
+  ConflictError,
+  InvalidCommandError,
+  NotFoundError,
+} from '@ecom/event-sourcing/domain';
 import { MEMBER_ROLES, MemberEvent, MemberRole, MemberState } from './member.aggregate';
 import { pointsForAmount, tierForNetSpend, TierThresholds } from './tier-policy';
 
