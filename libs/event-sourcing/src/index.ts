@@ -9,6 +9,7 @@ export * from './outbox/outbox-relay';
 export * from './outbox/wake-relay-on-commit';
 export * from './notifications/commit-notifications';
 export * from './consumer/idempotent-event-consumer';
+export * from './consumer/processed-events';
 export * from './aggregate/aggregate-repository';
 export * from './migrations/1763780000000-create-event-store';
 export * from './metrics';

@@ -1,6 +1,6 @@
 import { snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
 import type { EventEnvelope } from '@ecom/contracts';
-import { IdempotentEventConsumer } from '@ecom/event-sourcing';
+import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
 import type { IncomingBatch } from '@ecom/messaging';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { deleteTestTopics, TestService } from '@ecom/testing';
@@ -54,7 +54,7 @@ describe('projection order independence (handler level)', () => {
   ): Promise<Record<string, unknown[]>> {
     await dataSource.transaction(async (tx) => {
       await truncateReadModels(tx);
-      await tx.query(`DELETE FROM es_processed_events WHERE consumer = $1`, [consumer.name]);
+      await forgetProcessedEvents(tx, { names: [consumer.name] });
     });
     let start = 0;
     let cut = 0;

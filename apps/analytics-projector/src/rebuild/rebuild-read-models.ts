@@ -1,5 +1,5 @@
 import { AnalyticsClock, recomputeRfm, RfmRunSummary, truncateReadModels } from '@ecom/analytics-read-models';
-import { IdempotentEventConsumer } from '@ecom/event-sourcing';
+import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import type { INestApplicationContext } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
@@ -94,10 +94,7 @@ export async function rebuildReadModels(
     const consumerName = consumerNameOf(generation);
     await dataSource.transaction(async (tx) => {
       await truncateReadModels(tx);
-      await tx.query(`DELETE FROM es_processed_events WHERE consumer = $1 OR consumer LIKE $2`, [
-        PROJECTOR_BASE_NAME,
-        `${PROJECTOR_BASE_NAME}.g%`,
-      ]);
+      await forgetProcessedEvents(tx, { names: [PROJECTOR_BASE_NAME], prefix: `${PROJECTOR_BASE_NAME}.g` });
       await tx.query(`UPDATE an_projector_state SET generation = $1, rebuilt_at = now() WHERE id = 1`, [
         generation,
       ]);

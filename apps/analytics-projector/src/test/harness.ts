@@ -1,4 +1,5 @@
 import { snapshotReadModels } from '@ecom/analytics-read-models';
+import { countProcessedEvents } from '@ecom/event-sourcing';
 import type { EventEnvelope } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
 import {
@@ -67,10 +68,7 @@ export function handledCount(events: readonly EventEnvelope[]): number {
 }
 
 export async function processedCount(dataSource: DataSource): Promise<number> {
-  const [{ n }] = await dataSource.query(
-    `SELECT count(*)::int AS n FROM es_processed_events WHERE consumer LIKE 'analytics-projector%'`,
-  );
-  return n;
+  return (await countProcessedEvents(dataSource, { prefix: 'analytics-projector' })) ?? 0;
 }
 
 /** Waits until the projector has applied `expected` events (and nothing more arrives). */
