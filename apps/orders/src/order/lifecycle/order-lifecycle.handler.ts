@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { OrderAggregate, OrderState } from '../domain/order.aggregate';
 import { cancel, confirmReceipt, deliver, ship } from '../domain/order.decisions';
 import { actorOf, assertOrderAccess } from '../order-access';
-import { PAYMENT_GATEWAY, PaymentGateway, refundThrough } from '../payment/payment-gateway.port';
+import { PAYMENT_GATEWAY, PaymentGateway, refundIssuedIn } from '../payment/payment-gateway.port';
 
 /** Cancel, ship, deliver and confirm receipt: load -> check who asks -> decide -> append. */
 @Injectable()
@@ -43,15 +43,7 @@ export class OrderLifecycleHandler {
           reason,
           refundId,
         });
-        const refund = events.find((e) => e.type === 'RefundIssued');
-        if (refund && state.payment) {
-          await refundThrough(this.gateway, {
-            paymentId: state.payment.paymentId,
-            refundId,
-            amount: refund.data.amount,
-            currency: state.currency,
-          });
-        }
+        await refundIssuedIn(this.gateway, state, events);
         return events;
       },
       context,

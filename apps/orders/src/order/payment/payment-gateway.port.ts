@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { OrderEvent, OrderState } from '../domain/order.aggregate';
 
 /**
  * The port through which orders takes and gives back money. The built-in adapter is a simulator
@@ -46,6 +47,26 @@ export async function refundThrough(gateway: PaymentGateway, request: RefundRequ
       HttpStatus.BAD_GATEWAY,
     );
   }
+}
+
+/**
+ * Gives back, through the gateway, the money of the RefundIssued a decision made (cancelling a paid
+ * order, refunding a return), if it made one; called inside the decision, so a refusal leaves the
+ * order as it was.
+ */
+export async function refundIssuedIn(
+  gateway: PaymentGateway,
+  state: OrderState,
+  events: readonly OrderEvent[],
+): Promise<void> {
+  const refund = events.find((e) => e.type === 'RefundIssued');
+  if (!refund || refund.type !== 'RefundIssued' || !state.payment) return;
+  await refundThrough(gateway, {
+    paymentId: state.payment.paymentId,
+    refundId: refund.data.refundId,
+    amount: refund.data.amount,
+    currency: state.currency,
+  });
 }
 
 export interface PaymentGateway {

@@ -13,7 +13,7 @@ import {
   requestReturn,
 } from '../domain/order.decisions';
 import { assertOrderAccess } from '../order-access';
-import { PAYMENT_GATEWAY, PaymentGateway, refundThrough } from '../payment/payment-gateway.port';
+import { PAYMENT_GATEWAY, PaymentGateway, refundIssuedIn } from '../payment/payment-gateway.port';
 import { OrdersQuery } from '../read-model/orders.query';
 
 /** Returns live in the Order aggregate: REQUESTED -> APPROVED -> RECEIVED -> REFUNDED (or REJECTED). */
@@ -93,15 +93,7 @@ export class ReturnsHandler {
       orderId,
       async (state) => {
         const events = refundReturn(state, returnId, refundId);
-        const refund = events[0];
-        if (refund.type === 'RefundIssued' && state.payment) {
-          await refundThrough(this.gateway, {
-            paymentId: state.payment.paymentId,
-            refundId,
-            amount: refund.data.amount,
-            currency: state.currency,
-          });
-        }
+        await refundIssuedIn(this.gateway, state, events);
         return events;
       },
       context,
