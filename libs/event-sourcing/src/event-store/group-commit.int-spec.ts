@@ -90,6 +90,16 @@ describe('GroupCommitter (PostgreSQL)', () => {
     expect(await store.streamVersion(dataSource, 'Tally', 'fresh-of-refused')).toBeNull();
     expect(await store.readStream(dataSource, 'Tally', 'fresh-of-refused')).toEqual([]);
     expect(await store.streamVersion(dataSource, 'Tally', 'taken')).toBe(1);
+
+    // An existing stream the refused command had moved goes back to its version, events and all.
+    await committer.commit({ streams: [tally('existing-of-refused', 0)], context: ctx });
+    await expect(
+      committer.commit({ streams: [tally('existing-of-refused', 1), tally('taken', 0)], context: ctx }),
+    ).rejects.toBeInstanceOf(StreamVersionConflictError);
+    expect(await store.streamVersion(dataSource, 'Tally', 'existing-of-refused')).toBe(1);
+    expect(await store.readStream(dataSource, 'Tally', 'existing-of-refused')).toHaveLength(1);
+    await committer.commit({ streams: [tally('existing-of-refused', 1)], context: ctx });
+    expect(await store.streamVersion(dataSource, 'Tally', 'existing-of-refused')).toBe(2);
   });
 
   it('fails only the command whose own extra write fails', async () => {

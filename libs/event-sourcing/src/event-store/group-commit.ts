@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { eventSourcingMetrics } from '../metrics';
 import type { SqlExecutor } from '../sql-executor';
 import { StreamVersionConflictError } from './event-store.errors';
-import type { AppendToStream, PostgresEventStore } from './postgres-event-store';
+import { AppendToStream, PostgresEventStore, streamKey } from './postgres-event-store';
 import type { RecordedEvent } from './recorded-event';
 
 /** One command's writes: its streams (each with the version it decided on) and what else it writes. */
@@ -79,7 +79,7 @@ export class GroupCommitter {
     const rest: Queued[] = [];
     const streams = new Set<string>();
     for (const item of this.queue) {
-      const keys = item.request.streams.map((s) => `${s.aggregateType}\u0000${s.aggregateId}`);
+      const keys = item.request.streams.map((s) => streamKey(s.aggregateType, s.aggregateId));
       if (batch.length >= this.maxBatch || keys.some((k) => streams.has(k))) {
         rest.push(item);
         continue;

@@ -37,6 +37,11 @@ function transactionOf(tx: SqlExecutor): object {
   return (tx as { queryRunner?: object }).queryRunner ?? tx;
 }
 
+/** One string per stream, for sets and maps of streams. */
+export function streamKey(aggregateType: string, aggregateId: string): string {
+  return `${aggregateType}\u0000${aggregateId}`;
+}
+
 /** The global order in which streams are locked: by aggregate type, then id. */
 function compareStreams(a: AppendToStream, b: AppendToStream): number {
   return a.aggregateType === b.aggregateType
@@ -113,117 +118,111 @@ export class PostgresEventStore {
   /**
    * Appends the events of many independent requests (group commit): each request is checked
    * against its expected versions on its own and either fully written or refused with a
-   * StreamVersionConflictError, without failing the others. Streams of existing aggregates are
-   * locked in the global order with one statement per aggregate type and new streams claimed with
-   * one insert; two requests must not name the same stream. Must run inside a transaction.
+   * StreamVersionConflictError, without failing the others. Existing streams are locked and moved
+   * in the global order with one statement, new streams claimed with one insert; what a refused
+   * request had claimed is given back. Two requests must not name the same stream. Must run
+   * inside a transaction.
    */
   async appendEach(
     tx: SqlExecutor,
     requests: readonly { streams: readonly AppendToStream[]; context: EventContext }[],
   ): Promise<(RecordedEvent[] | StreamVersionConflictError)[]> {
-    const owner = new Map<AppendToStream, number>();
-    const seen = new Set<string>();
+    const owner = new Map<string, number>();
+    const all: AppendToStream[] = [];
     requests.forEach((request, index) => {
       for (const stream of request.streams) {
         if (stream.events.length === 0) continue;
         if (stream.expectedVersion === 'any')
           throw new Error('appendEach: expected version "any" is not supported');
-        const key = `${stream.aggregateType}\u0000${stream.aggregateId}`;
-        if (seen.has(key))
+        const key = streamKey(stream.aggregateType, stream.aggregateId);
+        if (owner.has(key))
           throw new Error(`appendEach: stream ${stream.aggregateType}:${stream.aggregateId} is given twice`);
-        seen.add(key);
-        owner.set(stream, index);
+        owner.set(key, index);
+        all.push(stream);
       }
     });
-    const all = [...owner.keys()].sort(compareStreams);
+    all.sort(compareStreams);
+    const ownerOf = (stream: AppendToStream) =>
+      owner.get(streamKey(stream.aggregateType, stream.aggregateId))!;
     const conflicts = new Map<number, StreamVersionConflictError>();
     const refuse = (stream: AppendToStream, actual: number | null) => {
-      const index = owner.get(stream)!;
-      if (!conflicts.has(index)) {
-        conflicts.set(
-          index,
-          new StreamVersionConflictError(
-            `${stream.aggregateType}:${stream.aggregateId}`,
-            stream.expectedVersion as number,
-            actual,
-          ),
-        );
-      }
-    };
-    // Existing streams: lock, compare; new streams: insert what is free. Both in the global order.
-    const existing = all.filter((s) => s.expectedVersion !== 0);
-    const locked = new Map<AppendToStream, { version: number; rowId: string }>();
-    for (const type of [...new Set(existing.map((s) => s.aggregateType))]) {
-      const ofType = existing.filter((s) => s.aggregateType === type);
-      const rows = await this.lockStreamRows(
-        tx,
-        type,
-        ofType.map((s) => s.aggregateId),
+      const index = ownerOf(stream);
+      if (conflicts.has(index)) return;
+      conflicts.set(
+        index,
+        new StreamVersionConflictError(
+          `${stream.aggregateType}:${stream.aggregateId}`,
+          stream.expectedVersion as number,
+          actual,
+        ),
       );
-      for (const stream of ofType) {
-        const row = rows.get(stream.aggregateId);
-        if (row?.version === stream.expectedVersion) locked.set(stream, row);
-        else refuse(stream, row?.version ?? null);
-      }
+    };
+
+    const ours: AppendToStream[] = [];
+    const existing = all.filter((s) => s.expectedVersion !== 0);
+    const moved = await this.moveStreams(tx, existing);
+    for (const stream of existing) {
+      const row = moved.get(streamKey(stream.aggregateType, stream.aggregateId));
+      if (row?.moved) ours.push(stream);
+      else refuse(stream, row?.version ?? null);
     }
     const fresh = all.filter((s) => s.expectedVersion === 0);
-    const inserted = new Set<AppendToStream>();
-    if (fresh.length > 0) {
-      const rows: { aggregate_type: string; aggregate_id: string }[] = await tx.query(
-        `INSERT INTO es_streams (aggregate_type, aggregate_id, version)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
-         ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING RETURNING aggregate_type, aggregate_id`,
-        [
-          fresh.map((s) => s.aggregateType),
-          fresh.map((s) => s.aggregateId),
-          fresh.map((s) => s.events.length),
-        ],
-      );
-      const taken = new Set(rows.map((r) => `${r.aggregate_type}\u0000${r.aggregate_id}`));
-      for (const stream of fresh) {
-        if (taken.has(`${stream.aggregateType}\u0000${stream.aggregateId}`)) inserted.add(stream);
-        else refuse(stream, await this.streamVersion(tx, stream.aggregateType, stream.aggregateId));
-      }
+    const inserted = await this.insertStreams(tx, fresh);
+    for (const stream of fresh) {
+      if (inserted.has(streamKey(stream.aggregateType, stream.aggregateId))) ours.push(stream);
+      else refuse(stream, await this.streamVersion(tx, stream.aggregateType, stream.aggregateId));
     }
-    // A refused request may have claimed some of its streams: give the new ones back.
-    const givenBack = [...inserted].filter((s) => conflicts.has(owner.get(s)!));
-    if (givenBack.length > 0) {
-      await tx.query(
-        `DELETE FROM es_streams s USING unnest($1::text[], $2::text[]) AS w(aggregate_type, aggregate_id)
-         WHERE s.aggregate_type = w.aggregate_type AND s.aggregate_id = w.aggregate_id`,
-        [givenBack.map((s) => s.aggregateType), givenBack.map((s) => s.aggregateId)],
+    if (conflicts.size > 0)
+      await this.giveBack(
+        tx,
+        ours.filter((s) => conflicts.has(ownerOf(s))),
       );
-    }
-    const winners = all.filter((s) => !conflicts.has(owner.get(s)!));
-    const updates = winners.filter((s) => locked.has(s));
-    if (updates.length > 0) {
-      await tx.query(
-        `UPDATE es_streams s SET version = w.version, updated_at = now()
-         FROM unnest($1::tid[], $2::int[]) AS w(row_id, version) WHERE s.ctid = w.row_id`,
-        [
-          updates.map((s) => locked.get(s)!.rowId),
-          updates.map((s) => (s.expectedVersion as number) + s.events.length),
-        ],
-      );
-    }
+
+    const winners = all.filter((s) => !conflicts.has(ownerOf(s)));
     const recorded = await this.record(
       tx,
       winners.map((stream) => ({
         stream,
         after: stream.expectedVersion as number,
-        context: requests[owner.get(stream)!].context,
+        context: requests[ownerOf(stream)].context,
       })),
     );
     const results: (RecordedEvent[] | StreamVersionConflictError)[] = requests.map(
       (_, index) => conflicts.get(index) ?? [],
     );
     for (const event of recorded) {
-      const stream = winners.find(
-        (s) => s.aggregateType === event.aggregateType && s.aggregateId === event.aggregateId,
-      )!;
-      (results[owner.get(stream)!] as RecordedEvent[]).push(event);
+      (results[owner.get(streamKey(event.aggregateType, event.aggregateId))!] as RecordedEvent[]).push(event);
     }
     return results;
+  }
+
+  /**
+   * Undoes the claims of refused requests of appendEach, in their transaction (the rows are still
+   * locked by it): the new streams it inserted are deleted, the existing ones it moved go back to
+   * the version they were at.
+   */
+  private async giveBack(tx: SqlExecutor, claims: readonly AppendToStream[]): Promise<void> {
+    const fresh = claims.filter((s) => s.expectedVersion === 0);
+    if (fresh.length > 0) {
+      await tx.query(
+        `DELETE FROM es_streams s USING unnest($1::text[], $2::text[]) AS w(aggregate_type, aggregate_id)
+         WHERE s.aggregate_type = w.aggregate_type AND s.aggregate_id = w.aggregate_id`,
+        [fresh.map((s) => s.aggregateType), fresh.map((s) => s.aggregateId)],
+      );
+    }
+    const existing = claims.filter((s) => s.expectedVersion !== 0);
+    if (existing.length > 0) {
+      await tx.query(
+        `UPDATE es_streams s SET version = w.version
+         FROM unnest($1::text[], $2::text[], $3::int[]) AS w(aggregate_type, aggregate_id, version)
+         WHERE s.aggregate_type = w.aggregate_type AND s.aggregate_id = w.aggregate_id`,
+        [
+          existing.map((s) => s.aggregateType),
+          existing.map((s) => s.aggregateId),
+          existing.map((s) => s.expectedVersion as number),
+        ],
+      );
+    }
   }
 
   /** Writes the events of claimed streams (each after the version it was at), their outbox rows and inline projections. */
@@ -331,15 +330,8 @@ export class PostgresEventStore {
     run: readonly AppendToStream[],
     claimed: Map<AppendToStream, number>,
   ) {
-    // unnest keeps the array order, so the rows are inserted (and their keys locked) in the global order.
-    const rows: { aggregate_type: string; aggregate_id: string }[] = await tx.query(
-      `INSERT INTO es_streams (aggregate_type, aggregate_id, version)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
-       ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING RETURNING aggregate_type, aggregate_id`,
-      [run.map((s) => s.aggregateType), run.map((s) => s.aggregateId), run.map((s) => s.events.length)],
-    );
-    const inserted = new Set(rows.map((r) => `${r.aggregate_type}\u0000${r.aggregate_id}`));
-    const taken = run.find((s) => !inserted.has(`${s.aggregateType}\u0000${s.aggregateId}`));
+    const inserted = await this.insertStreams(tx, run);
+    const taken = run.find((s) => !inserted.has(streamKey(s.aggregateType, s.aggregateId)));
     if (taken) {
       throw new StreamVersionConflictError(
         `${taken.aggregateType}:${taken.aggregateId}`,
@@ -355,11 +347,53 @@ export class PostgresEventStore {
     run: readonly AppendToStream[],
     claimed: Map<AppendToStream, number>,
   ) {
-    // One statement: lock the rows in the global order (the lateral walk goes through the sorted
-    // ids), then move those still at their expected version. A row missing from the answer
-    // conflicts; the caller's transaction then rolls back, updates included.
-    const ordered = [...run];
-    const rows: { aggregate_type: string; aggregate_id: string; version: number; claimed: boolean }[] =
+    // A stream that did not move conflicts; the caller's transaction then rolls back, moves included.
+    const moved = await this.moveStreams(tx, run);
+    for (const stream of run) {
+      const row = moved.get(streamKey(stream.aggregateType, stream.aggregateId));
+      if (!row?.moved) {
+        throw new StreamVersionConflictError(
+          `${stream.aggregateType}:${stream.aggregateId}`,
+          stream.expectedVersion,
+          row?.version ?? null,
+        );
+      }
+      claimed.set(stream, stream.expectedVersion as number);
+    }
+  }
+
+  /**
+   * Inserts the rows of new streams (at the version their events bring them to) where free, in
+   * the given (global) order: unnest keeps the array order, so the keys are locked in that order.
+   * Returns the keys (see streamKey) it inserted; the others were taken.
+   */
+  private async insertStreams(tx: SqlExecutor, streams: readonly AppendToStream[]): Promise<Set<string>> {
+    if (streams.length === 0) return new Set();
+    const rows: { aggregate_type: string; aggregate_id: string }[] = await tx.query(
+      `INSERT INTO es_streams (aggregate_type, aggregate_id, version)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+       ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING RETURNING aggregate_type, aggregate_id`,
+      [
+        streams.map((s) => s.aggregateType),
+        streams.map((s) => s.aggregateId),
+        streams.map((s) => s.events.length),
+      ],
+    );
+    return new Set(rows.map((r) => streamKey(r.aggregate_type, r.aggregate_id)));
+  }
+
+  /**
+   * One statement for existing streams, given in the global order: locks their rows in that order
+   * (the lateral walk follows the array) and moves those still at their expected version on by
+   * their events. Returns, by key (see streamKey), each found row's version before and whether it
+   * moved; a stream with no row is absent.
+   */
+  private async moveStreams(
+    tx: SqlExecutor,
+    streams: readonly AppendToStream[],
+  ): Promise<Map<string, { version: number; moved: boolean }>> {
+    if (streams.length === 0) return new Map();
+    const rows: { aggregate_type: string; aggregate_id: string; version: number; moved: boolean }[] =
       await tx.query(
         `WITH wanted AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])
@@ -376,27 +410,16 @@ export class PostgresEventStore {
            RETURNING s.aggregate_type, s.aggregate_id)
          SELECT l.aggregate_type, l.aggregate_id, l.version,
                 EXISTS (SELECT 1 FROM moved m WHERE m.aggregate_type = l.aggregate_type
-                        AND m.aggregate_id = l.aggregate_id) AS claimed
+                        AND m.aggregate_id = l.aggregate_id) AS moved
          FROM locked l`,
         [
-          ordered.map((s) => s.aggregateType),
-          ordered.map((s) => s.aggregateId),
-          ordered.map((s) => s.expectedVersion as number),
-          ordered.map((s) => (s.expectedVersion as number) + s.events.length),
+          streams.map((s) => s.aggregateType),
+          streams.map((s) => s.aggregateId),
+          streams.map((s) => s.expectedVersion as number),
+          streams.map((s) => (s.expectedVersion as number) + s.events.length),
         ],
       );
-    const found = new Map(rows.map((r) => [`${r.aggregate_type}\u0000${r.aggregate_id}`, r]));
-    for (const stream of ordered) {
-      const row = found.get(`${stream.aggregateType}\u0000${stream.aggregateId}`);
-      if (!row?.claimed) {
-        throw new StreamVersionConflictError(
-          `${stream.aggregateType}:${stream.aggregateId}`,
-          stream.expectedVersion,
-          row?.version ?? null,
-        );
-      }
-      claimed.set(stream, stream.expectedVersion as number);
-    }
+    return new Map(rows.map((r) => [streamKey(r.aggregate_type, r.aggregate_id), r]));
   }
 
   /** Claims the next versions of a stream and returns the version before them. */
