@@ -185,13 +185,7 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     tx: SqlExecutor,
     commands: readonly BatchedCommand<TState, TEvent>[],
   ): Promise<BatchedCommandResult<TState>[]> {
-    return commands.length === 0 ? [] : this.executeBatchOnce(tx, commands);
-  }
-
-  private async executeBatchOnce(
-    tx: SqlExecutor,
-    commands: readonly BatchedCommand<TState, TEvent>[],
-  ): Promise<BatchedCommandResult<TState>[]> {
+    if (commands.length === 0) return [];
     const def = this.definition;
     const loaded = await this.loadMany(
       tx,
@@ -199,13 +193,14 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
       { lock: true },
     );
     const pending = new Map(
-      [...loaded].map(([id, l]) => [id, { ...l, events: [] as EventToAppend[], decided: [] as TEvent[] }]),
+      [...loaded].map(([id, l]) => [id, { state: l.state, events: [] as EventToAppend[] }]),
     );
     const results: BatchedCommandResult<TState>[] = [];
-    const appended: { aggregateId: string; from: number; count: number }[] = [];
+    /** Where each command's events sit in its stream's append, to hand it its recorded events. */
+    const slices: { result: CommandResult<TState>; aggregateId: string; from: number; count: number }[] = [];
     for (const command of commands) {
       const current = pending.get(command.aggregateId)!;
-      const version = loaded.get(command.aggregateId)!.version + current.decided.length;
+      const version = loaded.get(command.aggregateId)!.version + current.events.length;
       let decided: readonly TEvent[];
       try {
         decided = command.decide(current.state, version);
@@ -217,14 +212,15 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
       const from = current.events.length;
       for (const event of decided) {
         current.state = def.evolve(current.state, event);
-        current.decided.push(event);
         current.events.push({ ...event, context: command.context });
       }
-      appended.push({ aggregateId: command.aggregateId, from, count: decided.length });
-      results.push({
-        ok: true,
-        result: { state: current.state, version: version + decided.length, events: [] },
-      });
+      const result: CommandResult<TState> = {
+        state: current.state,
+        version: version + decided.length,
+        events: [],
+      };
+      slices.push({ result, aggregateId: command.aggregateId, from, count: decided.length });
+      results.push({ ok: true, result });
     }
     const streams = [...pending]
       .filter(([, p]) => p.events.length > 0)
@@ -243,11 +239,8 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
       list.push(event);
       byStream.set(event.aggregateId, list);
     }
-    let okIndex = 0;
-    for (const result of results) {
-      if (!result.ok) continue;
-      const { aggregateId, from, count } = appended[okIndex++];
-      result.result.events = (byStream.get(aggregateId) ?? []).slice(from, from + count);
+    for (const { result, aggregateId, from, count } of slices) {
+      result.events = (byStream.get(aggregateId) ?? []).slice(from, from + count);
     }
     for (const [aggregateId, p] of pending) {
       if (p.events.length === 0) continue;
@@ -267,9 +260,7 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
   ): Promise<CommandResult<TState>> {
     const def = this.definition;
     const loaded = await this.load(this.dataSource, aggregateId);
-    if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
-      throw new StreamVersionConflictError(`${def.type}:${aggregateId}`, expectedVersion, loaded.version);
-    }
+    this.requireVersion(aggregateId, loaded, expectedVersion);
     const decided = await decide(loaded.state, loaded.version);
     if (decided.length === 0) return { ...loaded, events: [] };
     const state = foldEvents(def, decided, loaded.state);
@@ -293,9 +284,7 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     const loaded = lock
       ? (await this.loadMany(tx, [aggregateId], { lock: true })).get(aggregateId)!
       : await this.load(tx, aggregateId);
-    if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
-      throw new StreamVersionConflictError(`${def.type}:${aggregateId}`, expectedVersion, loaded.version);
-    }
+    this.requireVersion(aggregateId, loaded, expectedVersion);
     const decided = await decide(loaded.state, loaded.version);
     if (decided.length === 0) return { ...loaded, events: [] };
     const recorded = await this.store.append(
@@ -307,6 +296,21 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     const version = loaded.version + decided.length;
     await this.maybeSnapshot(tx, aggregateId, loaded.version, version, state);
     return { state, version, events: recorded };
+  }
+
+  /** A client-supplied version that is no longer current is a conflict right away. */
+  private requireVersion(
+    aggregateId: string,
+    loaded: LoadedAggregate<TState>,
+    expectedVersion?: number,
+  ): void {
+    if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
+      throw new StreamVersionConflictError(
+        `${this.definition.type}:${aggregateId}`,
+        expectedVersion,
+        loaded.version,
+      );
+    }
   }
 
   /** Saves a snapshot when the append crossed a multiple of `snapshotEvery`. */
