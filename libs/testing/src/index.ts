@@ -6,3 +6,4 @@ export * from './tcp-proxy';
 export * from './local-kafka-broker';
 export * from './service-basics';
 export * from './event-factory';
+export * from './grpc-client';

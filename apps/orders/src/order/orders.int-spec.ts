@@ -1,8 +1,7 @@
-import { createEventSchemaRegistry, EventEnvelope, protoPath, Topics } from '@ecom/contracts';
+import { createEventSchemaRegistry, EventEnvelope, Topics } from '@ecom/contracts';
 import { EventSourcingRuntime, REDIS, SERVICES } from '@ecom/platform';
-import { startTestService, TestService, TopicProbe, waitUntil } from '@ecom/testing';
+import { grpcTestClient, startTestService, TestService, TopicProbe, waitUntil } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { plainToInstance } from 'class-transformer';
 import { createHash } from 'crypto';
 import type Redis from 'ioredis';
@@ -786,29 +785,17 @@ describe('orders service', () => {
 
   describe('gRPC orders.v1.OrdersService', () => {
     it('places and reads an order with the token in the authorization metadata', async () => {
-      const definition = protoLoader.loadSync(protoPath('orders'), {
-        keepCase: false,
-        longs: String,
-        enums: String,
-        defaults: true,
-      });
-      const proto = grpc.loadPackageDefinition(definition) as unknown as {
-        orders: {
-          v1: { OrdersService: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client };
-        };
-      };
-      const client = new proto.orders.v1.OrdersService(
-        service.grpcAddress!,
-        grpc.credentials.createInsecure(),
-      ) as grpc.Client &
-        Record<
-          string,
-          (
-            request: unknown,
-            metadata: grpc.Metadata,
-            callback: (error: grpc.ServiceError | null, response: never) => void,
-          ) => void
-        >;
+      const client = grpcTestClient<
+        grpc.Client &
+          Record<
+            string,
+            (
+              request: unknown,
+              metadata: grpc.Metadata,
+              callback: (error: grpc.ServiceError | null, response: never) => void,
+            ) => void
+          >
+      >('orders', 'OrdersService', service.grpcAddress!);
       const call = <T>(method: string, request: unknown, token?: string) =>
         new Promise<T>((resolve, reject) => {
           const metadata = new grpc.Metadata();

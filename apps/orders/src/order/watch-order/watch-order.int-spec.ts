@@ -1,6 +1,5 @@
-import { protoPath } from '@ecom/contracts';
 import { EventSourcingRuntime, SERVICES } from '@ecom/platform';
-import { startTestService, TestService, waitUntil } from '@ecom/testing';
+import { grpcTestClient, startTestService, TestService, waitUntil } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { join } from 'path';
@@ -194,16 +193,7 @@ describe('watching an order', () => {
       expect(refused.body.message).toContain('too many open order watches');
       // Reading without waiting is unaffected.
       expect((await a.http(`/v1/orders/${id}`, { token: alice })).status).toBe(200);
-      const definition = protoLoader.loadSync(protoPath('orders'), { keepCase: false, defaults: true });
-      const proto = grpc.loadPackageDefinition(definition) as unknown as {
-        orders: {
-          v1: { Orders: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client };
-        };
-      };
-      const client = new proto.orders.v1.Orders(
-        a.grpcAddress!,
-        grpc.credentials.createInsecure(),
-      ) as StreamingClient;
+      const client = grpcTestClient<StreamingClient>('orders', 'Orders', a.grpcAddress!);
       try {
         const metadata = new grpc.Metadata();
         metadata.set('authorization', alice);
@@ -225,20 +215,8 @@ describe('watching an order', () => {
     let ordersService: StreamingClient;
 
     beforeAll(() => {
-      const definition = protoLoader.loadSync(protoPath('orders'), {
-        keepCase: false,
-        longs: String,
-        enums: String,
-        defaults: true,
-      });
-      const proto = grpc.loadPackageDefinition(definition) as unknown as {
-        orders: {
-          v1: Record<string, new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client>;
-        };
-      };
-      const credentials = grpc.credentials.createInsecure();
-      orders = new proto.orders.v1.Orders(a.grpcAddress!, credentials) as StreamingClient;
-      ordersService = new proto.orders.v1.OrdersService(a.grpcAddress!, credentials) as StreamingClient;
+      orders = grpcTestClient<StreamingClient>('orders', 'Orders', a.grpcAddress!);
+      ordersService = grpcTestClient<StreamingClient>('orders', 'OrdersService', a.grpcAddress!);
     });
 
     afterAll(() => {
