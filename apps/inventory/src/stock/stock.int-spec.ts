@@ -1,9 +1,8 @@
-import { protoPath, Topics } from '@ecom/contracts';
+import { Topics } from '@ecom/contracts';
 import { PostgresEventStore } from '@ecom/event-sourcing';
 import { REDIS, SERVICES } from '@ecom/platform';
-import { startTestService, TestService, TopicProbe } from '@ecom/testing';
+import { grpcTestClient, startTestService, TestService, TopicProbe } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
@@ -44,22 +43,11 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
     operator = await service.tokens.bearer('op-1', 'operator');
     customer = await service.tokens.bearer('cust-1', 'customer');
     probe = await TopicProbe.start(service.topicPrefix, [Topics.inventory]);
-    const definition = protoLoader.loadSync(protoPath('inventory'), {
+    grpcClient = grpcTestClient<typeof grpcClient>('inventory', 'InventoryService', service.grpcAddress!, {
       keepCase: false,
       longs: Number,
       defaults: true,
     });
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      inventory: {
-        v1: {
-          InventoryService: new (address: string, credentials: grpc.ChannelCredentials) => typeof grpcClient;
-        };
-      };
-    };
-    grpcClient = new loaded.inventory.v1.InventoryService(
-      service.grpcAddress!,
-      grpc.credentials.createInsecure(),
-    );
     for (const [code, name, region] of [
       ['SH-01', 'Shanghai DC', 'Shanghai'],
       ['BJ-01', 'Beijing DC', 'Beijing'],

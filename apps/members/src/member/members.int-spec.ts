@@ -1,8 +1,7 @@
-import { createEventSchemaRegistry, protoPath, Topics } from '@ecom/contracts';
+import { createEventSchemaRegistry, Topics } from '@ecom/contracts';
 import { PostgresEventStore } from '@ecom/event-sourcing';
-import { TestService, TopicProbe, waitUntil } from '@ecom/testing';
+import { grpcTestClient, TestService, TopicProbe, waitUntil } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { DataSource } from 'typeorm';
 import { GOOD_PASSWORD, startMembersService, uniqueEmail } from '../test/members-test-service';
 import { MemberProjections } from './member.module';
@@ -54,18 +53,12 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
   beforeAll(async () => {
     service = await startMembersService();
     probe = await TopicProbe.start(service.topicPrefix, [Topics.members]);
-    const definition = protoLoader.loadSync(protoPath('members'), {
+    grpcClient = grpcTestClient<MembersClient>('members', 'MembersService', service.grpcAddress!, {
       keepCase: false,
       longs: String,
       enums: String,
       defaults: true,
     });
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-      members: {
-        v1: { MembersService: new (address: string, credentials: grpc.ChannelCredentials) => MembersClient };
-      };
-    };
-    grpcClient = new pkg.members.v1.MembersService(service.grpcAddress!, grpc.credentials.createInsecure());
   });
   afterAll(async () => {
     grpcClient?.close();

@@ -1,8 +1,6 @@
-import { protoPath } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
+import { grpcTestClient, startTestService, TestService } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { AppModule } from '../../app.module';
 import { CatalogActors, CatalogFixtures, mintActors, unique } from '../../test/catalog-fixtures';
 
@@ -64,19 +62,7 @@ describe('catalog.v1.CatalogService (gRPC)', () => {
 
   beforeAll(async () => {
     service = await startTestService(AppModule, SERVICES.catalog);
-    const definition = protoLoader.loadSync(protoPath('catalog'), {
-      keepCase: false,
-      longs: String,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-    });
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      catalog: {
-        v1: { CatalogService: new (address: string, credentials: grpc.ChannelCredentials) => CatalogClient };
-      };
-    };
-    client = new loaded.catalog.v1.CatalogService(service.grpcAddress!, grpc.credentials.createInsecure());
+    client = grpcTestClient<CatalogClient>('catalog', 'CatalogService', service.grpcAddress!);
     actors = await mintActors(service);
     fixtures = new CatalogFixtures(service, actors.operator);
     leaf = await fixtures.leafCategory();
