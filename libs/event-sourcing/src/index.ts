@@ -13,3 +13,4 @@ export * from './consumer/processed-events';
 export * from './aggregate/aggregate-repository';
 export * from './migrations/1763780000000-create-event-store';
 export * from './metrics';
+export * from './command/command-session';

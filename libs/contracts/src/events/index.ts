@@ -6,6 +6,7 @@ import { InventoryEvent, InventoryEvents } from './inventory.events';
 import { MembersEvent, MembersEvents } from './members.events';
 import { OrdersEvent, OrdersEvents } from './orders.events';
 import { StorefrontEvent, StorefrontEvents } from './storefront.events';
+import type { EventEnvelope } from '../envelope';
 
 export * from './define-event';
 export * from './common.schemas';
@@ -39,3 +40,14 @@ export type ContractEvent =
 
 /** `{ type, data }` of one published event type, e.g. `DomainEventOf<'OrderPaid'>['data']`. */
 export type DomainEventOf<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
+
+/**
+ * The envelope of one published event type, or a discriminated union of envelopes when given several:
+ * `switch (event.type)` narrows `event.data` to that type's schema (consumers need no casts).
+ */
+export type EnvelopeOf<T extends ContractEvent['type']> = T extends ContractEvent['type']
+  ? EventEnvelope<DomainEventOf<T>['data'], T>
+  : never;
+
+/** The envelope of any published event. */
+export type ContractEnvelope = EnvelopeOf<ContractEvent['type']>;

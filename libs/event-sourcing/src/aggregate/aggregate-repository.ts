@@ -161,9 +161,7 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
         );
       } catch (error) {
         const retry =
-          error instanceof StreamVersionConflictError &&
-          options.expectedVersion === undefined &&
-          attempt < this.maxAttempts;
+          error instanceof StreamVersionConflictError && error.retryable && attempt < this.maxAttempts;
         if (!retry) throw error;
         // Jittered back-off so that contenders do not collide again in lock step.
         await new Promise((resolve) =>
@@ -309,6 +307,7 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
         `${this.definition.type}:${aggregateId}`,
         expectedVersion,
         loaded.version,
+        false,
       );
     }
   }

@@ -1,3 +1,5 @@
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { CommandSessions } from '../command/command-session';
 import { createTestDatabase, createTestDataSource, TestDatabase } from '@ecom/testing';
 import type { IncomingBatch, MessagePublisher, MessageSubscriber, OutgoingMessage } from '@ecom/messaging';
 import { DataSource } from 'typeorm';
@@ -84,6 +86,10 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
       name,
       topics: ['catalog.events'],
       dataSource,
+      sessions: new CommandSessions(
+        dataSource,
+        new PostgresEventStore({ source: 'test', registry: tallyRegistry() }),
+      ),
       subscriber,
       publisher,
       registry: tallyRegistry(),
@@ -112,7 +118,7 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
     await dataSource.query(`DELETE FROM tally_totals`);
     const publisher = new RecordingPublisher();
     const calls: string[][] = [];
-    const handleEvents: EventBatchHandler = async (events, tx) => {
+    const handleEvents: EventBatchHandler = async (events, session) => {
       calls.push(events.map((e) => (e.data as { tallyId: string }).tallyId));
       const refused: { eventId: string; error: Error }[] = [];
       const sums = new Map<string, number>();
@@ -125,7 +131,7 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
         sums.set(tallyId, (sums.get(tallyId) ?? 0) + by);
       }
       for (const [tallyId, sum] of sums) {
-        await tx.query(
+        await session.sql.query(
           `INSERT INTO tally_totals VALUES ($1, $2) ON CONFLICT (tally_id) DO UPDATE SET total = tally_totals.total + $2`,
           [tallyId, sum],
         );
@@ -163,10 +169,10 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
     const publisher = new RecordingPublisher();
     let failNext = true;
     const flaky = consumer('flaky-batch', publisher, {
-      handleEvents: async (events, tx) => {
+      handleEvents: async (events, session) => {
         for (const event of events) {
           const { tallyId, by } = event.data as { tallyId: string; by: number };
-          await tx.query(
+          await session.sql.query(
             `INSERT INTO tally_totals VALUES ($1, $2) ON CONFLICT (tally_id) DO UPDATE SET total = tally_totals.total + $2`,
             [tallyId, by],
           );
@@ -189,9 +195,9 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
     await dataSource.query(`DELETE FROM tally_totals`);
     const publisher = new RecordingPublisher();
     const perEvent = consumer('per-event', publisher, {
-      handle: async (event, tx) => {
+      handle: async (event, session) => {
         const { tallyId, by } = event.data as { tallyId: string; by: number };
-        await tx.query(
+        await session.sql.query(
           `INSERT INTO tally_totals VALUES ($1, $2) ON CONFLICT (tally_id) DO UPDATE SET total = tally_totals.total + $2`,
           [tallyId, by],
         );

@@ -1,3 +1,5 @@
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { CommandSessions } from '../command/command-session';
 import { dlqTopicOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { KafkaMessageBus } from '@ecom/messaging';
 import {
@@ -51,6 +53,10 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
       topics: [topic],
       handles: ['TallyIncreased'],
       dataSource,
+      sessions: new CommandSessions(
+        dataSource,
+        new PostgresEventStore({ source: 'test', registry: tallyRegistry() }),
+      ),
       subscriber: bus,
       publisher: bus,
       registry: tallyRegistry(),
@@ -158,6 +164,10 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
       topics: [topic],
       handles: ['TallyIncreased'],
       dataSource,
+      sessions: new CommandSessions(
+        dataSource,
+        new PostgresEventStore({ source: 'test', registry: tallyRegistry() }),
+      ),
       // Sees every message the replay delivers, to prove it really started from offset 0.
       subscriber: {
         subscribe: (options) =>
@@ -171,9 +181,9 @@ describe('IdempotentEventConsumer (PostgreSQL + Kafka)', () => {
       },
       publisher: { publish: async () => undefined }, // the poison messages were already dead-lettered
       registry: tallyRegistry(),
-      handle: async (event, tx) => {
+      handle: async (event, session) => {
         replayed.push(event.id);
-        await applyTallyEvent(event, tx);
+        await applyTallyEvent(event, session);
       },
     });
     const marker = tallyEvent('replay-marker', 1);

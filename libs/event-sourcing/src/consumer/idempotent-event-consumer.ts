@@ -13,6 +13,7 @@ import type {
   Subscription,
 } from '@ecom/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CommandSession, CommandSessions } from '../command/command-session';
 import { DomainError } from '../domain/domain-error';
 import { eventSourcingMetrics } from '../metrics';
 
@@ -24,7 +25,14 @@ export class PoisonMessageError extends Error {
   }
 }
 
-export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
+/**
+ * Applies one event in the consumer's transaction: `session.sql` for the service's own rows,
+ * `session.execute` and friends for its aggregates, `session.afterCommit` for work after the commit.
+ */
+export type EventHandler<E extends EventEnvelope = EventEnvelope> = (
+  event: E,
+  session: CommandSession,
+) => Promise<void>;
 
 /** What a batch handler reports: the events it refused (they go to the DLQ; its other effects commit). */
 export interface EventBatchOutcome {
@@ -37,26 +45,32 @@ export interface EventBatchOutcome {
  * It refuses a poison event by listing it in `refused` (and leaving no effect of it); throwing
  * rolls the whole batch back and retries it (never a DLQ), so a throw must mean "try again".
  */
-export type EventBatchHandler = (
-  events: EventEnvelope[],
-  tx: EntityManager,
+export type EventBatchHandler<E extends EventEnvelope = EventEnvelope> = (
+  events: E[],
+  session: CommandSession,
 ) => Promise<EventBatchOutcome | void>;
 
-export interface IdempotentEventConsumerOptions {
+/**
+ * `E` is the envelope type the handler receives: the registry validated every event against its
+ * schema and only the `handles` types reach the handler, so a union of contract envelopes is sound.
+ */
+export interface IdempotentEventConsumerOptions<E extends EventEnvelope = EventEnvelope> {
   /** Consumer group id and the key of its processed-event records, e.g. "inventory.order-reservations". */
   name: string;
   topics: string[];
   /** Event types the handler applies; other (valid) events are acknowledged and skipped. */
   handles?: readonly string[];
   dataSource: DataSource;
+  /** Opens the command session each batch's transaction is handed to the handler as. */
+  sessions: CommandSessions;
   subscriber: MessageSubscriber;
   /** Publishes poison messages to `<topic>.dlq`. */
   publisher: MessagePublisher;
   registry: EventSchemaRegistry;
   /** Applies one event (in its own savepoint). Give either `handle` or `handleEvents`. */
-  handle?: EventHandler;
+  handle?: EventHandler<E>;
   /** Applies the batch's new events at once (see EventBatchHandler). Give either `handle` or `handleEvents`. */
-  handleEvents?: EventBatchHandler;
+  handleEvents?: EventBatchHandler<E>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
@@ -91,13 +105,13 @@ function isPoison(error: unknown): boolean {
  * committed after that transaction. A message that cannot be parsed or validated, or whose handler
  * refuses it, goes to `<topic>.dlq` with the error and its original bytes, and the batch goes on.
  */
-export class IdempotentEventConsumer {
+export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
   private subscription?: Subscription;
   private readonly handles?: ReadonlySet<string>;
   private lastBatchAt?: Date;
   private readonly lagByPartition = new Map<string, number>();
 
-  constructor(private readonly options: IdempotentEventConsumerOptions) {
+  constructor(private readonly options: IdempotentEventConsumerOptions<E>) {
     if (!options.handle === !options.handleEvents) {
       throw new Error(`consumer ${options.name}: give exactly one of handle and handleEvents`);
     }
@@ -189,7 +203,9 @@ export class IdempotentEventConsumer {
     unparseable: ParsedMessage[],
     isolate: boolean,
   ): Promise<void> {
+    let session!: CommandSession;
     await this.options.dataSource.transaction(async (tx) => {
+      session = this.options.sessions.on(tx);
       const poisoned = [...unparseable];
       const fresh = await this.claim(
         tx,
@@ -201,8 +217,8 @@ export class IdempotentEventConsumer {
         const outcome =
           items.length > 0
             ? await this.options.handleEvents(
-                items.map((i) => i.event!),
-                tx,
+                items.map((i) => i.event as E),
+                session,
               )
             : undefined;
         const refused = new Map((outcome?.refused ?? []).map((r) => [r.eventId, r.error]));
@@ -220,7 +236,7 @@ export class IdempotentEventConsumer {
           if (!fresh.delete(event.id)) continue;
           if (!isolate) {
             try {
-              await this.options.handle!(event, tx);
+              await this.options.handle!(event as E, session);
             } catch (error) {
               throw isPoison(error) ? new IsolateRefusals() : error;
             }
@@ -229,7 +245,7 @@ export class IdempotentEventConsumer {
           }
           await tx.query('SAVEPOINT consume_event');
           try {
-            await this.options.handle!(event, tx);
+            await this.options.handle!(event as E, session);
             await tx.query('RELEASE SAVEPOINT consume_event');
             applied++;
           } catch (error) {
@@ -247,6 +263,7 @@ export class IdempotentEventConsumer {
       }
       await this.deadLetter(topic, poisoned);
     });
+    await this.options.sessions.committed(session, this.options.dataSource);
   }
 
   /** Records the ids as processed; returns those that were not recorded before. */

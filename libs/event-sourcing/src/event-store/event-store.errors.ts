@@ -6,6 +6,8 @@ export class StreamVersionConflictError extends ConflictError {
     readonly streamId: string,
     readonly expectedVersion: number | 'any',
     readonly actualVersion: number | null,
+    /** False when the expected version came from a client: deciding again cannot help, the client must reload. */
+    readonly retryable = true,
   ) {
     super(
       `stream ${streamId} is at version ${actualVersion ?? 'none'}, expected ${expectedVersion}`,

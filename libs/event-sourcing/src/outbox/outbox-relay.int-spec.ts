@@ -1,3 +1,4 @@
+import { CommandSessions } from '../command/command-session';
 import { Topics } from '@ecom/contracts';
 import { spawn } from 'child_process';
 import { join } from 'path';
@@ -110,6 +111,10 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
       topics: [Topics.catalog],
       handles: ['TallyIncreased'],
       dataSource,
+      sessions: new CommandSessions(
+        dataSource,
+        new PostgresEventStore({ source: 'test', registry: tallyRegistry() }),
+      ),
       subscriber: bus,
       publisher: bus,
       registry: tallyRegistry(),

@@ -1,9 +1,8 @@
 import {
-  AggregateDefinition,
-  AggregateRepository,
+  CommandSessions,
   CommitNotifications,
-  DomainEvent,
   GroupCommitter,
+  InlineProjection,
   IdempotentEventConsumer,
   IdempotentEventConsumerOptions,
   OUTBOX_CHANNEL,
@@ -11,7 +10,7 @@ import {
   WakeRelayOnCommit,
   PostgresEventStore,
 } from '@ecom/event-sourcing';
-import { EventSchemaRegistry } from '@ecom/contracts';
+import { ContractEvent, EnvelopeOf, EventSchemaRegistry } from '@ecom/contracts';
 import { eventTopicSpecs, KafkaMessageBus, KafkaTopicAdmin } from '@ecom/messaging';
 import {
   BeforeApplicationShutdown,
@@ -25,31 +24,31 @@ import type { PlatformSettings } from '../config/environment';
 import type { ServiceDescriptor } from '../config/service-descriptor';
 import { PLATFORM_SETTINGS, SERVICE_DESCRIPTOR } from '../tokens';
 
-export type ConsumerRegistration = Pick<
-  IdempotentEventConsumerOptions,
-  | 'name'
-  | 'topics'
-  | 'handles'
-  | 'handle'
-  | 'handleEvents'
-  | 'fromBeginning'
-  | 'partitionsConsumedConcurrently'
->;
+/**
+ * A consumer of this service: with `handles`, the handler receives exactly those event types, typed
+ * from the contract schemas (a `switch (event.type)` narrows `event.data`); without, any contract event.
+ */
+export type ConsumerRegistration<T extends ContractEvent['type'] = ContractEvent['type']> = Pick<
+  IdempotentEventConsumerOptions<EnvelopeOf<T>>,
+  'name' | 'topics' | 'handle' | 'handleEvents' | 'fromBeginning' | 'partitionsConsumedConcurrently'
+> & { handles?: readonly T[] };
 
 /**
- * The event-sourcing machinery of one service, wired the same way everywhere: the event store, the
- * outbox relay (started with the app), repositories whose commits wake the relay, and consumers
- * (started with the app, retried while Kafka is unreachable, stopped gracefully on shutdown).
+ * The event-sourcing machinery of one service, wired the same way everywhere. What an app uses:
+ * `commands` (the one way to handle a command), `consume(...)` (the one way to react to events),
+ * `addInlineProjection` (read models written with the events) and the status methods for health.
+ * The store, the relay (started with the app, woken after every commit that appended), the group
+ * commit, the pools and Kafka stay inside.
  */
 @Injectable()
 export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventSourcing');
-  readonly relay: OutboxRelay;
-  /** Commands of every repository of this service that arrive together commit together. */
-  readonly committer: GroupCommitter;
+  private readonly relay: OutboxRelay;
+  /** The one way to handle a command in this service (see CommandSessions). */
+  readonly commands: CommandSessions;
   /** LISTEN/NOTIFY of this service's database: commits of any replica reach every replica. */
   readonly notifications: CommitNotifications;
-  private readonly consumers: IdempotentEventConsumer[] = [];
+  private readonly consumers: Pick<IdempotentEventConsumer, 'name' | 'start' | 'stop' | 'status'>[] = [];
   /**
    * The consumers' own connections: a burst of requests cannot take the connections the saga needs
    * to confirm orders, and a consumer backlog cannot take the requests' (they share the event loop,
@@ -60,11 +59,11 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   private stopping = false;
 
   constructor(
-    readonly dataSource: DataSource,
-    readonly store: PostgresEventStore,
-    readonly registry: EventSchemaRegistry,
-    readonly bus: KafkaMessageBus,
-    readonly topicAdmin: KafkaTopicAdmin,
+    private readonly dataSource: DataSource,
+    private readonly store: PostgresEventStore,
+    private readonly registry: EventSchemaRegistry,
+    private readonly bus: KafkaMessageBus,
+    private readonly topicAdmin: KafkaTopicAdmin,
     @Inject(SERVICE_DESCRIPTOR) readonly service: ServiceDescriptor,
     @Inject(PLATFORM_SETTINGS) private readonly settings: PlatformSettings,
   ) {
@@ -73,7 +72,12 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       ...dataSource.options,
       extra: { ...extra, max: settings.databaseConsumerPoolSize },
     } as DataSourceOptions);
-    this.committer = new GroupCommitter(dataSource, store);
+    // Commands of every aggregate of this service that arrive together commit together.
+    this.commands = new CommandSessions(dataSource, store, {
+      committer: new GroupCommitter(dataSource, store),
+      onAfterCommitError: (key, error) =>
+        this.logger.error(`after-commit work ${key} failed: ${(error as Error)?.message}`),
+    });
     // The relay wakes after every commit that queued outbox rows, on either pool (the consumers'
     // pool takes the subscribers of this one when it opens).
     dataSource.subscribers.push(new WakeRelayOnCommit(store, () => this.relay.nudge()));
@@ -90,17 +94,29 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
     });
   }
 
-  repository<TState, TEvent extends DomainEvent>(
-    definition: AggregateDefinition<TState, TEvent>,
-  ): AggregateRepository<TState, TEvent> {
-    return new AggregateRepository(this.dataSource, this.store, definition, { committer: this.committer });
+  /** Keeps a read model in step with the events: written in the transaction that appends them. */
+  addInlineProjection(projection: InlineProjection): void {
+    this.store.addInlineProjection(projection);
+  }
+
+  /** Rebuilds an inline read model from every stored event (an operator's repair); returns the count. */
+  rebuildInlineProjection(projection: InlineProjection): Promise<number> {
+    return this.dataSource.transaction((tx) => this.store.rebuildInlineProjection(tx, projection));
+  }
+
+  /** Events committed but not yet published to Kafka. */
+  outboxBacklog(): Promise<number> {
+    return this.relay.backlog();
   }
 
   /** Registers a consumer; it starts when the application has bootstrapped. */
-  consume(registration: ConsumerRegistration): IdempotentEventConsumer {
-    const consumer = new IdempotentEventConsumer({
+  consume<T extends ContractEvent['type']>(
+    registration: ConsumerRegistration<T>,
+  ): IdempotentEventConsumer<EnvelopeOf<T>> {
+    const consumer = new IdempotentEventConsumer<EnvelopeOf<T>>({
       ...registration,
       dataSource: this.consumerDataSource,
+      sessions: this.commands,
       subscriber: this.bus,
       publisher: this.bus,
       registry: this.registry,
@@ -138,7 +154,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
 
   private consumerPool?: Promise<DataSource>;
 
-  private async startWithRetry(consumer: IdempotentEventConsumer): Promise<void> {
+  private async startWithRetry(consumer: Pick<IdempotentEventConsumer, 'name' | 'start'>): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
         this.consumerPool ??= this.consumerDataSource.initialize().then(
