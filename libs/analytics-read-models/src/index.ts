@@ -3,9 +3,13 @@ export * from './time';
 export * from './read-model-tables';
 export * from './rfm/rfm.domain';
 export * from './rfm/rfm-recompute';
+export * from './rfm/rfm.queries';
 export * from './matrix/matrix.domain';
+export * from './matrix/matrix.queries';
 export * from './funnel/funnel.domain';
-export * from './queries/analytics-queries';
+export * from './funnel/funnel.queries';
+export * from './sales/sales.queries';
+export * from './stock-warnings/stock-warnings.queries';
 export * from './migrations/1764100000000-create-analytics-read-models';
 
 import { CreateAnalyticsReadModels1764100000000 } from './migrations/1764100000000-create-analytics-read-models';

@@ -2,13 +2,17 @@ import {
   addDays,
   ANALYTICS_SETTINGS,
   AnalyticsClock,
-  AnalyticsQueries,
   AnalyticsSettings,
   dayOf,
   daysBetween,
   findSegment,
+  FunnelQueries,
   isDay,
+  MatrixQueries,
   recomputeRfm,
+  RfmQueries,
+  SalesQueries,
+  StockWarningQueries,
 } from '@ecom/analytics-read-models';
 import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { Inject, Injectable } from '@nestjs/common';
@@ -30,10 +34,17 @@ export interface Cached<T> {
   hit: boolean;
 }
 
-/** The operator queries: ranges resolved in ANALYTICS_TZ, answers cached briefly in Redis. */
+/**
+ * The operator queries: ranges resolved in ANALYTICS_TZ, answers cached briefly in Redis, each read
+ * model answered by its own queries from @ecom/analytics-read-models.
+ */
 @Injectable()
 export class AnalyticsQueryService {
-  private readonly queries: AnalyticsQueries;
+  private readonly rfmQueries: RfmQueries;
+  private readonly funnelQueries: FunnelQueries;
+  private readonly stockWarningQueries: StockWarningQueries;
+  private readonly salesQueries: SalesQueries;
+  private readonly matrixQueries: MatrixQueries;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,7 +52,11 @@ export class AnalyticsQueryService {
     private readonly clock: AnalyticsClock,
     @Inject(ANALYTICS_SETTINGS) private readonly settings: AnalyticsSettings,
   ) {
-    this.queries = new AnalyticsQueries(dataSource, settings);
+    this.rfmQueries = new RfmQueries(dataSource, settings);
+    this.funnelQueries = new FunnelQueries(dataSource);
+    this.stockWarningQueries = new StockWarningQueries(dataSource);
+    this.salesQueries = new SalesQueries(dataSource, settings);
+    this.matrixQueries = new MatrixQueries(dataSource, settings);
   }
 
   /** from/to as days; `to` defaults to today, `from` to `defaultDays` days back including `to`. */
@@ -62,7 +77,7 @@ export class AnalyticsQueryService {
 
   async rfmSegments() {
     const version = await this.cache.version('rfm');
-    return this.cache.get(`rfm-segments:${version}`, () => this.queries.rfmSegments());
+    return this.cache.get(`rfm-segments:${version}`, () => this.rfmQueries.segments());
   }
 
   async rfmMembers(query: RfmListQueryDto) {
@@ -77,13 +92,13 @@ export class AnalyticsQueryService {
     };
     const version = await this.cache.version('rfm');
     return this.cache.get(`rfm-list:${version}:${JSON.stringify(options)}`, async () => {
-      const page = await this.queries.rfmMembers(options);
+      const page = await this.rfmQueries.members(options);
       return { ...page, segment: segment?.name ?? null, limit: options.limit, offset: options.offset };
     });
   }
 
   async rfmMember(memberId: string) {
-    const member = await this.queries.rfmMember(memberId, this.clock.now());
+    const member = await this.rfmQueries.member(memberId, this.clock.now());
     if (!member) throw new NotFoundError(`member ${memberId} has no paid order`, 'RFM_MEMBER_NOT_FOUND');
     return member;
   }
@@ -101,14 +116,14 @@ export class AnalyticsQueryService {
   async funnel(query: FunnelQueryDto) {
     const range = this.range(query, 7);
     return this.cache.get(`funnel:${range.from}:${range.to}:${query.channel ?? '*'}`, () =>
-      this.queries.funnel({ ...range, channel: query.channel }),
+      this.funnelQueries.funnel({ ...range, channel: query.channel }),
     );
   }
 
   async stockWarnings(query: StockWarningsQueryDto) {
     return this.cache.get(
       `stock-warnings:${query.type ?? '*'}:${query.sku ?? '*'}:${query.warehouse ?? '*'}`,
-      () => this.queries.stockWarnings(query),
+      () => this.stockWarningQueries.active(query),
     );
   }
 
@@ -116,7 +131,7 @@ export class AnalyticsQueryService {
     const range = this.range(query, 7);
     const currency = query.currency ?? this.settings.currency;
     return this.cache.get(`sales:${range.from}:${range.to}:${currency}`, () =>
-      this.queries.sales({ ...range, currency }),
+      this.salesQueries.sales({ ...range, currency }),
     );
   }
 
@@ -124,7 +139,7 @@ export class AnalyticsQueryService {
     const range = this.range(query, 30);
     const currency = query.currency ?? this.settings.currency;
     return this.cache.get(`matrix:${range.from}:${range.to}:${currency}`, () =>
-      this.queries.productMatrix({ ...range, currency }),
+      this.matrixQueries.productMatrix({ ...range, currency }),
     );
   }
 }

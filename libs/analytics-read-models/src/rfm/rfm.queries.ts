@@ -1,0 +1,141 @@
+import type { SqlExecutor } from '@ecom/event-sourcing';
+import { ratio } from '../funnel/funnel.domain';
+import type { AnalyticsSettings } from '../settings';
+import { dayOf } from '../time';
+import { RFM_SEGMENTS, RfmSegmentCode } from './rfm.domain';
+import { rawRfm } from './rfm-recompute';
+
+export interface RfmMemberView {
+  memberId: string;
+  recencyDays: number;
+  frequency: number;
+  monetary: number;
+  /** Scores and segment of the last recomputation; null for a member paid since then and not yet scored. */
+  r: number | null;
+  f: number | null;
+  m: number | null;
+  segment: string | null;
+  segmentCode: string | null;
+  sleeping: boolean;
+  lastPaidAt: string;
+  currency: string;
+  /** The instant the values are as of. */
+  asOf: string;
+}
+
+export interface RfmSegmentsView {
+  asOf: string | null;
+  members: number;
+  sleeping: number;
+  segments: { segment: string; code: RfmSegmentCode; rule: string; members: number; share: number | null }[];
+}
+
+/** RFM reads over the scores of the last recomputation (an_rfm_runs, an_rfm_scores). */
+export class RfmQueries {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly settings: Pick<AnalyticsSettings, 'timeZone' | 'currency' | 'rfm'>,
+  ) {}
+
+  private async lastRun(): Promise<{ as_of: Date; as_of_day: string } | undefined> {
+    const rows = await this.sql.query(
+      `SELECT as_of, as_of_day::text AS as_of_day FROM an_rfm_runs ORDER BY id DESC LIMIT 1`,
+    );
+    return rows[0];
+  }
+
+  async segments(): Promise<RfmSegmentsView> {
+    const run = await this.lastRun();
+    const rows: { segment_code: string; members: number; sleeping: number }[] = await this.sql.query(
+      `SELECT segment_code, count(*)::int AS members, (count(*) FILTER (WHERE sleeping))::int AS sleeping
+         FROM an_rfm_scores GROUP BY segment_code`,
+    );
+    const total = rows.reduce((sum, r) => sum + r.members, 0);
+    const bySegment = new Map(rows.map((r) => [r.segment_code, r.members]));
+    return {
+      asOf: run ? run.as_of.toISOString() : null,
+      members: total,
+      sleeping: rows.reduce((sum, r) => sum + r.sleeping, 0),
+      segments: RFM_SEGMENTS.map((s) => ({
+        segment: s.name,
+        code: s.code,
+        rule: s.rule,
+        members: bySegment.get(s.code) ?? 0,
+        share: ratio(bySegment.get(s.code) ?? 0, total),
+      })),
+    };
+  }
+
+  private memberRow(row: Record<string, unknown>, asOf: Date): RfmMemberView {
+    return {
+      memberId: row.member_id as string,
+      recencyDays: row.recency_days as number,
+      frequency: row.frequency as number,
+      monetary: Number(row.monetary),
+      r: row.r as number,
+      f: row.f as number,
+      m: row.m as number,
+      segment: row.segment as string,
+      segmentCode: row.segment_code as string,
+      sleeping: row.sleeping as boolean,
+      lastPaidAt: (row.last_paid_at as Date).toISOString(),
+      currency: this.settings.currency,
+      asOf: asOf.toISOString(),
+    };
+  }
+
+  /** Members of the last recomputation, best monetary first; optionally one segment and/or sleeping only. */
+  async members(options: { segment?: RfmSegmentCode; sleeping?: boolean; limit: number; offset?: number }) {
+    const run = await this.lastRun();
+    if (!run) return { asOf: null, total: 0, items: [] as RfmMemberView[] };
+    const where = `($1::text IS NULL OR segment_code = $1) AND ($2::boolean IS NULL OR sleeping = $2)`;
+    const params = [options.segment ?? null, options.sleeping ?? null];
+    const [{ total }] = await this.sql.query(
+      `SELECT count(*)::int AS total FROM an_rfm_scores WHERE ${where}`,
+      params,
+    );
+    const rows = await this.sql.query(
+      `SELECT * FROM an_rfm_scores WHERE ${where} ORDER BY monetary DESC, member_id LIMIT $3 OFFSET $4`,
+      [...params, options.limit, options.offset ?? 0],
+    );
+    return {
+      asOf: run.as_of.toISOString(),
+      total: total as number,
+      items: rows.map((r: Record<string, unknown>) => this.memberRow(r, run.as_of)),
+    };
+  }
+
+  /**
+   * One member's RFM: the scored row of the last recomputation, or, for a member whose first paid
+   * order came after it, the raw values as of now without scores. Undefined for a member with no paid order.
+   */
+  async member(memberId: string, now: Date): Promise<RfmMemberView | undefined> {
+    const run = await this.lastRun();
+    if (run) {
+      const rows = await this.sql.query(`SELECT * FROM an_rfm_scores WHERE member_id = $1`, [memberId]);
+      if (rows.length) return this.memberRow(rows[0], run.as_of);
+    }
+    const [raw] = await rawRfm(
+      this.sql,
+      dayOf(now, this.settings.timeZone),
+      { windowDays: this.settings.rfm.windowDays, currency: this.settings.currency },
+      memberId,
+    );
+    if (!raw) return undefined;
+    return {
+      memberId,
+      recencyDays: raw.recencyDays,
+      frequency: raw.frequency,
+      monetary: raw.monetary,
+      r: null,
+      f: null,
+      m: null,
+      segment: null,
+      segmentCode: null,
+      sleeping: raw.recencyDays > this.settings.rfm.sleepingDays,
+      lastPaidAt: raw.lastPaidAt.toISOString(),
+      currency: this.settings.currency,
+      asOf: now.toISOString(),
+    };
+  }
+}
