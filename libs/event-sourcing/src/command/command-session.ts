@@ -22,7 +22,8 @@ export interface SessionExecuteOptions {
   /** A client-supplied version: when it is no longer current the command conflicts (409, no retry). */
   expectedVersion?: number;
   /**
-   * Lock the aggregate's stream from load to append: for a command whose decision calls the outside
+   * Lock the aggregate's stream (if it exists: creators of a new stream race on its version instead)
+   * from load to append: for a command whose decision calls the outside
    * world (a payment gateway) and must not be decided twice, or one that should queue behind a
    * consumer batch holding the same stream instead of losing the optimistic race.
    */
