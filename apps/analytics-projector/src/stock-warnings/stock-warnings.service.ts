@@ -2,12 +2,12 @@ import { AlertEvents, EventContext, stockWarningAggregateId } from '@ecom/contra
 import { PostgresEventStore, SqlExecutor } from '@ecom/event-sourcing';
 import type { DomainEvent } from '@ecom/event-sourcing';
 import type { DataSource } from 'typeorm';
-import { StockFacts as StockFactWriter, StockItemRow } from '../projection/stock-facts';
+import { StockFacts, StockItemRow } from '../projection/stock-facts';
 import {
   ActiveWarning,
   diffWarnings,
   evaluateStockWarnings,
-  StockFacts,
+  StockWarningInputs,
   StockWarningParams,
   StockWarningType,
   Warning,
@@ -124,12 +124,12 @@ export class StockWarningsService {
     options: EvaluateOptions,
   ): Promise<{ skus: number; raised: number; cleared: number }> {
     const skus: { sku: string }[] = await dataSource.query(`SELECT sku FROM an_stock_items ORDER BY sku`);
-    const writer = new StockFactWriter();
+    const stockFacts = new StockFacts();
     let raised = 0;
     let cleared = 0;
     for (const { sku } of skus) {
       const result = await dataSource.transaction(async (tx) =>
-        this.evaluate(tx, await writer.lock(tx, sku), at, options),
+        this.evaluate(tx, await stockFacts.lock(tx, sku), at, options),
       );
       raised += result.raised.length;
       cleared += result.cleared.length;
@@ -207,7 +207,7 @@ export class StockWarningsService {
     return { raised, cleared };
   }
 
-  private currentAvailable(facts: StockFacts, warehouse: string | null): number {
+  private currentAvailable(facts: StockWarningInputs, warehouse: string | null): number {
     if (warehouse === null) return facts.available;
     return facts.warehouses.find((w) => w.warehouse === warehouse)?.available ?? 0;
   }
@@ -263,7 +263,7 @@ export class StockWarningsService {
     if (streams.length > 0) await this.store.append(tx, streams, context);
   }
 
-  async loadFacts(tx: SqlExecutor, sku: string, at: Date): Promise<StockFacts> {
+  async loadFacts(tx: SqlExecutor, sku: string, at: Date): Promise<StockWarningInputs> {
     const [item] = await tx.query(
       `SELECT on_hand, available, safety_stock, lead_time_days FROM an_stock_items WHERE sku = $1`,
       [sku],

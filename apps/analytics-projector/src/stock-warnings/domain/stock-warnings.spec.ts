@@ -4,12 +4,12 @@ import {
   DEFAULT_STOCK_WARNING_PARAMS as P,
   diffWarnings,
   evaluateStockWarnings,
-  StockFacts,
+  StockWarningInputs,
 } from './stock-warnings';
 
 const at = new Date('2026-03-10T04:00:00.000Z');
 const days = (n: number) => new Date(at.getTime() + n * 86_400_000);
-const facts = (over: Partial<StockFacts> = {}): StockFacts => ({
+const facts = (over: Partial<StockWarningInputs> = {}): StockWarningInputs => ({
   sku: 'SKU-1',
   onHand: 100,
   available: 100,
@@ -21,7 +21,7 @@ const facts = (over: Partial<StockFacts> = {}): StockFacts => ({
   batches: [],
   ...over,
 });
-const types = (f: StockFacts) =>
+const types = (f: StockWarningInputs) =>
   evaluateStockWarnings(f, at, P).map((w) => `${w.type}:${w.warehouse ?? '*'}`);
 
 describe('stock warnings', () => {

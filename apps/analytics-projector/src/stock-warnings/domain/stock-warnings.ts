@@ -1,6 +1,6 @@
 /**
  * Stock warnings (docs/contract.md section 6, docs/analytics.md), pure: which warnings hold for one SKU at an instant, given
- * its stock facts, and how they differ from the warnings already active.
+ * its warning inputs (StockWarningInputs), and how they differ from the warnings already active.
  *
  *  OUT_OF_STOCK        SKU over all warehouses: available = 0.
  *  BELOW_SAFETY_STOCK  SKU: available < safetyStock.
@@ -41,7 +41,11 @@ export const DEFAULT_STOCK_WARNING_PARAMS: StockWarningParams = {
   slowMovingSellThroughPct: 5,
 };
 
-export interface StockFacts {
+/**
+ * What the evaluation of one SKU's warnings reads at an instant: its stock and policy, units shipped in
+ * the two sales windows, per-warehouse levels and batches with units left.
+ */
+export interface StockWarningInputs {
   sku: string;
   onHand: number;
   available: number;
@@ -73,55 +77,59 @@ export interface ActiveWarning extends Warning {
 const DAY_MS = 86_400_000;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function evaluateStockWarnings(facts: StockFacts, at: Date, params: StockWarningParams): Warning[] {
+export function evaluateStockWarnings(
+  inputs: StockWarningInputs,
+  at: Date,
+  params: StockWarningParams,
+): Warning[] {
   const warnings: Warning[] = [];
   const base = {
-    available: facts.available,
-    safetyStock: facts.safetyStock,
+    available: inputs.available,
+    safetyStock: inputs.safetyStock,
     daysOfCover: null,
     suggestedReorderQty: null,
   };
 
-  if (facts.available === 0) {
-    warnings.push({ type: 'OUT_OF_STOCK', warehouse: null, ...base, details: { onHand: facts.onHand } });
+  if (inputs.available === 0) {
+    warnings.push({ type: 'OUT_OF_STOCK', warehouse: null, ...base, details: { onHand: inputs.onHand } });
   }
-  if (facts.available < facts.safetyStock) {
+  if (inputs.available < inputs.safetyStock) {
     warnings.push({
       type: 'BELOW_SAFETY_STOCK',
       warehouse: null,
       ...base,
-      details: { onHand: facts.onHand },
+      details: { onHand: inputs.onHand },
     });
   }
 
-  const sold = facts.unitsSoldSalesWindow;
+  const sold = inputs.unitsSoldSalesWindow;
   const window = params.salesWindowDays;
-  const lead = facts.leadTimeDays;
+  const lead = inputs.leadTimeDays;
   // available / (sold / window) < lead  <=>  available * window < lead * sold  (sold > 0)
-  if (lead !== null && sold > 0 && facts.available * window < lead * sold) {
+  if (lead !== null && sold > 0 && inputs.available * window < lead * sold) {
     // ceil((sold * (lead + cover) + window * (safety - available)) / window)
-    const numerator = sold * (lead + params.coverDays) + window * (facts.safetyStock - facts.available);
+    const numerator = sold * (lead + params.coverDays) + window * (inputs.safetyStock - inputs.available);
     warnings.push({
       type: 'STOCKOUT_RISK',
       warehouse: null,
-      available: facts.available,
-      safetyStock: facts.safetyStock,
-      daysOfCover: round2((facts.available * window) / sold),
+      available: inputs.available,
+      safetyStock: inputs.safetyStock,
+      daysOfCover: round2((inputs.available * window) / sold),
       suggestedReorderQty: Math.max(0, Math.ceil(numerator / window)),
       details: {
         unitsSold: sold,
         windowDays: window,
         averageDailyUnitsSold: round2(sold / window),
         leadTimeDays: lead,
-        reorderPoint: round2((sold * lead) / window + facts.safetyStock),
+        reorderPoint: round2((sold * lead) / window + inputs.safetyStock),
       },
     });
   }
 
   const horizon = at.getTime() + params.nearExpiryDays * DAY_MS;
-  for (const level of facts.warehouses) {
+  for (const level of inputs.warehouses) {
     if (level.onHand <= 0) continue;
-    const expiring = facts.batches
+    const expiring = inputs.batches
       .filter(
         (b) =>
           b.warehouse === level.warehouse &&
@@ -136,7 +144,7 @@ export function evaluateStockWarnings(facts: StockFacts, at: Date, params: Stock
       type: 'NEAR_EXPIRY',
       warehouse: level.warehouse,
       available: level.available,
-      safetyStock: facts.safetyStock,
+      safetyStock: inputs.safetyStock,
       daysOfCover: null,
       suggestedReorderQty: null,
       details: {
@@ -149,18 +157,18 @@ export function evaluateStockWarnings(facts: StockFacts, at: Date, params: Stock
     });
   }
 
-  const slowSold = facts.unitsSoldSlowWindow;
+  const slowSold = inputs.unitsSoldSlowWindow;
   // slowSold / (slowSold + onHand) < pct / 100  <=>  100 * slowSold < pct * (slowSold + onHand)
-  if (facts.onHand > 0 && 100 * slowSold < params.slowMovingSellThroughPct * (slowSold + facts.onHand)) {
+  if (inputs.onHand > 0 && 100 * slowSold < params.slowMovingSellThroughPct * (slowSold + inputs.onHand)) {
     warnings.push({
       type: 'SLOW_MOVING',
       warehouse: null,
       ...base,
       details: {
-        onHand: facts.onHand,
+        onHand: inputs.onHand,
         unitsSold: slowSold,
         windowDays: params.slowMovingDays,
-        sellThrough: Math.round((slowSold / (slowSold + facts.onHand)) * 10_000) / 10_000,
+        sellThrough: Math.round((slowSold / (slowSold + inputs.onHand)) * 10_000) / 10_000,
       },
     });
   }
