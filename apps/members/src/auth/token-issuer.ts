@@ -9,7 +9,7 @@ import {
 import { FactoryProvider } from '@nestjs/common';
 import { createPublicKey } from 'crypto';
 import { calculateJwkThumbprint, exportJWK, JWK } from 'jose';
-import { MEMBERS_SETTINGS, MembersSettings } from '../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings } from '../config/members.settings';
 
 export interface IssuedToken {
   accessToken: string;

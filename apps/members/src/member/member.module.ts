@@ -1,6 +1,6 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { MEMBERS_SETTINGS, MembersSettings, readMembersSettings } from '../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings, readMembersSettings } from '../config/members.settings';
 import { AdminBootstrap } from './admin-bootstrap/admin-bootstrap';
 import { ChangeRolesController } from './change-roles/change-roles.controller';
 import { ChangeRolesHandler } from './change-roles/change-roles.handler';

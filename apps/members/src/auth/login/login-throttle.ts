@@ -2,7 +2,7 @@ import { REDIS } from '@ecom/platform';
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'crypto';
 import type Redis from 'ioredis';
-import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { normalizeEmail } from '../../member/credentials/member-accounts';
 
 export class LoginThrottledException extends HttpException {

@@ -2,7 +2,7 @@ import { TestTokens } from '@ecom/auth';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { createTestDatabase, TestDatabase, TestService } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { GOOD_PASSWORD, startMembersService, uniqueEmail } from '../../test/members-test-service';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { RegisterMemberHandler } from '../register-member/register-member.handler';

@@ -1,6 +1,6 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { MemberAccounts } from '../credentials/member-accounts';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { assertPasswordPolicy, RegisterMemberHandler } from '../register-member/register-member.handler';

@@ -3,7 +3,7 @@ import { BatchedCommand, EventBatchOutcome, reactionContext } from '@ecom/event-
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { MemberEvent, MemberState } from '../domain/member.aggregate';
 import { recordOrderPaid, recordRefund } from '../domain/member.decisions';
 import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';

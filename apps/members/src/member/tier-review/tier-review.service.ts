@@ -1,7 +1,7 @@
 import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members-settings';
+import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { reviewTier } from '../domain/member.decisions';
 import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';
 import { SpendLedger } from '../on-order-spend/spend-ledger';

@@ -1,4 +1,4 @@
-import { readMembersSettings } from './members-settings';
+import { readMembersSettings } from './members.settings';
 
 describe('members settings', () => {
   it('defaults to docs/contract.md: GOLD at 5,000.00, BLACK at 50,000.00, 15-minute tokens, 5/20 failures per 15 minutes', () => {
