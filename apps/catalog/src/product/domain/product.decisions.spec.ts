@@ -164,99 +164,123 @@ describe('Product decisions', () => {
         ]),
         [{ type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'A' } }],
       );
-      expect(publishProduct(state, 'p1', leaf)).toEqual([
+      expect(publishProduct(state, { productId: 'p1', category: leaf })).toEqual([
         { type: 'ProductPublished', data: { productId: 'p1', categoryId: 'cat-leaf', skus: ['B'] } },
       ]);
     });
 
     it('refuses (422) a product without any SKU, or with only discontinued ones', () => {
       const noSkus = draft([]);
-      expect(() => publishProduct(noSkus, 'p1', leaf)).toThrow(BusinessRuleError);
-      expect(() => publishProduct(noSkus, 'p1', leaf)).toThrow(/no active SKU with a price/);
+      expect(() => publishProduct(noSkus, { productId: 'p1', category: leaf })).toThrow(BusinessRuleError);
+      expect(() => publishProduct(noSkus, { productId: 'p1', category: leaf })).toThrow(
+        /no active SKU with a price/,
+      );
       const allGone = apply(draft(), [
         { type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'TEE-RED-M' } },
       ]);
-      expect(() => publishProduct(allGone, 'p1', leaf)).toThrow(/no active SKU with a price/);
+      expect(() => publishProduct(allGone, { productId: 'p1', category: leaf })).toThrow(
+        /no active SKU with a price/,
+      );
     });
 
     it('refuses (422) a product whose category has subcategories', () => {
       const state = draft(undefined, branch);
-      expect(() => publishProduct(state, 'p1', branch)).toThrow(BusinessRuleError);
-      expect(() => publishProduct(state, 'p1', branch)).toThrow(/has subcategories/);
+      expect(() => publishProduct(state, { productId: 'p1', category: branch })).toThrow(BusinessRuleError);
+      expect(() => publishProduct(state, { productId: 'p1', category: branch })).toThrow(/has subcategories/);
     });
 
     it('moves DRAFT -> LISTED -> DELISTED -> LISTED and refuses the illegal transitions with the current state', () => {
       let state = draft();
-      state = apply(state, publishProduct(state, 'p1', leaf));
+      state = apply(state, publishProduct(state, { productId: 'p1', category: leaf }));
       expect(state.status).toBe('LISTED');
-      expect(() => publishProduct(state, 'p1', leaf)).toThrow(IllegalTransitionError);
-      expect(() => publishProduct(state, 'p1', leaf)).toThrow('Product is LISTED: cannot publish it');
-      const [unpublished] = unpublishProduct(state, 'p1');
+      expect(() => publishProduct(state, { productId: 'p1', category: leaf })).toThrow(
+        IllegalTransitionError,
+      );
+      expect(() => publishProduct(state, { productId: 'p1', category: leaf })).toThrow(
+        'Product is LISTED: cannot publish it',
+      );
+      const [unpublished] = unpublishProduct(state, { productId: 'p1' });
       expect(unpublished).toEqual({
         type: 'ProductUnpublished',
         data: { productId: 'p1', skus: ['TEE-RED-M'] },
       });
       state = apply(state, [unpublished]);
       expect(state.status).toBe('DELISTED');
-      expect(() => unpublishProduct(state, 'p1')).toThrow('Product is DELISTED: cannot unpublish it');
-      expect(() => unpublishProduct(draft(), 'p1')).toThrow('Product is DRAFT: cannot unpublish it');
-      state = apply(state, publishProduct(state, 'p1', leaf));
+      expect(() => unpublishProduct(state, { productId: 'p1' })).toThrow(
+        'Product is DELISTED: cannot unpublish it',
+      );
+      expect(() => unpublishProduct(draft(), { productId: 'p1' })).toThrow(
+        'Product is DRAFT: cannot unpublish it',
+      );
+      state = apply(state, publishProduct(state, { productId: 'p1', category: leaf }));
       expect(state.status).toBe('LISTED');
     });
 
     it('answers 404 for a product that does not exist', () => {
-      expect(() => publishProduct(initialProductState, 'nope', leaf)).toThrow(NotFoundError);
-      expect(() => unpublishProduct(initialProductState, 'nope')).toThrow(NotFoundError);
+      expect(() => publishProduct(initialProductState, { productId: 'nope', category: leaf })).toThrow(
+        NotFoundError,
+      );
+      expect(() => unpublishProduct(initialProductState, { productId: 'nope' })).toThrow(NotFoundError);
     });
   });
 
   describe('prices and costs', () => {
     it('records the previous price and currency; the same price again is a no-op', () => {
       const state = draft();
-      expect(changeSkuPrice(state, 'p1', 'TEE-RED-M', 2599)).toEqual([
+      expect(changeSkuPrice(state, { productId: 'p1', code: 'TEE-RED-M', price: 2599 })).toEqual([
         {
           type: 'SkuPriceChanged',
           data: { productId: 'p1', sku: 'TEE-RED-M', price: 2599, previousPrice: 1999, currency: 'CNY' },
         },
       ]);
-      expect(changeSkuPrice(state, 'p1', 'TEE-RED-M', 1999)).toEqual([]);
+      expect(changeSkuPrice(state, { productId: 'p1', code: 'TEE-RED-M', price: 1999 })).toEqual([]);
     });
 
     it('refuses a non-positive price, an unknown SKU and a discontinued SKU', () => {
       const state = draft();
-      expect(() => changeSkuPrice(state, 'p1', 'TEE-RED-M', 0)).toThrow(InvalidCommandError);
-      expect(() => changeSkuPrice(state, 'p1', 'OTHER', 100)).toThrow(NotFoundError);
-      const gone = apply(state, discontinueSku(state, 'p1', 'TEE-RED-M'));
-      expect(() => changeSkuPrice(gone, 'p1', 'TEE-RED-M', 100)).toThrow(
+      expect(() => changeSkuPrice(state, { productId: 'p1', code: 'TEE-RED-M', price: 0 })).toThrow(
+        InvalidCommandError,
+      );
+      expect(() => changeSkuPrice(state, { productId: 'p1', code: 'OTHER', price: 100 })).toThrow(
+        NotFoundError,
+      );
+      const gone = apply(state, discontinueSku(state, { productId: 'p1', code: 'TEE-RED-M' }));
+      expect(() => changeSkuPrice(gone, { productId: 'p1', code: 'TEE-RED-M', price: 100 })).toThrow(
         'SKU is DISCONTINUED: cannot change its price',
       );
     });
 
     it('changes and clears the cost; a negative cost is refused', () => {
       const state = draft();
-      expect(changeSkuCost(state, 'p1', 'TEE-RED-M', 900)[0].data).toEqual({
+      expect(changeSkuCost(state, { productId: 'p1', code: 'TEE-RED-M', cost: 900 })[0].data).toEqual({
         productId: 'p1',
         sku: 'TEE-RED-M',
         cost: 900,
         currency: 'CNY',
       });
-      expect(changeSkuCost(state, 'p1', 'TEE-RED-M', null)[0].data).toMatchObject({ cost: null });
-      expect(changeSkuCost(state, 'p1', 'TEE-RED-M', 800)).toEqual([]);
-      expect(() => changeSkuCost(state, 'p1', 'TEE-RED-M', -1)).toThrow(InvalidCommandError);
+      expect(changeSkuCost(state, { productId: 'p1', code: 'TEE-RED-M', cost: null })[0].data).toMatchObject({
+        cost: null,
+      });
+      expect(changeSkuCost(state, { productId: 'p1', code: 'TEE-RED-M', cost: 800 })).toEqual([]);
+      expect(() => changeSkuCost(state, { productId: 'p1', code: 'TEE-RED-M', cost: -1 })).toThrow(
+        InvalidCommandError,
+      );
     });
   });
 
   describe('SKUs', () => {
     it('adds a SKU and refuses a code the product already has', () => {
       const state = draft();
-      expect(addSku(state, 'p1', { code: 'TEE-RED-L', price: 2099 })).toHaveLength(1);
-      expect(() => addSku(state, 'p1', { code: 'TEE-RED-M', price: 2099 })).toThrow(ConflictError);
+      expect(addSku(state, { productId: 'p1', sku: { code: 'TEE-RED-L', price: 2099 } })).toHaveLength(1);
+      expect(() => addSku(state, { productId: 'p1', sku: { code: 'TEE-RED-M', price: 2099 } })).toThrow(
+        ConflictError,
+      );
     });
 
     it('refuses to discontinue the last active SKU of a listed product, allows it on a draft', () => {
-      const listed = apply(draft(), publishProduct(draft(), 'p1', leaf));
-      expect(() => discontinueSku(listed, 'p1', 'TEE-RED-M')).toThrow(/last active SKU/);
-      expect(discontinueSku(draft(), 'p1', 'TEE-RED-M')).toEqual([
+      const listed = apply(draft(), publishProduct(draft(), { productId: 'p1', category: leaf }));
+      expect(() => discontinueSku(listed, { productId: 'p1', code: 'TEE-RED-M' })).toThrow(/last active SKU/);
+      expect(discontinueSku(draft(), { productId: 'p1', code: 'TEE-RED-M' })).toEqual([
         { type: 'SkuDiscontinued', data: { productId: 'p1', sku: 'TEE-RED-M' } },
       ]);
     });
@@ -265,9 +289,10 @@ describe('Product decisions', () => {
   describe('details', () => {
     it('emits only the fields that change, nothing when nothing changes', () => {
       const state = draft();
-      expect(changeProductDetails(state, 'p1', { title: 'Tee', attributes: {} })).toEqual([]);
+      expect(changeProductDetails(state, { productId: 'p1', title: 'Tee', attributes: {} })).toEqual([]);
       expect(
-        changeProductDetails(state, 'p1', {
+        changeProductDetails(state, {
+          productId: 'p1',
           title: 'Tee 2',
           description: 'Soft',
           attributes: { fit: 'slim' },
@@ -278,15 +303,19 @@ describe('Product decisions', () => {
           data: { productId: 'p1', title: 'Tee 2', description: 'Soft', attributes: { fit: 'slim' } },
         },
       ]);
-      const moved = changeProductDetails(state, 'p1', { category: { id: 'other', leaf: false } });
+      const moved = changeProductDetails(state, { productId: 'p1', category: { id: 'other', leaf: false } });
       expect(moved[0].data).toEqual({ productId: 'p1', categoryId: 'other' });
       expect(apply(state, moved).categoryId).toBe('other');
     });
 
     it('keeps a listed product in a leaf category', () => {
-      const listed = apply(draft(), publishProduct(draft(), 'p1', leaf));
-      expect(() => changeProductDetails(listed, 'p1', { category: branch })).toThrow(BusinessRuleError);
-      expect(changeProductDetails(listed, 'p1', { category: { id: 'leaf-2', leaf: true } })).toHaveLength(1);
+      const listed = apply(draft(), publishProduct(draft(), { productId: 'p1', category: leaf }));
+      expect(() => changeProductDetails(listed, { productId: 'p1', category: branch })).toThrow(
+        BusinessRuleError,
+      );
+      expect(
+        changeProductDetails(listed, { productId: 'p1', category: { id: 'leaf-2', leaf: true } }),
+      ).toHaveLength(1);
     });
   });
 });

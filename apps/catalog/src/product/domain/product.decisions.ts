@@ -46,11 +46,45 @@ export interface CreateProduct {
 }
 
 export interface ChangeProductDetails {
+  productId: string;
   title?: string;
   description?: string | null;
   /** Facts of the new category when the command moves the product. */
   category?: CategoryFacts;
   attributes?: Attributes;
+}
+
+export interface AddSku {
+  productId: string;
+  sku: NewSku;
+}
+
+export interface ChangeSkuPrice {
+  productId: string;
+  code: string;
+  price: number;
+}
+
+export interface ChangeSkuCost {
+  productId: string;
+  code: string;
+  /** null when the cost is unknown. */
+  cost: number | null;
+}
+
+export interface DiscontinueSku {
+  productId: string;
+  code: string;
+}
+
+export interface PublishProduct {
+  productId: string;
+  /** Facts of the category the product is in. */
+  category: CategoryFacts;
+}
+
+export interface UnpublishProduct {
+  productId: string;
 }
 
 function assertExists(state: ProductState, productId: string): void {
@@ -112,11 +146,8 @@ export function createProduct(state: ProductState, command: CreateProduct): Prod
 }
 
 /** Emits only the fields that really change; nothing at all when nothing does. */
-export function changeProductDetails(
-  state: ProductState,
-  productId: string,
-  command: ChangeProductDetails,
-): ProductEvent[] {
+export function changeProductDetails(state: ProductState, command: ChangeProductDetails): ProductEvent[] {
+  const { productId } = command;
   assertExists(state, productId);
   const data: Extract<ProductEvent, { type: 'ProductDetailsChanged' }>['data'] = { productId };
   if (command.title !== undefined) {
@@ -144,7 +175,8 @@ export function changeProductDetails(
   return Object.keys(data).length > 1 ? [{ type: 'ProductDetailsChanged', data }] : [];
 }
 
-export function addSku(state: ProductState, productId: string, sku: NewSku): ProductEvent[] {
+export function addSku(state: ProductState, command: AddSku): ProductEvent[] {
+  const { productId, sku } = command;
   assertExists(state, productId);
   if (state.skus.some((s) => s.code === sku.code)) {
     throw new ConflictError(
@@ -160,12 +192,8 @@ export function addSku(state: ProductState, productId: string, sku: NewSku): Pro
 }
 
 /** Records the previous price so downstream price read models can check they missed nothing. */
-export function changeSkuPrice(
-  state: ProductState,
-  productId: string,
-  code: string,
-  price: number,
-): ProductEvent[] {
+export function changeSkuPrice(state: ProductState, command: ChangeSkuPrice): ProductEvent[] {
+  const { productId, code, price } = command;
   assertExists(state, productId);
   const sku = findSku(state, code);
   assertPrice(price);
@@ -179,12 +207,8 @@ export function changeSkuPrice(
   ];
 }
 
-export function changeSkuCost(
-  state: ProductState,
-  productId: string,
-  code: string,
-  cost: number | null,
-): ProductEvent[] {
+export function changeSkuCost(state: ProductState, command: ChangeSkuCost): ProductEvent[] {
+  const { productId, code, cost } = command;
   assertExists(state, productId);
   const sku = findSku(state, code);
   assertCost(cost);
@@ -192,7 +216,8 @@ export function changeSkuCost(
   return [{ type: 'SkuCostChanged', data: { productId, sku: code, cost, currency: sku.currency } }];
 }
 
-export function discontinueSku(state: ProductState, productId: string, code: string): ProductEvent[] {
+export function discontinueSku(state: ProductState, command: DiscontinueSku): ProductEvent[] {
+  const { productId, code } = command;
   assertExists(state, productId);
   const sku = findSku(state, code);
   if (sku.status === 'DISCONTINUED') throw new IllegalTransitionError('SKU', sku.status, 'discontinue it');
@@ -210,11 +235,8 @@ export function discontinueSku(state: ProductState, productId: string, code: str
  * DRAFT or DELISTED -> LISTED, only with at least one active SKU with a price, and in a leaf category
  * (shoppers browse leaves; a product in a category with subcategories would be misfiled).
  */
-export function publishProduct(
-  state: ProductState,
-  productId: string,
-  category: CategoryFacts,
-): ProductEvent[] {
+export function publishProduct(state: ProductState, command: PublishProduct): ProductEvent[] {
+  const { productId, category } = command;
   assertExists(state, productId);
   if (state.status === 'LISTED') throw new IllegalTransitionError('Product', state.status, 'publish it');
   const sellable = activeSkus(state).filter((sku) => sku.price > 0);
@@ -245,7 +267,8 @@ export function publishProduct(
 }
 
 /** LISTED -> DELISTED: hidden from shoppers; every SKU of the product stops being orderable. */
-export function unpublishProduct(state: ProductState, productId: string): ProductEvent[] {
+export function unpublishProduct(state: ProductState, command: UnpublishProduct): ProductEvent[] {
+  const { productId } = command;
   assertExists(state, productId);
   if (state.status !== 'LISTED') throw new IllegalTransitionError('Product', state.status, 'unpublish it');
   return [{ type: 'ProductUnpublished', data: { productId, skus: state.skus.map((s) => s.code) } }];

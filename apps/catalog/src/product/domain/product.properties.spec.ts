@@ -49,19 +49,19 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 function decide(state: ProductState, c: Command): ProductEvent[] {
   switch (c.kind) {
     case 'price':
-      return changeSkuPrice(state, 'p', c.code, c.price);
+      return changeSkuPrice(state, { productId: 'p', code: c.code, price: c.price });
     case 'cost':
-      return changeSkuCost(state, 'p', c.code, c.cost);
+      return changeSkuCost(state, { productId: 'p', code: c.code, cost: c.cost });
     case 'add':
-      return addSku(state, 'p', { code: c.code, price: c.price });
+      return addSku(state, { productId: 'p', sku: { code: c.code, price: c.price } });
     case 'discontinue':
-      return discontinueSku(state, 'p', c.code);
+      return discontinueSku(state, { productId: 'p', code: c.code });
     case 'publish':
-      return publishProduct(state, 'p', CATEGORIES[state.categoryId]);
+      return publishProduct(state, { productId: 'p', category: CATEGORIES[state.categoryId] });
     case 'unpublish':
-      return unpublishProduct(state, 'p');
+      return unpublishProduct(state, { productId: 'p' });
     case 'move':
-      return changeProductDetails(state, 'p', { category: CATEGORIES[c.category] });
+      return changeProductDetails(state, { productId: 'p', category: CATEGORIES[c.category] });
   }
 }
 
@@ -139,7 +139,7 @@ describe('Product decisions (properties)', () => {
               const version = stream.length;
               const state = foldEvents(ProductAggregate, stream);
               await s.schedule(Promise.resolve(), `decide ${target} at v${version}`);
-              const events = changeSkuPrice(state, 'p', 'HOT', target);
+              const events = changeSkuPrice(state, { productId: 'p', code: 'HOT', price: target });
               await s.schedule(Promise.resolve(), `append ${target}`);
               if (stream.length !== version) {
                 continue;
