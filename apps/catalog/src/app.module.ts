@@ -1,6 +1,6 @@
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
-import { CatalogEnvironment } from './catalog.settings';
+import { CatalogEnvironment } from './config/catalog.settings';
 import { CategoryModule } from './category/category.module';
 import { CATALOG_MIGRATIONS } from './database/migrations/1763800000000-create-catalog-read-models';
 import { ProductModule } from './product/product.module';

@@ -1,7 +1,7 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CategoryModule } from '../category/category.module';
-import { catalogSettings } from '../catalog.settings';
+import { catalogSettings } from '../config/catalog.settings';
 import { CommandRunner } from '../shared/command-runner';
 import { AddSkuHandler } from './add-sku/add-sku.handler';
 import { ChangeProductDetailsHandler } from './change-product-details/change-product-details.handler';
@@ -9,7 +9,7 @@ import { ChangeSkuCostHandler } from './change-sku-cost/change-sku-cost.handler'
 import { ChangeSkuPriceHandler } from './change-sku-price/change-sku-price.handler';
 import { CreateProductHandler } from './create-product/create-product.handler';
 import { DiscontinueSkuHandler } from './discontinue-sku/discontinue-sku.handler';
-import { CatalogGrpcController } from './grpc/catalog.grpc-controller';
+import { CatalogGrpcController } from './grpc/catalog.grpc.controller';
 import { ProductCommands } from './product-commands';
 import { ProductController } from './product.controller';
 import { PublishProductHandler } from './publish-product/publish-product.handler';
