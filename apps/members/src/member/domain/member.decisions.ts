@@ -42,9 +42,12 @@ export function registerMember(
 }
 
 /** The handler compares the stored profile with the request; the event names the fields only. */
-export function changeProfile(state: MemberState, changedFields: readonly ProfileField[]): MemberEvent[] {
+export function changeProfile(
+  state: MemberState,
+  command: { changedFields: readonly ProfileField[] },
+): MemberEvent[] {
   const memberId = registered(state);
-  const fields = [...new Set(changedFields)];
+  const fields = [...new Set(command.changedFields)];
   if (fields.length === 0) return [];
   return [{ type: 'MemberProfileChanged', data: { memberId, changedFields: fields } }];
 }
@@ -83,8 +86,14 @@ function tierChange(
  */
 export function recordOrderPaid(
   state: MemberState,
-  command: { memberId: string; orderId: string; amount: number; orderRefunded?: number; netSpend12m: number },
-  thresholds: TierThresholds,
+  command: {
+    memberId: string;
+    orderId: string;
+    amount: number;
+    orderRefunded?: number;
+    netSpend12m: number;
+    thresholds: TierThresholds;
+  },
 ): MemberEvent[] {
   const memberId = registered(state, command.memberId);
   const events: MemberEvent[] = [];
@@ -95,7 +104,7 @@ export function recordOrderPaid(
       data: { memberId, orderId: command.orderId, points, balance: state.points + points },
     });
   }
-  return [...events, ...tierChange(state, memberId, command.netSpend12m, thresholds)];
+  return [...events, ...tierChange(state, memberId, command.netSpend12m, command.thresholds)];
 }
 
 /**
@@ -114,8 +123,8 @@ export function recordRefund(
     /** Everything refunded on the order, this refund included. */
     orderRefunded: number;
     netSpend12m: number;
+    thresholds: TierThresholds;
   },
-  thresholds: TierThresholds,
 ): MemberEvent[] {
   const memberId = registered(state, command.memberId);
   const events: MemberEvent[] = [];
@@ -136,15 +145,14 @@ export function recordRefund(
       });
     }
   }
-  return [...events, ...tierChange(state, memberId, command.netSpend12m, thresholds)];
+  return [...events, ...tierChange(state, memberId, command.netSpend12m, command.thresholds)];
 }
 
 /** Re-evaluates the tier as old spend leaves the 12-month window (periodic review). */
 export function reviewTier(
   state: MemberState,
-  netSpend12m: number,
-  thresholds: TierThresholds,
+  command: { netSpend12m: number; thresholds: TierThresholds },
 ): MemberEvent[] {
   const memberId = registered(state);
-  return tierChange(state, memberId, netSpend12m, thresholds);
+  return tierChange(state, memberId, command.netSpend12m, command.thresholds);
 }

@@ -54,18 +54,24 @@ describe('Member aggregate', () => {
     expect(() => changeRoles(initialMemberState, { memberId: 'x', roles: ['admin'], actorId: 'a' })).toThrow(
       NotFoundError,
     );
-    expect(() => changeProfile(initialMemberState, ['phone'])).toThrow(NotFoundError);
+    expect(() => changeProfile(initialMemberState, { changedFields: ['phone'] })).toThrow(NotFoundError);
     expect(() =>
-      recordOrderPaid(initialMemberState, { memberId: 'x', orderId: 'o', amount: 100, netSpend12m: 100 }, T),
+      recordOrderPaid(initialMemberState, {
+        memberId: 'x',
+        orderId: 'o',
+        amount: 100,
+        netSpend12m: 100,
+        thresholds: T,
+      }),
     ).toThrow(/member x not found/);
   });
 
   it('names changed profile fields only, and decides nothing when nothing changed', () => {
     const state = registered();
-    expect(changeProfile(state, ['phone', 'displayName', 'phone'])).toEqual([
+    expect(changeProfile(state, { changedFields: ['phone', 'displayName', 'phone'] })).toEqual([
       { type: 'MemberProfileChanged', data: { memberId: 'm1', changedFields: ['phone', 'displayName'] } },
     ]);
-    expect(changeProfile(state, [])).toEqual([]);
+    expect(changeProfile(state, { changedFields: [] })).toEqual([]);
   });
 
   it('replaces roles with the previous ones recorded, ignores a no-op, and keeps an admin from demoting themself', () => {
@@ -90,20 +96,24 @@ describe('Member aggregate', () => {
 
   it('earns 1 point per 1.00 paid once per order, and moves up to GOLD when the net spend crosses 5,000.00', () => {
     let state = registered();
-    const first = recordOrderPaid(
-      state,
-      { memberId: 'm1', orderId: 'o1', amount: 450_099, netSpend12m: 450_099 },
-      T,
-    );
+    const first = recordOrderPaid(state, {
+      memberId: 'm1',
+      orderId: 'o1',
+      amount: 450_099,
+      netSpend12m: 450_099,
+      thresholds: T,
+    });
     expect(first).toEqual([
       { type: 'PointsEarned', data: { memberId: 'm1', orderId: 'o1', points: 4500, balance: 4500 } },
     ]);
     state = apply(state, first);
-    const second = recordOrderPaid(
-      state,
-      { memberId: 'm1', orderId: 'o2', amount: 50_000, netSpend12m: 500_099 },
-      T,
-    );
+    const second = recordOrderPaid(state, {
+      memberId: 'm1',
+      orderId: 'o2',
+      amount: 50_000,
+      netSpend12m: 500_099,
+      thresholds: T,
+    });
     expect(second).toEqual([
       { type: 'PointsEarned', data: { memberId: 'm1', orderId: 'o2', points: 500, balance: 5000 } },
       {
@@ -115,11 +125,23 @@ describe('Member aggregate', () => {
     expect(state).toMatchObject({ tier: 'GOLD', points: 5000 });
     // The same order paid again (a redelivery that got past the consumer) earns nothing more.
     expect(
-      recordOrderPaid(state, { memberId: 'm1', orderId: 'o2', amount: 50_000, netSpend12m: 500_099 }, T),
+      recordOrderPaid(state, {
+        memberId: 'm1',
+        orderId: 'o2',
+        amount: 50_000,
+        netSpend12m: 500_099,
+        thresholds: T,
+      }),
     ).toEqual([]);
     // Less than 1.00 earns no point but still counts for the tier.
     expect(
-      recordOrderPaid(state, { memberId: 'm1', orderId: 'o3', amount: 99, netSpend12m: 5_000_000 }, T),
+      recordOrderPaid(state, {
+        memberId: 'm1',
+        orderId: 'o3',
+        amount: 99,
+        netSpend12m: 5_000_000,
+        thresholds: T,
+      }),
     ).toEqual([
       {
         type: 'MemberTierChanged',
@@ -132,21 +154,24 @@ describe('Member aggregate', () => {
     let state = registered();
     state = apply(
       state,
-      recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 600_000, netSpend12m: 600_000 }, T),
-    );
-    expect(state).toMatchObject({ tier: 'GOLD', points: 6000 });
-    const refund = recordRefund(
-      state,
-      {
+      recordOrderPaid(state, {
         memberId: 'm1',
         orderId: 'o1',
-        refundId: 'r1',
-        orderPaid: 600_000,
-        orderRefunded: 200_000,
-        netSpend12m: 400_000,
-      },
-      T,
+        amount: 600_000,
+        netSpend12m: 600_000,
+        thresholds: T,
+      }),
     );
+    expect(state).toMatchObject({ tier: 'GOLD', points: 6000 });
+    const refund = recordRefund(state, {
+      memberId: 'm1',
+      orderId: 'o1',
+      refundId: 'r1',
+      orderPaid: 600_000,
+      orderRefunded: 200_000,
+      netSpend12m: 400_000,
+      thresholds: T,
+    });
     expect(refund).toEqual([
       {
         type: 'PointsReversed',
@@ -160,36 +185,30 @@ describe('Member aggregate', () => {
     state = apply(state, refund);
     // The same refund again reverses nothing more.
     expect(
-      recordRefund(
-        state,
-        {
-          memberId: 'm1',
-          orderId: 'o1',
-          refundId: 'r1',
-          orderPaid: 600_000,
-          orderRefunded: 200_000,
-          netSpend12m: 400_000,
-        },
-        T,
-      ),
+      recordRefund(state, {
+        memberId: 'm1',
+        orderId: 'o1',
+        refundId: 'r1',
+        orderPaid: 600_000,
+        orderRefunded: 200_000,
+        netSpend12m: 400_000,
+        thresholds: T,
+      }),
     ).toEqual([]);
   });
 
   it('reverses nothing for an order that earned nothing here', () => {
     const state = registered();
     expect(
-      recordRefund(
-        state,
-        {
-          memberId: 'm1',
-          orderId: 'unknown',
-          refundId: 'r',
-          orderPaid: 0,
-          orderRefunded: 500,
-          netSpend12m: 0,
-        },
-        T,
-      ),
+      recordRefund(state, {
+        memberId: 'm1',
+        orderId: 'unknown',
+        refundId: 'r',
+        orderPaid: 0,
+        orderRefunded: 500,
+        netSpend12m: 0,
+        thresholds: T,
+      }),
     ).toEqual([]);
   });
 
@@ -197,11 +216,17 @@ describe('Member aggregate', () => {
     let state = registered();
     state = apply(
       state,
-      recordOrderPaid(state, { memberId: 'm1', orderId: 'o1', amount: 5_000_000, netSpend12m: 5_000_000 }, T),
+      recordOrderPaid(state, {
+        memberId: 'm1',
+        orderId: 'o1',
+        amount: 5_000_000,
+        netSpend12m: 5_000_000,
+        thresholds: T,
+      }),
     );
     expect(state.tier).toBe('BLACK');
-    expect(reviewTier(state, 5_000_000, T)).toEqual([]);
-    expect(reviewTier(state, 0, T)).toEqual([
+    expect(reviewTier(state, { netSpend12m: 5_000_000, thresholds: T })).toEqual([]);
+    expect(reviewTier(state, { netSpend12m: 0, thresholds: T })).toEqual([
       {
         type: 'MemberTierChanged',
         data: { memberId: 'm1', tier: 'SILVER', previousTier: 'BLACK', netSpend12m: 0 },
@@ -259,11 +284,14 @@ describe('Member aggregate', () => {
           const orderRefunded = refunded.get(orderId) ?? 0;
           state = apply(
             state,
-            recordOrderPaid(
-              state,
-              { memberId: 'm1', orderId, amount: s.amount, orderRefunded, netSpend12m: net() },
-              T,
-            ),
+            recordOrderPaid(state, {
+              memberId: 'm1',
+              orderId,
+              amount: s.amount,
+              orderRefunded,
+              netSpend12m: net(),
+              thresholds: T,
+            }),
           );
         } else {
           const refundId = `${orderId}-r${s.refund}`;
@@ -272,18 +300,15 @@ describe('Member aggregate', () => {
           refunded.set(orderId, (refunded.get(orderId) ?? 0) + s.amount);
           state = apply(
             state,
-            recordRefund(
-              state,
-              {
-                memberId: 'm1',
-                orderId,
-                refundId,
-                orderPaid: paid.get(orderId) ?? 0,
-                orderRefunded: refunded.get(orderId)!,
-                netSpend12m: net(),
-              },
-              T,
-            ),
+            recordRefund(state, {
+              memberId: 'm1',
+              orderId,
+              refundId,
+              orderPaid: paid.get(orderId) ?? 0,
+              orderRefunded: refunded.get(orderId)!,
+              netSpend12m: net(),
+              thresholds: T,
+            }),
           );
         }
       }
@@ -315,23 +340,27 @@ describe('Member aggregate', () => {
           for (const [orderId, amount] of paid) {
             const orderRefunded = refunded.get(orderId) ?? 0;
             expect(
-              recordOrderPaid(state, { memberId: 'm1', orderId, amount, orderRefunded, netSpend12m: net }, T),
+              recordOrderPaid(state, {
+                memberId: 'm1',
+                orderId,
+                amount,
+                orderRefunded,
+                netSpend12m: net,
+                thresholds: T,
+              }),
             ).toEqual([]);
           }
           for (const [orderId, order] of Object.entries(state.orders)) {
             for (const refundId of order.reversedRefunds) {
-              const decided = recordRefund(
-                state,
-                {
-                  memberId: 'm1',
-                  orderId,
-                  refundId,
-                  orderPaid: paid.get(orderId) ?? 0,
-                  orderRefunded: refunded.get(orderId) ?? 0,
-                  netSpend12m: net,
-                },
-                T,
-              );
+              const decided = recordRefund(state, {
+                memberId: 'm1',
+                orderId,
+                refundId,
+                orderPaid: paid.get(orderId) ?? 0,
+                orderRefunded: refunded.get(orderId) ?? 0,
+                netSpend12m: net,
+                thresholds: T,
+              });
               expect(decided).toEqual([]);
             }
           }
