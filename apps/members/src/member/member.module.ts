@@ -7,7 +7,6 @@ import { ChangeRolesHandler } from './change-roles/change-roles.handler';
 import { PasswordHasher } from './credentials/password-hasher';
 import { GetMemberController } from './get-member/get-member.controller';
 import { MembersGrpcController } from './grpc/members.grpc.controller';
-import { memberRepositoryProvider } from './member.repository';
 import { OrderSpendConsumer } from './on-order-spend/order-spend.consumer';
 import { MemberSummaryProjection } from './read-model/member-summary.projection';
 import { RegisterMemberController } from './register-member/register-member.controller';
@@ -22,7 +21,7 @@ export class MemberProjections implements OnModuleInit {
   readonly summaries = new MemberSummaryProjection();
   constructor(private readonly runtime: EventSourcingRuntime) {}
   onModuleInit(): void {
-    this.runtime.store.addInlineProjection(this.summaries);
+    this.runtime.addInlineProjection(this.summaries);
   }
 }
 
@@ -41,7 +40,6 @@ export class MemberProjections implements OnModuleInit {
       inject: [MEMBERS_SETTINGS],
       useFactory: (settings: MembersSettings) => new PasswordHasher(settings.scrypt),
     },
-    memberRepositoryProvider,
     MemberProjections,
     RegisterMemberHandler,
     UpdateProfileHandler,

@@ -32,7 +32,7 @@ export class LoginController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponse> {
     try {
-      return await this.handler.login(dto.email, dto.password, request.ip);
+      return await this.handler.execute({ email: dto.email, password: dto.password, ip: request.ip });
     } catch (error) {
       if (error instanceof LoginThrottledException)
         void reply.header('Retry-After', String(error.retryAfterSeconds));

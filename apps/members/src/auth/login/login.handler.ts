@@ -1,11 +1,19 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
+import { DataSource } from 'typeorm';
 import { MemberAccounts } from '../../member/credentials/member-accounts';
 import { PasswordHasher } from '../../member/credentials/password-hasher';
 import { TokenIssuer } from '../token-issuer';
 import { LoginThrottle } from './login-throttle';
 import { LoginResponse } from './login.dto';
+
+export interface Login {
+  email: string;
+  password: string;
+  /** The client's IP, for the per-IP failure limit. */
+  ip: string;
+}
 
 /** One message for a wrong password and an unknown email, so the answer does not tell them apart. */
 export const INVALID_CREDENTIALS = 'invalid email or password';
@@ -28,27 +36,28 @@ export class LoginHandler implements OnModuleInit {
 
   constructor(
     private readonly runtime: EventSourcingRuntime,
+    private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly issuer: TokenIssuer,
   ) {}
 
-  /**
-   * Verifies the password (scrypt, constant-time compare; for an unknown email the same work is spent
-   * on a dummy hash) and issues a token with the member's current roles.
-   */
   async onModuleInit(): Promise<void> {
     await this.hasher.dummyHash();
   }
 
-  async login(email: string, password: string, ip: string): Promise<LoginResponse> {
+  /**
+   * Verifies the password (scrypt, constant-time compare; for an unknown email the same work is spent
+   * on a dummy hash) and issues a token with the member's current roles.
+   */
+  async execute({ email, password, ip }: Login): Promise<LoginResponse> {
     try {
       await this.throttle.attempt(email, ip);
     } catch (error) {
       this.logins.inc({ outcome: 'throttled' });
       throw error;
     }
-    const account = await MemberAccounts.credentialsByEmail(this.runtime.dataSource, email);
+    const account = await MemberAccounts.credentialsByEmail(this.dataSource, email);
     const valid = account
       ? await this.hasher.verify(password, account.passwordHash)
       : await this.hasher.verifyAgainstDummy(password);
@@ -61,12 +70,11 @@ export class LoginHandler implements OnModuleInit {
     if (this.hasher.needsRehash(account.passwordHash)) {
       // Parameters were raised since this hash was made: upgrade it now that the password is known.
       const upgraded = await this.hasher.hash(password);
-      await MemberAccounts.replacePasswordHash(
-        this.runtime.dataSource,
-        account.memberId,
-        account.passwordHash,
-        upgraded,
-      ).catch((error) => this.logger.warn(`password rehash failed: ${(error as Error).message}`));
+      await this.runtime.commands
+        .run((session) =>
+          MemberAccounts.replacePasswordHash(session.sql, account.memberId, account.passwordHash, upgraded),
+        )
+        .catch((error) => this.logger.warn(`password rehash failed: ${(error as Error).message}`));
     }
     const member = { id: account.memberId, roles: account.roles };
     return { ...(await this.issuer.issue(member)), member };

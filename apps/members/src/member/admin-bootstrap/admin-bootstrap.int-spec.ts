@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { GOOD_PASSWORD, startMembersService, uniqueEmail } from '../../test/members-test-service';
 import { PasswordHasher } from '../credentials/password-hasher';
-import { RegisterMemberHandler } from '../register-member/register-member.handler';
 import { AdminBootstrap } from './admin-bootstrap';
 
 const ADMIN_PASSWORD = 'Admin password 2026!';
@@ -40,12 +39,10 @@ describe('first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
       );
   /** The service's bootstrap, run again with other settings. */
   const bootstrapWith = (service: TestService, admin: MembersSettings['admin']) =>
-    new AdminBootstrap(
-      service.app.get(EventSourcingRuntime),
-      service.app.get(RegisterMemberHandler),
-      service.app.get(PasswordHasher),
-      { ...service.app.get<MembersSettings>(MEMBERS_SETTINGS), admin },
-    ).ensureAdmin();
+    new AdminBootstrap(service.app.get(EventSourcingRuntime), service.app.get(PasswordHasher), {
+      ...service.app.get<MembersSettings>(MEMBERS_SETTINGS),
+      admin,
+    }).ensureAdmin();
 
   beforeAll(async () => {
     database = await createTestDatabase('members_admin');

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
 import { MemberAccounts } from '../credentials/member-accounts';
 import { PasswordHasher } from '../credentials/password-hasher';
-import { assertPasswordPolicy, RegisterMemberHandler } from '../register-member/register-member.handler';
+import { assertPasswordPolicy, memberRegistration } from '../register-member/member-registration';
 
 // Replicas starting together take turns on this lock; the first creates the admin, the others find it.
 const ADMIN_BOOTSTRAP_LOCK = 7_310_401;
@@ -24,7 +24,6 @@ export class AdminBootstrap implements OnApplicationBootstrap {
 
   constructor(
     private readonly runtime: EventSourcingRuntime,
-    private readonly register: RegisterMemberHandler,
     private readonly hasher: PasswordHasher,
     @Inject(MEMBERS_SETTINGS) private readonly settings: MembersSettings,
   ) {}
@@ -36,22 +35,21 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   async ensureAdmin(): Promise<AdminBootstrapOutcome> {
     const admin = this.settings.admin;
     if (!admin) return 'disabled';
-    const outcome = await this.runtime.dataSource.transaction(async (tx): Promise<AdminBootstrapOutcome> => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_BOOTSTRAP_LOCK]);
-      const existing = await MemberAccounts.credentialsByEmail(tx, admin.email);
+    const outcome = await this.runtime.commands.run(async (session): Promise<AdminBootstrapOutcome> => {
+      await session.sql.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_BOOTSTRAP_LOCK]);
+      const existing = await MemberAccounts.credentialsByEmail(session.sql, admin.email);
       if (existing) return existing.roles.includes('admin') ? 'exists' : 'exists-not-admin';
       try {
         assertPasswordPolicy(admin.password, admin.email);
       } catch (error) {
         throw new Error(`ADMIN_PASSWORD is refused: ${(error as Error).message}`);
       }
-      const passwordHash = await this.hasher.hash(admin.password);
-      await this.register.registerIn(
-        tx,
+      const registration = memberRegistration(
         { email: admin.email, password: admin.password, displayName: 'Administrator', roles: ['admin'] },
-        passwordHash,
-        { correlationId: 'admin-bootstrap', causationId: null },
+        await this.hasher.hash(admin.password),
       );
+      await session.append([registration.stream], { correlationId: 'admin-bootstrap', causationId: null });
+      await MemberAccounts.insert(session.sql, registration.account);
       return 'created';
     });
     if (outcome === 'created') {

@@ -1,8 +1,9 @@
 import { AuthenticatedMember, CurrentMember, RequireRole } from '@ecom/auth';
 import { EventContext } from '@ecom/contracts';
-import { EventSourcingRuntime, RequestEventContext } from '@ecom/platform';
+import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
 import { MemberQueries } from '../read-model/member-queries';
 import { MemberView } from '../read-model/member.view';
 import { ChangeRolesDto } from './change-roles.dto';
@@ -14,7 +15,7 @@ import { ChangeRolesHandler } from './change-roles.handler';
 export class ChangeRolesController {
   constructor(
     private readonly handler: ChangeRolesHandler,
-    private readonly runtime: EventSourcingRuntime,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Put(':id/roles')
@@ -31,7 +32,7 @@ export class ChangeRolesController {
     @CurrentMember() caller: AuthenticatedMember,
     @RequestEventContext() context: EventContext,
   ): Promise<MemberView> {
-    await this.handler.change(id, dto.roles, caller.id, context);
-    return (await MemberQueries.view(this.runtime.dataSource, id))!;
+    await this.handler.execute({ memberId: id, roles: dto.roles, actorId: caller.id }, context);
+    return (await MemberQueries.view(this.dataSource, id))!;
   }
 }

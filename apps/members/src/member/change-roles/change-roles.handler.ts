@@ -1,8 +1,15 @@
-import { EventContext } from '@ecom/contracts';
-import { Inject, Injectable } from '@nestjs/common';
-import { MemberRole } from '../domain/member.aggregate';
+import type { EventContext } from '@ecom/contracts';
+import { EventSourcingRuntime } from '@ecom/platform';
+import { Injectable } from '@nestjs/common';
+import { MemberAggregate, MemberRole } from '../domain/member.aggregate';
 import { changeRoles } from '../domain/member.decisions';
-import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';
+
+export interface ChangeRoles {
+  memberId: string;
+  roles: MemberRole[];
+  /** The admin making the change (an admin cannot remove their own admin role). */
+  actorId: string;
+}
 
 /**
  * An admin replaces a member's roles. Tokens are stateless: the new roles are in the next token the
@@ -10,12 +17,13 @@ import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';
  */
 @Injectable()
 export class ChangeRolesHandler {
-  constructor(@Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository) {}
+  constructor(private readonly runtime: EventSourcingRuntime) {}
 
-  async change(memberId: string, roles: MemberRole[], actorId: string, context: EventContext): Promise<void> {
-    await this.members.execute(
-      memberId,
-      (state) => changeRoles(state, { memberId, roles, actorId }),
+  async execute(command: ChangeRoles, context: EventContext): Promise<void> {
+    await this.runtime.commands.execute(
+      MemberAggregate,
+      command.memberId,
+      (state) => changeRoles(state, command),
       context,
     );
   }

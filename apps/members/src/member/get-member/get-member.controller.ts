@@ -1,8 +1,8 @@
 import { AuthenticatedMember, CurrentMember, isBackOffice } from '@ecom/auth';
 import { NotFoundError } from '@ecom/event-sourcing';
-import { EventSourcingRuntime } from '@ecom/platform';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
 import { MemberQueries } from '../read-model/member-queries';
 import { MemberView } from '../read-model/member.view';
 
@@ -15,7 +15,7 @@ export function readableBy(caller: AuthenticatedMember | undefined, memberId: st
 @ApiBearerAuth()
 @Controller('members')
 export class GetMemberController {
-  constructor(private readonly runtime: EventSourcingRuntime) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   @Get('me')
   @ApiOperation({ summary: 'My account: profile, tier, points and roles' })
@@ -34,7 +34,7 @@ export class GetMemberController {
   }
 
   private async find(id: string): Promise<MemberView> {
-    const view = await MemberQueries.view(this.runtime.dataSource, id);
+    const view = await MemberQueries.view(this.dataSource, id);
     if (!view) throw new NotFoundError(`member ${id} not found`, 'MEMBER_NOT_FOUND');
     return view;
   }

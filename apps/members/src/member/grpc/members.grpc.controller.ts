@@ -1,8 +1,8 @@
 import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
 import { NotFoundError } from '@ecom/event-sourcing';
-import { EventSourcingRuntime } from '@ecom/platform';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { DataSource } from 'typeorm';
 import { readableBy } from '../get-member/get-member.controller';
 import { MemberQueries } from '../read-model/member-queries';
 
@@ -22,7 +22,7 @@ interface MemberMessage {
 /** members.v1.MembersService: the caller's token in the `authorization` metadata, same rules as REST. */
 @Controller()
 export class MembersGrpcController {
-  constructor(private readonly runtime: EventSourcingRuntime) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   @GrpcMethod('MembersService', 'GetMember')
   async getMember(
@@ -30,7 +30,7 @@ export class MembersGrpcController {
     @CurrentMember() caller: AuthenticatedMember,
   ): Promise<MemberMessage> {
     const id = request.id || caller.id;
-    const view = readableBy(caller, id) ? await MemberQueries.view(this.runtime.dataSource, id) : null;
+    const view = readableBy(caller, id) ? await MemberQueries.view(this.dataSource, id) : null;
     if (!view) throw new NotFoundError(`member ${id} not found`, 'MEMBER_NOT_FOUND');
     return {
       id: view.id,

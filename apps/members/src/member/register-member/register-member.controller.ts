@@ -1,8 +1,9 @@
 import { Public } from '@ecom/auth';
 import { EventContext } from '@ecom/contracts';
-import { EventSourcingRuntime, RequestEventContext } from '@ecom/platform';
+import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
 import { MemberQueries } from '../read-model/member-queries';
 import { MemberView } from '../read-model/member.view';
 import { RegisterMemberDto } from './register-member.dto';
@@ -13,7 +14,7 @@ import { RegisterMemberHandler } from './register-member.handler';
 export class RegisterMemberController {
   constructor(
     private readonly handler: RegisterMemberHandler,
-    private readonly runtime: EventSourcingRuntime,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Public()
@@ -26,7 +27,7 @@ export class RegisterMemberController {
     @Body() dto: RegisterMemberDto,
     @RequestEventContext() context: EventContext,
   ): Promise<MemberView> {
-    const id = await this.handler.register(dto, context);
-    return (await MemberQueries.view(this.runtime.dataSource, id))!;
+    const id = await this.handler.execute(dto, context);
+    return (await MemberQueries.view(this.dataSource, id))!;
   }
 }

@@ -1,9 +1,10 @@
 import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { MEMBERS_SETTINGS, MembersSettings } from '../../config/members.settings';
+import { MemberAggregate } from '../domain/member.aggregate';
 import { reviewTier } from '../domain/member.decisions';
-import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';
 import { SpendLedger } from '../on-order-spend/spend-ledger';
 
 const PAGE = 500;
@@ -17,8 +18,8 @@ const PAGE = 500;
 export class TierReviewService implements OnApplicationBootstrap {
   constructor(
     private readonly runtime: EventSourcingRuntime,
+    private readonly dataSource: DataSource,
     private readonly scheduler: ClusterScheduler,
-    @Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository,
     @Inject(MEMBERS_SETTINGS) private readonly settings: MembersSettings,
   ) {}
 
@@ -31,16 +32,18 @@ export class TierReviewService implements OnApplicationBootstrap {
     let changed = 0;
     let after = '';
     const context = { correlationId: `tier-review-${uuidv7()}`, causationId: null };
+    const thresholds = this.settings.tierThresholds;
     for (;;) {
-      const page = await SpendLedger.membersToReview(this.runtime.dataSource, now, after, PAGE);
+      const page = await SpendLedger.membersToReview(this.dataSource, now, after, PAGE);
       for (const memberId of page) {
-        const result = await this.runtime.dataSource.transaction(async (tx) => {
-          const net = await SpendLedger.netSpend12m(tx, memberId, now);
-          return this.members.execute(
+        // The net spend is read in the session, so a retry after a consumer appended reads it afresh.
+        const result = await this.runtime.commands.run(async (session) => {
+          const netSpend12m = await SpendLedger.netSpend12m(session.sql, memberId, now);
+          return session.execute(
+            MemberAggregate,
             memberId,
-            (state) => reviewTier(state, net, this.settings.tierThresholds),
+            (state) => reviewTier(state, { netSpend12m, thresholds }),
             context,
-            { tx },
           );
         });
         changed += result.events.length;

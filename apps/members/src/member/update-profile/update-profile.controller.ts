@@ -1,9 +1,10 @@
 import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
 import { EventContext } from '@ecom/contracts';
 import { NotFoundError } from '@ecom/event-sourcing';
-import { EventSourcingRuntime, RequestEventContext } from '@ecom/platform';
+import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
 import { MemberQueries } from '../read-model/member-queries';
 import { MemberView } from '../read-model/member.view';
 import { UpdateProfileDto } from './update-profile.dto';
@@ -15,7 +16,7 @@ import { UpdateProfileHandler } from './update-profile.handler';
 export class UpdateProfileController {
   constructor(
     private readonly handler: UpdateProfileHandler,
-    private readonly runtime: EventSourcingRuntime,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Patch('me')
@@ -26,8 +27,11 @@ export class UpdateProfileController {
     @Body() dto: UpdateProfileDto,
     @RequestEventContext() context: EventContext,
   ): Promise<MemberView> {
-    await this.handler.update(caller.id, dto, context);
-    const view = await MemberQueries.view(this.runtime.dataSource, caller.id);
+    await this.handler.execute(
+      { memberId: caller.id, displayName: dto.displayName, phone: dto.phone },
+      context,
+    );
+    const view = await MemberQueries.view(this.dataSource, caller.id);
     if (!view) throw new NotFoundError(`member ${caller.id} not found`, 'MEMBER_NOT_FOUND');
     return view;
   }

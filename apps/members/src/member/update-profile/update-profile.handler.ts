@@ -1,13 +1,15 @@
-import { EventContext } from '@ecom/contracts';
+import type { EventContext } from '@ecom/contracts';
 import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MemberAccounts } from '../credentials/member-accounts';
+import { MemberAggregate } from '../domain/member.aggregate';
 import { changeProfile, ProfileField } from '../domain/member.decisions';
-import { MEMBER_REPOSITORY, MemberRepository } from '../member.repository';
 
 export interface UpdateProfile {
+  memberId: string;
   displayName?: string;
+  /** null removes the phone number; undefined leaves it. */
   phone?: string | null;
 }
 
@@ -17,31 +19,31 @@ export interface UpdateProfile {
  */
 @Injectable()
 export class UpdateProfileHandler {
-  constructor(
-    private readonly runtime: EventSourcingRuntime,
-    @Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository,
-  ) {}
+  constructor(private readonly runtime: EventSourcingRuntime) {}
 
-  async update(memberId: string, command: UpdateProfile, context: EventContext): Promise<void> {
+  async execute(command: UpdateProfile, context: EventContext): Promise<void> {
+    const { memberId } = command;
     if (command.displayName === undefined && command.phone === undefined) {
       throw new InvalidCommandError('give displayName or phone to change', 'EMPTY_PROFILE_CHANGE');
     }
-    await this.runtime.dataSource.transaction(async (tx) => {
-      const current = await MemberAccounts.profileForUpdate(tx, memberId);
+    await this.runtime.commands.run(async (session) => {
+      const current = await MemberAccounts.profileForUpdate(session.sql, memberId);
       if (!current) throw new NotFoundError(`member ${memberId} not found`, 'MEMBER_NOT_FOUND');
       const next = {
         displayName: command.displayName ?? current.displayName,
         phone: command.phone === undefined ? current.phone : command.phone,
       };
-      const changed: ProfileField[] = [];
-      if (next.displayName !== current.displayName) changed.push('displayName');
-      if (next.phone !== current.phone) changed.push('phone');
-      if (changed.length === 0) return false;
-      await MemberAccounts.updateProfile(tx, memberId, next);
-      const result = await this.members.execute(memberId, (state) => changeProfile(state, changed), context, {
-        tx,
-      });
-      return result.events.length > 0;
+      const changedFields: ProfileField[] = [];
+      if (next.displayName !== current.displayName) changedFields.push('displayName');
+      if (next.phone !== current.phone) changedFields.push('phone');
+      if (changedFields.length === 0) return;
+      await MemberAccounts.updateProfile(session.sql, memberId, next);
+      await session.execute(
+        MemberAggregate,
+        memberId,
+        (state) => changeProfile(state, { changedFields }),
+        context,
+      );
     });
   }
 }
