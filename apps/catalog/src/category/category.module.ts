@@ -1,6 +1,5 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Module, OnModuleInit } from '@nestjs/common';
-import { CommandRunner } from '../shared/command-runner';
 import { CategoryController } from './category.controller';
 import { CreateCategoryHandler } from './create-category/create-category.handler';
 import { CategoryProjection } from './read-model/category.projection';
@@ -8,7 +7,7 @@ import { CategoryQueries } from './read-model/category.queries';
 
 @Module({
   controllers: [CategoryController],
-  providers: [CategoryProjection, CategoryQueries, CreateCategoryHandler, CommandRunner],
+  providers: [CategoryProjection, CategoryQueries, CreateCategoryHandler],
   exports: [CategoryQueries, CategoryProjection],
 })
 export class CategoryModule implements OnModuleInit {
@@ -18,6 +17,6 @@ export class CategoryModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.runtime.store.addInlineProjection(this.projection);
+    this.runtime.addInlineProjection(this.projection);
   }
 }

@@ -26,6 +26,7 @@ import { ProductCache } from './read-model/product-cache';
 import { ProductQueries } from './read-model/product.queries';
 import { ProductPage, ProductView, SkuDetailView } from './read-model/product.views';
 import { productFor, visibleStatuses } from './read-model/visibility';
+import { UnpublishProductHandler } from './unpublish-product/unpublish-product.handler';
 
 @ApiTags('products')
 @Controller('products')
@@ -35,6 +36,7 @@ export class ProductController {
     private readonly detailsHandler: ChangeProductDetailsHandler,
     private readonly addSkuHandler: AddSkuHandler,
     private readonly publishHandler: PublishProductHandler,
+    private readonly unpublishHandler: UnpublishProductHandler,
     private readonly products: ProductQueries,
     private readonly cache: ProductCache,
   ) {}
@@ -139,7 +141,7 @@ export class ProductController {
   @ApiConflictResponse({ description: 'already LISTED' })
   @ApiUnprocessableEntityResponse({ description: 'no active priced SKU, or the category has subcategories' })
   publish(@Param('id') id: string, @RequestEventContext() context: EventContext): Promise<ProductView> {
-    return this.publishHandler.publish(id, context);
+    return this.publishHandler.execute(id, context);
   }
 
   @Post(':id/unpublish')
@@ -150,6 +152,6 @@ export class ProductController {
   @ApiNotFoundResponse({ description: 'product not found' })
   @ApiConflictResponse({ description: 'not LISTED' })
   unpublish(@Param('id') id: string, @RequestEventContext() context: EventContext): Promise<ProductView> {
-    return this.publishHandler.unpublish(id, context);
+    return this.unpublishHandler.execute(id, context);
   }
 }

@@ -2,7 +2,6 @@ import { EventSourcingRuntime } from '@ecom/platform';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CategoryModule } from '../category/category.module';
 import { catalogSettings } from '../config/catalog.settings';
-import { CommandRunner } from '../shared/command-runner';
 import { AddSkuHandler } from './add-sku/add-sku.handler';
 import { ChangeProductDetailsHandler } from './change-product-details/change-product-details.handler';
 import { ChangeSkuCostHandler } from './change-sku-cost/change-sku-cost.handler';
@@ -10,13 +9,13 @@ import { ChangeSkuPriceHandler } from './change-sku-price/change-sku-price.handl
 import { CreateProductHandler } from './create-product/create-product.handler';
 import { DiscontinueSkuHandler } from './discontinue-sku/discontinue-sku.handler';
 import { CatalogGrpcController } from './grpc/catalog.grpc.controller';
-import { ProductCommands } from './product-commands';
 import { ProductController } from './product.controller';
 import { PublishProductHandler } from './publish-product/publish-product.handler';
 import { PRODUCT_CACHE_TTL, ProductCache } from './read-model/product-cache';
 import { ProductProjection } from './read-model/product.projection';
 import { ProductQueries } from './read-model/product.queries';
 import { SkuController } from './sku.controller';
+import { UnpublishProductHandler } from './unpublish-product/unpublish-product.handler';
 
 @Module({
   imports: [CategoryModule],
@@ -26,8 +25,6 @@ import { SkuController } from './sku.controller';
     ProductProjection,
     ProductQueries,
     ProductCache,
-    CommandRunner,
-    ProductCommands,
     CreateProductHandler,
     ChangeProductDetailsHandler,
     AddSkuHandler,
@@ -35,6 +32,7 @@ import { SkuController } from './sku.controller';
     ChangeSkuCostHandler,
     DiscontinueSkuHandler,
     PublishProductHandler,
+    UnpublishProductHandler,
   ],
   exports: [ProductProjection, ProductQueries],
 })
@@ -45,6 +43,6 @@ export class ProductModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.runtime.store.addInlineProjection(this.projection);
+    this.runtime.addInlineProjection(this.projection);
   }
 }

@@ -64,7 +64,7 @@ export class SkuController {
     @Body() dto: ChangeSkuPriceDto,
     @RequestEventContext() context: EventContext,
   ): Promise<SkuDetailView> {
-    return this.priceHandler.execute(code, dto.price, context);
+    return this.priceHandler.execute(code, dto, context);
   }
 
   @Put(':code/cost')
@@ -78,7 +78,7 @@ export class SkuController {
     @Body() dto: ChangeSkuCostDto,
     @RequestEventContext() context: EventContext,
   ): Promise<SkuDetailView> {
-    return this.costHandler.execute(code, dto.cost, context);
+    return this.costHandler.execute(code, dto, context);
   }
 
   @Post(':code/discontinue')

@@ -1,35 +1,39 @@
 import type { EventContext } from '@ecom/contracts';
 import { ConflictError } from '@ecom/event-sourcing';
+import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
-import { addSku } from '../domain/product.decisions';
+import { runCatalogCommand } from '../../shared/run-catalog-command';
 import { CreateSkuDto } from '../create-product/create-product.dto';
-import { ProductCommands } from '../product-commands';
+import { addSku } from '../domain/product.decisions';
+import { executeOnProduct } from '../execute-on-product';
+import { ProductCache } from '../read-model/product-cache';
 import { ProductQueries } from '../read-model/product.queries';
 import { SkuDetailView } from '../read-model/product.views';
 
 @Injectable()
 export class AddSkuHandler {
   constructor(
-    private readonly commands: ProductCommands,
+    private readonly runtime: EventSourcingRuntime,
     private readonly products: ProductQueries,
+    private readonly cache: ProductCache,
   ) {}
 
   async execute(productId: string, dto: CreateSkuDto, context: EventContext): Promise<SkuDetailView> {
-    await this.commands.run(
-      productId,
-      async (state, tx) => {
-        const [taken] = await this.products.takenSkuCodes(tx, [dto.code]);
-        if (taken && taken.productId !== productId) {
-          throw new ConflictError(
-            `SKU code ${dto.code} is already used by another product`,
-            'SKU_CODE_TAKEN',
-            { sku: dto.code },
-          );
-        }
-        return addSku(state, productId, dto);
-      },
-      context,
-    );
+    await runCatalogCommand(this.runtime.commands, async (session) => {
+      const [taken] = await this.products.takenSkuCodes(session.sql, [dto.code]);
+      if (taken && taken.productId !== productId) {
+        throw new ConflictError(`SKU code ${dto.code} is already used by another product`, 'SKU_CODE_TAKEN', {
+          sku: dto.code,
+        });
+      }
+      await executeOnProduct(
+        session,
+        this.cache,
+        productId,
+        (state) => addSku(state, { productId, sku: dto }),
+        context,
+      );
+    });
     return (await this.products.sku(dto.code))!;
   }
 }

@@ -1,18 +1,33 @@
 import type { EventContext } from '@ecom/contracts';
+import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
+import { runCatalogCommand } from '../../shared/run-catalog-command';
 import { changeSkuCost } from '../domain/product.decisions';
-import { ProductCommands } from '../product-commands';
+import { executeOnProduct } from '../execute-on-product';
+import { ProductCache } from '../read-model/product-cache';
+import { ProductQueries } from '../read-model/product.queries';
 import { SkuDetailView } from '../read-model/product.views';
+import { ChangeSkuCostDto } from './change-sku-cost.dto';
 
 @Injectable()
 export class ChangeSkuCostHandler {
-  constructor(private readonly commands: ProductCommands) {}
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    private readonly products: ProductQueries,
+    private readonly cache: ProductCache,
+  ) {}
 
-  execute(code: string, cost: number | null, context: EventContext): Promise<SkuDetailView> {
-    return this.commands.runOnSku(
-      code,
-      (state, productId) => changeSkuCost(state, productId, code, cost),
-      context,
+  async execute(code: string, dto: ChangeSkuCostDto, context: EventContext): Promise<SkuDetailView> {
+    const productId = await this.products.productIdOfSku(code);
+    await runCatalogCommand(this.runtime.commands, (session) =>
+      executeOnProduct(
+        session,
+        this.cache,
+        productId,
+        (state) => changeSkuCost(state, { productId, code, cost: dto.cost }),
+        context,
+      ),
     );
+    return (await this.products.sku(code))!;
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidCommandError, SqlExecutor } from '@ecom/event-sourcing';
+import { InvalidCommandError, NotFoundError, SqlExecutor } from '@ecom/event-sourcing';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ProductStatus, SkuStatus } from '../domain/product.aggregate';
@@ -146,13 +146,14 @@ export class ProductQueries {
     };
   }
 
-  /** The product a SKU belongs to (a SKU never moves between products). */
-  async productIdOfSku(code: string, sql: SqlExecutor = this.dataSource): Promise<string | null> {
-    const rows: { product_id: string }[] = await sql.query(
+  /** The product a SKU belongs to (a SKU never moves between products); 404 when no product has the code. */
+  async productIdOfSku(code: string): Promise<string> {
+    const rows: { product_id: string }[] = await this.dataSource.query(
       `SELECT product_id FROM catalog_skus WHERE code = $1`,
       [code],
     );
-    return rows.length ? rows[0].product_id : null;
+    if (rows.length === 0) throw new NotFoundError(`SKU ${code} not found`, 'SKU_NOT_FOUND');
+    return rows[0].product_id;
   }
 
   /** Which of these SKU codes some product already has. */
