@@ -1,12 +1,12 @@
-import { ANALYTICS_MIGRATIONS, ANALYTICS_SETTINGS, AnalyticsClock } from '@ecom/analytics-read-models';
+import { ANALYTICS_MIGRATIONS, AnalyticsClock } from '@ecom/analytics-read-models';
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
 import {
-  ANALYTICS_API_SETTINGS,
-  AnalyticsApiEnvironment,
-  AnalyticsApiSettings,
-  readAnalyticsApiSettings,
-} from './config/analytics-api-settings';
+  ANALYTICS_SETTINGS,
+  AnalyticsEnvironment,
+  AnalyticsSettings,
+  readAnalyticsSettings,
+} from './config/analytics.settings';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
 import { QueryCache } from './queries/query-cache';
@@ -18,17 +18,16 @@ import { TrackHandler } from './track/track.handler';
   imports: [
     PlatformModule.forService(SERVICES.analytics, {
       migrations: ANALYTICS_MIGRATIONS,
-      environment: AnalyticsApiEnvironment,
+      environment: AnalyticsEnvironment,
     }),
   ],
   controllers: [TrackController, AnalyticsQueryController],
   providers: [
-    { provide: ANALYTICS_API_SETTINGS, useFactory: () => readAnalyticsApiSettings() },
-    { provide: ANALYTICS_SETTINGS, useExisting: ANALYTICS_API_SETTINGS },
+    { provide: ANALYTICS_SETTINGS, useFactory: () => readAnalyticsSettings() },
     {
       provide: AnalyticsClock,
-      inject: [ANALYTICS_API_SETTINGS],
-      useFactory: (s: AnalyticsApiSettings) => new AnalyticsClock(s.fixedNow),
+      inject: [ANALYTICS_SETTINGS],
+      useFactory: (s: AnalyticsSettings) => new AnalyticsClock(s.fixedNow),
     },
     RateLimiter,
     TrackHandler,

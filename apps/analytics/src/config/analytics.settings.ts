@@ -1,12 +1,16 @@
-import { AnalyticsEnvironment, AnalyticsSettings, readAnalyticsSettings } from '@ecom/analytics-read-models';
+import {
+  AnalyticsEnvironment as AnalyticsContextEnvironment,
+  AnalyticsSettings as AnalyticsContextSettings,
+  readAnalyticsSettings as readAnalyticsContextSettings,
+} from '@ecom/analytics-read-models';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
-/** The query API's variables besides the shared analytics ones: the limits of the anonymous track endpoint. */
-export class AnalyticsApiEnvironment extends AnalyticsEnvironment {
+/** The analytics API's variables besides the context's (shared with the projector): the track endpoint's limits. */
+export class AnalyticsEnvironment extends AnalyticsContextEnvironment {
   /** Events one visitor may send per window. */
   @IsOptional()
   @Transform(toInt)
@@ -53,15 +57,21 @@ export interface TrackSettings {
   maxAgeMs: number;
 }
 
-export interface AnalyticsApiSettings extends AnalyticsSettings {
+export interface AnalyticsSettings extends AnalyticsContextSettings {
   track: TrackSettings;
 }
 
-export function readAnalyticsApiSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsApiSettings {
+/**
+ * The app's settings extend the context's, so one token serves both: the query side injects the
+ * context's part, the track handler the whole.
+ */
+export { ANALYTICS_SETTINGS } from '@ecom/analytics-read-models';
+
+export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsSettings {
   const int = (value: string | undefined, fallback: number) =>
     value === undefined || value === '' ? fallback : Number(value);
   return {
-    ...readAnalyticsSettings(env),
+    ...readAnalyticsContextSettings(env),
     track: {
       perVisitor: int(env.TRACK_RATE_LIMIT_PER_VISITOR, 120),
       perIp: int(env.TRACK_RATE_LIMIT_PER_IP, 1200),
@@ -71,5 +81,3 @@ export function readAnalyticsApiSettings(env: NodeJS.ProcessEnv = process.env): 
     },
   };
 }
-
-export const ANALYTICS_API_SETTINGS = Symbol('ANALYTICS_API_SETTINGS');

@@ -26,7 +26,7 @@ export class TrackController {
     @CurrentMember() member: AuthenticatedMember | undefined,
     @RequestEventContext() context: EventContext,
   ): Promise<TrackAcceptedDto> {
-    return this.handler.track([body], { ip: request.ip, member }, context);
+    return this.handler.execute([body], { ip: request.ip, member }, context);
   }
 
   @Post('batch')
@@ -40,6 +40,6 @@ export class TrackController {
     @CurrentMember() member: AuthenticatedMember | undefined,
     @RequestEventContext() context: EventContext,
   ): Promise<TrackAcceptedDto> {
-    return this.handler.track(body.events, { ip: request.ip, member }, context);
+    return this.handler.execute(body.events, { ip: request.ip, member }, context);
   }
 }

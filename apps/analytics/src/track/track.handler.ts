@@ -5,7 +5,7 @@ import type { EventContext } from '@ecom/contracts';
 import { DomainEvent, ForbiddenError, InvalidCommandError } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { ANALYTICS_API_SETTINGS, AnalyticsApiSettings } from '../config/analytics-api-settings';
+import { ANALYTICS_SETTINGS, AnalyticsSettings } from '../config/analytics.settings';
 import { RateLimiter } from './rate-limiter';
 import type { TrackEventDto, TrackType } from './track.dto';
 
@@ -24,7 +24,8 @@ export interface TrackCaller {
  * Storefront behaviour ingest: checks the times and who the event is for, charges the per-visitor
  * and per-IP rate limits, then appends the events to the analytics event store (aggregate Visitor,
  * one stream per visitor, no version check) in one transaction; the outbox relay publishes them to
- * storefront.behavior. The storefront's occurredAt travels in the event data, since the envelope's
+ * storefront.behavior. A session of its own, not the group commit: that appends only at a known
+ * version, and reading each visitor's version first would cost a round trip this append does not need. The storefront's occurredAt travels in the event data, since the envelope's
  * occurredAt is the time of the append.
  */
 @Injectable()
@@ -33,10 +34,10 @@ export class TrackHandler {
     private readonly runtime: EventSourcingRuntime,
     private readonly limiter: RateLimiter,
     private readonly clock: AnalyticsClock,
-    @Inject(ANALYTICS_API_SETTINGS) private readonly settings: AnalyticsApiSettings,
+    @Inject(ANALYTICS_SETTINGS) private readonly settings: AnalyticsSettings,
   ) {}
 
-  async track(
+  async execute(
     events: TrackEventDto[],
     caller: TrackCaller,
     context: EventContext,
@@ -66,9 +67,8 @@ export class TrackHandler {
       list.push(event);
       streams.set(events[i].visitorId, list);
     });
-    const recorded = await this.runtime.dataSource.transaction((tx) =>
-      this.runtime.store.append(
-        tx,
+    const recorded = await this.runtime.commands.run((session) =>
+      session.append(
         [...streams].map(([visitorId, list]) => ({
           aggregateType: 'Visitor',
           aggregateId: visitorId,
