@@ -175,6 +175,12 @@ export function evaluateStockWarnings(
   return warnings;
 }
 
+/** Units available over all warehouses (warehouse null) or in one warehouse (0 without a level there). */
+export function availableIn(inputs: StockWarningInputs, warehouse: string | null): number {
+  if (warehouse === null) return inputs.available;
+  return inputs.warehouses.find((w) => w.warehouse === warehouse)?.available ?? 0;
+}
+
 export const warningKey = (w: { type: string; warehouse: string | null }) =>
   `${w.type}|${w.warehouse ?? '*'}`;
 

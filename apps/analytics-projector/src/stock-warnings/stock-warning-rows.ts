@@ -1,0 +1,85 @@
+import type { SqlExecutor } from '@ecom/event-sourcing';
+import type { ActiveWarning, StockWarningType, WarningChanges } from './domain/stock-warnings';
+
+interface WarningRow {
+  type: StockWarningType;
+  warehouse: string | null;
+  available: number;
+  safety_stock: number;
+  days_of_cover: string | null;
+  suggested_reorder_qty: number | null;
+  details: Record<string, unknown>;
+  since: Date;
+}
+
+const toActiveWarning = (r: WarningRow): ActiveWarning => ({
+  type: r.type,
+  warehouse: r.warehouse,
+  available: r.available,
+  safetyStock: r.safety_stock,
+  daysOfCover: r.days_of_cover === null ? null : Number(r.days_of_cover),
+  suggestedReorderQty: r.suggested_reorder_qty,
+  details: r.details,
+  since: r.since,
+});
+
+/**
+ * The active warnings read model (an_stock_warnings, which the analytics API serves): read before an
+ * evaluation, written with its changes.
+ */
+export class StockWarningRows {
+  /** One SKU's active warnings. */
+  async of(tx: SqlExecutor, sku: string): Promise<ActiveWarning[]> {
+    const rows: WarningRow[] = await tx.query(
+      `SELECT type, warehouse, available, safety_stock, days_of_cover, suggested_reorder_qty, details, since
+         FROM an_stock_warnings WHERE sku = $1 ORDER BY type, warehouse_key`,
+      [sku],
+    );
+    return rows.map(toActiveWarning);
+  }
+
+  /** Every active warning, by SKU. */
+  async all(tx: SqlExecutor): Promise<(ActiveWarning & { sku: string })[]> {
+    const rows: (WarningRow & { sku: string })[] = await tx.query(
+      `SELECT * FROM an_stock_warnings ORDER BY sku, type, warehouse_key`,
+    );
+    return rows.map((row) => ({ sku: row.sku, ...toActiveWarning(row) }));
+  }
+
+  /**
+   * Inserts the raised warnings (since `at`), refreshes the figures of the kept ones (their `since`
+   * stays), deletes the cleared ones and records `at` as the SKU's evaluation instant.
+   */
+  async record(tx: SqlExecutor, sku: string, changes: WarningChanges, at: Date): Promise<void> {
+    for (const w of [...changes.raised, ...changes.kept]) {
+      await tx.query(
+        `INSERT INTO an_stock_warnings (type, sku, warehouse_key, warehouse, available, safety_stock, days_of_cover,
+           suggested_reorder_qty, details, since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (type, sku, warehouse_key) DO UPDATE SET available = excluded.available,
+           safety_stock = excluded.safety_stock, days_of_cover = excluded.days_of_cover,
+           suggested_reorder_qty = excluded.suggested_reorder_qty, details = excluded.details`,
+        [
+          w.type,
+          sku,
+          w.warehouse ?? '*',
+          w.warehouse,
+          w.available,
+          w.safetyStock,
+          w.daysOfCover,
+          w.suggestedReorderQty,
+          JSON.stringify(w.details),
+          at,
+        ],
+      );
+    }
+    for (const w of changes.cleared) {
+      await tx.query(`DELETE FROM an_stock_warnings WHERE type = $1 AND sku = $2 AND warehouse_key = $3`, [
+        w.type,
+        sku,
+        w.warehouse ?? '*',
+      ]);
+    }
+    await tx.query(`UPDATE an_stock_items SET evaluated_at = $2 WHERE sku = $1`, [sku, at]);
+  }
+}
