@@ -1,22 +1,14 @@
-import type { EventContext } from '@ecom/contracts';
-import { Public, RequireRole } from '@ecom/auth';
+import { Public } from '@ecom/auth';
 import { NotFoundError } from '@ecom/event-sourcing';
-import { RequestEventContext } from '@ecom/platform';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-  ApiBadRequestResponse,
   ApiPropertyOptional,
+  ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { CreateCategoryDto } from './create-category/create-category.dto';
-import { CreateCategoryHandler } from './create-category/create-category.handler';
 import { CategoryQueries } from './read-model/category.queries';
 import { CategoryList, CategoryTree, CategoryView } from './read-model/category.views';
 
@@ -28,32 +20,11 @@ export class ListCategoriesQuery {
   parentId?: string;
 }
 
+/** The public reads of categories; creating one is the create-category use case. */
 @ApiTags('categories')
 @Controller('categories')
 export class CategoryController {
-  constructor(
-    private readonly createHandler: CreateCategoryHandler,
-    private readonly categories: CategoryQueries,
-  ) {}
-
-  @Post()
-  @HttpCode(201)
-  @RequireRole('operator')
-  @ApiOperation({
-    summary: 'Create a category (operator)',
-    description: 'At most 3 levels; names unique among siblings.',
-  })
-  @ApiCreatedResponse({ type: CategoryView })
-  @ApiBadRequestResponse({ description: 'validation failed (unknown field, blank name)' })
-  @ApiNotFoundResponse({ description: 'parent category not found' })
-  @ApiConflictResponse({ description: 'a sibling already has this name' })
-  @ApiUnprocessableEntityResponse({ description: 'parent is at level 3, or holds listed products' })
-  create(
-    @Body() dto: CreateCategoryDto,
-    @RequestEventContext() context: EventContext,
-  ): Promise<CategoryView> {
-    return this.createHandler.execute(dto, context);
-  }
+  constructor(private readonly categories: CategoryQueries) {}
 
   @Get()
   @Public()
