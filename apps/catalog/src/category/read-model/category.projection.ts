@@ -2,6 +2,8 @@ import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-s
 import type { CategoryEvent } from '../domain/category.aggregate';
 import { normalizeCategoryName } from '../domain/category.decisions';
 
+type RecordedCategoryEvent = RecordedEvent & CategoryEvent;
+
 /**
  * catalog_categories, written in the append's transaction. The unique index on (parent, name_key)
  * makes two concurrent creations of the same sibling name fail at commit time (the 409 of the loser).
@@ -12,7 +14,7 @@ export class CategoryProjection implements InlineProjection {
   readonly handles = ['CategoryCreated'] as const;
 
   async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    for (const event of events as unknown as (RecordedEvent & CategoryEvent)[]) {
+    for (const event of events as RecordedCategoryEvent[]) {
       if (event.type !== 'CategoryCreated') continue;
       const { categoryId, name, parentId, depth } = event.data;
       await sql.query(
