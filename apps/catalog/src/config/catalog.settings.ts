@@ -20,7 +20,9 @@ export interface CatalogSettings {
   productCacheTtlSeconds: number;
 }
 
+export const CATALOG_SETTINGS = Symbol('CATALOG_SETTINGS');
+
 /** Read when the application is created (tests set the environment after importing the module). */
-export function catalogSettings(env: NodeJS.ProcessEnv = process.env): CatalogSettings {
+export function readCatalogSettings(env: NodeJS.ProcessEnv = process.env): CatalogSettings {
   return { productCacheTtlSeconds: Number(env.CATALOG_PRODUCT_CACHE_TTL_SECONDS ?? 300) };
 }

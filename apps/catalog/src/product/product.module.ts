@@ -1,7 +1,7 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CategoryModule } from '../category/category.module';
-import { catalogSettings } from '../config/catalog.settings';
+import { CATALOG_SETTINGS, readCatalogSettings } from '../config/catalog.settings';
 import { AddSkuController } from './add-sku/add-sku.controller';
 import { AddSkuHandler } from './add-sku/add-sku.handler';
 import { ChangeProductDetailsController } from './change-product-details/change-product-details.controller';
@@ -18,7 +18,7 @@ import { CatalogGrpcController } from './grpc/catalog.grpc.controller';
 import { ProductController } from './product.controller';
 import { PublishProductController } from './publish-product/publish-product.controller';
 import { PublishProductHandler } from './publish-product/publish-product.handler';
-import { PRODUCT_CACHE_TTL, ProductCache } from './read-model/product-cache';
+import { ProductCache } from './read-model/product-cache';
 import { ProductProjection } from './read-model/product.projection';
 import { ProductQueries } from './read-model/product.queries';
 import { SkuController } from './sku.controller';
@@ -41,7 +41,7 @@ import { UnpublishProductHandler } from './unpublish-product/unpublish-product.h
     DiscontinueSkuController,
   ],
   providers: [
-    { provide: PRODUCT_CACHE_TTL, useFactory: () => catalogSettings().productCacheTtlSeconds },
+    { provide: CATALOG_SETTINGS, useFactory: () => readCatalogSettings() },
     ProductProjection,
     ProductQueries,
     ProductCache,

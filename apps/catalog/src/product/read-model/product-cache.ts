@@ -2,6 +2,7 @@ import { REDIS } from '@ecom/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Counter, register } from 'prom-client';
+import { CATALOG_SETTINGS, CatalogSettings } from '../../config/catalog.settings';
 import type { ProductView } from './product.views';
 
 /** Sets the entry only if no invalidation happened since the reader took the generation. */
@@ -33,8 +34,6 @@ function cacheRequests(): Counter<string> {
   );
 }
 
-export const PRODUCT_CACHE_TTL = Symbol('PRODUCT_CACHE_TTL');
-
 /**
  * Hot product details in Redis (the full operator view; callers' visibility is applied on top).
  * Invalidation runs after the command's transaction commits: it bumps the product's generation and
@@ -47,12 +46,11 @@ export class ProductCache {
   private readonly logger = new Logger('ProductCache');
   private readonly redis: RedisWithScripts;
   private readonly requests = cacheRequests();
+  private readonly ttlSeconds: number;
 
-  constructor(
-    @Inject(REDIS) redis: Redis,
-    @Inject(PRODUCT_CACHE_TTL) private readonly ttlSeconds: number,
-  ) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(CATALOG_SETTINGS) settings: CatalogSettings) {
     this.redis = redis as RedisWithScripts;
+    this.ttlSeconds = settings.productCacheTtlSeconds;
     if (!this.redis.catalogSetIfGeneration) {
       this.redis.defineCommand('catalogSetIfGeneration', { numberOfKeys: 2, lua: SET_IF_GENERATION });
     }
