@@ -36,9 +36,9 @@ describe('catalog read models rebuilt from the event store', () => {
     return contents;
   };
 
-  const rebuild = async () =>
-    (await runtime.rebuildInlineProjection(service.app.get(CategoryProjection))) +
-    (await runtime.rebuildInlineProjection(service.app.get(ProductProjection)));
+  const rebuild = async (pageSize: number) =>
+    (await runtime.rebuildInlineProjection(service.app.get(CategoryProjection), pageSize)) +
+    (await runtime.rebuildInlineProjection(service.app.get(ProductProjection), pageSize));
 
   it('gives exactly the live tables back after every kind of command', async () => {
     const actors = await mintActors(service);
@@ -101,11 +101,11 @@ describe('catalog read models rebuilt from the event store', () => {
     expect(await tableContents()).not.toEqual(live);
 
     const [{ events }] = await dataSource.query(`SELECT count(*)::int AS events FROM es_events`);
-    expect(await rebuild()).toBe(events);
+    expect(await rebuild(5)).toBe(events);
     expect(await tableContents()).toEqual(live);
 
     // Rebuilding again is stable.
-    await rebuild();
+    await rebuild(1000);
     expect(await tableContents()).toEqual(live);
   });
 });

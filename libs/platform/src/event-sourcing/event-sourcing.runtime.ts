@@ -23,6 +23,9 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { PlatformSettings } from '../config/environment';
 import type { ServiceDescriptor } from '../config/service-descriptor';
 import { PLATFORM_SETTINGS, SERVICE_DESCRIPTOR } from '../tokens';
+import { ReplayOptions, ReplayProgress, replayTopics } from './topic-replay';
+
+export type { ReplayOptions, ReplayProgress } from './topic-replay';
 
 /**
  * A consumer of this service: with `handles`, the handler receives exactly those event types, typed
@@ -99,9 +102,12 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
     this.store.addInlineProjection(projection);
   }
 
-  /** Rebuilds an inline read model from every stored event (an operator's repair); returns the count. */
-  rebuildInlineProjection(projection: InlineProjection): Promise<number> {
-    return this.dataSource.transaction((tx) => this.store.rebuildInlineProjection(tx, projection));
+  /**
+   * Rebuilds an inline read model from every stored event (an operator's repair), reading `pageSize`
+   * events at a time, in one transaction; returns the count.
+   */
+  rebuildInlineProjection(projection: InlineProjection, pageSize?: number): Promise<number> {
+    return this.dataSource.transaction((tx) => this.store.rebuildInlineProjection(tx, projection, pageSize));
   }
 
   /** Events committed but not yet published to Kafka. */
@@ -113,9 +119,41 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
   consume<T extends ContractEvent['type']>(
     registration: ConsumerRegistration<T>,
   ): IdempotentEventConsumer<EnvelopeOf<T>> {
-    const consumer = new IdempotentEventConsumer<EnvelopeOf<T>>({
+    const consumer = this.consumerOn(this.consumerDataSource, registration);
+    this.consumers.push(consumer);
+    if (this.bootstrapped) void this.startWithRetry(consumer);
+    return consumer;
+  }
+
+  /**
+   * Replays the registration's topics from the beginning under its name (a new consumer group) until
+   * it reached the ends the topics had at the start: a read model's rebuild, after which a consumer of
+   * that name continues live. Runs on the requests' connections: meant for a process of its own (the
+   * rebuild command), which serves no requests.
+   */
+  replay<T extends ContractEvent['type']>(
+    registration: Omit<ConsumerRegistration<T>, 'fromBeginning'>,
+    options: ReplayOptions = {},
+  ): Promise<ReplayProgress> {
+    return replayTopics(
+      {
+        consumer: this.consumerOn(this.dataSource, registration),
+        topics: registration.topics,
+        partitionsConsumedConcurrently: registration.partitionsConsumedConcurrently,
+        subscriber: this.bus,
+        topicAdmin: this.topicAdmin,
+      },
+      options,
+    );
+  }
+
+  private consumerOn<T extends ContractEvent['type']>(
+    dataSource: DataSource,
+    registration: ConsumerRegistration<T>,
+  ): IdempotentEventConsumer<EnvelopeOf<T>> {
+    return new IdempotentEventConsumer<EnvelopeOf<T>>({
       ...registration,
-      dataSource: this.consumerDataSource,
+      dataSource,
       sessions: this.commands,
       subscriber: this.bus,
       publisher: this.bus,
@@ -125,9 +163,6 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
         error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`),
       },
     });
-    this.consumers.push(consumer);
-    if (this.bootstrapped) void this.startWithRetry(consumer);
-    return consumer;
   }
 
   consumerStatuses() {
