@@ -63,8 +63,9 @@ export function addItem(
 }
 
 /** Takes every unit of the SKU out of the cart. */
-export function removeItem(state: CartState, sku: string): CartEvent[] {
+export function removeItem(state: CartState, c: { sku: string }): CartEvent[] {
   requireOpen(state, 'remove items');
+  const { sku } = c;
   const existing = state.items.find((i) => i.sku === sku);
   if (!existing) throw new NotFoundError(`SKU ${sku} is not in the cart`, 'CART_ITEM_NOT_FOUND');
   return [

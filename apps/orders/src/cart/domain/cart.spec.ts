@@ -20,10 +20,10 @@ describe('Cart (pure)', () => {
 
   it('removes a whole line, and refuses a SKU that is not in the cart', () => {
     const withTee = fold(open, addItem(open, { sku: 'TEE', quantity: 2, unitPrice: 1999, currency: 'CNY' }));
-    const [removed] = removeItem(withTee, 'TEE');
+    const [removed] = removeItem(withTee, { sku: 'TEE' });
     expect(removed.data).toMatchObject({ sku: 'TEE', quantity: 2 });
     expect(fold(withTee, [removed]).items).toEqual([]);
-    expect(() => removeItem(withTee, 'CAP')).toThrow(expect.objectContaining({ kind: 'not_found' }));
+    expect(() => removeItem(withTee, { sku: 'CAP' })).toThrow(expect.objectContaining({ kind: 'not_found' }));
   });
 
   it('takes no more items once checked out, naming the state', () => {
@@ -70,7 +70,7 @@ describe('Cart (pure)', () => {
               state,
               o.add
                 ? addItem(state, { sku: o.sku, quantity: o.quantity, unitPrice: 100, currency: 'CNY' })
-                : removeItem(state, o.sku),
+                : removeItem(state, { sku: o.sku }),
             );
             if (o.add) expected.set(o.sku, (expected.get(o.sku) ?? 0) + o.quantity);
             else expected.delete(o.sku);

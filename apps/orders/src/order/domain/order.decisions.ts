@@ -48,6 +48,9 @@ export type OrderCommand =
   | { kind: 'receiveReturn'; returnId: string }
   | { kind: 'refundReturn'; returnId: string; refundId: string };
 
+/** One command of the union, by its kind: what each decision function below takes after the state. */
+export type CommandOf<K extends OrderCommand['kind']> = Extract<OrderCommand, { kind: K }>;
+
 export const PAYMENT_TIMEOUT_REASON = 'PAYMENT_TIMEOUT';
 
 function requireExisting(state: OrderState): asserts state is OrderState & { status: OrderStatus } {
@@ -66,7 +69,7 @@ export function sumLines(lines: readonly PricedLine[]): number {
   return lines.reduce((sum, line) => sum + line.lineTotal, 0);
 }
 
-export function place(state: OrderState, c: Extract<OrderCommand, { kind: 'place' }>): OrderEvent[] {
+export function place(state: OrderState, c: CommandOf<'place'>): OrderEvent[] {
   if (state.status !== 'NEW') throw new IllegalTransitionError('Order', state.status, 'place it again');
   if (c.lines.length === 0) throw new InvalidCommandError('an order needs at least one line', 'EMPTY_ORDER');
   const skus = new Set(c.lines.map((l) => l.sku));
@@ -96,19 +99,18 @@ export function place(state: OrderState, c: Extract<OrderCommand, { kind: 'place
 }
 
 /** Inventory reserved the stock. A late or repeated answer for an order past PENDING changes nothing. */
-export function confirmReservation(state: OrderState, lines: ReservedLine[]): OrderEvent[] {
+export function confirmReservation(state: OrderState, c: CommandOf<'confirmReservation'>): OrderEvent[] {
   requireExisting(state);
   if (state.status !== 'PENDING') return [];
-  return [{ type: 'OrderConfirmed', data: { orderId: state.orderId, memberId: state.memberId, lines } }];
+  return [
+    { type: 'OrderConfirmed', data: { orderId: state.orderId, memberId: state.memberId, lines: c.lines } },
+  ];
 }
 
-export function rejectReservation(
-  state: OrderState,
-  shortLines: Extract<OrderCommand, { kind: 'rejectReservation' }>['shortLines'],
-): OrderEvent[] {
+export function rejectReservation(state: OrderState, c: CommandOf<'rejectReservation'>): OrderEvent[] {
   requireExisting(state);
   if (state.status !== 'PENDING') return [];
-  const skus = shortLines.map((l) => l.sku).join(', ');
+  const skus = c.shortLines.map((l) => l.sku).join(', ');
   return [
     {
       type: 'OrderRejected',
@@ -116,15 +118,16 @@ export function rejectReservation(
         orderId: state.orderId,
         memberId: state.memberId,
         reason: `OUT_OF_STOCK: ${skus}`.slice(0, 200),
-        shortLines,
+        shortLines: c.shortLines,
       },
     },
   ];
 }
 
 /** What a payment must satisfy before the gateway is even asked: CONFIRMED, and exactly the total. */
-export function assertPayable(state: OrderState, amount: number): void {
+export function assertPayable(state: OrderState, c: { amount: number }): void {
   requireStatus(state, ['CONFIRMED'], 'pay');
+  const { amount } = c;
   if (amount !== state.total) {
     throw new BusinessRuleError(
       `payment amount ${amount} must equal the order total ${state.total} ${state.currency}`,
@@ -134,11 +137,8 @@ export function assertPayable(state: OrderState, amount: number): void {
   }
 }
 
-export function recordPaymentFailure(
-  state: OrderState,
-  c: Extract<OrderCommand, { kind: 'recordPaymentFailure' }>,
-): OrderEvent[] {
-  assertPayable(state, c.amount);
+export function recordPaymentFailure(state: OrderState, c: CommandOf<'recordPaymentFailure'>): OrderEvent[] {
+  assertPayable(state, c);
   return [
     {
       type: 'PaymentFailed',
@@ -154,8 +154,8 @@ export function recordPaymentFailure(
   ];
 }
 
-export function pay(state: OrderState, c: Extract<OrderCommand, { kind: 'pay' }>): OrderEvent[] {
-  assertPayable(state, c.amount);
+export function pay(state: OrderState, c: CommandOf<'pay'>): OrderEvent[] {
+  assertPayable(state, c);
   return [
     {
       type: 'OrderPaid',
@@ -178,7 +178,7 @@ export function cancellationRefund(state: OrderState): number {
   return state.status === 'PAID' && state.payment ? state.payment.amount - state.refunded : 0;
 }
 
-export function cancel(state: OrderState, c: Extract<OrderCommand, { kind: 'cancel' }>): OrderEvent[] {
+export function cancel(state: OrderState, c: CommandOf<'cancel'>): OrderEvent[] {
   requireStatus(state, ['CONFIRMED', 'PAID'], 'cancel');
   const events: OrderEvent[] = [
     {
@@ -214,12 +214,12 @@ export function cancel(state: OrderState, c: Extract<OrderCommand, { kind: 'canc
 }
 
 /** The payment timeout: cancels a still-unpaid CONFIRMED order; anything else is left alone. */
-export function expirePayment(state: OrderState): OrderEvent[] {
+export function expirePayment(state: OrderState, _c: CommandOf<'expirePayment'>): OrderEvent[] {
   if (state.status !== 'CONFIRMED') return [];
   return cancel(state, { kind: 'cancel', by: 'system', reason: PAYMENT_TIMEOUT_REASON, refundId: '' });
 }
 
-export function ship(state: OrderState, c: Extract<OrderCommand, { kind: 'ship' }>): OrderEvent[] {
+export function ship(state: OrderState, c: CommandOf<'ship'>): OrderEvent[] {
   requireStatus(state, ['PAID'], 'ship');
   return [
     {
@@ -235,12 +235,12 @@ export function ship(state: OrderState, c: Extract<OrderCommand, { kind: 'ship' 
   ];
 }
 
-export function deliver(state: OrderState): OrderEvent[] {
+export function deliver(state: OrderState, _c: CommandOf<'deliver'>): OrderEvent[] {
   requireStatus(state, ['SHIPPED'], 'deliver');
   return [{ type: 'OrderDelivered', data: { orderId: state.orderId, memberId: state.memberId } }];
 }
 
-export function confirmReceipt(state: OrderState): OrderEvent[] {
+export function confirmReceipt(state: OrderState, _c: CommandOf<'confirmReceipt'>): OrderEvent[] {
   requireStatus(state, ['DELIVERED'], 'confirm receipt');
   return [
     {
@@ -251,7 +251,7 @@ export function confirmReceipt(state: OrderState): OrderEvent[] {
 }
 
 /** The return window closed: a DELIVERED order completes; anything else is left alone. */
-export function closeReturnWindow(state: OrderState): OrderEvent[] {
+export function closeReturnWindow(state: OrderState, _c: CommandOf<'closeReturnWindow'>): OrderEvent[] {
   if (state.status !== 'DELIVERED') return [];
   return [
     {
@@ -272,10 +272,7 @@ export function returnableQuantity(state: OrderState, sku: string): number {
   return ordered - claimed;
 }
 
-export function requestReturn(
-  state: OrderState,
-  c: Extract<OrderCommand, { kind: 'requestReturn' }>,
-): OrderEvent[] {
+export function requestReturn(state: OrderState, c: CommandOf<'requestReturn'>): OrderEvent[] {
   requireStatus(state, ['DELIVERED', 'COMPLETED'], 'request a return');
   if (c.lines.length === 0) throw new InvalidCommandError('a return needs at least one line', 'EMPTY_RETURN');
   if (state.returns.some((r) => r.returnId === c.returnId)) {
@@ -331,38 +328,46 @@ function requireReturn(
   return found;
 }
 
-export function approveReturn(state: OrderState, returnId: string): OrderEvent[] {
-  requireReturn(state, returnId, 'APPROVED', 'approve');
-  return [{ type: 'ReturnApproved', data: { orderId: state.orderId, returnId, memberId: state.memberId } }];
-}
-
-export function rejectReturn(state: OrderState, returnId: string, reason: string): OrderEvent[] {
-  requireReturn(state, returnId, 'REJECTED', 'reject');
-  return [
-    { type: 'ReturnRejected', data: { orderId: state.orderId, returnId, memberId: state.memberId, reason } },
-  ];
-}
-
-export function receiveReturn(state: OrderState, returnId: string): OrderEvent[] {
-  const found = requireReturn(state, returnId, 'RECEIVED', 'receive');
+export function approveReturn(state: OrderState, c: CommandOf<'approveReturn'>): OrderEvent[] {
+  requireReturn(state, c.returnId, 'APPROVED', 'approve');
   return [
     {
-      type: 'ReturnReceived',
-      data: { orderId: state.orderId, returnId, memberId: state.memberId, lines: found.lines },
+      type: 'ReturnApproved',
+      data: { orderId: state.orderId, returnId: c.returnId, memberId: state.memberId },
     },
   ];
 }
 
-export function refundReturn(state: OrderState, returnId: string, refundId: string): OrderEvent[] {
-  const found = requireReturn(state, returnId, 'REFUNDED', 'refund');
+export function rejectReturn(state: OrderState, c: CommandOf<'rejectReturn'>): OrderEvent[] {
+  requireReturn(state, c.returnId, 'REJECTED', 'reject');
+  return [
+    {
+      type: 'ReturnRejected',
+      data: { orderId: state.orderId, returnId: c.returnId, memberId: state.memberId, reason: c.reason },
+    },
+  ];
+}
+
+export function receiveReturn(state: OrderState, c: CommandOf<'receiveReturn'>): OrderEvent[] {
+  const found = requireReturn(state, c.returnId, 'RECEIVED', 'receive');
+  return [
+    {
+      type: 'ReturnReceived',
+      data: { orderId: state.orderId, returnId: c.returnId, memberId: state.memberId, lines: found.lines },
+    },
+  ];
+}
+
+export function refundReturn(state: OrderState, c: CommandOf<'refundReturn'>): OrderEvent[] {
+  const found = requireReturn(state, c.returnId, 'REFUNDED', 'refund');
   return [
     {
       type: 'RefundIssued',
       data: {
         orderId: state.orderId,
         memberId: state.memberId,
-        refundId,
-        returnId,
+        refundId: c.refundId,
+        returnId: c.returnId,
         amount: found.amount,
         currency: state.currency,
         cause: 'RETURN',
@@ -371,15 +376,15 @@ export function refundReturn(state: OrderState, returnId: string, refundId: stri
   ];
 }
 
-/** One entry point for every command (used by the lifecycle property test and by the handlers). */
+/** One entry point for every command (used by the lifecycle property test). */
 export function decideOrder(state: OrderState, command: OrderCommand): OrderEvent[] {
   switch (command.kind) {
     case 'place':
       return place(state, command);
     case 'confirmReservation':
-      return confirmReservation(state, command.lines);
+      return confirmReservation(state, command);
     case 'rejectReservation':
-      return rejectReservation(state, command.shortLines);
+      return rejectReservation(state, command);
     case 'recordPaymentFailure':
       return recordPaymentFailure(state, command);
     case 'pay':
@@ -387,24 +392,24 @@ export function decideOrder(state: OrderState, command: OrderCommand): OrderEven
     case 'cancel':
       return cancel(state, command);
     case 'expirePayment':
-      return expirePayment(state);
+      return expirePayment(state, command);
     case 'ship':
       return ship(state, command);
     case 'deliver':
-      return deliver(state);
+      return deliver(state, command);
     case 'confirmReceipt':
-      return confirmReceipt(state);
+      return confirmReceipt(state, command);
     case 'closeReturnWindow':
-      return closeReturnWindow(state);
+      return closeReturnWindow(state, command);
     case 'requestReturn':
       return requestReturn(state, command);
     case 'approveReturn':
-      return approveReturn(state, command.returnId);
+      return approveReturn(state, command);
     case 'rejectReturn':
-      return rejectReturn(state, command.returnId, command.reason);
+      return rejectReturn(state, command);
     case 'receiveReturn':
-      return receiveReturn(state, command.returnId);
+      return receiveReturn(state, command);
     case 'refundReturn':
-      return refundReturn(state, command.returnId, command.refundId);
+      return refundReturn(state, command);
   }
 }
