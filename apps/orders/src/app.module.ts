@@ -1,8 +1,7 @@
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
 import { CartModule } from './cart/cart.module';
-import { OrdersConfigModule } from './config/orders-config.module';
-import { OrdersEnvironment } from './config/orders.environment';
+import { OrdersEnvironment, OrdersSettingsModule } from './config/orders.settings';
 import { ORDERS_MIGRATIONS } from './database/migrations/1764100000000-create-orders-read-models';
 import { OrderModule } from './order/order.module';
 import { PricingModule } from './pricing/pricing.module';
@@ -13,7 +12,7 @@ import { PricingModule } from './pricing/pricing.module';
       migrations: ORDERS_MIGRATIONS,
       environment: OrdersEnvironment,
     }),
-    OrdersConfigModule,
+    OrdersSettingsModule,
     PricingModule,
     CartModule,
     OrderModule,

@@ -1,5 +1,5 @@
 import { parseDuration } from './duration';
-import { readOrdersSettings } from './orders.environment';
+import { readOrdersSettings } from './orders.settings';
 
 describe('durations and settings', () => {
   it.each([

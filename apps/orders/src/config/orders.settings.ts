@@ -1,4 +1,5 @@
 import { BaseEnvironment } from '@ecom/platform';
+import { Global, Module } from '@nestjs/common';
 import { IsNumberString, IsOptional, Matches } from 'class-validator';
 import { DURATION_PATTERN, parseDuration } from './duration';
 
@@ -59,3 +60,11 @@ export function readOrdersSettings(env: NodeJS.ProcessEnv = process.env): Orders
     idempotencyTtlMs: parseDuration(env.IDEMPOTENCY_TTL ?? '24h', 'IDEMPOTENCY_TTL'),
   };
 }
+
+/** Provides ORDERS_SETTINGS everywhere in the app, read when the application is created. */
+@Global()
+@Module({
+  providers: [{ provide: ORDERS_SETTINGS, useFactory: () => readOrdersSettings() }],
+  exports: [ORDERS_SETTINGS],
+})
+export class OrdersSettingsModule {}

@@ -3,7 +3,7 @@ import { REDIS } from '@ecom/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'crypto';
 import type Redis from 'ioredis';
-import { ORDERS_SETTINGS, OrdersSettings } from '../../config/orders.environment';
+import { ORDERS_SETTINGS, OrdersSettings } from '../../config/orders.settings';
 
 export interface StoredResponse<T> {
   status: number;
