@@ -14,7 +14,7 @@ export class PricingModule implements OnModuleInit {
       name: 'orders.sku-prices',
       topics: [Topics.catalog],
       handles: PRICE_EVENT_TYPES,
-      handle: (event, tx) => applyCatalogEvent(tx, event),
+      handle: (event, session) => applyCatalogEvent(session.sql, event),
     });
   }
 }

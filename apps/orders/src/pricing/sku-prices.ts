@@ -1,5 +1,6 @@
-import { BusinessRuleError, SqlExecutor } from '@ecom/event-sourcing';
+import { BusinessRuleError } from '@ecom/event-sourcing';
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 export interface SkuPrice {
   sku: string;
@@ -19,14 +20,17 @@ export interface PricedLine {
 /** Reads the orders service's own SKU price read model (fed by catalog.events). */
 @Injectable()
 export class SkuPrices {
-  async find(sql: SqlExecutor, skus: readonly string[]): Promise<Map<string, SkuPrice>> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(skus: readonly string[]): Promise<Map<string, SkuPrice>> {
     if (skus.length === 0) return new Map();
-    const rows: { sku: string; price: string; currency: string; orderable: boolean }[] = await sql.query(
-      `SELECT s.sku, s.price, s.currency, (NOT s.discontinued AND coalesce(p.listed, false)) AS orderable
+    const rows: { sku: string; price: string; currency: string; orderable: boolean }[] =
+      await this.dataSource.query(
+        `SELECT s.sku, s.price, s.currency, (NOT s.discontinued AND coalesce(p.listed, false)) AS orderable
        FROM sku_prices s LEFT JOIN catalog_products p ON p.product_id = s.product_id
        WHERE s.sku = ANY($1)`,
-      [skus],
-    );
+        [skus],
+      );
     return new Map(
       rows.map((r) => [
         r.sku,
@@ -36,8 +40,8 @@ export class SkuPrices {
   }
 
   /** The price of one orderable SKU, or 422 naming it. */
-  async orderable(sql: SqlExecutor, sku: string): Promise<SkuPrice> {
-    const price = (await this.find(sql, [sku])).get(sku);
+  async orderable(sku: string): Promise<SkuPrice> {
+    const price = (await this.find([sku])).get(sku);
     return requireOrderable(sku, price);
   }
 
@@ -46,13 +50,9 @@ export class SkuPrices {
    * them) and all in one currency. The client never sends a price.
    */
   async priceLines(
-    sql: SqlExecutor,
     items: readonly { sku: string; quantity: number }[],
   ): Promise<{ lines: PricedLine[]; currency: string; total: number }> {
-    const prices = await this.find(
-      sql,
-      items.map((i) => i.sku),
-    );
+    const prices = await this.find(items.map((i) => i.sku));
     const unknown = items.filter((i) => !prices.get(i.sku)?.orderable).map((i) => i.sku);
     if (unknown.length > 0) {
       throw new BusinessRuleError(`SKU not available for sale: ${unknown.join(', ')}`, 'SKU_NOT_AVAILABLE', {

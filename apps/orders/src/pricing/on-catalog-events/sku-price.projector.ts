@@ -1,4 +1,4 @@
-import { DomainEventOf, EventEnvelope } from '@ecom/contracts';
+import type { EnvelopeOf } from '@ecom/contracts';
 import type { SqlExecutor } from '@ecom/event-sourcing';
 
 /** Catalog events the price read model applies (consumed from catalog.events). */
@@ -10,16 +10,15 @@ export const PRICE_EVENT_TYPES = [
   'ProductUnpublished',
 ] as const;
 
-type PriceEvent = DomainEventOf<(typeof PRICE_EVENT_TYPES)[number]>;
+export type PriceEvent = EnvelopeOf<(typeof PRICE_EVENT_TYPES)[number]>;
 
 /**
  * Applies one catalog event to sku_prices / catalog_products. Catalog publishes a product's events
  * in order (key = product id), so a plain upsert per event is enough; redeliveries never reach here
  * (the idempotent consumer records processed event ids in the same transaction).
  */
-export async function applyCatalogEvent(sql: SqlExecutor, envelope: EventEnvelope): Promise<void> {
-  const event = { type: envelope.type, data: envelope.data } as PriceEvent;
-  const at = envelope.occurredAt;
+export async function applyCatalogEvent(sql: SqlExecutor, event: PriceEvent): Promise<void> {
+  const at = event.occurredAt;
   switch (event.type) {
     case 'SkuAdded': {
       const d = event.data;
