@@ -1,4 +1,3 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
 import type { OrderEvent, OrderState } from '../domain/order.aggregate';
 
 /**
@@ -25,6 +24,7 @@ export interface RefundRequest {
   currency: string;
 }
 
+/** The gateway could not do what was asked (a refund it refused, a provider that is down). */
 export class PaymentGatewayError extends Error {
   constructor(message: string) {
     super(message);
@@ -32,27 +32,10 @@ export class PaymentGatewayError extends Error {
   }
 }
 
-/** Refunds through the gateway; a gateway refusal becomes 502 (the order is left as it was). */
-export async function refundThrough(gateway: PaymentGateway, request: RefundRequest): Promise<void> {
-  try {
-    await gateway.refund(request);
-  } catch (error) {
-    if (!(error instanceof PaymentGatewayError)) throw error;
-    throw new HttpException(
-      {
-        statusCode: HttpStatus.BAD_GATEWAY,
-        error: 'Bad Gateway',
-        message: `payment gateway: ${error.message}`,
-      },
-      HttpStatus.BAD_GATEWAY,
-    );
-  }
-}
-
 /**
  * Gives back, through the gateway, the money of the RefundIssued a decision made (cancelling a paid
- * order, refunding a return), if it made one; called inside the decision, so a refusal leaves the
- * order as it was.
+ * order, refunding a return), if it made one; called inside the decision, so a refusal
+ * (PaymentGatewayError) leaves the order as it was.
  */
 export async function refundIssuedIn(
   gateway: PaymentGateway,
@@ -61,7 +44,7 @@ export async function refundIssuedIn(
 ): Promise<void> {
   const refund = events.find((e) => e.type === 'RefundIssued');
   if (!refund || refund.type !== 'RefundIssued' || !state.payment) return;
-  await refundThrough(gateway, {
+  await gateway.refund({
     paymentId: state.payment.paymentId,
     refundId: refund.data.refundId,
     amount: refund.data.amount,

@@ -1,14 +1,16 @@
 import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PaymentErrorsFilter } from '../payment-errors.filter';
 import { PayOrderDto, PaymentResponse } from './pay-order.dto';
 import { PayOrderHandler } from './pay-order.handler';
 
 @ApiTags('orders')
 @ApiBearerAuth()
 @Controller('orders')
+@UseFilters(PaymentErrorsFilter)
 export class PayOrderController {
   constructor(private readonly handler: PayOrderHandler) {}
 
@@ -27,6 +29,6 @@ export class PayOrderController {
     @Body() dto: PayOrderDto,
     @RequestEventContext() context: EventContext,
   ): Promise<PaymentResponse> {
-    return this.handler.handle(member, id, dto, context);
+    return this.handler.execute(member, id, dto, context);
   }
 }

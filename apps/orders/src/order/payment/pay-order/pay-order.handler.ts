@@ -1,55 +1,45 @@
 import { AuthenticatedMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { EventSourcingRuntime } from '@ecom/platform';
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { OrderAggregate } from '../domain/order.aggregate';
-import { assertPayable, pay, recordPaymentFailure } from '../domain/order.decisions';
-import { assertOrderAccess } from '../order-access';
-import { PAYMENT_GATEWAY, PaymentGateway } from './payment-gateway.port';
-import { PayOrderDto, PaymentResponse } from './pay-order.dto';
+import { Inject, Injectable } from '@nestjs/common';
+import { OrderAggregate } from '../../domain/order.aggregate';
+import { assertPayable, pay, recordPaymentFailure } from '../../domain/order.decisions';
+import { assertOrderAccess } from '../../order-access';
+import { PAYMENT_GATEWAY, PaymentGateway } from '../payment-gateway.port';
+import type { PayOrderDto, PaymentResponse } from './pay-order.dto';
 
-/** 402: the gateway declined; the order stays CONFIRMED (PaymentFailed is on the topic). */
-export class PaymentDeclinedException extends HttpException {
-  constructor(reason: string) {
-    super(
-      {
-        statusCode: HttpStatus.PAYMENT_REQUIRED,
-        error: 'Payment Required',
-        message: `payment declined: ${reason}`,
-      },
-      HttpStatus.PAYMENT_REQUIRED,
-    );
+/** The gateway declined the charge; PaymentFailed is recorded and the order stays CONFIRMED (402). */
+export class PaymentDeclinedError extends Error {
+  constructor(readonly reason: string) {
+    super(`payment declined: ${reason}`);
+    this.name = 'PaymentDeclinedError';
   }
 }
 
 @Injectable()
 export class PayOrderHandler {
-  private readonly orders;
-
   constructor(
     private readonly runtime: EventSourcingRuntime,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
-  ) {
-    this.orders = runtime.repository(OrderAggregate);
-  }
+  ) {}
 
   /**
    * CONFIRMED -> PAID. The amount must be the total (422) before the gateway is asked; a decline is
-   * recorded as PaymentFailed and answered 402. The order's stream stays locked from the check to the
-   * append, so the payment timeout cannot cancel an order while it is being paid.
+   * recorded as PaymentFailed and answered 402 (PaymentDeclinedError).
    */
-  async handle(
+  async execute(
     member: AuthenticatedMember,
     orderId: string,
     dto: PayOrderDto,
     context: EventContext,
   ): Promise<PaymentResponse> {
     let declined: string | undefined;
-    const result = await this.orders.execute(
+    const result = await this.runtime.commands.execute(
+      OrderAggregate,
       orderId,
       async (state, version) => {
         assertOrderAccess(member, state.memberId);
-        assertPayable(state, dto.amount);
+        assertPayable(state, dto);
         const charge = await this.gateway.charge({
           orderId,
           amount: dto.amount,
@@ -79,7 +69,7 @@ export class PayOrderHandler {
       // and the gateway is asked once.
       { lock: true },
     );
-    if (declined !== undefined) throw new PaymentDeclinedException(declined);
+    if (declined !== undefined) throw new PaymentDeclinedError(declined);
     const { payment, currency } = result.state;
     return {
       orderId,
