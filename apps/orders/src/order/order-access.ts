@@ -1,5 +1,5 @@
 import { AuthenticatedMember, isBackOffice } from '@ecom/auth';
-import { NotFoundError } from '@ecom/event-sourcing';
+import { ForbiddenError, NotFoundError } from '@ecom/event-sourcing';
 import type { Actor } from './domain/order.decisions';
 
 /**
@@ -12,6 +12,17 @@ export function assertOrderAccess(
 ): void {
   if (!member || !ownerId || (member.id !== ownerId && !isBackOffice(member))) {
     throw new NotFoundError('order not found', 'ORDER_NOT_FOUND');
+  }
+}
+
+/**
+ * A command only the customer who placed the order gives (confirm receipt, request a return): an
+ * operator is refused with 403 naming `action`, anyone else gets 404 as above.
+ */
+export function assertOrderOwner(member: AuthenticatedMember, ownerId: string, action: string): void {
+  assertOrderAccess(member, ownerId);
+  if (member.id !== ownerId) {
+    throw new ForbiddenError(`only the customer who placed the order ${action}`, 'NOT_ORDER_OWNER');
   }
 }
 

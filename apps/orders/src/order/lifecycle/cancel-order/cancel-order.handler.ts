@@ -1,0 +1,50 @@
+import { AuthenticatedMember } from '@ecom/auth';
+import type { EventContext } from '@ecom/contracts';
+import { EventSourcingRuntime } from '@ecom/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { OrderAggregate } from '../../domain/order.aggregate';
+import { cancel } from '../../domain/order.decisions';
+import { actorOf, assertOrderAccess } from '../../order-access';
+import { PAYMENT_GATEWAY, PaymentGateway, refundIssuedIn } from '../../payment/payment-gateway.port';
+import type { CancelOrderDto } from './cancel-order.dto';
+
+/**
+ * CONFIRMED -> CANCELLED, or PAID -> CANCELLED with a full refund through the gateway (RefundIssued,
+ * cause CANCELLATION), by the customer their own order or by an operator. Inventory releases the
+ * reservation on OrderCancelled.
+ */
+@Injectable()
+export class CancelOrderHandler {
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+  ) {}
+
+  async execute(
+    member: AuthenticatedMember,
+    orderId: string,
+    dto: CancelOrderDto,
+    context: EventContext,
+  ): Promise<void> {
+    const refundId = uuidv7();
+    await this.runtime.commands.execute(
+      OrderAggregate,
+      orderId,
+      async (state) => {
+        assertOrderAccess(member, state.memberId);
+        const events = cancel(state, {
+          kind: 'cancel',
+          by: actorOf(member, state.memberId),
+          reason: dto.reason ?? null,
+          refundId,
+        });
+        await refundIssuedIn(this.gateway, state, events);
+        return events;
+      },
+      context,
+      // Locked while the refund is made: the refund and the cancellation are recorded together or not at all.
+      { lock: true },
+    );
+  }
+}
