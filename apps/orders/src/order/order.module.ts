@@ -1,13 +1,19 @@
 import { EventSourcingRuntime, REDIS } from '@ecom/platform';
 import { Module, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { ORDERS_SETTINGS, OrdersSettings } from '../config/orders.environment';
+import { ORDERS_SETTINGS, OrdersSettings } from '../config/orders.settings';
 import { PricingModule } from '../pricing/pricing.module';
 import { OrdersGrpcController } from './grpc/orders.grpc.controller';
-import { OrderLifecycleController } from './lifecycle/order-lifecycle.controller';
-import { OrderLifecycleHandler } from './lifecycle/order-lifecycle.handler';
-import { PayOrderController } from './payment/pay-order.controller';
-import { PayOrderHandler } from './payment/pay-order.handler';
+import { CancelOrderController } from './lifecycle/cancel-order/cancel-order.controller';
+import { CancelOrderHandler } from './lifecycle/cancel-order/cancel-order.handler';
+import { ConfirmReceiptController } from './lifecycle/confirm-receipt/confirm-receipt.controller';
+import { ConfirmReceiptHandler } from './lifecycle/confirm-receipt/confirm-receipt.handler';
+import { DeliverOrderController } from './lifecycle/deliver-order/deliver-order.controller';
+import { DeliverOrderHandler } from './lifecycle/deliver-order/deliver-order.handler';
+import { ShipOrderController } from './lifecycle/ship-order/ship-order.controller';
+import { ShipOrderHandler } from './lifecycle/ship-order/ship-order.handler';
+import { PayOrderController } from './payment/pay-order/pay-order.controller';
+import { PayOrderHandler } from './payment/pay-order/pay-order.handler';
 import { PAYMENT_GATEWAY } from './payment/payment-gateway.port';
 import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
 import { IdempotencyStore } from './place-order/idempotency';
@@ -16,8 +22,17 @@ import { PlaceOrderHandler } from './place-order/place-order.handler';
 import { OrderSummaryProjection } from './read-model/order-summary.projection';
 import { OrdersQuery } from './read-model/orders.query';
 import { OrdersQueryController } from './read-model/orders-query.controller';
-import { ReturnsController } from './returns/returns.controller';
-import { ReturnsHandler } from './returns/returns.handler';
+import { ReturnsQueryController } from './read-model/returns-query.controller';
+import { ApproveReturnController } from './returns/approve-return/approve-return.controller';
+import { ApproveReturnHandler } from './returns/approve-return/approve-return.handler';
+import { ReceiveReturnController } from './returns/receive-return/receive-return.controller';
+import { ReceiveReturnHandler } from './returns/receive-return/receive-return.handler';
+import { RefundReturnController } from './returns/refund-return/refund-return.controller';
+import { RefundReturnHandler } from './returns/refund-return/refund-return.handler';
+import { RejectReturnController } from './returns/reject-return/reject-return.controller';
+import { RejectReturnHandler } from './returns/reject-return/reject-return.handler';
+import { RequestReturnController } from './returns/request-return/request-return.controller';
+import { RequestReturnHandler } from './returns/request-return/request-return.handler';
 import { OnStockReservation } from './saga/on-stock-reservation';
 import { OrderTimeoutScheduler } from './scheduler/order-timeouts.scheduler';
 import { ORDER_WATCHERS_PROVIDER } from './watch-order/order-watchers';
@@ -29,8 +44,16 @@ import { WatchOrderHandler } from './watch-order/watch-order.handler';
     PlaceOrderController,
     OrdersQueryController,
     PayOrderController,
-    OrderLifecycleController,
-    ReturnsController,
+    CancelOrderController,
+    ShipOrderController,
+    DeliverOrderController,
+    ConfirmReceiptController,
+    RequestReturnController,
+    ReturnsQueryController,
+    ApproveReturnController,
+    RejectReturnController,
+    ReceiveReturnController,
+    RefundReturnController,
     OrdersGrpcController,
   ],
   providers: [
@@ -44,8 +67,15 @@ import { WatchOrderHandler } from './watch-order/watch-order.handler';
     OrdersQuery,
     PlaceOrderHandler,
     PayOrderHandler,
-    OrderLifecycleHandler,
-    ReturnsHandler,
+    CancelOrderHandler,
+    ShipOrderHandler,
+    DeliverOrderHandler,
+    ConfirmReceiptHandler,
+    RequestReturnHandler,
+    ApproveReturnHandler,
+    RejectReturnHandler,
+    ReceiveReturnHandler,
+    RefundReturnHandler,
     OnStockReservation,
     OrderTimeoutScheduler,
     ORDER_WATCHERS_PROVIDER,
@@ -56,6 +86,6 @@ export class OrderModule implements OnModuleInit {
   constructor(private readonly runtime: EventSourcingRuntime) {}
 
   onModuleInit(): void {
-    this.runtime.store.addInlineProjection(new OrderSummaryProjection());
+    this.runtime.addInlineProjection(new OrderSummaryProjection());
   }
 }

@@ -101,7 +101,7 @@ export class OrdersGrpcController {
     @RequestEventContext() context: EventContext,
   ) {
     const dto = validGrpcRequest(PlaceOrderDto, toPlaceOrderDto(request));
-    const outcome = await this.placeOrder.handle(member, dto, context, orEmpty(request.idempotencyKey));
+    const outcome = await this.placeOrder.execute(member, dto, context, orEmpty(request.idempotencyKey));
     return outcome.body;
   }
 

@@ -33,7 +33,7 @@ export class PlaceOrderController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderResponse> {
-    const outcome = await this.handler.handle(member, dto, context, idempotencyKey);
+    const outcome = await this.handler.execute(member, dto, context, idempotencyKey);
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
     void reply.status(outcome.status);
     return outcome.body;

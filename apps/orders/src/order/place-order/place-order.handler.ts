@@ -4,12 +4,12 @@ import {
   AppendToStream,
   foldEvents,
   InvalidCommandError,
-  NotFoundError,
   StreamVersionConflictError,
 } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
+import { assertCartAccess } from '../../cart/cart-access';
 import { CartAggregate } from '../../cart/domain/cart.aggregate';
 import { checkOut } from '../../cart/domain/cart.decisions';
 import { SkuPrices } from '../../pricing/sku-prices';
@@ -28,19 +28,13 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class PlaceOrderHandler {
-  private readonly orders;
-  private readonly carts;
-
   constructor(
     private readonly runtime: EventSourcingRuntime,
     private readonly prices: SkuPrices,
     private readonly idempotency: IdempotencyStore,
-  ) {
-    this.orders = runtime.repository(OrderAggregate);
-    this.carts = runtime.repository(CartAggregate);
-  }
+  ) {}
 
-  async handle(
+  async execute(
     member: AuthenticatedMember,
     dto: PlaceOrderDto,
     context: EventContext,
@@ -90,18 +84,14 @@ export class PlaceOrderHandler {
     context: EventContext,
     orderId: string,
   ): Promise<StoredResponse<PlaceOrderResponse>> {
-    const db = this.runtime.dataSource;
     const address = dto.shippingAddress;
     const streams: AppendToStream[] = [];
     let items = dto.items ?? [];
     let visitorId = dto.visitorId ?? member.id;
     let channel = dto.channel ?? null;
     if (dto.cartId) {
-      const { state: cart, version } = await this.carts.load(db, dto.cartId);
-      // A member's cart is only theirs; an anonymous cart is addressed by its unguessable id.
-      if (cart.status === 'NEW' || (cart.memberId !== null && cart.memberId !== member.id)) {
-        throw new NotFoundError('cart not found', 'CART_NOT_FOUND');
-      }
+      const { state: cart, version } = await this.runtime.commands.load(CartAggregate, dto.cartId);
+      assertCartAccess(member, cart, version);
       items = cart.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
       visitorId = dto.visitorId ?? cart.visitorId;
       channel = dto.channel ?? cart.channel;
@@ -119,7 +109,7 @@ export class PlaceOrderHandler {
         throw new InvalidCommandError(`SKU ${item.sku} appears twice; send it once`, 'DUPLICATE_SKU');
       skus.add(item.sku);
     }
-    const priced = await this.prices.priceLines(db, items);
+    const priced = await this.prices.priceLines(items);
     const placed = place(OrderAggregate.initialState, {
       kind: 'place',
       orderId,
@@ -138,7 +128,7 @@ export class PlaceOrderHandler {
       expectedVersion: 0,
       events: placed,
     });
-    await this.runtime.committer.commit({
+    await this.runtime.commands.commit({
       streams,
       context,
       alsoWrite: (tx) =>
@@ -165,7 +155,7 @@ export class PlaceOrderHandler {
 
   /** The 202 answer of an order that exists (for an Idempotency-Key whose first request died). */
   private async placedResponse(orderId: string): Promise<StoredResponse<PlaceOrderResponse> | null> {
-    const { state } = await this.orders.load(this.runtime.dataSource, orderId);
+    const { state } = await this.runtime.commands.load(OrderAggregate, orderId);
     if (state.status === 'NEW') return null;
     return {
       status: 202,

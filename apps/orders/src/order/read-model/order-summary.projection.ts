@@ -49,6 +49,7 @@ export class OrderSummaryProjection implements InlineProjection {
   }
 
   private async applyOne(sql: SqlExecutor, recorded: RecordedEvent): Promise<void> {
+    // Inline projections get the store's untyped RecordedEvent; `handles` admits only Order events.
     const event = { type: recorded.type, data: recorded.data } as OrderEvent;
     const at = recorded.occurredAt;
     const id = recorded.aggregateId;
@@ -148,7 +149,7 @@ export class OrderSummaryProjection implements InlineProjection {
       return;
     }
     const returnStatus = RETURN_STATUS_OF[event.type];
-    const returnId = (event.data as { returnId?: string | null }).returnId;
+    const returnId = 'returnId' in event.data ? event.data.returnId : null;
     if (returnStatus && returnId) {
       const refundId = event.type === 'RefundIssued' ? event.data.refundId : null;
       await sql.query(

@@ -1,7 +1,7 @@
 import { AuthenticatedMember, isBackOffice } from '@ecom/auth';
-import { ForbiddenError, InvalidCommandError, NotFoundError, SqlExecutor } from '@ecom/event-sourcing';
-import { EventSourcingRuntime } from '@ecom/platform';
+import { ForbiddenError, InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { assertOrderAccess } from '../order-access';
 
 export interface StatusChange {
@@ -162,14 +162,12 @@ function decodeCursor(cursor: string): string {
 /** Queries of the Order read model, with the per-object rules of docs/contract.md section 5. */
 @Injectable()
 export class OrdersQuery {
-  constructor(private readonly runtime: EventSourcingRuntime) {}
-
-  private get sql(): SqlExecutor {
-    return this.runtime.dataSource;
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   async get(member: AuthenticatedMember, orderId: string): Promise<OrderView> {
-    const rows: OrderRow[] = await this.sql.query(`${ORDER_WITH_RETURNS} WHERE o.order_id = $1`, [orderId]);
+    const rows: OrderRow[] = await this.dataSource.query(`${ORDER_WITH_RETURNS} WHERE o.order_id = $1`, [
+      orderId,
+    ]);
     if (rows.length === 0) throw new NotFoundError('order not found', 'ORDER_NOT_FOUND');
     assertOrderAccess(member, rows[0].member_id);
     return withReturns(rows[0]);
@@ -181,7 +179,7 @@ export class OrdersQuery {
    */
   async findMany(orderIds: readonly string[]): Promise<Map<string, OrderView>> {
     if (orderIds.length === 0) return new Map();
-    const rows: OrderRow[] = await this.sql.query(
+    const rows: OrderRow[] = await this.dataSource.query(
       `${ORDER_WITH_RETURNS} WHERE o.order_id = ANY($1::text[])`,
       [orderIds],
     );
@@ -211,7 +209,7 @@ export class OrdersQuery {
     if (filter.status) add('status = ?', filter.status);
     if (filter.cursor) add('order_id < ?', decodeCursor(filter.cursor));
     params.push(limit + 1);
-    const rows: OrderRow[] = await this.sql.query(
+    const rows: OrderRow[] = await this.dataSource.query(
       `SELECT * FROM orders_view ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY order_id DESC LIMIT $${params.length}`,
       params,
@@ -221,7 +219,7 @@ export class OrdersQuery {
   }
 
   async returnsOf(orderId: string): Promise<ReturnView[]> {
-    const rows: ReturnRow[] = await this.sql.query(
+    const rows: ReturnRow[] = await this.dataSource.query(
       `SELECT r.*, n.note FROM order_returns_view r LEFT JOIN return_notes n USING (return_id)
        WHERE r.order_id = $1 ORDER BY r.return_id`,
       [orderId],
@@ -230,7 +228,7 @@ export class OrdersQuery {
   }
 
   async getReturn(member: AuthenticatedMember, returnId: string): Promise<ReturnView> {
-    const rows: ReturnRow[] = await this.sql.query(
+    const rows: ReturnRow[] = await this.dataSource.query(
       `SELECT r.*, n.note FROM order_returns_view r LEFT JOIN return_notes n USING (return_id) WHERE r.return_id = $1`,
       [returnId],
     );
@@ -245,7 +243,7 @@ export class OrdersQuery {
 
   /** The order a return belongs to (404 when the return does not exist). */
   async orderOfReturn(returnId: string): Promise<string> {
-    const rows: { order_id: string }[] = await this.sql.query(
+    const rows: { order_id: string }[] = await this.dataSource.query(
       `SELECT order_id FROM order_returns_view WHERE return_id = $1`,
       [returnId],
     );

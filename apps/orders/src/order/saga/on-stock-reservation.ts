@@ -1,14 +1,29 @@
-import { DomainEventOf, EventEnvelope, Topics } from '@ecom/contracts';
-import { AggregateRepository, EventBatchOutcome, reactionContext } from '@ecom/event-sourcing';
+import { EnvelopeOf, Topics } from '@ecom/contracts';
+import { CommandSession, EventBatchOutcome, reactionContext } from '@ecom/event-sourcing';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { OrderAggregate, OrderEvent, OrderState } from '../domain/order.aggregate';
 import { confirmReservation, rejectReservation } from '../domain/order.decisions';
 
 export const SAGA_EVENT_TYPES = ['StockReserved', 'StockReservationRejected'] as const;
 
-type InventoryAnswer = DomainEventOf<'StockReserved'> | DomainEventOf<'StockReservationRejected'>;
+type InventoryAnswer = EnvelopeOf<(typeof SAGA_EVENT_TYPES)[number]>;
+
+/** What an inventory answer does to its order; an order this service does not know is left alone. */
+function decisionOn(answer: InventoryAnswer): (state: OrderState) => OrderEvent[] {
+  switch (answer.type) {
+    case 'StockReserved':
+      return (state) =>
+        state.status === 'NEW'
+          ? []
+          : confirmReservation(state, { kind: 'confirmReservation', lines: answer.data.lines });
+    case 'StockReservationRejected':
+      return (state) =>
+        state.status === 'NEW'
+          ? []
+          : rejectReservation(state, { kind: 'rejectReservation', shortLines: answer.data.shortLines });
+  }
+}
 
 /**
  * The order saga's reaction to inventory: StockReserved -> CONFIRMED (OrderConfirmed), and
@@ -20,45 +35,33 @@ type InventoryAnswer = DomainEventOf<'StockReserved'> | DomainEventOf<'StockRese
 @Injectable()
 export class OnStockReservation implements OnModuleInit {
   private readonly logger = new Logger('OrderSaga');
-  private readonly orders: AggregateRepository<OrderState, OrderEvent>;
 
-  constructor(private readonly runtime: EventSourcingRuntime) {
-    this.orders = runtime.repository(OrderAggregate);
-  }
+  constructor(private readonly runtime: EventSourcingRuntime) {}
 
   onModuleInit(): void {
     this.runtime.consume({
       name: 'orders.order-saga',
       topics: [Topics.inventory],
       handles: SAGA_EVENT_TYPES,
-      handleEvents: (events, tx) => this.handleEvents(events, tx),
+      handleEvents: (events, session) => this.handleEvents(events, session),
     });
   }
 
-  async handleEvents(events: EventEnvelope[], tx: EntityManager): Promise<EventBatchOutcome> {
-    const answers = events.map((event) => ({
-      event,
-      answer: { type: event.type, data: event.data } as InventoryAnswer,
-    }));
-    const results = await this.orders.executeBatch(
-      tx,
-      answers.map(({ event, answer }) => ({
+  async handleEvents(answers: InventoryAnswer[], session: CommandSession): Promise<EventBatchOutcome> {
+    const results = await session.executeBatch(
+      OrderAggregate,
+      answers.map((answer) => ({
         aggregateId: answer.data.orderId,
-        context: reactionContext(event),
-        decide: (state: OrderState) => {
-          if (state.status === 'NEW') return [];
-          return answer.type === 'StockReserved'
-            ? confirmReservation(state, answer.data.lines)
-            : rejectReservation(state, answer.data.shortLines);
-        },
+        context: reactionContext(answer),
+        decide: decisionOn(answer),
       })),
     );
     const refused: { eventId: string; error: Error }[] = [];
     results.forEach((outcome, i) => {
-      const { event, answer } = answers[i];
-      if (!outcome.ok) refused.push({ eventId: event.id, error: outcome.error });
+      const answer = answers[i];
+      if (!outcome.ok) refused.push({ eventId: answer.id, error: outcome.error });
       else if (outcome.result.version === 0) {
-        this.logger.warn(`${event.type} for unknown order ${answer.data.orderId} ignored`);
+        this.logger.warn(`${answer.type} for unknown order ${answer.data.orderId} ignored`);
       }
     });
     return { refused };
