@@ -615,6 +615,26 @@ describe('orders service', () => {
       expect(refused.status).toBe(409);
       expect(refused.body.message).toBe('Order is PENDING: cannot cancel');
     });
+
+    it('answers 502 and leaves the order PAID when the gateway cannot refund its cancellation', async () => {
+      const order = await placeConfirmed(alice, [{ sku: CAP, quantity: 1 }]);
+      const payment = await service.http(`/v1/orders/${order.id}/payments`, {
+        token: alice,
+        body: { amount: 500, method: 'card' },
+      });
+      expect(payment.status).toBe(201);
+      // The simulated gateway forgets the payment, so the refund of the cancellation is refused.
+      await service.app.get<Redis>(REDIS).del(`orders:paysim:payment:${payment.body.paymentId}`);
+      const cancelled = await service.http(`/v1/orders/${order.id}/cancel`, { token: alice, body: {} });
+      expect(cancelled.status).toBe(502);
+      expect(cancelled.body).toEqual({
+        statusCode: 502,
+        error: 'Bad Gateway',
+        message: expect.stringMatching(/^payment gateway: refund \S+ refused: /),
+      });
+      const after = await service.http(`/v1/orders/${order.id}`, { token: alice });
+      expect(after.body).toMatchObject({ status: 'PAID', refunded: 0 });
+    });
   });
 
   describe('returns', () => {
@@ -772,13 +792,11 @@ describe('orders service', () => {
       });
       const live = await snapshot();
       expect(live.orders.length).toBeGreaterThan(5);
-      const projection = new OrderSummaryProjection();
-      const store = service.app.get(EventSourcingRuntime).store;
-      await dataSource.transaction(async (tx) => {
-        // Hold the projection's tables so that no append interleaves with the rebuild.
-        await tx.query(`LOCK TABLE orders_view, order_returns_view IN EXCLUSIVE MODE`);
-        await store.rebuildInlineProjection(tx, projection);
-      });
+      // The rebuild truncates the projection's tables first: appends wait for it until it commits.
+      const rebuilt = await service.app
+        .get(EventSourcingRuntime)
+        .rebuildInlineProjection(new OrderSummaryProjection());
+      expect(rebuilt).toBeGreaterThan(0);
       expect(await snapshot()).toEqual(live);
     });
   });
