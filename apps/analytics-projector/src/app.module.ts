@@ -1,7 +1,7 @@
 import { ANALYTICS_MIGRATIONS } from '@ecom/analytics-read-models';
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
-import { ProjectorEnvironment } from './config/projector-settings';
+import { AnalyticsProjectorEnvironment } from './config/analytics-projector.settings';
 import { ProjectionModule } from './projection/projection.module';
 import { ProjectorRunner } from './runner/projector-runner';
 import { ProjectorSchedules } from './runner/projector-schedules';
@@ -10,7 +10,7 @@ import { ProjectorSchedules } from './runner/projector-schedules';
   imports: [
     PlatformModule.forService(SERVICES.analyticsProjector, {
       migrations: ANALYTICS_MIGRATIONS,
-      environment: ProjectorEnvironment,
+      environment: AnalyticsProjectorEnvironment,
     }),
     ProjectionModule,
   ],

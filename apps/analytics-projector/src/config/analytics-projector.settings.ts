@@ -6,8 +6,8 @@ import { DEFAULT_STOCK_WARNING_PARAMS, StockWarningParams } from '../stock-warni
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
-/** The projector's variables besides the shared analytics ones. */
-export class ProjectorEnvironment extends AnalyticsEnvironment {
+/** The projector's variables besides the analytics context's (shared with the API). */
+export class AnalyticsProjectorEnvironment extends AnalyticsEnvironment {
   /** How often the time-based stock warnings are re-evaluated (once across replicas); 0 turns it off. */
   @IsOptional()
   @Transform(toInt)
@@ -59,12 +59,16 @@ export class ProjectorEnvironment extends AnalyticsEnvironment {
   PROJECTOR_PARTITIONS_CONCURRENCY?: number;
 }
 
-export interface ProjectorSettings extends AnalyticsSettings {
+export interface AnalyticsProjectorSettings extends AnalyticsSettings {
   stockWarnings: StockWarningParams & { intervalMs: number };
   partitionsConcurrency: number;
 }
 
-export function readProjectorSettings(env: NodeJS.ProcessEnv = process.env): ProjectorSettings {
+export const ANALYTICS_PROJECTOR_SETTINGS = Symbol('ANALYTICS_PROJECTOR_SETTINGS');
+
+export function readAnalyticsProjectorSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): AnalyticsProjectorSettings {
   const d = DEFAULT_STOCK_WARNING_PARAMS;
   const int = (value: string | undefined, fallback: number) =>
     value === undefined || value === '' ? fallback : Number(value);
@@ -81,5 +85,3 @@ export function readProjectorSettings(env: NodeJS.ProcessEnv = process.env): Pro
     partitionsConcurrency: int(env.PROJECTOR_PARTITIONS_CONCURRENCY, 3),
   };
 }
-
-export const PROJECTOR_SETTINGS = Symbol('PROJECTOR_SETTINGS');

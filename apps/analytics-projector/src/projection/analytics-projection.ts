@@ -1,12 +1,8 @@
-import { ContractEvent, DomainEventOf, EventEnvelope, Topics } from '@ecom/contracts';
-import { reactionContext } from '@ecom/event-sourcing';
-import type { EntityManager } from 'typeorm';
+import { EnvelopeOf, Topics } from '@ecom/contracts';
+import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
-
-type Data<T extends ContractEvent['type']> = DomainEventOf<T>['data'];
-type Envelope<T extends ContractEvent['type']> = EventEnvelope<Data<T>, T>;
 
 /** Every topic the projector reads (analytics.alerts is its own output). */
 export const PROJECTED_TOPICS = [
@@ -40,6 +36,9 @@ export const PROJECTED_EVENT_TYPES = [
   ...STOCK_EVENT_TYPES,
 ] as const;
 
+/** An event the projector applies: a `switch (event.type)` narrows its data. */
+export type ProjectedEvent = EnvelopeOf<(typeof PROJECTED_EVENT_TYPES)[number]>;
+
 export interface ApplyOptions {
   /** Publish stock warning changes (live); a rebuild applies silently and reconciles at the end. */
   publishAlerts: boolean;
@@ -61,94 +60,86 @@ export class AnalyticsProjection {
     this.facts = new FactWriters(timeZone);
   }
 
-  async apply(event: EventEnvelope, tx: EntityManager, options: ApplyOptions): Promise<void> {
-    await this.route(event, tx, options);
+  /** Applies one event in the consumer's transaction (`session.sql`). */
+  async apply(event: ProjectedEvent, session: CommandSession, options: ApplyOptions): Promise<void> {
+    await this.route(event, session, options);
     const at = new Date(event.occurredAt);
     if (!this.lastEventAt || at > this.lastEventAt) this.lastEventAt = at;
     this.lastApplyLatencyMs = Math.max(0, Date.now() - at.getTime());
   }
 
-  private async route(event: EventEnvelope, tx: EntityManager, options: ApplyOptions): Promise<void> {
+  private async route(event: ProjectedEvent, session: CommandSession, options: ApplyOptions): Promise<void> {
     const f = this.facts;
+    const tx = session.sql;
     switch (event.type) {
       case 'PageViewed':
       case 'ProductViewed':
-      case 'Searched': {
-        const d = event.data as Data<'PageViewed'> & { sku?: string };
-        await f.visitorEvent(tx, event, VISITOR_STEPS[event.type], d, FactWriters.behaviourTime(event));
-        return;
-      }
+      case 'Searched':
+        return f.visitorEvent(
+          tx,
+          event,
+          VISITOR_STEPS[event.type],
+          event.data,
+          FactWriters.behaviourTime(event),
+        );
       case 'CartCreated':
       case 'CartItemAdded':
-      case 'CartItemRemoved': {
-        const d = event.data as Data<'CartCreated'> & { sku?: string };
-        await f.visitorEvent(tx, event, VISITOR_STEPS[event.type], d, event.occurredAt);
-        return;
-      }
-      case 'OrderPlaced': {
-        const e = event as Envelope<'OrderPlaced'>;
-        await f.visitorEvent(tx, event, VISITOR_STEPS.OrderPlaced, e.data, event.occurredAt);
-        await f.orderPlaced(tx, e);
-        return;
-      }
-      case 'OrderPaid': {
-        const e = event as Envelope<'OrderPaid'>;
-        await f.visitorEvent(tx, event, VISITOR_STEPS.OrderPaid, e.data, event.occurredAt);
-        await f.orderPaid(tx, e);
-        return;
-      }
+      case 'CartItemRemoved':
+        return f.visitorEvent(tx, event, VISITOR_STEPS[event.type], event.data, event.occurredAt);
+      case 'OrderPlaced':
+        await f.visitorEvent(tx, event, VISITOR_STEPS.OrderPlaced, event.data, event.occurredAt);
+        return f.orderPlaced(tx, event);
+      case 'OrderPaid':
+        await f.visitorEvent(tx, event, VISITOR_STEPS.OrderPaid, event.data, event.occurredAt);
+        return f.orderPaid(tx, event);
       case 'RefundIssued':
-        return f.refundIssued(tx, event as Envelope<'RefundIssued'>);
+        return f.refundIssued(tx, event);
       case 'ReturnRequested':
-        return f.returnRequested(tx, event as Envelope<'ReturnRequested'>);
+        return f.returnRequested(tx, event);
       case 'ReturnRejected':
-        return f.returnRejected(tx, event as Envelope<'ReturnRejected'>);
-      case 'ProductCreated': {
-        const d = event.data as Data<'ProductCreated'>;
-        return f.productDetails(tx, event, d.productId, d.title, d.categoryId);
-      }
-      case 'ProductDetailsChanged': {
-        const d = event.data as Data<'ProductDetailsChanged'>;
-        return f.productDetails(tx, event, d.productId, d.title, d.categoryId);
-      }
+        return f.returnRejected(tx, event);
+      case 'ProductCreated':
+      case 'ProductDetailsChanged':
+        return f.productDetails(tx, event, event.data.productId, event.data.title, event.data.categoryId);
       case 'SkuAdded': {
-        const d = event.data as Data<'SkuAdded'>;
-        return f.sku(tx, event, {
-          sku: d.sku,
-          productId: d.productId,
-          price: d.price,
-          cost: d.cost,
-          currency: d.currency,
-        });
+        const { sku, productId, price, cost, currency } = event.data;
+        return f.sku(tx, event, { sku, productId, price, cost, currency });
       }
       case 'SkuPriceChanged': {
-        const d = event.data as Data<'SkuPriceChanged'>;
-        return f.sku(tx, event, { sku: d.sku, productId: d.productId, price: d.price, currency: d.currency });
+        const { sku, productId, price, currency } = event.data;
+        return f.sku(tx, event, { sku, productId, price, currency });
       }
       case 'SkuCostChanged': {
-        const d = event.data as Data<'SkuCostChanged'>;
-        return f.sku(tx, event, { sku: d.sku, productId: d.productId, cost: d.cost, currency: d.currency });
+        const { sku, productId, cost, currency } = event.data;
+        return f.sku(tx, event, { sku, productId, cost, currency });
       }
       case 'SkuDiscontinued':
-        return f.skuDiscontinued(tx, event.data as Data<'SkuDiscontinued'>);
-      case 'MemberRegistered': {
-        const d = event.data as Data<'MemberRegistered'>;
-        return f.member(tx, event, d.memberId, d.tier, event.occurredAt);
+        return f.skuDiscontinued(tx, event.data);
+      case 'MemberRegistered':
+        return f.member(tx, event, event.data.memberId, event.data.tier, event.occurredAt);
+      case 'MemberTierChanged':
+        return f.member(tx, event, event.data.memberId, event.data.tier, null);
+      case 'StockReceived':
+      case 'StockAdjusted':
+      case 'StockTransferred':
+      case 'StockAllocated':
+      case 'StockDeallocated':
+      case 'StockDeducted':
+      case 'StockRestocked':
+      case 'StockPolicyChanged': {
+        const item = await this.stock.lock(tx, event.data.sku);
+        await this.stock.apply(tx, event, item);
+        await this.warnings.evaluate(tx, item, new Date(event.occurredAt), {
+          publish: options.publishAlerts,
+          context: reactionContext(event),
+        });
+        return;
       }
-      case 'MemberTierChanged': {
-        const d = event.data as Data<'MemberTierChanged'>;
-        return f.member(tx, event, d.memberId, d.tier, null);
+      default: {
+        // Does not compile when a projected event type has no route.
+        const unrouted: never = event;
+        return unrouted;
       }
-      default:
-        if ((STOCK_EVENT_TYPES as readonly string[]).includes(event.type)) {
-          const sku = (event.data as { sku: string }).sku;
-          const item = await this.stock.lock(tx, sku);
-          await this.stock.apply(tx, event, item);
-          await this.warnings.evaluate(tx, item, new Date(event.occurredAt), {
-            publish: options.publishAlerts,
-            context: reactionContext(event),
-          });
-        }
     }
   }
 }

@@ -1,5 +1,5 @@
 import { dayOf } from '@ecom/analytics-read-models';
-import type { ContractEvent, DomainEventOf, EventEnvelope } from '@ecom/contracts';
+import type { EnvelopeOf, EventEnvelope } from '@ecom/contracts';
 import { SqlExecutor, valuePlaceholders } from '@ecom/event-sourcing';
 
 /**
@@ -8,8 +8,6 @@ import { SqlExecutor, valuePlaceholders } from '@ecom/event-sourcing';
  * upsert, so applying the same facts in any order across topics leaves the same rows. Nothing here
  * reads another fact first: no write depends on what arrived before it.
  */
-type Data<T extends ContractEvent['type']> = DomainEventOf<T>['data'];
-type Envelope<T extends ContractEvent['type']> = EventEnvelope<Data<T>, T>;
 
 /** Funnel and UV step recorded for each behaviour-bearing event. */
 export const VISITOR_STEPS = {
@@ -31,9 +29,8 @@ export class FactWriters {
   }
 
   /** The time a behaviour event happened: the storefront's time when it sent one, else the envelope's. */
-  static behaviourTime(event: EventEnvelope): string {
-    const data = event.data as { occurredAt?: string };
-    return data.occurredAt ?? event.occurredAt;
+  static behaviourTime(event: EnvelopeOf<'PageViewed' | 'ProductViewed' | 'Searched'>): string {
+    return event.data.occurredAt ?? event.occurredAt;
   }
 
   async visitorEvent(
@@ -59,7 +56,7 @@ export class FactWriters {
     );
   }
 
-  async orderPlaced(tx: SqlExecutor, event: Envelope<'OrderPlaced'>): Promise<void> {
+  async orderPlaced(tx: SqlExecutor, event: EnvelopeOf<'OrderPlaced'>): Promise<void> {
     const d = event.data;
     const inserted: unknown[] = await tx.query(
       `INSERT INTO an_orders_placed (order_id, event_id, member_id, visitor_id, channel, placed_at, day, total, currency)
@@ -85,7 +82,7 @@ export class FactWriters {
     }
   }
 
-  async orderPaid(tx: SqlExecutor, event: Envelope<'OrderPaid'>): Promise<void> {
+  async orderPaid(tx: SqlExecutor, event: EnvelopeOf<'OrderPaid'>): Promise<void> {
     const d = event.data;
     await tx.query(
       `INSERT INTO an_orders_paid (order_id, event_id, member_id, visitor_id, channel, paid_at, day, amount, currency,
@@ -107,7 +104,7 @@ export class FactWriters {
     );
   }
 
-  async refundIssued(tx: SqlExecutor, event: Envelope<'RefundIssued'>): Promise<void> {
+  async refundIssued(tx: SqlExecutor, event: EnvelopeOf<'RefundIssued'>): Promise<void> {
     const d = event.data;
     await tx.query(
       `INSERT INTO an_refunds (refund_id, event_id, order_id, member_id, return_id, amount, currency, cause, issued_at, day)
@@ -127,7 +124,7 @@ export class FactWriters {
     );
   }
 
-  async returnRequested(tx: SqlExecutor, event: Envelope<'ReturnRequested'>): Promise<void> {
+  async returnRequested(tx: SqlExecutor, event: EnvelopeOf<'ReturnRequested'>): Promise<void> {
     const d = event.data;
     const rows: unknown[] = await tx.query(
       `INSERT INTO an_returns (return_id, order_id, member_id, reason, amount, currency, requested_at, day)
@@ -156,7 +153,7 @@ export class FactWriters {
     }
   }
 
-  async returnRejected(tx: SqlExecutor, event: Envelope<'ReturnRejected'>): Promise<void> {
+  async returnRejected(tx: SqlExecutor, event: EnvelopeOf<'ReturnRejected'>): Promise<void> {
     const d = event.data;
     await tx.query(
       `INSERT INTO an_returns (return_id, order_id, member_id, rejected_at) VALUES ($1, $2, $3, $4)
@@ -197,7 +194,7 @@ export class FactWriters {
     );
   }
 
-  async skuDiscontinued(tx: SqlExecutor, data: Data<'SkuDiscontinued'>): Promise<void> {
+  async skuDiscontinued(tx: SqlExecutor, data: EnvelopeOf<'SkuDiscontinued'>['data']): Promise<void> {
     await tx.query(
       `INSERT INTO an_skus (sku, product_id, discontinued) VALUES ($1, $2, true)
        ON CONFLICT (sku) DO UPDATE SET discontinued = true`,

@@ -1,16 +1,21 @@
 import { snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
-import type { EventEnvelope } from '@ecom/contracts';
+import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
 import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
-import type { IncomingBatch } from '@ecom/messaging';
+import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
 import { EventSourcingRuntime } from '@ecom/platform';
-import { deleteTestTopics, TestService } from '@ecom/testing';
+import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
 import { topicOf } from '../test/event-factory';
 import { goldenEvents } from '../test/golden-events';
 import { freshTopics, startProjector } from '../test/harness';
-import { AnalyticsProjection, PROJECTED_EVENT_TYPES, PROJECTED_TOPICS } from './analytics-projection';
+import {
+  AnalyticsProjection,
+  PROJECTED_EVENT_TYPES,
+  PROJECTED_TOPICS,
+  ProjectedEvent,
+} from './analytics-projection';
 
 const INVENTORY = 'inventory.events';
 
@@ -24,26 +29,30 @@ const INVENTORY = 'inventory.events';
 describe('projection order independence (handler level)', () => {
   let service: TestService;
   let dataSource: DataSource;
-  let consumer: IdempotentEventConsumer;
+  let bus: KafkaMessageBus;
+  let consumer: IdempotentEventConsumer<ProjectedEvent>;
   const events = goldenEvents();
 
   beforeAll(async () => {
     service = await startProjector({ topicPrefix: await freshTopics('order') });
     dataSource = service.app.get(DataSource);
-    const runtime = service.app.get(EventSourcingRuntime);
     const projection = service.app.get(AnalyticsProjection);
-    consumer = new IdempotentEventConsumer({
+    // Fed batch by batch below (never subscribed): the bus would only dead-letter.
+    bus = testMessageBus(service.topicPrefix, 'order-test');
+    consumer = new IdempotentEventConsumer<ProjectedEvent>({
       name: 'analytics-projector.order-test',
       topics: [...PROJECTED_TOPICS],
       handles: PROJECTED_EVENT_TYPES,
       dataSource,
-      subscriber: runtime.bus,
-      publisher: runtime.bus,
-      registry: runtime.registry,
-      handle: (event, tx) => projection.apply(event, tx, { publishAlerts: true }),
+      sessions: service.app.get(EventSourcingRuntime).commands,
+      subscriber: bus,
+      publisher: bus,
+      registry: service.app.get(EventSchemaRegistry),
+      handle: (event, session) => projection.apply(event, session, { publishAlerts: true }),
     });
   });
   afterAll(async () => {
+    await bus?.close();
     await service?.close();
     if (service) await deleteTestTopics(service.topicPrefix);
   });

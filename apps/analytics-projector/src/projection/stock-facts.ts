@@ -1,7 +1,5 @@
-import type { ContractEvent, DomainEventOf, EventEnvelope } from '@ecom/contracts';
+import type { EnvelopeOf } from '@ecom/contracts';
 import type { SqlExecutor } from '@ecom/event-sourcing';
-
-type Data<T extends ContractEvent['type']> = DomainEventOf<T>['data'];
 
 /** Inventory events about one SKU (the StockItem stream) that change its stock facts. */
 export const STOCK_EVENT_TYPES = [
@@ -14,14 +12,7 @@ export const STOCK_EVENT_TYPES = [
   'StockRestocked',
   'StockPolicyChanged',
 ] as const;
-export type StockEventType = (typeof STOCK_EVENT_TYPES)[number];
-
-interface Level {
-  warehouse: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-}
+export type StockEvent = EnvelopeOf<(typeof STOCK_EVENT_TYPES)[number]>;
 
 export interface StockItemRow {
   sku: string;
@@ -47,24 +38,19 @@ export class StockFacts {
     return rows[0];
   }
 
-  async apply(tx: SqlExecutor, event: EventEnvelope, item: StockItemRow): Promise<void> {
-    const type = event.type as StockEventType;
+  async apply(tx: SqlExecutor, event: StockEvent, item: StockItemRow): Promise<void> {
     // Absolute values only move forward along the stream (a stale redelivery never rolls them back).
     const newer = item.stream_id !== event.aggregateId || event.sequence > item.last_seq;
     if (newer) {
-      if (type === 'StockPolicyChanged') {
-        const d = event.data as Data<'StockPolicyChanged'>;
+      if (event.type === 'StockPolicyChanged') {
+        const d = event.data;
         await tx.query(`UPDATE an_stock_items SET safety_stock = $2, lead_time_days = $3 WHERE sku = $1`, [
           d.sku,
           d.safetyStock,
           d.leadTimeDays,
         ]);
       } else {
-        const d = event.data as {
-          sku: string;
-          levels: Level[];
-          totals: { onHand: number; reserved: number; available: number };
-        };
+        const d = event.data;
         await tx.query(
           `UPDATE an_stock_items SET on_hand = $2, reserved = $3, available = $4 WHERE sku = $1`,
           [d.sku, d.totals.onHand, d.totals.reserved, d.totals.available],
@@ -85,24 +71,24 @@ export class StockFacts {
       ]);
     }
 
-    switch (type) {
+    switch (event.type) {
       case 'StockReceived': {
-        const d = event.data as Data<'StockReceived'>;
+        const d = event.data;
         if (d.batch) await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.quantity, d.expiresAt);
         break;
       }
       case 'StockAdjusted': {
-        const d = event.data as Data<'StockAdjusted'>;
+        const d = event.data;
         if (d.batch) await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.delta, null);
         break;
       }
       case 'StockTransferred': {
-        const d = event.data as Data<'StockTransferred'>;
+        const d = event.data;
         await this.transferBatches(tx, d.sku, d.from, d.to, d.quantity);
         break;
       }
       case 'StockDeducted': {
-        const d = event.data as Data<'StockDeducted'>;
+        const d = event.data;
         const byWarehouse = new Map<string, number>();
         for (const a of d.allocations) {
           byWarehouse.set(a.warehouse, (byWarehouse.get(a.warehouse) ?? 0) + a.quantity);

@@ -1,7 +1,7 @@
 import { ANALYTICS_MIGRATIONS } from '@ecom/analytics-read-models';
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
-import { ProjectorEnvironment } from '../config/projector-settings';
+import { AnalyticsProjectorEnvironment } from '../config/analytics-projector.settings';
 import { ProjectionModule } from '../projection/projection.module';
 
 /** The projector without its live consumer and schedules: what the rebuild command boots. */
@@ -9,7 +9,7 @@ import { ProjectionModule } from '../projection/projection.module';
   imports: [
     PlatformModule.forService(SERVICES.analyticsProjector, {
       migrations: ANALYTICS_MIGRATIONS,
-      environment: ProjectorEnvironment,
+      environment: AnalyticsProjectorEnvironment,
     }),
     ProjectionModule,
   ],

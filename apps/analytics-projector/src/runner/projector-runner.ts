@@ -10,11 +10,15 @@ import {
 } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { PROJECTOR_SETTINGS, ProjectorSettings } from '../config/projector-settings';
+import {
+  ANALYTICS_PROJECTOR_SETTINGS,
+  AnalyticsProjectorSettings,
+} from '../config/analytics-projector.settings';
 import {
   AnalyticsProjection,
   PROJECTED_EVENT_TYPES,
   PROJECTED_TOPICS,
+  ProjectedEvent,
 } from '../projection/analytics-projection';
 import { consumerNameOf, currentGeneration, ProjectorLock } from './projector-generation';
 
@@ -62,7 +66,7 @@ function lagGauge(name: string, help: string, pick: (s: ProjectorStatus) => numb
 export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projector');
   private lock?: ProjectorLock;
-  private consumer?: IdempotentEventConsumer;
+  private consumer?: IdempotentEventConsumer<ProjectedEvent>;
   private generation: number | null = null;
   private state: ProjectorStatus['state'] = 'starting';
   private stopping = false;
@@ -73,7 +77,7 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
     private readonly dataSource: DataSource,
     private readonly projection: AnalyticsProjection,
     private readonly contributors: HealthContributors,
-    @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+    @Inject(ANALYTICS_PROJECTOR_SETTINGS) private readonly settings: AnalyticsProjectorSettings,
   ) {}
 
   onModuleInit(): void {
@@ -120,7 +124,7 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       name: consumerNameOf(this.generation),
       topics: [...PROJECTED_TOPICS],
       handles: PROJECTED_EVENT_TYPES,
-      handle: (event, tx) => this.projection.apply(event, tx, { publishAlerts: true }),
+      handle: (event, session) => this.projection.apply(event, session, { publishAlerts: true }),
       fromBeginning: true,
       partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
     });

@@ -1,9 +1,12 @@
 import { AnalyticsClock, recomputeRfm, RfmRunSummary } from '@ecom/analytics-read-models';
-import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
+import { ClusterScheduler } from '@ecom/platform';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
-import { PROJECTOR_SETTINGS, ProjectorSettings } from '../config/projector-settings';
+import {
+  ANALYTICS_PROJECTOR_SETTINGS,
+  AnalyticsProjectorSettings,
+} from '../config/analytics-projector.settings';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { ProjectorRunner } from './projector-runner';
 
@@ -16,12 +19,11 @@ import { ProjectorRunner } from './projector-runner';
 export class ProjectorSchedules implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly runtime: EventSourcingRuntime,
     private readonly warnings: StockWarningsService,
     private readonly runner: ProjectorRunner,
     private readonly clock: AnalyticsClock,
     private readonly scheduler: ClusterScheduler,
-    @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+    @Inject(ANALYTICS_PROJECTOR_SETTINGS) private readonly settings: AnalyticsProjectorSettings,
   ) {}
 
   onApplicationBootstrap(): void {
