@@ -2,7 +2,7 @@ import type { DomainEventOf } from '@ecom/contracts';
 import { BusinessRuleError, InvalidCommandError } from '@ecom/event-sourcing/domain';
 import { evolveStockItem, StockItemEvent, StockItemState } from '../../stock/domain/stock-item.aggregate';
 import {
-  AllocationPreferences,
+  AllocationRequest,
   allocateStock,
   deallocateStock,
   deductStock,
@@ -30,10 +30,36 @@ export const NOTHING: SagaDecision = { stock: [], reservation: [] };
 /** Current state of a SKU as the caller holds it (including earlier decisions of the same batch). */
 export type StockLookup = (sku: string) => StockItemState;
 
-export interface OrderToReserve {
+/** What a saga decision reads: the order's Reservation and the current state of its SKUs. */
+export interface SagaState {
+  reservation: ReservationState;
+  stockOf: StockLookup;
+}
+
+/** Reserving reads where the warehouses are too: an order prefers stock in its shipping region. */
+export interface ReservingState extends SagaState {
+  regionOf: AllocationRequest['regionOf'];
+}
+
+export interface ReserveOrder {
   orderId: string;
   lines: readonly { sku: string; quantity: number }[];
   shippingRegion: string | null;
+}
+
+export interface ReleaseOrder {
+  orderId: string;
+  reason: ReleaseReason;
+}
+
+export interface ShipOrder {
+  orderId: string;
+}
+
+export interface ReturnOrder {
+  orderId: string;
+  returnId: string;
+  lines: readonly { sku: string; quantity: number }[];
 }
 
 /** Sums quantities per SKU, in order of first appearance. */
@@ -53,36 +79,37 @@ function quantitiesBySku(lines: readonly { sku: string; quantity: number }[]): M
  * StockReservationRejected listing the short lines. An order already decided gets nothing new.
  */
 export function reserveOrder(
-  reservation: ReservationState,
-  order: OrderToReserve,
-  stockOf: StockLookup,
-  regionOf: AllocationPreferences['regionOf'],
+  { reservation, stockOf, regionOf }: ReservingState,
+  command: ReserveOrder,
 ): SagaDecision {
   if (reservation.status !== 'NONE') return NOTHING;
-  const bySku = quantitiesBySku(order.lines);
-  if (bySku.size === 0) throw new InvalidCommandError(`order ${order.orderId} has no lines`);
-  const prefs: AllocationPreferences = { shippingRegion: order.shippingRegion, regionOf };
+  const bySku = quantitiesBySku(command.lines);
+  if (bySku.size === 0) throw new InvalidCommandError(`order ${command.orderId} has no lines`);
   const planned: { sku: string; allocations: { warehouse: string; quantity: number }[] }[] = [];
   const shortLines: DomainEventOf<'StockReservationRejected'>['data']['shortLines'] = [];
   for (const [sku, requested] of bySku) {
-    const plan = planAllocation(stockOf(sku), requested, prefs);
+    const plan = planAllocation(stockOf(sku), {
+      quantity: requested,
+      shippingRegion: command.shippingRegion,
+      regionOf,
+    });
     if (plan.ok) planned.push({ sku, allocations: plan.allocations });
     else shortLines.push({ sku, requested, available: plan.available });
   }
   if (shortLines.length > 0) {
     return {
       stock: [],
-      reservation: [{ type: 'StockReservationRejected', data: { orderId: order.orderId, shortLines } }],
+      reservation: [{ type: 'StockReservationRejected', data: { orderId: command.orderId, shortLines } }],
     };
   }
   const stock = planned.map(({ sku, allocations }) => ({
     sku,
-    events: allocateStock(stockOf(sku), { sku, orderId: order.orderId, allocations }) as StockItemEvent[],
+    events: allocateStock(stockOf(sku), { sku, orderId: command.orderId, allocations }) as StockItemEvent[],
   }));
   const lines: ReservationLine[] = planned.flatMap(({ sku, allocations }) =>
     allocations.map((a) => ({ sku, warehouse: a.warehouse, quantity: a.quantity })),
   );
-  return { stock, reservation: [{ type: 'StockReserved', data: { orderId: order.orderId, lines } }] };
+  return { stock, reservation: [{ type: 'StockReserved', data: { orderId: command.orderId, lines } }] };
 }
 
 /**
@@ -107,11 +134,7 @@ function skusOf(lines: readonly ReservationLine[]): string[] {
  * Releases a reserved order: StockDeallocated on each SKU and StockReleased. Nothing when nothing is
  * held (never reserved, rejected, or already released); refused when the stock already shipped.
  */
-export function releaseOrder(
-  reservation: ReservationState,
-  command: { orderId: string; reason: ReleaseReason },
-  stockOf: StockLookup,
-): SagaDecision {
+export function releaseOrder({ reservation, stockOf }: SagaState, command: ReleaseOrder): SagaDecision {
   if (reservation.status === 'SHIPPED') {
     throw new BusinessRuleError(
       `order ${command.orderId} already shipped: there is no reservation to release`,
@@ -142,11 +165,7 @@ export function releaseOrder(
  * Ships a reserved order: StockDeducted on each SKU (first-expiring batch first) and StockShipped.
  * Nothing when it already shipped; refused when nothing is held for it (never reserved, rejected, released).
  */
-export function shipOrder(
-  reservation: ReservationState,
-  command: { orderId: string },
-  stockOf: StockLookup,
-): SagaDecision {
+export function shipOrder({ reservation, stockOf }: SagaState, command: ShipOrder): SagaDecision {
   if (reservation.status === 'SHIPPED') return NOTHING;
   if (reservation.status !== 'RESERVED') {
     throw new BusinessRuleError(
@@ -170,11 +189,7 @@ export function shipOrder(
  * before gets nothing; more units than shipped and not yet returned, or a SKU the order did not ship,
  * is refused.
  */
-export function returnOrder(
-  reservation: ReservationState,
-  command: { orderId: string; returnId: string; lines: readonly { sku: string; quantity: number }[] },
-  stockOf: StockLookup,
-): SagaDecision {
+export function returnOrder({ reservation, stockOf }: SagaState, command: ReturnOrder): SagaDecision {
   if (reservation.returnIds.includes(command.returnId)) return NOTHING;
   if (reservation.status !== 'SHIPPED') {
     throw new BusinessRuleError(

@@ -46,23 +46,25 @@ function applyDecision(
 const lookup = (stocks: Map<string, StockItemState>) => (sku: string) =>
   stocks.get(sku) ?? initialStockItemState;
 
+/** What a decision reads: the reservation, the current stock and the warehouses' regions. */
+const sagaState = (reservation: ReservationState, stocks: Map<string, StockItemState>) => ({
+  reservation,
+  stockOf: lookup(stocks),
+  regionOf,
+});
+
 describe('order saga decisions', () => {
   it('reserves every line, splitting only where needed, and records the lines on the reservation', () => {
     const stocks = stocked({ A: { SH: 2, BJ: 5 }, B: { BJ: 3 } });
-    const decision = reserveOrder(
-      initialReservationState,
-      {
-        orderId: 'o1',
-        lines: [
-          { sku: 'A', quantity: 4 },
-          { sku: 'B', quantity: 1 },
-          { sku: 'A', quantity: 2 },
-        ],
-        shippingRegion: 'Shanghai',
-      },
-      lookup(stocks),
-      regionOf,
-    );
+    const decision = reserveOrder(sagaState(initialReservationState, stocks), {
+      orderId: 'o1',
+      lines: [
+        { sku: 'A', quantity: 4 },
+        { sku: 'B', quantity: 1 },
+        { sku: 'A', quantity: 2 },
+      ],
+      shippingRegion: 'Shanghai',
+    });
     expect(decision.reservation).toEqual([
       {
         type: 'StockReserved',
@@ -85,12 +87,11 @@ describe('order saga decisions', () => {
     expect(stocks.get('A')!.warehouses).toMatchObject({ SH: { reserved: 2 }, BJ: { reserved: 4 } });
     // A redelivered OrderPlaced (even with another event id) decides nothing.
     expect(
-      reserveOrder(
-        reservation,
-        { orderId: 'o1', lines: [{ sku: 'B', quantity: 1 }], shippingRegion: null },
-        lookup(stocks),
-        regionOf,
-      ),
+      reserveOrder(sagaState(reservation, stocks), {
+        orderId: 'o1',
+        lines: [{ sku: 'B', quantity: 1 }],
+        shippingRegion: null,
+      }),
     ).toEqual({
       stock: [],
       reservation: [],
@@ -99,20 +100,15 @@ describe('order saga decisions', () => {
 
   it('rejects the whole order when any line is short, naming the short lines, and holds nothing', () => {
     const stocks = stocked({ A: { SH: 5 }, B: { BJ: 1 } });
-    const decision = reserveOrder(
-      initialReservationState,
-      {
-        orderId: 'o2',
-        lines: [
-          { sku: 'A', quantity: 1 },
-          { sku: 'B', quantity: 2 },
-          { sku: 'C', quantity: 1 },
-        ],
-        shippingRegion: null,
-      },
-      lookup(stocks),
-      regionOf,
-    );
+    const decision = reserveOrder(sagaState(initialReservationState, stocks), {
+      orderId: 'o2',
+      lines: [
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 2 },
+        { sku: 'C', quantity: 1 },
+      ],
+      shippingRegion: null,
+    });
     expect(decision).toEqual({
       stock: [],
       reservation: [
@@ -135,30 +131,32 @@ describe('order saga decisions', () => {
     let reservation = applyDecision(
       stocks,
       initialReservationState,
-      reserveOrder(
-        initialReservationState,
-        { orderId: 'o3', lines: [{ sku: 'A', quantity: 3 }], shippingRegion: null },
-        lookup(stocks),
-        regionOf,
-      ),
+      reserveOrder(sagaState(initialReservationState, stocks), {
+        orderId: 'o3',
+        lines: [{ sku: 'A', quantity: 3 }],
+        shippingRegion: null,
+      }),
     );
-    const shipped = shipOrder(reservation, { orderId: 'o3' }, lookup(stocks));
+    const shipped = shipOrder(sagaState(reservation, stocks), { orderId: 'o3' });
     expect(shipped.stock[0].events[0]).toMatchObject({
       type: 'StockDeducted',
       data: { totals: { onHand: 2, reserved: 0 } },
     });
     reservation = applyDecision(stocks, reservation, shipped);
     expect(reservation.status).toBe('SHIPPED');
-    expect(shipOrder(reservation, { orderId: 'o3' }, lookup(stocks))).toEqual({ stock: [], reservation: [] });
+    expect(shipOrder(sagaState(reservation, stocks), { orderId: 'o3' })).toEqual({
+      stock: [],
+      reservation: [],
+    });
     expect(() =>
-      releaseOrder(reservation, { orderId: 'o3', reason: 'ORDER_CANCELLED' }, lookup(stocks)),
+      releaseOrder(sagaState(reservation, stocks), { orderId: 'o3', reason: 'ORDER_CANCELLED' }),
     ).toThrow(BusinessRuleError);
 
-    const returned = returnOrder(
-      reservation,
-      { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', quantity: 2 }] },
-      lookup(stocks),
-    );
+    const returned = returnOrder(sagaState(reservation, stocks), {
+      orderId: 'o3',
+      returnId: 'r1',
+      lines: [{ sku: 'A', quantity: 2 }],
+    });
     expect(returned.reservation[0]).toEqual({
       type: 'StockReturned',
       data: { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', warehouse: 'SH', quantity: 2 }] },
@@ -166,21 +164,21 @@ describe('order saga decisions', () => {
     reservation = applyDecision(stocks, reservation, returned);
     expect(stocks.get('A')!.warehouses.SH.onHand).toBe(4);
     expect(
-      returnOrder(
-        reservation,
-        { orderId: 'o3', returnId: 'r1', lines: [{ sku: 'A', quantity: 2 }] },
-        lookup(stocks),
-      ),
+      returnOrder(sagaState(reservation, stocks), {
+        orderId: 'o3',
+        returnId: 'r1',
+        lines: [{ sku: 'A', quantity: 2 }],
+      }),
     ).toEqual({
       stock: [],
       reservation: [],
     });
     expect(() =>
-      returnOrder(
-        reservation,
-        { orderId: 'o3', returnId: 'r2', lines: [{ sku: 'A', quantity: 2 }] },
-        lookup(stocks),
-      ),
+      returnOrder(sagaState(reservation, stocks), {
+        orderId: 'o3',
+        returnId: 'r2',
+        lines: [{ sku: 'A', quantity: 2 }],
+      }),
     ).toThrow(/more than shipped and not yet returned \(1\)/);
   });
 
@@ -189,31 +187,33 @@ describe('order saga decisions', () => {
     const reservation = applyDecision(
       stocks,
       initialReservationState,
-      reserveOrder(
-        initialReservationState,
-        { orderId: 'o4', lines: [{ sku: 'A', quantity: 1 }], shippingRegion: null },
-        lookup(stocks),
-        regionOf,
-      ),
+      reserveOrder(sagaState(initialReservationState, stocks), {
+        orderId: 'o4',
+        lines: [{ sku: 'A', quantity: 1 }],
+        shippingRegion: null,
+      }),
     );
-    const released = releaseOrder(reservation, { orderId: 'o4', reason: 'PAYMENT_TIMEOUT' }, lookup(stocks));
+    const released = releaseOrder(sagaState(reservation, stocks), {
+      orderId: 'o4',
+      reason: 'PAYMENT_TIMEOUT',
+    });
     expect(released.reservation[0]).toEqual({
       type: 'StockReleased',
       data: { orderId: 'o4', reason: 'PAYMENT_TIMEOUT', lines: [{ sku: 'A', warehouse: 'SH', quantity: 1 }] },
     });
     const after = applyDecision(stocks, reservation, released);
     expect(stocks.get('A')!.warehouses.SH.reserved).toBe(0);
-    expect(releaseOrder(after, { orderId: 'o4', reason: 'ORDER_CANCELLED' }, lookup(stocks))).toEqual({
+    expect(releaseOrder(sagaState(after, stocks), { orderId: 'o4', reason: 'ORDER_CANCELLED' })).toEqual({
       stock: [],
       reservation: [],
     });
     expect(
-      releaseOrder(initialReservationState, { orderId: 'x', reason: 'ORDER_CANCELLED' }, lookup(stocks)),
+      releaseOrder(sagaState(initialReservationState, stocks), { orderId: 'x', reason: 'ORDER_CANCELLED' }),
     ).toEqual({
       stock: [],
       reservation: [],
     });
-    expect(() => shipOrder(after, { orderId: 'o4' }, lookup(stocks))).toThrow(/holds no reserved stock/);
+    expect(() => shipOrder(sagaState(after, stocks), { orderId: 'o4' })).toThrow(/holds no reserved stock/);
   });
 
   it('names a system cancellation for want of payment PAYMENT_TIMEOUT, any other ORDER_CANCELLED', () => {
@@ -259,12 +259,11 @@ describe('order saga decisions', () => {
             for (const l of lines) wanted.set(l.sku, (wanted.get(l.sku) ?? 0) + l.quantity);
             const short = [...wanted].filter(([sku, q]) => available(sku) < q).map(([sku]) => sku);
             const before = new Map([...wanted.keys()].map((sku) => [sku, available(sku)]));
-            const decision = reserveOrder(
-              initialReservationState,
-              { orderId: `o${i}`, lines, shippingRegion: 'Beijing' },
-              lookup(stocks),
-              regionOf,
-            );
+            const decision = reserveOrder(sagaState(initialReservationState, stocks), {
+              orderId: `o${i}`,
+              lines,
+              shippingRegion: 'Beijing',
+            });
             applyDecision(stocks, initialReservationState, decision);
             if (short.length > 0) {
               expect(decision.stock).toEqual([]);

@@ -231,7 +231,9 @@ export function changeStockPolicy(
 export type AllocationPlan =
   { ok: true; allocations: WarehouseAllocation[] } | { ok: false; available: number };
 
-export interface AllocationPreferences {
+export interface AllocationRequest {
+  /** Units of the SKU the order wants (its lines of the SKU summed). */
+  quantity: number;
   /** The order's shipping region (province or country); warehouses in it are preferred. */
   shippingRegion: string | null;
   /** The region of a warehouse, from the warehouse directory (null when it has none). */
@@ -247,17 +249,14 @@ export interface AllocationPreferences {
  *  - otherwise split the line, taking from the warehouses in ranking order until it is filled;
  *  - if all warehouses together have too few, the line is short.
  */
-export function planAllocation(
-  state: StockItemState,
-  quantity: number,
-  prefs: AllocationPreferences,
-): AllocationPlan {
-  const region = prefs.shippingRegion?.trim().toLowerCase() || null;
+export function planAllocation(state: StockItemState, request: AllocationRequest): AllocationPlan {
+  const { quantity } = request;
+  const region = request.shippingRegion?.trim().toLowerCase() || null;
   const candidates = Object.keys(state.warehouses)
     .map((code) => ({
       code,
       available: availableIn(state, code),
-      local: region !== null && (prefs.regionOf(code)?.trim().toLowerCase() ?? null) === region,
+      local: region !== null && (request.regionOf(code)?.trim().toLowerCase() ?? null) === region,
     }))
     .filter((c) => c.available > 0)
     .sort(

@@ -163,7 +163,8 @@ function decide(state: StockItemState, c: Concrete): StockItemEvent[] {
     case 'transfer':
       return transferStock(state, { sku, from: c.from, to: c.to, quantity: c.quantity });
     case 'reserve': {
-      const plan = planAllocation(state, c.quantity, {
+      const plan = planAllocation(state, {
+        quantity: c.quantity,
         shippingRegion: c.region,
         regionOf: (code) => REGIONS[code],
       });

@@ -266,32 +266,32 @@ describe('StockItem', () => {
     );
 
     it('prefers a warehouse in the shipping region that can supply the whole line', () => {
-      expect(planAllocation(stocked, 3, { shippingRegion: 'shanghai', regionOf })).toEqual({
+      expect(planAllocation(stocked, { quantity: 3, shippingRegion: 'shanghai', regionOf })).toEqual({
         ok: true,
         allocations: [{ warehouse: 'SH', quantity: 3 }],
       });
     });
 
     it('otherwise takes the whole line from the warehouse with most available (no split)', () => {
-      expect(planAllocation(stocked, 4, { shippingRegion: 'Shanghai', regionOf })).toEqual({
+      expect(planAllocation(stocked, { quantity: 4, shippingRegion: 'Shanghai', regionOf })).toEqual({
         ok: true,
         allocations: [{ warehouse: 'BJ', quantity: 4 }],
       });
-      expect(planAllocation(stocked, 6, { shippingRegion: null, regionOf })).toEqual({
+      expect(planAllocation(stocked, { quantity: 6, shippingRegion: null, regionOf })).toEqual({
         ok: true,
         allocations: [{ warehouse: 'BJ', quantity: 6 }],
       });
     });
 
     it('splits only when no warehouse can supply the line alone: region first, then most available', () => {
-      expect(planAllocation(stocked, 12, { shippingRegion: 'Shanghai', regionOf })).toEqual({
+      expect(planAllocation(stocked, { quantity: 12, shippingRegion: 'Shanghai', regionOf })).toEqual({
         ok: true,
         allocations: [
           { warehouse: 'SH', quantity: 3 },
           { warehouse: 'BJ', quantity: 9 },
         ],
       });
-      expect(planAllocation(stocked, 20, { shippingRegion: null, regionOf })).toEqual({
+      expect(planAllocation(stocked, { quantity: 20, shippingRegion: null, regionOf })).toEqual({
         ok: true,
         allocations: [
           { warehouse: 'BJ', quantity: 10 },
@@ -302,11 +302,11 @@ describe('StockItem', () => {
     });
 
     it('reports the total available when all warehouses together are short', () => {
-      expect(planAllocation(stocked, 26, { shippingRegion: null, regionOf })).toEqual({
+      expect(planAllocation(stocked, { quantity: 26, shippingRegion: null, regionOf })).toEqual({
         ok: false,
         available: 25,
       });
-      expect(planAllocation(initialStockItemState, 1, { shippingRegion: null, regionOf })).toEqual({
+      expect(planAllocation(initialStockItemState, { quantity: 1, shippingRegion: null, regionOf })).toEqual({
         ok: false,
         available: 0,
       });
