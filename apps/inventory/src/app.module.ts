@@ -1,7 +1,7 @@
 import { PlatformModule, SERVICES } from '@ecom/platform';
 import { Module } from '@nestjs/common';
+import { InventoryEnvironment, InventorySettingsModule } from './config/inventory.settings';
 import { INVENTORY_MIGRATIONS } from './database/migrations/1764000000000-create-inventory-read-models';
-import { InventoryEnvironment } from './inventory.environment';
 import { ReservationModule } from './reservation/reservation.module';
 import { StockModule } from './stock/stock.module';
 import { WarehouseModule } from './warehouse/warehouse.module';
@@ -12,6 +12,7 @@ import { WarehouseModule } from './warehouse/warehouse.module';
       migrations: INVENTORY_MIGRATIONS,
       environment: InventoryEnvironment,
     }),
+    InventorySettingsModule,
     WarehouseModule,
     StockModule,
     ReservationModule,

@@ -1,11 +1,12 @@
 import { BaseEnvironment } from '@ecom/platform';
+import { Global, Module } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
-/** Variables of the inventory service, validated at start-up. */
+/** The inventory service's own variables, validated at start-up beside the platform's. */
 export class InventoryEnvironment extends BaseEnvironment {
   /** How long a SKU's availability stays in Redis without a change refreshing it (default 3600 s). */
   @IsOptional()
@@ -23,3 +24,26 @@ export class InventoryEnvironment extends BaseEnvironment {
   @Max(64)
   ORDER_EVENTS_CONCURRENCY?: number;
 }
+
+export interface InventorySettings {
+  availabilityCacheTtlSeconds: number;
+  orderEventsConcurrency: number;
+}
+
+export const INVENTORY_SETTINGS = Symbol('INVENTORY_SETTINGS');
+
+/** Read when the application is created (tests set the environment after importing the AppModule). */
+export function readInventorySettings(env: NodeJS.ProcessEnv = process.env): InventorySettings {
+  return {
+    availabilityCacheTtlSeconds: Number(env.AVAILABILITY_CACHE_TTL_SECONDS || 3600),
+    orderEventsConcurrency: Number(env.ORDER_EVENTS_CONCURRENCY || 3),
+  };
+}
+
+/** Provides INVENTORY_SETTINGS everywhere in the app, read when the application is created. */
+@Global()
+@Module({
+  providers: [{ provide: INVENTORY_SETTINGS, useFactory: () => readInventorySettings() }],
+  exports: [INVENTORY_SETTINGS],
+})
+export class InventorySettingsModule {}
