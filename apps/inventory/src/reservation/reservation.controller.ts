@@ -32,9 +32,7 @@ export class ReservationController {
   @ApiOperation({ summary: "An order's reservation (404 before inventory has decided on it)" })
   @ApiOkResponse({ type: ReservationView })
   async get(@Param('orderId') orderId: string): Promise<ReservationView> {
-    const { state } = await this.runtime
-      .repository(ReservationAggregate)
-      .load(this.runtime.dataSource, orderId);
+    const { state } = await this.runtime.commands.load(ReservationAggregate, orderId);
     if (state.status === 'NONE')
       throw new NotFoundError(`no reservation for order ${orderId}`, 'RESERVATION_NOT_FOUND');
     return { orderId, status: state.status, lines: state.lines, returned: state.returned };

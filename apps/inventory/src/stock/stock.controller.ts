@@ -1,16 +1,16 @@
 import type { EventContext } from '@ecom/contracts';
 import { RequireRole } from '@ecom/auth';
 import { InvalidCommandError } from '@ecom/event-sourcing';
-import { RequestEventContext } from '@ecom/platform';
+import { EventSourcingRuntime, RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdjustStockDto } from './adjust-stock/adjust-stock.dto';
 import { AdjustStockHandler } from './adjust-stock/adjust-stock.handler';
 import { ChangeStockPolicyDto } from './change-stock-policy/change-stock-policy.dto';
 import { ChangeStockPolicyHandler } from './change-stock-policy/change-stock-policy.handler';
+import { StockItemAggregate } from './domain/stock-item.aggregate';
 import { ReceiveStockDto } from './receive-stock/receive-stock.dto';
 import { ReceiveStockHandler } from './receive-stock/receive-stock.handler';
-import { StockItemCommands } from './stock-item.commands';
 import { StockView, toStockView } from './stock.view';
 import { TransferStockDto } from './transfer-stock/transfer-stock.dto';
 import { TransferStockHandler } from './transfer-stock/transfer-stock.handler';
@@ -31,7 +31,7 @@ export class StockController {
     private readonly adjust: AdjustStockHandler,
     private readonly transfer: TransferStockHandler,
     private readonly policy: ChangeStockPolicyHandler,
-    private readonly commands: StockItemCommands,
+    private readonly runtime: EventSourcingRuntime,
   ) {}
 
   @Post('receipts')
@@ -75,6 +75,7 @@ export class StockController {
   @ApiOperation({ summary: 'Stock of a SKU over all warehouses, with batches (zeros if never stocked)' })
   @ApiOkResponse({ type: StockView })
   async get(@Param('sku') sku: string): Promise<StockView> {
-    return toStockView(skuParam(sku), await this.commands.load(sku));
+    const { state } = await this.runtime.commands.load(StockItemAggregate, skuParam(sku));
+    return toStockView(sku, state);
   }
 }

@@ -1,6 +1,5 @@
 import { Topics } from '@ecom/contracts';
-import { PostgresEventStore } from '@ecom/event-sourcing';
-import { REDIS, SERVICES } from '@ecom/platform';
+import { EventSourcingRuntime, REDIS, SERVICES } from '@ecom/platform';
 import { grpcTestClient, startTestService, TestService, TopicProbe } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
 import type Redis from 'ioredis';
@@ -501,7 +500,7 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
 
   it('rebuilds both read models from the event log identical to the live ones', async () => {
     const dataSource = service.app.get(DataSource);
-    const store = service.app.get(PostgresEventStore);
+    const runtime = service.app.get(EventSourcingRuntime);
     const snapshot = async () => ({
       warehouses: await dataSource.query(`SELECT * FROM inv_warehouses ORDER BY code`),
       items: await dataSource.query(`SELECT * FROM inv_stock_items ORDER BY sku`),
@@ -509,10 +508,8 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
     });
     const live = await snapshot();
     expect(live.items.length).toBeGreaterThan(5);
-    await dataSource.transaction(async (tx) => {
-      await store.rebuildInlineProjection(tx, new WarehousesProjection());
-      await store.rebuildInlineProjection(tx, new StockLevelsProjection());
-    });
+    await runtime.rebuildInlineProjection(new WarehousesProjection());
+    await runtime.rebuildInlineProjection(new StockLevelsProjection());
     expect(await snapshot()).toEqual(live);
   });
 });

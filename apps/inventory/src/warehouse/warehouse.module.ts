@@ -14,6 +14,6 @@ export class WarehouseModule implements OnModuleInit {
   constructor(private readonly runtime: EventSourcingRuntime) {}
 
   onModuleInit(): void {
-    this.runtime.store.addInlineProjection(new WarehousesProjection());
+    this.runtime.addInlineProjection(new WarehousesProjection());
   }
 }

@@ -1,11 +1,9 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { REDIS } from '@ecom/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AfterCommitHooks, transactionOf } from '../../shared/after-commit.hooks';
-import type { StockLevelsListener } from './stock-levels.projection';
+import { INVENTORY_SETTINGS, InventorySettings } from '../../config/inventory.settings';
 
 /** What storefronts see of a SKU: available units (on hand minus reserved) in total and per warehouse. */
 export interface Availability {
@@ -35,8 +33,6 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[3]))
 return 1`;
 
-const REFRESH_KEY = 'availability-cache';
-
 type RedisWithScript = Redis & {
   inventorySetAvailabilityIfNewer(
     key: string,
@@ -53,47 +49,27 @@ type RedisWithScript = Redis & {
  * only ever moving an entry forward. A TTL bounds how long an entry lives if Redis missed a write.
  */
 @Injectable()
-export class AvailabilityCache implements StockLevelsListener {
+export class AvailabilityCache {
+  /** The after-commit work of a session that changed stock (one refresh of all its SKUs). */
+  static readonly REFRESH_KEY = 'availability-cache';
   private readonly logger = new Logger('AvailabilityCache');
   private readonly redis: RedisWithScript;
   private readonly ttlSeconds: number;
-  private readonly pendingByTransaction = new WeakMap<object, Set<string>>();
 
   constructor(
     @Inject(REDIS) redis: Redis,
     private readonly dataSource: DataSource,
-    private readonly hooks: AfterCommitHooks,
-    config: ConfigService,
+    @Inject(INVENTORY_SETTINGS) settings: InventorySettings,
   ) {
     if (!('inventorySetAvailabilityIfNewer' in redis)) {
       redis.defineCommand('inventorySetAvailabilityIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
     }
     this.redis = redis as RedisWithScript;
-    this.ttlSeconds = Number(config.get('AVAILABILITY_CACHE_TTL_SECONDS') ?? 3600);
+    this.ttlSeconds = settings.availabilityCacheTtlSeconds;
   }
 
   static key(sku: string): string {
     return `inventory:availability:${sku}`;
-  }
-
-  /** From the stock-levels projection, in the append's transaction: refresh these SKUs after the commit. */
-  stockChanged(sql: SqlExecutor, skus: string[]): void {
-    if (skus.length === 0) return;
-    const tx = transactionOf(sql);
-    if (!tx) {
-      void this.refresh(skus, sql).catch((error: Error) =>
-        this.logger.warn(`cache refresh failed: ${error.message}`),
-      );
-      return;
-    }
-    let pending = this.pendingByTransaction.get(tx);
-    if (!pending || !this.hooks.isRegistered(tx, REFRESH_KEY)) {
-      const skusOfTransaction = new Set<string>();
-      pending = skusOfTransaction;
-      this.pendingByTransaction.set(tx, skusOfTransaction);
-      this.hooks.register(tx, REFRESH_KEY, (committed) => this.refresh([...skusOfTransaction], committed));
-    }
-    for (const sku of skus) pending.add(sku);
   }
 
   /** Writes the current read-model entries of these SKUs into the cache. */
@@ -101,6 +77,16 @@ export class AvailabilityCache implements StockLevelsListener {
     if (skus.length === 0) return;
     const entries = await this.load(skus, sql);
     await this.store(entries);
+  }
+
+  /**
+   * After a command that changed these SKUs has committed: refreshes them, logging a failure instead
+   * of throwing it at a command that is done (the TTL bounds how long the entry can stay behind).
+   */
+  async refreshAfterCommit(skus: string[]): Promise<void> {
+    await this.refresh(skus).catch((error: Error) =>
+      this.logger.warn(`cache refresh failed: ${error.message}`),
+    );
   }
 
   async get(skus: string[]): Promise<Availability[]> {
@@ -132,21 +118,31 @@ export class AvailabilityCache implements StockLevelsListener {
     skus: string[],
     sql: SqlExecutor = this.dataSource,
   ): Promise<Map<string, CachedAvailability>> {
-    const items: { sku: string; available: number; version: number }[] = await sql.query(
-      `SELECT sku, available, version FROM inv_stock_items WHERE sku = ANY($1::text[])`,
-      [skus],
+    // One statement for the totals and the levels (a row per SKU and warehouse; nulls when unknown).
+    const rows: {
+      sku: string;
+      version: number | null;
+      available: number | null;
+      warehouse: string | null;
+      warehouse_available: number | null;
+    }[] = await sql.query(
+      `SELECT s.sku, i.version, i.available, l.warehouse, l.available AS warehouse_available
+       FROM unnest($1::text[]) AS s(sku)
+       LEFT JOIN inv_stock_items i ON i.sku = s.sku
+       LEFT JOIN inv_stock_levels l ON l.sku = s.sku
+       ORDER BY s.sku, l.warehouse`,
+      [[...new Set(skus)]],
     );
-    const levels: { sku: string; warehouse: string; available: number }[] = await sql.query(
-      `SELECT sku, warehouse, available FROM inv_stock_levels WHERE sku = ANY($1::text[]) ORDER BY sku, warehouse`,
-      [skus],
-    );
-    const entries = new Map<string, CachedAvailability>(
-      skus.map((sku) => [sku, { v: 0, available: 0, warehouses: [] }]),
-    );
-    for (const item of items)
-      entries.set(item.sku, { v: item.version, available: item.available, warehouses: [] });
-    for (const level of levels)
-      entries.get(level.sku)?.warehouses.push({ code: level.warehouse, available: level.available });
+    const entries = new Map<string, CachedAvailability>();
+    for (const row of rows) {
+      let entry = entries.get(row.sku);
+      if (!entry) {
+        entry = { v: row.version ?? 0, available: row.available ?? 0, warehouses: [] };
+        entries.set(row.sku, entry);
+      }
+      if (row.warehouse !== null)
+        entry.warehouses.push({ code: row.warehouse, available: row.warehouse_available! });
+    }
     return entries;
   }
 

@@ -1,21 +1,15 @@
 import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
 import { STOCK_ITEM_EVENT_TYPES, StockItemEvent } from '../domain/stock-item.aggregate';
 
-export interface StockLevelsListener {
-  /** Called inside the append's transaction with the SKUs whose levels or policy changed. */
-  stockChanged(sql: SqlExecutor, skus: string[]): void;
-}
-
 /**
  * The stock-levels read model, written in the append's transaction from the post-change `levels` and
  * `totals` every StockItem event carries: inv_stock_items (totals, policy, stream version) and
- * inv_stock_levels (per warehouse). A batch of events becomes one multi-row upsert per table.
+ * inv_stock_levels (per warehouse). A batch of events becomes one statement that upserts the totals
+ * and the levels (one multi-row upsert per table), and one for policy changes.
  */
 export class StockLevelsProjection implements InlineProjection {
   readonly name = 'inventory.stock-levels';
   readonly handles: readonly string[] = STOCK_ITEM_EVENT_TYPES;
-
-  constructor(private readonly listener?: StockLevelsListener) {}
 
   async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
     const levels = new Map<
@@ -42,20 +36,32 @@ export class StockLevelsProjection implements InlineProjection {
       totals.set(sku, { ...event.data.totals, version: recorded.sequence, at: recorded.occurredAt });
     }
     if (totals.size > 0) {
-      const rows = [...totals];
+      // Every change of units carries both its totals and its levels: one round trip for both tables.
+      const items = [...totals];
+      const rows = [...levels.values()];
       await sql.query(
-        `INSERT INTO inv_stock_items (sku, on_hand, reserved, available, version, updated_at)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::timestamptz[])
-         ON CONFLICT (sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
-           available = EXCLUDED.available, version = GREATEST(inv_stock_items.version, EXCLUDED.version),
-           updated_at = EXCLUDED.updated_at`,
+        `WITH items AS (
+           INSERT INTO inv_stock_items (sku, on_hand, reserved, available, version, updated_at)
+           SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::timestamptz[])
+           ON CONFLICT (sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
+             available = EXCLUDED.available, version = GREATEST(inv_stock_items.version, EXCLUDED.version),
+             updated_at = EXCLUDED.updated_at)
+         INSERT INTO inv_stock_levels (sku, warehouse, on_hand, reserved, available)
+         SELECT * FROM unnest($7::text[], $8::text[], $9::int[], $10::int[], $11::int[])
+         ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
+           available = EXCLUDED.available`,
         [
-          rows.map(([sku]) => sku),
-          rows.map(([, t]) => t.onHand),
-          rows.map(([, t]) => t.reserved),
-          rows.map(([, t]) => t.available),
-          rows.map(([, t]) => t.version),
-          rows.map(([, t]) => t.at),
+          items.map(([sku]) => sku),
+          items.map(([, t]) => t.onHand),
+          items.map(([, t]) => t.reserved),
+          items.map(([, t]) => t.available),
+          items.map(([, t]) => t.version),
+          items.map(([, t]) => t.at),
+          rows.map((r) => r.sku),
+          rows.map((r) => r.warehouse),
+          rows.map((r) => r.onHand),
+          rows.map((r) => r.reserved),
+          rows.map((r) => r.available),
         ],
       );
     }
@@ -78,23 +84,6 @@ export class StockLevelsProjection implements InlineProjection {
         ],
       );
     }
-    if (levels.size > 0) {
-      const rows = [...levels.values()];
-      await sql.query(
-        `INSERT INTO inv_stock_levels (sku, warehouse, on_hand, reserved, available)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
-         ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved,
-           available = EXCLUDED.available`,
-        [
-          rows.map((r) => r.sku),
-          rows.map((r) => r.warehouse),
-          rows.map((r) => r.onHand),
-          rows.map((r) => r.reserved),
-          rows.map((r) => r.available),
-        ],
-      );
-    }
-    this.listener?.stockChanged(sql, [...new Set([...totals.keys(), ...policies.keys()])]);
   }
 
   async reset(sql: SqlExecutor): Promise<void> {

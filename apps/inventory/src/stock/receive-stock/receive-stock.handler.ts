@@ -1,21 +1,32 @@
 import type { EventContext } from '@ecom/contracts';
+import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
 import { WarehouseDirectory } from '../../warehouse/read-model/warehouse-directory';
+import { StockItemAggregate } from '../domain/stock-item.aggregate';
 import { receiveStock } from '../domain/stock-item.decisions';
-import { StockItemCommands } from '../stock-item.commands';
+import { AvailabilityCache } from '../read-model/availability-cache';
 import { StockView, toStockView } from '../stock.view';
 import type { ReceiveStockDto } from './receive-stock.dto';
 
 @Injectable()
 export class ReceiveStockHandler {
   constructor(
-    private readonly commands: StockItemCommands,
+    private readonly runtime: EventSourcingRuntime,
     private readonly warehouses: WarehouseDirectory,
+    private readonly availability: AvailabilityCache,
   ) {}
 
   async execute(dto: ReceiveStockDto, context: EventContext): Promise<StockView> {
     await this.warehouses.require(dto.warehouse);
-    const state = await this.commands.execute(dto.sku, (s) => receiveStock(s, dto), context);
+    // Locked: the command queues behind a saga batch holding the SKU instead of losing the race to it.
+    const { state, events } = await this.runtime.commands.execute(
+      StockItemAggregate,
+      dto.sku,
+      (current) => receiveStock(current, dto),
+      context,
+      { lock: true },
+    );
+    if (events.length > 0) await this.availability.refreshAfterCommit([dto.sku]);
     return toStockView(dto.sku, state);
   }
 }
