@@ -263,6 +263,19 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     expect(eventsOf(orderId).filter((e) => e.type === 'StockReturned')).toEqual([]);
   });
 
+  it('prefers the shipping region of a warehouse created after the saga read the regions', async () => {
+    await post('/v1/warehouses', { code: 'GZ', name: 'Guangzhou DC', region: 'Guangdong' });
+    await post('/v1/stock/receipts', { sku: 'FAN', warehouse: 'SH', quantity: 8 });
+    await post('/v1/stock/receipts', { sku: 'FAN', warehouse: 'GZ', quantity: 5 });
+    const orderId = randomUUID();
+    await publishOrderEvents(bus, [orderPlaced(orderId, [{ sku: 'FAN', quantity: 2 }], 'Guangdong')]);
+    const events = await outcomeOf(orderId, 'StockReserved');
+    expect(events.find((e) => e.type === 'StockReserved' && e.aggregateId === orderId)!.data).toEqual({
+      orderId,
+      lines: [{ sku: 'FAN', warehouse: 'GZ', quantity: 2 }],
+    });
+  });
+
   async function waitForDeadLetter(envelope: EventEnvelope) {
     await probe.waitForEvents(
       () =>

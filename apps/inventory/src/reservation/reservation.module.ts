@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { SharedModule } from '../shared/shared.module';
 import { StockModule } from '../stock/stock.module';
 import { WarehouseModule } from '../warehouse/warehouse.module';
 import { OrderEventsConsumer } from './on-order-events/order-events.consumer';
@@ -7,7 +6,7 @@ import { OrderSagaProcessor } from './on-order-events/order-saga.processor';
 import { ReservationController } from './reservation.controller';
 
 @Module({
-  imports: [SharedModule, WarehouseModule, StockModule],
+  imports: [WarehouseModule, StockModule],
   controllers: [ReservationController],
   providers: [OrderSagaProcessor, OrderEventsConsumer],
 })

@@ -1,7 +1,7 @@
 import { Topics } from '@ecom/contracts';
 import { EventSourcingRuntime } from '@ecom/platform';
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { INVENTORY_SETTINGS, InventorySettings } from '../../config/inventory.settings';
 import { ORDER_EVENT_TYPES, OrderSagaProcessor } from './order-saga.processor';
 
 export const ORDER_RESERVATIONS_CONSUMER = 'inventory.order-reservations';
@@ -16,7 +16,7 @@ export class OrderEventsConsumer implements OnModuleInit {
   constructor(
     private readonly runtime: EventSourcingRuntime,
     private readonly processor: OrderSagaProcessor,
-    private readonly config: ConfigService,
+    @Inject(INVENTORY_SETTINGS) private readonly settings: InventorySettings,
   ) {}
 
   onModuleInit(): void {
@@ -24,8 +24,8 @@ export class OrderEventsConsumer implements OnModuleInit {
       name: ORDER_RESERVATIONS_CONSUMER,
       topics: [Topics.orders],
       handles: ORDER_EVENT_TYPES,
-      handleEvents: (events, tx) => this.processor.process(events, tx),
-      partitionsConsumedConcurrently: Number(this.config.get('ORDER_EVENTS_CONCURRENCY') ?? 3),
+      handleEvents: (events, session) => this.processor.process(events, session),
+      partitionsConsumedConcurrently: this.settings.orderEventsConcurrency,
     });
   }
 }

@@ -1,32 +1,33 @@
-import type { DomainEventOf, EventEnvelope } from '@ecom/contracts';
+import type { EnvelopeOf } from '@ecom/contracts';
 import {
-  AggregateRepository,
   AppendToStream,
+  BatchedCommand,
+  CommandSession,
   DomainError,
   EventBatchOutcome,
   EventToAppend,
   LoadedAggregate,
   reactionContext,
-  StreamVersionConflictError,
 } from '@ecom/event-sourcing';
-import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, register } from 'prom-client';
-import type { EntityManager } from 'typeorm';
 import { StockItemAggregate, StockItemEvent, StockItemState } from '../../stock/domain/stock-item.aggregate';
+import { AvailabilityCache } from '../../stock/read-model/availability-cache';
 import { WarehouseDirectory } from '../../warehouse/read-model/warehouse-directory';
 import { ReservationAggregate, ReservationEvent, ReservationState } from '../domain/reservation.aggregate';
 import {
+  NOTHING,
   releaseOrder,
   releaseReasonOf,
   reserveOrder,
+  ReservingState,
   returnOrder,
   SagaDecision,
   shipOrder,
 } from '../domain/reservation.decisions';
 
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderShipped', 'ReturnReceived'] as const;
-type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+export type OrderEvent = EnvelopeOf<(typeof ORDER_EVENT_TYPES)[number]>;
 
 const metrics = {
   decisions:
@@ -45,155 +46,6 @@ const metrics = {
     }),
 };
 
-interface Pending<TState> {
-  loaded: LoadedAggregate<TState>;
-  state: TState;
-  events: EventToAppend[];
-}
-
-/**
- * The stock side of the order saga, one consumer batch at a time (the batch's events are in
- * partition order and new: IdempotentEventConsumer filtered redeliveries):
- *  1. load the Reservation of every order in the batch and, locking their stream rows in one global
- *     order, every SKU the batch touches (snapshot + tail, two queries for all of them);
- *  2. decide event after event in memory, each decision seeing the ones before it (so a hot SKU is
- *     loaded once and never oversold: each reservation is checked against the running state);
- *  3. append everything in one multi-stream append: one claim per SKU stream, however many orders
- *     touched it, StockAllocated & co. on the SKU streams and StockReserved & co. on the orders'
- *     Reservation streams, each event with the correlation and causation of the order event behind it.
- * A refused event (DomainError) leaves no trace in the append and goes to the DLQ. The SKU streams
- * are locked, so only a Reservation stream created meanwhile could conflict (its order's events all
- * come through this partition, so in practice never): the batch is then rolled back and retried.
- */
-@Injectable()
-export class OrderSagaProcessor {
-  private readonly stock: AggregateRepository<StockItemState, StockItemEvent>;
-  private readonly reservations: AggregateRepository<ReservationState, ReservationEvent>;
-
-  constructor(
-    private readonly runtime: EventSourcingRuntime,
-    private readonly warehouses: WarehouseDirectory,
-  ) {
-    this.stock = runtime.repository(StockItemAggregate);
-    this.reservations = runtime.repository(ReservationAggregate);
-  }
-
-  async process(events: EventEnvelope[], tx: EntityManager): Promise<EventBatchOutcome> {
-    try {
-      return await this.processOnce(events, tx);
-    } catch (error) {
-      // Never let a conflict look like a poison message: a plain error rolls back and retries the batch.
-      if (error instanceof StreamVersionConflictError)
-        throw new Error(`order saga batch conflicted: ${error.message}`);
-      throw error;
-    }
-  }
-
-  private async processOnce(events: EventEnvelope[], tx: EntityManager): Promise<EventBatchOutcome> {
-    const orderIds = [...new Set(events.map((e) => (e.data as { orderId: string }).orderId))];
-    const reservations = toPending(await this.reservations.loadMany(tx, orderIds));
-    const skus = new Set<string>();
-    for (const event of events) {
-      if (event.type === 'OrderPlaced' || event.type === 'ReturnReceived') {
-        for (const line of (event.data as { lines: { sku: string }[] }).lines) skus.add(line.sku);
-      }
-      const reservation = reservations.get((event.data as { orderId: string }).orderId)!;
-      for (const line of reservation.state.lines) skus.add(line.sku);
-    }
-    const stock = toPending(await this.stock.loadMany(tx, [...skus].sort(), { lock: true }));
-    const codes = new Set([...stock.values()].flatMap((pending) => Object.keys(pending.state.warehouses)));
-    const regions = await this.warehouses.regions(codes, tx);
-    const stockOf = (sku: string) => {
-      const pending = stock.get(sku);
-      if (!pending) throw new Error(`internal: SKU ${sku} was not loaded for this batch`);
-      return pending.state;
-    };
-
-    const refused: { eventId: string; error: Error }[] = [];
-    for (const event of events) {
-      const orderId = (event.data as { orderId: string }).orderId;
-      const reservation = reservations.get(orderId)!;
-      let decision: SagaDecision;
-      try {
-        decision = this.decide(event, reservation.state, stockOf, (code) => regions.get(code));
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        refused.push({ eventId: event.id, error });
-        metrics.decisions.inc({ outcome: 'refused' });
-        continue;
-      }
-      const context = reactionContext(event);
-      for (const { sku, events: decided } of decision.stock) {
-        const pending = stock.get(sku)!;
-        for (const e of decided) {
-          pending.state = StockItemAggregate.evolve(pending.state, e);
-          pending.events.push({ ...e, context });
-        }
-      }
-      for (const e of decision.reservation) {
-        reservation.state = ReservationAggregate.evolve(reservation.state, e);
-        reservation.events.push({ ...e, context });
-        metrics.decisions.inc({ outcome: OUTCOMES[e.type] });
-      }
-    }
-
-    const streams: AppendToStream[] = [
-      ...streamsOf(StockItemAggregate.type, stock),
-      ...streamsOf(ReservationAggregate.type, reservations),
-    ];
-    if (streams.length > 0) {
-      await this.runtime.store.append(tx, streams, {
-        correlationId: events[0].correlationId,
-        causationId: events[0].id,
-      });
-      for (const [sku, pending] of stock) {
-        if (pending.events.length === 0) continue;
-        const before = pending.loaded.version;
-        await this.stock.maybeSnapshot(tx, sku, before, before + pending.events.length, pending.state);
-      }
-    }
-    metrics.batchSize.observe(events.length);
-    return { refused };
-  }
-
-  private decide(
-    event: EventEnvelope,
-    reservation: ReservationState,
-    stockOf: (sku: string) => StockItemState,
-    regionOf: (code: string) => string | null | undefined,
-  ): SagaDecision {
-    switch (event.type as OrderEventType) {
-      case 'OrderPlaced': {
-        const data = event.data as DomainEventOf<'OrderPlaced'>['data'];
-        return reserveOrder(
-          reservation,
-          { orderId: data.orderId, lines: data.lines, shippingRegion: data.shippingRegion },
-          stockOf,
-          regionOf,
-        );
-      }
-      case 'OrderCancelled': {
-        const data = event.data as DomainEventOf<'OrderCancelled'>['data'];
-        return releaseOrder(reservation, { orderId: data.orderId, reason: releaseReasonOf(data) }, stockOf);
-      }
-      case 'OrderShipped':
-        return shipOrder(
-          reservation,
-          { orderId: (event.data as DomainEventOf<'OrderShipped'>['data']).orderId },
-          stockOf,
-        );
-      case 'ReturnReceived': {
-        const data = event.data as DomainEventOf<'ReturnReceived'>['data'];
-        return returnOrder(
-          reservation,
-          { orderId: data.orderId, returnId: data.returnId, lines: data.lines },
-          stockOf,
-        );
-      }
-    }
-  }
-}
-
 const OUTCOMES: Record<ReservationEvent['type'], string> = {
   StockReserved: 'reserved',
   StockReservationRejected: 'rejected',
@@ -202,17 +54,225 @@ const OUTCOMES: Record<ReservationEvent['type'], string> = {
   StockReturned: 'returned',
 };
 
-function toPending<TState>(loaded: Map<string, LoadedAggregate<TState>>): Map<string, Pending<TState>> {
-  return new Map([...loaded].map(([id, l]) => [id, { loaded: l, state: l.state, events: [] }]));
+/** A decision needed the region of a warehouse this replica has not read yet (a new warehouse). */
+class WarehouseRegionNotRead extends Error {
+  constructor(readonly code: string) {
+    super(`the region of warehouse ${code} has not been read yet`);
+  }
 }
 
-function streamsOf<TState>(aggregateType: string, pending: Map<string, Pending<TState>>): AppendToStream[] {
-  return [...pending]
-    .filter(([, p]) => p.events.length > 0)
-    .map(([aggregateId, p]) => ({
-      aggregateType,
-      aggregateId,
-      expectedVersion: p.loaded.version,
-      events: p.events,
-    }));
+/**
+ * The stock side of the order saga, one consumer batch at a time (the batch's events are in
+ * partition order and new: the consumer filtered redeliveries), in the batch's session:
+ *  1. load the Reservation of every order in the batch;
+ *  2. one executeBatch on the SKUs: every SKU the batch touches locked and loaded together (a hot
+ *     SKU once per batch), each event decided in order on the state the ones before it left (so a
+ *     SKU is never oversold), one append per SKU stream, snapshots;
+ *  3. one append of the orders' Reservation streams; the touched SKUs' cache entries are refreshed
+ *     after the commit.
+ * Every event keeps the correlation and causation of the order event behind it. A refused event
+ * (DomainError) leaves no trace and goes to the DLQ. The SKU streams are locked, so only a
+ * Reservation stream created meanwhile could conflict (its order's events all come through this
+ * partition, so in practice never): the consumer then rolls the batch back and retries it.
+ */
+@Injectable()
+export class OrderSagaProcessor {
+  constructor(
+    private readonly warehouses: WarehouseDirectory,
+    private readonly availability: AvailabilityCache,
+  ) {}
+
+  async process(events: OrderEvent[], session: CommandSession): Promise<EventBatchOutcome> {
+    const orderIds = [...new Set(events.map((event) => event.data.orderId))];
+    const reservations = await session.loadMany(ReservationAggregate, orderIds);
+    const batch = await this.decideOnStock(events, reservations, session);
+    batch.decideEventsWithoutStock();
+    const reservationStreams = batch.reservationStreams();
+    await session.append(reservationStreams, reactionContext(events[0]));
+
+    const touched = batch.touchedSkus();
+    if (touched.length > 0) {
+      session.afterCommit(AvailabilityCache.REFRESH_KEY, (sql) => this.availability.refresh(touched, sql));
+    }
+    for (const event of batch.reservationEvents()) metrics.decisions.inc({ outcome: OUTCOMES[event.type] });
+    if (batch.refused.length > 0) metrics.decisions.inc({ outcome: 'refused' }, batch.refused.length);
+    metrics.batchSize.observe(events.length);
+    return { refused: batch.refused };
+  }
+
+  /** Step 2: the SKU side of every decision, in one executeBatch. */
+  private async decideOnStock(
+    events: OrderEvent[],
+    reservations: Map<string, LoadedAggregate<ReservationState>>,
+    session: CommandSession,
+  ): Promise<OrderSagaBatch> {
+    const regions = await this.warehouses.regions([], session.sql);
+    for (let attempt = 1; ; attempt++) {
+      // A decision that meets a warehouse not read yet (created since) has the regions read again and
+      // the batch decided again: nothing was appended and the SKUs stay locked. Once only: a code
+      // still unknown then has no region.
+      const batch = new OrderSagaBatch(events, reservations, (code) => {
+        if (attempt === 1 && !regions.has(code)) throw new WarehouseRegionNotRead(code);
+        return regions.get(code);
+      });
+      try {
+        await session.executeBatch(StockItemAggregate, batch.stockCommands());
+        return batch;
+      } catch (error) {
+        if (attempt > 1 || !(error instanceof WarehouseRegionNotRead)) throw error;
+        await this.warehouses.regions([error.code], session.sql);
+      }
+    }
+  }
+}
+
+interface PendingReservation {
+  /** The version it was loaded at: the expected version of its append. */
+  version: number;
+  state: ReservationState;
+  events: (ReservationEvent & EventToAppend)[];
+}
+
+/**
+ * The decisions of one batch. executeBatch hands each command the current state of one SKU, but a
+ * saga decision reads every SKU of its order at once. So each event becomes, for every SKU its order
+ * touches in the batch, a command that only reads the SKU's state, then for every such SKU a command
+ * that returns the SKU's share of the event's decision, taken when the first of them runs (all of
+ * the order's SKUs read). Events of orders that touch no SKU are decided afterwards, in batch order.
+ */
+class OrderSagaBatch {
+  readonly refused: { eventId: string; error: Error }[] = [];
+  private readonly reservations: Map<string, PendingReservation>;
+  /** The SKUs each order touches in this batch: its lines in the batch's events and its reservation's. */
+  private readonly skusByOrder = new Map<string, Set<string>>();
+  /** Each SKU's state as its last read command saw it. */
+  private readonly stockRead = new Map<string, StockItemState>();
+  private readonly decisions = new Map<OrderEvent, SagaDecision>();
+
+  constructor(
+    private readonly events: OrderEvent[],
+    loaded: Map<string, LoadedAggregate<ReservationState>>,
+    private readonly regionOf: ReservingState['regionOf'],
+  ) {
+    this.reservations = new Map(
+      [...loaded].map(([orderId, { state, version }]) => [orderId, { state, version, events: [] }]),
+    );
+    for (const [orderId, { state }] of loaded) {
+      this.skusByOrder.set(orderId, new Set(state.lines.map((line) => line.sku)));
+    }
+    for (const event of events) {
+      if (event.type !== 'OrderPlaced' && event.type !== 'ReturnReceived') continue;
+      const skus = this.skusByOrder.get(event.data.orderId)!;
+      for (const line of event.data.lines) skus.add(line.sku);
+    }
+  }
+
+  stockCommands(): BatchedCommand<StockItemState, StockItemEvent>[] {
+    const commands: BatchedCommand<StockItemState, StockItemEvent>[] = [];
+    for (const event of this.events) {
+      const context = reactionContext(event);
+      const skus = this.skusByOrder.get(event.data.orderId)!;
+      for (const sku of skus) {
+        commands.push({
+          aggregateId: sku,
+          context,
+          decide: (state) => {
+            this.stockRead.set(sku, state);
+            return [];
+          },
+        });
+      }
+      for (const sku of skus) {
+        commands.push({
+          aggregateId: sku,
+          context,
+          decide: () => this.decisionOf(event).stock.find((share) => share.sku === sku)?.events ?? [],
+        });
+      }
+    }
+    return commands;
+  }
+
+  /** Decides the events executeBatch did not ask about (orders touching no SKU), in batch order. */
+  decideEventsWithoutStock(): void {
+    for (const event of this.events) this.decisionOf(event);
+  }
+
+  reservationStreams(): AppendToStream[] {
+    return [...this.reservations]
+      .filter(([, pending]) => pending.events.length > 0)
+      .map(([orderId, pending]) => ({
+        aggregateType: ReservationAggregate.type,
+        aggregateId: orderId,
+        expectedVersion: pending.version,
+        events: pending.events,
+      }));
+  }
+
+  /** Every Reservation event decided (for the outcome metrics). */
+  reservationEvents(): ReservationEvent[] {
+    return [...this.reservations.values()].flatMap((pending) => pending.events);
+  }
+
+  /** SKUs the batch's decisions changed (their cache entries are refreshed after the commit). */
+  touchedSkus(): string[] {
+    const skus = new Set<string>();
+    for (const decision of this.decisions.values()) {
+      for (const share of decision.stock) if (share.events.length > 0) skus.add(share.sku);
+    }
+    return [...skus];
+  }
+
+  /** The event's decision, taken once, on its reservation as the events before it left it. */
+  private decisionOf(event: OrderEvent): SagaDecision {
+    const taken = this.decisions.get(event);
+    if (taken) return taken;
+    const reservation = this.reservations.get(event.data.orderId)!;
+    const skus = this.skusByOrder.get(event.data.orderId)!;
+    const state: ReservingState = {
+      reservation: reservation.state,
+      stockOf: (sku) => {
+        const read = skus.has(sku) ? this.stockRead.get(sku) : undefined;
+        if (!read) throw new Error(`internal: SKU ${sku} was not read for order ${event.data.orderId}`);
+        return read;
+      },
+      regionOf: this.regionOf,
+    };
+    let decision: SagaDecision;
+    try {
+      decision = decide(state, event);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.refused.push({ eventId: event.id, error });
+      decision = NOTHING;
+    }
+    const context = reactionContext(event);
+    for (const decided of decision.reservation) {
+      reservation.state = ReservationAggregate.evolve(reservation.state, decided);
+      reservation.events.push({ ...decided, context });
+    }
+    this.decisions.set(event, decision);
+    return decision;
+  }
+}
+
+function decide(state: ReservingState, event: OrderEvent): SagaDecision {
+  switch (event.type) {
+    case 'OrderPlaced':
+      return reserveOrder(state, {
+        orderId: event.data.orderId,
+        lines: event.data.lines,
+        shippingRegion: event.data.shippingRegion,
+      });
+    case 'OrderCancelled':
+      return releaseOrder(state, { orderId: event.data.orderId, reason: releaseReasonOf(event.data) });
+    case 'OrderShipped':
+      return shipOrder(state, { orderId: event.data.orderId });
+    case 'ReturnReceived':
+      return returnOrder(state, {
+        orderId: event.data.orderId,
+        returnId: event.data.returnId,
+        lines: event.data.lines,
+      });
+  }
 }

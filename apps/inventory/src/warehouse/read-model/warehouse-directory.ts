@@ -31,6 +31,7 @@ const toView = (row: WarehouseRow): WarehouseView => ({
 @Injectable()
 export class WarehouseDirectory {
   private readonly knownRegions = new Map<string, string | null>();
+  private regionsRead = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -52,19 +53,21 @@ export class WarehouseDirectory {
   }
 
   /**
-   * Region of each of these warehouses by code. A warehouse's region is fixed when it is created, so
-   * they are kept in memory and read again only when a code is not known yet (a new warehouse).
+   * Regions of the warehouses by code, at least of these. A warehouse's region is fixed when it is
+   * created, so they are read the first time, kept in memory, and read again only when a code is not
+   * known yet (a new warehouse).
    */
   async regions(
     codes: Iterable<string>,
     sql: SqlExecutor = this.dataSource,
   ): Promise<Map<string, string | null>> {
-    const missing = [...codes].some((code) => !this.knownRegions.has(code));
+    const missing = !this.regionsRead || [...codes].some((code) => !this.knownRegions.has(code));
     if (missing) {
       const rows: { code: string; region: string | null }[] = await sql.query(
         `SELECT code, region FROM inv_warehouses`,
       );
       for (const row of rows) this.knownRegions.set(row.code, row.region);
+      this.regionsRead = true;
     }
     return this.knownRegions;
   }
