@@ -18,12 +18,13 @@ import type { EventEnvelope } from '@ecom/contracts';
 import { createEventSchemaRegistry } from '@ecom/contracts';
 import { IdempotentEventConsumer } from '@ecom/event-sourcing';
 import type { IncomingBatch, MessagePublisher, MessageSubscriber } from '@ecom/messaging';
-import { SERVICES } from '@ecom/platform';
+import { EventSourcingRuntime, SERVICES } from '@ecom/platform';
 import { startTestService, testMessageBus, TestService } from '@ecom/testing';
 import type { Type } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { loadavg } from 'os';
 import { DataSource } from 'typeorm';
+import type { OrderEvent } from '../../apps/inventory/src/reservation/on-order-events/order-saga.processor';
 
 // Before the app module is loaded: its logger reads the level when it is declared.
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ??= 'error';
@@ -111,6 +112,7 @@ async function main() {
     await call('/v1/warehouses', { code: 'BJ', name: 'Beijing', region: 'Beijing' });
     const dataSource = service.app.get(DataSource);
     const processor = service.app.get(OrderSagaProcessor);
+    const runtime = service.app.get(EventSourcingRuntime);
     const registry = createEventSchemaRegistry();
 
     const stockUp = async (skus: string[], unitsEach: number) => {
@@ -162,15 +164,17 @@ async function main() {
         const orders = makeOrders(prefix, skus);
         const publisher: MessagePublisher = { publish: async () => undefined };
         const subscriber: MessageSubscriber = { subscribe: () => Promise.reject(new Error('fed directly')) };
-        const consumer = new IdempotentEventConsumer({
+        // The service's consumer with its sessions, fed here instead of by Kafka (not subscribed).
+        const consumer = new IdempotentEventConsumer<OrderEvent>({
           name: `bench.${tag}`,
           topics: ['orders.events'],
           handles: ['OrderPlaced'],
           dataSource,
+          sessions: runtime.commands,
           subscriber,
           publisher,
           registry,
-          handleEvents: (events, tx) => processor.process(events, tx),
+          handleEvents: (events, session) => processor.process(events, session),
         });
         const byPartition = Array.from({ length: PARTITIONS }, (_, p) =>
           orders.filter((_, i) => i % PARTITIONS === p),
