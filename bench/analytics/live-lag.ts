@@ -8,6 +8,7 @@
  */
 import './quiet';
 import 'reflect-metadata';
+import { countProcessedEvents } from '@ecom/event-sourcing';
 import { KafkaMessageBus } from '@ecom/messaging';
 import { SERVICES, startService } from '@ecom/platform';
 import { DataSource } from 'typeorm';
@@ -46,11 +47,7 @@ async function main(): Promise<void> {
     await publish(bus, setup);
     published += setup.filter((e) => handled.has(e.type)).length;
     const applied = async () =>
-      (
-        await dataSource.query(
-          `SELECT count(*)::int AS n FROM es_processed_events WHERE consumer LIKE 'analytics-projector%'`,
-        )
-      )[0].n as number;
+      (await countProcessedEvents(dataSource, { prefix: 'analytics-projector' })) ?? 0;
 
     const lagEvents: number[] = [];
     const lagSeconds: number[] = [];
