@@ -1,21 +1,18 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
-import type { CategoryEvent } from '../domain/category.aggregate';
+import type { EnvelopeOf } from '@ecom/contracts';
+import type { InlineProjection, SqlExecutor } from '@ecom/event-sourcing';
 import { normalizeCategoryName } from '../domain/category.decisions';
-
-type RecordedCategoryEvent = RecordedEvent & CategoryEvent;
 
 /**
  * catalog_categories, written in the append's transaction. The unique index on (parent, name_key)
  * makes two concurrent creations of the same sibling name fail at commit time (the 409 of the loser).
  * Rows carry only what the events say (times are event times), so a rebuild comes out identical.
  */
-export class CategoryProjection implements InlineProjection {
+export class CategoryProjection implements InlineProjection<EnvelopeOf<'CategoryCreated'>> {
   readonly name = 'catalog-categories';
   readonly handles = ['CategoryCreated'] as const;
 
-  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    for (const event of events as RecordedCategoryEvent[]) {
-      if (event.type !== 'CategoryCreated') continue;
+  async apply(sql: SqlExecutor, events: EnvelopeOf<'CategoryCreated'>[]): Promise<void> {
+    for (const event of events) {
       const { categoryId, name, parentId, depth } = event.data;
       await sql.query(
         `INSERT INTO catalog_categories (id, name, name_key, parent_id, depth, path, created_at)

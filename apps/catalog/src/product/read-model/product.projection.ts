@@ -1,7 +1,8 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
+import type { EnvelopeOf } from '@ecom/contracts';
+import type { InlineProjection, SqlExecutor } from '@ecom/event-sourcing';
 import { PRODUCT_EVENT_TYPES, ProductEvent } from '../domain/product.aggregate';
 
-type RecordedProductEvent = RecordedEvent & ProductEvent;
+type ProductEnvelope = EnvelopeOf<ProductEvent['type']>;
 
 /**
  * catalog_products and catalog_skus, written in the append's transaction. SkuAdded is a plain INSERT
@@ -9,17 +10,17 @@ type RecordedProductEvent = RecordedEvent & ProductEvent;
  * two products created at the same moment. Times and versions come from the events, so a rebuild
  * from the event store gives the same rows.
  */
-export class ProductProjection implements InlineProjection {
+export class ProductProjection implements InlineProjection<ProductEnvelope> {
   readonly name = 'catalog-products';
   readonly handles = PRODUCT_EVENT_TYPES;
 
-  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    for (const event of events as RecordedProductEvent[]) {
+  async apply(sql: SqlExecutor, events: ProductEnvelope[]): Promise<void> {
+    for (const event of events) {
       await this.applyOne(sql, event);
     }
   }
 
-  private async applyOne(sql: SqlExecutor, event: RecordedProductEvent): Promise<void> {
+  private async applyOne(sql: SqlExecutor, event: ProductEnvelope): Promise<void> {
     const at = event.occurredAt;
     switch (event.type) {
       case 'ProductCreated': {
@@ -91,7 +92,7 @@ export class ProductProjection implements InlineProjection {
   }
 
   /** Every product event moves the product row's version and update time (and status when given). */
-  private async touch(sql: SqlExecutor, productId: string, event: RecordedEvent, status?: string) {
+  private async touch(sql: SqlExecutor, productId: string, event: ProductEnvelope, status?: string) {
     await sql.query(
       `UPDATE catalog_products SET version = $2, updated_at = $3, status = COALESCE($4, status) WHERE id = $1`,
       [productId, event.sequence, event.occurredAt, status ?? null],

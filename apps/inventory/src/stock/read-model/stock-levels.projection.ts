@@ -1,4 +1,5 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
+import type { EnvelopeOf } from '@ecom/contracts';
+import type { InlineProjection, SqlExecutor } from '@ecom/event-sourcing';
 import { STOCK_ITEM_EVENT_TYPES, StockItemEvent } from '../domain/stock-item.aggregate';
 
 /**
@@ -7,11 +8,13 @@ import { STOCK_ITEM_EVENT_TYPES, StockItemEvent } from '../domain/stock-item.agg
  * inv_stock_levels (per warehouse). A batch of events becomes one statement that upserts the totals
  * and the levels (one multi-row upsert per table), and one for policy changes.
  */
-export class StockLevelsProjection implements InlineProjection {
-  readonly name = 'inventory.stock-levels';
-  readonly handles: readonly string[] = STOCK_ITEM_EVENT_TYPES;
+type StockItemEnvelope = EnvelopeOf<StockItemEvent['type']>;
 
-  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+export class StockLevelsProjection implements InlineProjection<StockItemEnvelope> {
+  readonly name = 'inventory.stock-levels';
+  readonly handles = STOCK_ITEM_EVENT_TYPES;
+
+  async apply(sql: SqlExecutor, events: StockItemEnvelope[]): Promise<void> {
     const levels = new Map<
       string,
       { sku: string; warehouse: string; onHand: number; reserved: number; available: number }
@@ -24,16 +27,15 @@ export class StockLevelsProjection implements InlineProjection {
       string,
       { safetyStock: number; leadTimeDays: number | null; version: number; at: string }
     >();
-    for (const recorded of events) {
-      const event = { type: recorded.type, data: recorded.data } as StockItemEvent;
-      const sku = recorded.aggregateId;
+    for (const event of events) {
+      const sku = event.aggregateId;
       if (event.type === 'StockPolicyChanged') {
         const { safetyStock, leadTimeDays } = event.data;
-        policies.set(sku, { safetyStock, leadTimeDays, version: recorded.sequence, at: recorded.occurredAt });
+        policies.set(sku, { safetyStock, leadTimeDays, version: event.sequence, at: event.occurredAt });
         continue;
       }
       for (const level of event.data.levels) levels.set(`${sku}\u0000${level.warehouse}`, { sku, ...level });
-      totals.set(sku, { ...event.data.totals, version: recorded.sequence, at: recorded.occurredAt });
+      totals.set(sku, { ...event.data.totals, version: event.sequence, at: event.occurredAt });
     }
     if (totals.size > 0) {
       // Every change of units carries both its totals and its levels: one round trip for both tables.

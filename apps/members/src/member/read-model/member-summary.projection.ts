@@ -1,13 +1,15 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
-import type { MemberEvent } from '../domain/member.aggregate';
+import type { EnvelopeOf } from '@ecom/contracts';
+import type { InlineProjection, SqlExecutor } from '@ecom/event-sourcing';
 
-type Recorded<T extends MemberEvent['type']> = RecordedEvent<Extract<MemberEvent, { type: T }>['data']>;
+type SummaryEvent = EnvelopeOf<
+  'MemberRegistered' | 'MemberRolesChanged' | 'MemberTierChanged' | 'PointsEarned' | 'PointsReversed'
+>;
 
 /**
  * member_summaries: roles, tier and points of each member, written in the transaction of the append
  * and rebuildable from the Member events alone (every column comes from an event).
  */
-export class MemberSummaryProjection implements InlineProjection {
+export class MemberSummaryProjection implements InlineProjection<SummaryEvent> {
   readonly name = 'member_summaries';
   readonly handles = [
     'MemberRegistered',
@@ -17,11 +19,11 @@ export class MemberSummaryProjection implements InlineProjection {
     'PointsReversed',
   ] as const;
 
-  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+  async apply(sql: SqlExecutor, events: SummaryEvent[]): Promise<void> {
     for (const event of events) {
       switch (event.type) {
         case 'MemberRegistered': {
-          const { data, occurredAt } = event as Recorded<'MemberRegistered'>;
+          const { data, occurredAt } = event;
           await sql.query(
             `INSERT INTO member_summaries (member_id, roles, tier, points, registered_at, updated_at)
              VALUES ($1, $2, $3, 0, $4, $4)
@@ -32,18 +34,18 @@ export class MemberSummaryProjection implements InlineProjection {
           break;
         }
         case 'MemberRolesChanged': {
-          const { data, occurredAt } = event as Recorded<'MemberRolesChanged'>;
+          const { data, occurredAt } = event;
           await this.update(sql, data.memberId, 'roles', data.roles, occurredAt);
           break;
         }
         case 'MemberTierChanged': {
-          const { data, occurredAt } = event as Recorded<'MemberTierChanged'>;
+          const { data, occurredAt } = event;
           await this.update(sql, data.memberId, 'tier', data.tier, occurredAt);
           break;
         }
         case 'PointsEarned':
         case 'PointsReversed': {
-          const { data, occurredAt } = event as Recorded<'PointsEarned'>;
+          const { data, occurredAt } = event;
           await this.update(sql, data.memberId, 'points', data.balance, occurredAt);
           break;
         }

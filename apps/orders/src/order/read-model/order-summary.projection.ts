@@ -1,4 +1,5 @@
-import type { InlineProjection, RecordedEvent, SqlExecutor } from '@ecom/event-sourcing';
+import type { EnvelopeOf } from '@ecom/contracts';
+import type { InlineProjection, SqlExecutor } from '@ecom/event-sourcing';
 import { ORDER_EVENT_TYPES, OrderEvent } from '../domain/order.aggregate';
 
 const STATUS_OF: Partial<Record<OrderEvent['type'], string>> = {
@@ -40,20 +41,20 @@ const entry = (status: string, at: string) => JSON.stringify([{ status, at }]);
  * rebuild from the event store comes out identical. Orders whose status changed are announced on
  * ORDER_STATUS_CHANNEL, once per order and transaction.
  */
-export class OrderSummaryProjection implements InlineProjection {
+type OrderEnvelope = EnvelopeOf<OrderEvent['type']>;
+
+export class OrderSummaryProjection implements InlineProjection<OrderEnvelope> {
   readonly name = 'orders.order-summary';
   readonly handles = ORDER_EVENT_TYPES;
 
-  async apply(sql: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    for (const recorded of events) await this.applyOne(sql, recorded);
+  async apply(sql: SqlExecutor, events: OrderEnvelope[]): Promise<void> {
+    for (const event of events) await this.applyOne(sql, event);
   }
 
-  private async applyOne(sql: SqlExecutor, recorded: RecordedEvent): Promise<void> {
-    // Inline projections get the store's untyped RecordedEvent; `handles` admits only Order events.
-    const event = { type: recorded.type, data: recorded.data } as OrderEvent;
-    const at = recorded.occurredAt;
-    const id = recorded.aggregateId;
-    const version = recorded.sequence;
+  private async applyOne(sql: SqlExecutor, event: OrderEnvelope): Promise<void> {
+    const at = event.occurredAt;
+    const id = event.aggregateId;
+    const version = event.sequence;
     if (event.type === 'OrderPlaced') {
       const d = event.data;
       await sql.query(
