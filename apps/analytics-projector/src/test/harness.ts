@@ -4,6 +4,8 @@ import type { EventEnvelope } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
 import {
   createTestTopics,
+  ServiceProcess,
+  startServiceProcess,
   startTestService,
   TestDatabase,
   TestService,
@@ -11,9 +13,7 @@ import {
   uniqueTopicPrefix,
   waitUntil,
 } from '@ecom/testing';
-import type { Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppModule as AnalyticsApiModule } from '../../../analytics/src/app.module';
 import { AppModule as ProjectorModule } from '../app.module';
 import { PROJECTED_EVENT_TYPES } from '../projection/analytics-projection';
 import { GOLDEN_NOW } from './golden-events';
@@ -46,20 +46,32 @@ export async function freshTopics(label: string): Promise<string> {
   return prefix;
 }
 
-export async function startService(
-  module: Type<unknown>,
-  which: 'projector' | 'api',
-  options: TestServiceOptions,
-) {
-  return startTestService(module, which === 'projector' ? SERVICES.analyticsProjector : SERVICES.analytics, {
+/** The projector in this process: the tests call its schedules and read its database. */
+export const startProjector = (options: TestServiceOptions) =>
+  startTestService(ProjectorModule, SERVICES.analyticsProjector, {
     ...options,
     env: { ...DETERMINISTIC_ENV, ...options.env },
   });
-}
 
-export const startProjector = (options: TestServiceOptions) =>
-  startService(ProjectorModule, 'projector', options);
-export const startApi = (options: TestServiceOptions) => startService(AnalyticsApiModule, 'api', options);
+/**
+ * The analytics API as a child process (startServiceProcess), on the projector's database, topic
+ * prefix and key pair when given them: an app's tests never import another app. The API's tests use
+ * its HTTP side only; it has no Nest application in this process, so `app` throws (typed never, which
+ * lets a TestService variable hold it).
+ */
+export async function startApi(
+  options: TestServiceOptions,
+): Promise<ServiceProcess & { readonly app: never }> {
+  const api = await startServiceProcess('analytics', {
+    ...options,
+    env: { ...DETERMINISTIC_ENV, ...options.env },
+  });
+  return Object.defineProperty(api, 'app', {
+    get(): never {
+      throw new Error('the analytics API runs in a child process: use its http(), it has no app here');
+    },
+  }) as ServiceProcess & { readonly app: never };
+}
 
 /** How many of these events the projector records as processed (the types it handles, each id once). */
 export function handledCount(events: readonly EventEnvelope[]): number {

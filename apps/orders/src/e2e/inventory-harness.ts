@@ -1,4 +1,4 @@
-import { TestService, waitUntil } from '@ecom/testing';
+import { RunningService, waitUntil } from '@ecom/testing';
 
 export interface StockLevels {
   sku: string;
@@ -10,7 +10,7 @@ export interface StockLevels {
 /** Drives the inventory service over its REST contract (docs/contract.md section 5) as an operator would. */
 export class InventoryDriver {
   constructor(
-    private readonly inventory: TestService,
+    private readonly inventory: RunningService,
     private readonly operatorToken: string,
   ) {}
 

@@ -1,19 +1,25 @@
 import { EventEnvelope, Topics } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService, TopicProbe } from '@ecom/testing';
-import { AppModule as InventoryAppModule } from '../../../inventory/src/app.module';
+import {
+  ServiceProcess,
+  startServiceProcess,
+  startTestService,
+  TestService,
+  TopicProbe,
+} from '@ecom/testing';
 import { AppModule as OrdersAppModule } from '../app.module';
 import { ADDRESS, FakeUpstream, uniqueSku, waitForPrices, waitForStatus } from '../test/orders-test-kit';
 import { InventoryDriver } from './inventory-harness';
 
 /**
- * End to end through real Kafka: the orders service and the inventory service, each on its own
- * database, sharing one topic prefix. Catalog's part (prices, listing) is played by publishing its
- * events; everything else is the two services talking over orders.events and inventory.events.
+ * End to end through real Kafka: the orders service (in this process) and the inventory service (a
+ * child process, see startServiceProcess), each on its own database, sharing one topic prefix.
+ * Catalog's part (prices, listing) is played by publishing its events; everything else is the two
+ * services talking over orders.events and inventory.events.
  */
 describe('orders and inventory end to end', () => {
   let orders: TestService;
-  let inventory: TestService;
+  let inventory: ServiceProcess;
   let upstream: FakeUpstream;
   let probe: TopicProbe;
   let stock: InventoryDriver;
@@ -44,7 +50,7 @@ describe('orders and inventory end to end', () => {
 
   beforeAll(async () => {
     orders = await startTestService(OrdersAppModule, SERVICES.orders);
-    inventory = await startTestService(InventoryAppModule, SERVICES.inventory, {
+    inventory = await startServiceProcess('inventory', {
       topicPrefix: orders.topicPrefix,
       tokens: orders.tokens,
     });

@@ -1,7 +1,12 @@
 import { Topics } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService, TopicProbe } from '@ecom/testing';
-import { AppModule as InventoryAppModule } from '../../../inventory/src/app.module';
+import {
+  ServiceProcess,
+  startServiceProcess,
+  startTestService,
+  TestService,
+  TopicProbe,
+} from '@ecom/testing';
 import { AppModule as OrdersAppModule } from '../app.module';
 import { ADDRESS, FakeUpstream, uniqueSku, waitForPrices, waitForStatus } from '../test/orders-test-kit';
 import { InventoryDriver } from './inventory-harness';
@@ -16,7 +21,7 @@ const TIMERS = { ORDER_PAYMENT_TIMEOUT: '3s', ORDER_SCHEDULER_INTERVAL: '200ms' 
 describe('payment timeout with two orders replicas and inventory', () => {
   let a: TestService;
   let b: TestService;
-  let inventory: TestService;
+  let inventory: ServiceProcess;
   let upstream: FakeUpstream;
   let probe: TopicProbe;
   let stock: InventoryDriver;
@@ -31,7 +36,7 @@ describe('payment timeout with two orders replicas and inventory', () => {
       tokens: a.tokens,
       env: TIMERS,
     });
-    inventory = await startTestService(InventoryAppModule, SERVICES.inventory, {
+    inventory = await startServiceProcess('inventory', {
       topicPrefix: a.topicPrefix,
       tokens: a.tokens,
     });
