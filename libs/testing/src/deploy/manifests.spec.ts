@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, relative } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { SERVICES } from '../../../platform/src/config/service-descriptor';
+import { SERVICES } from '@ecom/platform';
 
 /**
  * Static checks of the deployment files: k8s/ (kustomize base and overlays), docker-compose.yml,
