@@ -129,7 +129,7 @@ export class AnalyticsProjection {
       case 'StockPolicyChanged': {
         const item = await this.stock.lock(tx, event.data.sku);
         await this.stock.apply(tx, event, item);
-        await this.warnings.evaluate(tx, item, new Date(event.occurredAt), {
+        await this.warnings.evaluate(session, item, new Date(event.occurredAt), {
           publish: options.publishAlerts,
           context: reactionContext(event),
         });

@@ -1,5 +1,4 @@
 import { AnalyticsClock } from '@ecom/analytics-read-models';
-import { PostgresEventStore } from '@ecom/event-sourcing';
 import { Module } from '@nestjs/common';
 import {
   ANALYTICS_PROJECTOR_SETTINGS,
@@ -20,9 +19,8 @@ import { AnalyticsProjection } from './analytics-projection';
     },
     {
       provide: StockWarningsService,
-      inject: [PostgresEventStore, ANALYTICS_PROJECTOR_SETTINGS],
-      useFactory: (store: PostgresEventStore, s: AnalyticsProjectorSettings) =>
-        new StockWarningsService(store, s.stockWarnings),
+      inject: [ANALYTICS_PROJECTOR_SETTINGS],
+      useFactory: (s: AnalyticsProjectorSettings) => new StockWarningsService(s.stockWarnings),
     },
     {
       provide: AnalyticsProjection,

@@ -95,9 +95,9 @@ export async function rebuildReadModels(
 
     const now = clock.now();
     const context = { correlationId: uuidv7(), causationId: null };
-    const evaluated = await warnings.reevaluateAll(dataSource, now, { publish: false, context });
+    const evaluated = await warnings.reevaluateAll(runtime.commands, now, { publish: false, context });
     const alertsPublished = await runtime.commands.run((session) =>
-      warnings.reconcilePublished(session.sql, context),
+      warnings.reconcilePublished(session, context),
     );
     const rfm = await recomputeRfm(dataSource, now, {
       ...settings.rfm,

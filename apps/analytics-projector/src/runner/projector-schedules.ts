@@ -1,5 +1,5 @@
 import { AnalyticsClock, recomputeRfm, RfmRunSummary } from '@ecom/analytics-read-models';
-import { ClusterScheduler } from '@ecom/platform';
+import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
@@ -19,6 +19,7 @@ import { ProjectorRunner } from './projector-runner';
 export class ProjectorSchedules implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly runtime: EventSourcingRuntime,
     private readonly warnings: StockWarningsService,
     private readonly runner: ProjectorRunner,
     private readonly clock: AnalyticsClock,
@@ -42,7 +43,7 @@ export class ProjectorSchedules implements OnApplicationBootstrap {
 
   /** Re-evaluates every SKU's warnings at the clock's instant and publishes the changes. */
   async reevaluateStockWarnings(at: Date = this.clock.now()) {
-    const result = await this.warnings.reevaluateAll(this.dataSource, at, {
+    const result = await this.warnings.reevaluateAll(this.runtime.commands, at, {
       publish: true,
       context: { correlationId: uuidv7(), causationId: null },
     });

@@ -1,5 +1,5 @@
 import { AlertEvents, EventContext, stockWarningAggregateId } from '@ecom/contracts';
-import type { DomainEvent, PostgresEventStore, SqlExecutor } from '@ecom/event-sourcing';
+import type { CommandSession, DomainEvent, SqlExecutor } from '@ecom/event-sourcing';
 import type { ActiveWarning, StockWarningType } from './domain/stock-warnings';
 
 /** A warning that no longer holds, with the units available when it cleared. */
@@ -17,12 +17,10 @@ export interface RaisedAlert {
 }
 
 /**
- * The alerts side of the stock warnings: StockWarningRaised/Cleared appended to the analytics event
- * store, one stream per warning (type, SKU, warehouse); the outbox relay publishes them to analytics.alerts.
+ * The alerts side of the stock warnings: StockWarningRaised/Cleared appended through the command
+ * session, one stream per warning (type, SKU, warehouse); the outbox relay publishes them to analytics.alerts.
  */
 export class StockWarningAlerts {
-  constructor(private readonly store: PostgresEventStore) {}
-
   /** The warnings whose stream last said "raised", by stream id. */
   async lastRaised(tx: SqlExecutor): Promise<Map<string, RaisedAlert>> {
     const published: { aggregate_id: string; type: string; data: RaisedAlert }[] = await tx.query(
@@ -35,9 +33,12 @@ export class StockWarningAlerts {
     );
   }
 
-  /** Appends the raises and clears of one SKU's warnings. */
+  /**
+   * Appends the raises and clears of one SKU's warnings in the session's transaction, with one append
+   * and no load: the warnings were decided from the read models, so no stream version is checked.
+   */
   async publish(
-    tx: SqlExecutor,
+    session: CommandSession,
     sku: string,
     raised: ActiveWarning[],
     cleared: ClearedAlert[],
@@ -83,6 +84,6 @@ export class StockWarningAlerts {
         ],
       })),
     ];
-    if (streams.length > 0) await this.store.append(tx, streams, context);
+    if (streams.length > 0) await session.append(streams, context);
   }
 }

@@ -1,6 +1,5 @@
 import { EventContext, stockWarningAggregateId } from '@ecom/contracts';
-import type { PostgresEventStore, SqlExecutor } from '@ecom/event-sourcing';
-import type { DataSource } from 'typeorm';
+import type { CommandSession, CommandSessions } from '@ecom/event-sourcing';
 import { StockFacts, StockItemRow } from '../projection/stock-facts';
 import {
   ActiveWarning,
@@ -37,18 +36,15 @@ export interface EvaluationResult {
 export class StockWarningsService {
   private readonly inputs: StockWarningInputsLoader;
   private readonly rows = new StockWarningRows();
-  private readonly alerts: StockWarningAlerts;
+  private readonly alerts = new StockWarningAlerts();
 
-  constructor(
-    store: PostgresEventStore,
-    private readonly params: StockWarningParams,
-  ) {
+  constructor(private readonly params: StockWarningParams) {
     this.inputs = new StockWarningInputsLoader(params);
-    this.alerts = new StockWarningAlerts(store);
   }
 
+  /** Evaluates a SKU (its row locked by the caller) in the session's transaction, which also carries the alerts. */
   async evaluate(
-    tx: SqlExecutor,
+    session: CommandSession,
     item: StockItemRow,
     requestedAt: Date,
     options: EvaluateOptions,
@@ -57,6 +53,7 @@ export class StockWarningsService {
       item.evaluated_at && item.evaluated_at.getTime() > requestedAt.getTime()
         ? item.evaluated_at
         : requestedAt;
+    const tx = session.sql;
     const inputs = await this.inputs.load(tx, item.sku, at);
     const active = await this.rows.of(tx, item.sku);
     const changes = diffWarnings(active, evaluateStockWarnings(inputs, at, this.params));
@@ -65,7 +62,7 @@ export class StockWarningsService {
     const { raised, cleared } = changes;
     if (options.publish) {
       await this.alerts.publish(
-        tx,
+        session,
         item.sku,
         raised.map((w) => ({ ...w, since: at })),
         cleared.map((w) => ({ ...w, available: availableIn(inputs, w.warehouse) })),
@@ -78,20 +75,22 @@ export class StockWarningsService {
 
   /**
    * Re-evaluates every SKU at an instant (the time-based warnings: expiry, sales windows), one SKU per
-   * transaction so that it never holds many SKU locks while events are being applied.
+   * command session so that it never holds many SKU locks while events are being applied.
    */
   async reevaluateAll(
-    dataSource: DataSource,
+    commands: CommandSessions,
     at: Date,
     options: EvaluateOptions,
   ): Promise<{ skus: number; raised: number; cleared: number }> {
-    const skus: { sku: string }[] = await dataSource.query(`SELECT sku FROM an_stock_items ORDER BY sku`);
+    const skus: { sku: string }[] = await commands.run((session) =>
+      session.sql.query(`SELECT sku FROM an_stock_items ORDER BY sku`),
+    );
     const stockFacts = new StockFacts();
     let raised = 0;
     let cleared = 0;
     for (const { sku } of skus) {
-      const result = await dataSource.transaction(async (tx) =>
-        this.evaluate(tx, await stockFacts.lock(tx, sku), at, options),
+      const result = await commands.run(async (session) =>
+        this.evaluate(session, await stockFacts.lock(session.sql, sku), at, options),
       );
       raised += result.raised.length;
       cleared += result.cleared.length;
@@ -106,9 +105,10 @@ export class StockWarningsService {
    * publishing), this publishes only the real differences instead of every warning again.
    */
   async reconcilePublished(
-    tx: SqlExecutor,
+    session: CommandSession,
     context: EventContext,
   ): Promise<{ raised: number; cleared: number }> {
+    const tx = session.sql;
     const publishedActive = await this.alerts.lastRaised(tx);
     const active = new Set<string>();
     let raised = 0;
@@ -116,7 +116,7 @@ export class StockWarningsService {
       const id = stockWarningAggregateId(warning.type, sku, warning.warehouse);
       active.add(id);
       if (publishedActive.has(id)) continue;
-      await this.alerts.publish(tx, sku, [warning], [], warning.since, context);
+      await this.alerts.publish(session, sku, [warning], [], warning.since, context);
       raised++;
     }
     let cleared = 0;
@@ -125,7 +125,7 @@ export class StockWarningsService {
       const available = await this.inputs.available(tx, data.sku, data.warehouse);
       const now = await this.inputs.lastEvaluatedAt(tx, data.sku);
       await this.alerts.publish(
-        tx,
+        session,
         data.sku,
         [],
         [{ type: data.type, warehouse: data.warehouse, available }],
