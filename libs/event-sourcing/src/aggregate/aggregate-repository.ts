@@ -3,7 +3,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateDefinition, DomainEvent, foldEvents } from '../domain/aggregate-definition';
 import { DomainError } from '../domain/domain-error';
 import { StreamVersionConflictError } from '../event-store/event-store.errors';
-import type { EventToAppend } from '../event-store/postgres-event-store';
 import type { PostgresEventStore } from '../event-store/postgres-event-store';
 import type { GroupCommitter } from '../event-store/group-commit';
 import type { RecordedEvent } from '../event-store/recorded-event';
@@ -169,83 +168,6 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
         );
       }
     }
-  }
-
-  /**
-   * Runs many commands in the caller's transaction with one load and one append for all of them:
-   * the aggregates are locked and loaded together, each command decides on the state the commands
-   * before it left (in memory, in the given order), and every stream is appended once. A command
-   * refused with a DomainError leaves no event; the others go on. Holding the locks, the append
-   * cannot conflict, except when a stream that did not exist yet was created meanwhile: then the
-   * StreamVersionConflictError aborts the caller's transaction (a consumer retries its batch).
-   */
-  async executeBatch(
-    tx: SqlExecutor,
-    commands: readonly BatchedCommand<TState, TEvent>[],
-  ): Promise<BatchedCommandResult<TState>[]> {
-    if (commands.length === 0) return [];
-    const def = this.definition;
-    const loaded = await this.loadMany(
-      tx,
-      commands.map((c) => c.aggregateId),
-      { lock: true },
-    );
-    const pending = new Map(
-      [...loaded].map(([id, l]) => [id, { state: l.state, events: [] as EventToAppend[] }]),
-    );
-    const results: BatchedCommandResult<TState>[] = [];
-    /** Where each command's events sit in its stream's append, to hand it its recorded events. */
-    const slices: { result: CommandResult<TState>; aggregateId: string; from: number; count: number }[] = [];
-    for (const command of commands) {
-      const current = pending.get(command.aggregateId)!;
-      const version = loaded.get(command.aggregateId)!.version + current.events.length;
-      let decided: readonly TEvent[];
-      try {
-        decided = command.decide(current.state, version);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        results.push({ ok: false, error });
-        continue;
-      }
-      const from = current.events.length;
-      for (const event of decided) {
-        current.state = def.evolve(current.state, event);
-        current.events.push({ ...event, context: command.context });
-      }
-      const result: CommandResult<TState> = {
-        state: current.state,
-        version: version + decided.length,
-        events: [],
-      };
-      slices.push({ result, aggregateId: command.aggregateId, from, count: decided.length });
-      results.push({ ok: true, result });
-    }
-    const streams = [...pending]
-      .filter(([, p]) => p.events.length > 0)
-      .map(([aggregateId, p]) => ({
-        aggregateType: def.type,
-        aggregateId,
-        expectedVersion: loaded.get(aggregateId)!.version,
-        events: p.events,
-      }));
-    if (streams.length === 0) return results;
-    const recorded = await this.store.append(tx, streams, commands[0].context);
-    // Hand each command the recorded events it decided (append returns them stream by stream).
-    const byStream = new Map<string, RecordedEvent[]>();
-    for (const event of recorded) {
-      const list = byStream.get(event.aggregateId) ?? [];
-      list.push(event);
-      byStream.set(event.aggregateId, list);
-    }
-    for (const { result, aggregateId, from, count } of slices) {
-      result.events = (byStream.get(aggregateId) ?? []).slice(from, from + count);
-    }
-    for (const [aggregateId, p] of pending) {
-      if (p.events.length === 0) continue;
-      const before = loaded.get(aggregateId)!.version;
-      await this.maybeSnapshot(tx, aggregateId, before, before + p.events.length, p.state);
-    }
-    return results;
   }
 
   /** Load and decide outside a transaction, then append through the group commit (checked against the loaded version). */

@@ -1,6 +1,7 @@
 import type { EventContext } from '@ecom/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AggregateDefinition, DomainEvent } from '../domain/aggregate-definition';
+import { DomainError } from '../domain/domain-error';
 import {
   AggregateRepository,
   BatchedCommand,
@@ -11,7 +12,12 @@ import {
 } from '../aggregate/aggregate-repository';
 import { StreamVersionConflictError } from '../event-store/event-store.errors';
 import type { CommitRequest, GroupCommitter } from '../event-store/group-commit';
-import type { AppendToStream, PostgresEventStore } from '../event-store/postgres-event-store';
+import {
+  AppendToStream,
+  EventToAppend,
+  PostgresEventStore,
+  streamKey,
+} from '../event-store/postgres-event-store';
 import type { RecordedEvent } from '../event-store/recorded-event';
 import type { SqlExecutor } from '../sql-executor';
 
@@ -55,6 +61,73 @@ class Repositories {
 }
 
 /**
+ * Aggregates of one type loaded into a session for decisions taken in memory: each decision reads
+ * `state(id)`, and `record(id, events, context)` moves the state on, so the next decision sees it.
+ * What was recorded is appended by the session's `flush` (at the latest before the commit), one
+ * append for every tracked aggregate of every type, at the versions they were loaded at.
+ */
+export class TrackedAggregates<TState, TEvent extends DomainEvent> {
+  private readonly pending = new Map<string, { state: TState; events: EventToAppend[] }>();
+
+  constructor(
+    private readonly repository: AggregateRepository<TState, TEvent>,
+    private readonly loaded: Map<string, LoadedAggregate<TState>>,
+  ) {}
+
+  /** The state after what was recorded so far; throws for an id that was not loaded. */
+  state(aggregateId: string): TState {
+    return this.pending.get(aggregateId)?.state ?? this.current(aggregateId).state;
+  }
+
+  version(aggregateId: string): number {
+    return this.current(aggregateId).version + (this.pending.get(aggregateId)?.events.length ?? 0);
+  }
+
+  /** Records decided events (with the context they carry) and returns the state they lead to. */
+  record(aggregateId: string, events: readonly TEvent[], context: EventContext): TState {
+    let state = this.state(aggregateId);
+    if (events.length === 0) return state;
+    const pending = this.pending.get(aggregateId) ?? { state, events: [] };
+    for (const event of events) {
+      state = this.repository.definition.evolve(state, event);
+      pending.events.push({ ...event, context });
+    }
+    pending.state = state;
+    this.pending.set(aggregateId, pending);
+    return state;
+  }
+
+  /** The streams to append (taken: recording starts afresh from the appended versions). */
+  takeStreams(): { streams: AppendToStream[]; snapshot: (sql: SqlExecutor) => Promise<void> } {
+    const type = this.repository.definition.type;
+    const streams: AppendToStream[] = [];
+    const snapshots: { id: string; before: number; after: number; state: TState }[] = [];
+    for (const [aggregateId, { state, events }] of this.pending) {
+      const before = this.current(aggregateId).version;
+      streams.push({ aggregateType: type, aggregateId, expectedVersion: before, events });
+      snapshots.push({ id: aggregateId, before, after: before + events.length, state });
+      this.loaded.set(aggregateId, { state, version: before + events.length });
+    }
+    this.pending.clear();
+    return {
+      streams,
+      snapshot: async (sql) => {
+        for (const { id, before, after, state } of snapshots) {
+          await this.repository.maybeSnapshot(sql, id, before, after, state);
+        }
+      },
+    };
+  }
+
+  private current(aggregateId: string): LoadedAggregate<TState> {
+    const loaded = this.loaded.get(aggregateId);
+    if (!loaded)
+      throw new Error(`${this.repository.definition.type} ${aggregateId} was not loaded into the session`);
+    return loaded;
+  }
+}
+
+/**
  * One transaction of command handling: load aggregates (optionally locked), decide, append to one
  * or several streams, write the service's own rows through `sql`, and register work for after the
  * commit. Events, outbox rows, inline read models and snapshots commit together; the outbox relay
@@ -63,6 +136,7 @@ class Repositories {
  */
 export class CommandSession {
   private readonly afterCommitWork = new Map<string, AfterCommitWork>();
+  private readonly tracked: TrackedAggregates<unknown, DomainEvent>[] = [];
 
   constructor(
     /** The session's transaction: read facts and write the service's own tables with it. */
@@ -109,11 +183,82 @@ export class CommandSession {
    * decides on the state the ones before it left. A command refused with a DomainError leaves no
    * event and is reported as such; the others go on.
    */
-  executeBatch<TState, TEvent extends DomainEvent>(
+  async executeBatch<TState, TEvent extends DomainEvent>(
     aggregate: AggregateDefinition<TState, TEvent>,
     commands: readonly BatchedCommand<TState, TEvent>[],
   ): Promise<BatchedCommandResult<TState>[]> {
-    return this.repositories.of(aggregate).executeBatch(this.sql, commands);
+    if (commands.length === 0) return [];
+    const tracked = await this.track(
+      aggregate,
+      commands.map((c) => c.aggregateId),
+      { lock: true },
+    );
+    const results: BatchedCommandResult<TState>[] = [];
+    /** Where each command's events sit in its stream's append, to hand it its recorded events. */
+    const slices: { result: CommandResult<TState>; key: string; from: number; count: number }[] = [];
+    const appended = new Map<string, number>();
+    for (const command of commands) {
+      const id = command.aggregateId;
+      const version = tracked.version(id);
+      let decided: readonly TEvent[];
+      try {
+        decided = command.decide(tracked.state(id), version);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ ok: false, error });
+        continue;
+      }
+      const state = tracked.record(id, decided, command.context);
+      const result: CommandResult<TState> = { state, version: version + decided.length, events: [] };
+      const key = streamKey(aggregate.type, id);
+      const from = appended.get(key) ?? 0;
+      appended.set(key, from + decided.length);
+      slices.push({ result, key, from, count: decided.length });
+      results.push({ ok: true, result });
+    }
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of await this.flush()) {
+      const key = streamKey(event.aggregateType, event.aggregateId);
+      byStream.set(key, [...(byStream.get(key) ?? []), event]);
+    }
+    for (const { result, key, from, count } of slices) {
+      result.events = (byStream.get(key) ?? []).slice(from, from + count);
+    }
+    return results;
+  }
+
+  /**
+   * Loads aggregates for decisions taken in memory across several aggregates and types (a saga
+   * step that reads every SKU of an order and writes them and the order's reservation): see
+   * TrackedAggregates. With `lock` the streams stay locked until the commit, so the appends at the
+   * loaded versions cannot conflict.
+   */
+  async track<TState, TEvent extends DomainEvent>(
+    aggregate: AggregateDefinition<TState, TEvent>,
+    aggregateIds: readonly string[],
+    options: { lock?: boolean } = {},
+  ): Promise<TrackedAggregates<TState, TEvent>> {
+    const repository = this.repositories.of(aggregate);
+    const tracked = new TrackedAggregates(
+      repository,
+      await repository.loadMany(this.sql, aggregateIds, options),
+    );
+    this.tracked.push(tracked as unknown as TrackedAggregates<unknown, DomainEvent>);
+    return tracked;
+  }
+
+  /**
+   * Appends what the tracked aggregates recorded since the last flush, in one append over all their
+   * streams (each at the version it was loaded at), then snapshots. Runs by itself before the commit.
+   */
+  async flush(context: EventContext = { correlationId: 'flush' }): Promise<RecordedEvent[]> {
+    const taken = this.tracked.map((tracked) => tracked.takeStreams());
+    const streams = taken.flatMap((t) => t.streams);
+    if (streams.length === 0) return [];
+    // Every event carries its own context (recorded with it); `context` only fills a gap.
+    const recorded = await this.store.append(this.sql, streams, context);
+    for (const { snapshot } of taken) await snapshot(this.sql);
+    return recorded;
   }
 
   /** Appends events decided elsewhere (each stream checked against its expected version). */
@@ -210,9 +355,11 @@ export class CommandSessions {
    */
   async inTransaction<T>(dataSource: DataSource, work: (session: CommandSession) => Promise<T>): Promise<T> {
     let session!: CommandSession;
-    const result = await dataSource.transaction((tx) => {
+    const result = await dataSource.transaction(async (tx) => {
       session = this.on(tx);
-      return work(session);
+      const outcome = await work(session);
+      await session.flush();
+      return outcome;
     });
     await this.committed(session, dataSource);
     return result;

@@ -255,6 +255,7 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
           }
         }
       }
+      await session.flush();
       const refusedCount = poisoned.length - unparseable.length;
       const duplicates = relevant.length - applied - refusedCount;
       eventSourcingMetrics.eventsConsumed.inc({ consumer: this.options.name, topic }, applied);
