@@ -8,7 +8,7 @@
  */
 import './quiet';
 import 'reflect-metadata';
-import { countProcessedEvents } from '@ecom/event-sourcing';
+import { countProcessedEvents, processedTimes } from '@ecom/event-sourcing';
 import { KafkaMessageBus } from '@ecom/messaging';
 import { SERVICES, startService } from '@ecom/platform';
 import { DataSource } from 'typeorm';
@@ -83,14 +83,24 @@ async function main(): Promise<void> {
     const drainStarted = Date.now();
     while ((await applied()) < published) await new Promise((resolve) => setTimeout(resolve, 50));
     // End to end: from the event's occurredAt (set when the producer built it) to the commit that applied it.
-    const [latency] = await dataSource.query(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
-         FROM (SELECT extract(epoch FROM p.processed_at - v.occurred_at) * 1000 AS ms
-                 FROM es_processed_events p JOIN an_visitor_events v ON v.event_id = p.event_id
-                WHERE v.occurred_at > $1) t`,
+    const visits: { event_id: string; occurred_at: Date }[] = await dataSource.query(
+      `SELECT event_id, occurred_at FROM an_visitor_events WHERE occurred_at > $1`,
       [new Date(started + 3000)],
     );
+    const processed = await processedTimes(
+      dataSource,
+      { prefix: 'analytics-projector' },
+      visits.map((v) => v.event_id),
+    );
+    const latencies = visits
+      .filter((v) => processed.has(v.event_id))
+      .map((v) => processed.get(v.event_id)!.getTime() - v.occurred_at.getTime());
+    const latency = {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: Math.max(...latencies),
+    };
     const ms = (x: unknown) => `${Math.round(Number(x))} ms`;
     console.log(
       `end-to-end latency (occurredAt -> applied, after warm-up): p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}, ` +

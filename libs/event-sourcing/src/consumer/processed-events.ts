@@ -40,3 +40,21 @@ export async function countProcessedEvents(
   );
   return n;
 }
+
+/**
+ * When these consumers processed each of the given events (the commit time of the batch that
+ * applied it), for end-to-end latency measurements; events not processed yet are absent.
+ */
+export async function processedTimes(
+  sql: SqlExecutor,
+  selection: ConsumerSelection,
+  eventIds: readonly string[],
+): Promise<Map<string, Date>> {
+  const { clause, params } = where(selection);
+  const rows: { event_id: string; processed_at: Date }[] = await sql.query(
+    `SELECT event_id, processed_at FROM es_processed_events
+      WHERE (${clause}) AND event_id = ANY($3::uuid[])`,
+    [...params, eventIds],
+  );
+  return new Map(rows.map((row) => [row.event_id, row.processed_at]));
+}
