@@ -2,7 +2,7 @@ import type { EventContext } from '@ecom/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateDefinition, DomainEvent, foldEvents } from '../domain/aggregate-definition';
 import { DomainError } from '../domain/domain-error';
-import { StreamVersionConflictError } from '../event-store/event-store.errors';
+import { retryOnVersionConflict, StreamVersionConflictError } from '../event-store/event-store.errors';
 import type { PostgresEventStore } from '../event-store/postgres-event-store';
 import type { GroupCommitter } from '../event-store/group-commit';
 import type { RecordedEvent } from '../event-store/recorded-event';
@@ -151,23 +151,11 @@ export class AggregateRepository<TState, TEvent extends DomainEvent> {
     options: ExecuteOptions = {},
   ): Promise<CommandResult<TState>> {
     const committer = options.lock ? undefined : this.options.committer;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (options.tx) return await this.attempt(options.tx, aggregateId, decide, context, options);
-        if (committer) return await this.attemptGrouped(committer, aggregateId, decide, context, options);
-        return await this.dataSource.transaction((tx) =>
-          this.attempt(tx, aggregateId, decide, context, options),
-        );
-      } catch (error) {
-        const retry =
-          error instanceof StreamVersionConflictError && error.retryable && attempt < this.maxAttempts;
-        if (!retry) throw error;
-        // Jittered back-off so that contenders do not collide again in lock step.
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt * attempt)),
-        );
-      }
-    }
+    return retryOnVersionConflict(() => {
+      if (options.tx) return this.attempt(options.tx, aggregateId, decide, context, options);
+      if (committer) return this.attemptGrouped(committer, aggregateId, decide, context, options);
+      return this.dataSource.transaction((tx) => this.attempt(tx, aggregateId, decide, context, options));
+    }, this.maxAttempts);
   }
 
   /** Load and decide outside a transaction, then append through the group commit (checked against the loaded version). */

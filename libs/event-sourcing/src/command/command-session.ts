@@ -10,7 +10,7 @@ import {
   Decide,
   LoadedAggregate,
 } from '../aggregate/aggregate-repository';
-import { StreamVersionConflictError } from '../event-store/event-store.errors';
+import { retryOnVersionConflict } from '../event-store/event-store.errors';
 import type { CommitRequest, GroupCommitter } from '../event-store/group-commit';
 import {
   AppendToStream,
@@ -333,20 +333,8 @@ export class CommandSessions {
    * a version race the whole session is run again on fresh state (work must therefore only write
    * through the session); a conflict with a client-supplied version is not retried.
    */
-  async run<T>(work: (session: CommandSession) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.inTransaction(this.dataSource, work);
-      } catch (error) {
-        const retry =
-          error instanceof StreamVersionConflictError && error.retryable && attempt < this.maxAttempts;
-        if (!retry) throw error;
-        // Jittered back-off so that contenders do not collide again in lock step.
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt * attempt)),
-        );
-      }
-    }
+  run<T>(work: (session: CommandSession) => Promise<T>): Promise<T> {
+    return retryOnVersionConflict(() => this.inTransaction(this.dataSource, work), this.maxAttempts);
   }
 
   /**

@@ -16,3 +16,20 @@ export class StreamVersionConflictError extends ConflictError {
     );
   }
 }
+
+/**
+ * Runs `attempt` until it does not lose a version race (a retryable StreamVersionConflictError),
+ * at most `maxAttempts` times, with a jittered back-off so that contenders do not collide again in
+ * lock step. Each attempt must load afresh.
+ */
+export async function retryOnVersionConflict<T>(attempt: () => Promise<T>, maxAttempts: number): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retry = error instanceof StreamVersionConflictError && error.retryable && n < maxAttempts;
+      if (!retry) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * n * n)));
+    }
+  }
+}
