@@ -8,6 +8,9 @@ import tseslint from 'typescript-eslint';
 // the cached graph up to date first; under an Nx task (`nx run-many -t lint`) Nx has just done so.
 if (!process.env.NX_TASK_TARGET_PROJECT) await createProjectGraphAsync({ exitOnError: true });
 
+/** Tests, their helpers and the test kit: the files that may import @ecom/testing. */
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/src/test/**', '**/src/e2e/**', 'libs/testing/**'];
+
 /** What domain code may not load: the framework and anything that does I/O. */
 const NOT_IN_DOMAIN = [
   '@ecom/platform',
@@ -56,6 +59,10 @@ export default tseslint.config(
         'error',
         {
           allow: [],
+          // @ecom/testing builds on the libraries whose tests use it, so the project graph has cycles
+          // through it; they run through test files only (the rule below keeps the kit out of
+          // production code). Cycles among the other projects are still errors.
+          ignoredCircularDependencies: [['testing', 'tag:type:lib']],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -63,6 +70,17 @@ export default tseslint.config(
             { sourceTag: 'scope:analytics-projector', notDependOnLibsWithTags: ['scope:analytics'] },
           ],
         },
+      ],
+    },
+  },
+  // Production code never loads the test kit (tests, their helpers and the kit itself may).
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@ecom/testing', message: 'the test kit is for tests and their helpers' }] },
       ],
     },
   },

@@ -95,6 +95,11 @@ const WRONG_IMPORTS = [
     `import { summarize } from 'bench/lib/stats';\nexport { summarize };\n`,
   ],
   [
+    'a library imports a library that depends on it (a cycle)',
+    'libs/contracts/src/boundary-probe.ts',
+    `import { KafkaMessageBus } from '@ecom/messaging';\nexport { KafkaMessageBus };\n`,
+  ],
+  [
     'a library imports another library by a relative path',
     'libs/testing/src/boundary-probe.ts',
     `import { SERVICES } from '../../platform/src/config/service-descriptor';\nexport { SERVICES };\n`,
@@ -135,6 +140,8 @@ describe('boundaries', () => {
 
   describe('the lint rules are active', () => {
     const domainFile = 'apps/orders/src/order/domain/boundary-probe.ts';
+    const KIT_IMPORT = `import { startServiceProcess } from '@ecom/testing';\nexport { startServiceProcess };\n`;
+    const kitImporters = ['libs/platform/src/boundary-probe.ts', 'libs/platform/src/boundary-probe.spec.ts'];
     const DOMAIN_IMPORTS = [
       `import { DomainError } from '@ecom/event-sourcing';\nexport { DomainError };\n`,
       `import { DataSource } from 'typeorm';\nexport { DataSource };\n`,
@@ -142,6 +149,7 @@ describe('boundaries', () => {
     ];
     const cases = [
       ...DOMAIN_IMPORTS.map((code) => ({ filePath: domainFile, code })),
+      ...kitImporters.map((filePath) => ({ filePath, code: KIT_IMPORT })),
       ...[...WRONG_IMPORTS, ...RIGHT_IMPORTS].map(([, filePath, code]) => ({ filePath, code })),
     ];
     let results: Message[][] = [];
@@ -161,6 +169,11 @@ describe('boundaries', () => {
 
     it('let domain code use the pure entry point', () => {
       expect(restricted(resultOf(DOMAIN_IMPORTS[2], domainFile))).toEqual([]);
+    });
+
+    it('refuse the test kit in production code, let tests use it', () => {
+      expect(restricted(resultOf(KIT_IMPORT, kitImporters[0]))).toHaveLength(1);
+      expect(resultOf(KIT_IMPORT, kitImporters[1])).toEqual([]);
     });
 
     it.each(WRONG_IMPORTS)('@nx/enforce-module-boundaries refuses it when %s', (_case, filePath, code) => {
