@@ -1,5 +1,5 @@
 import { Topics } from '@ecom/contracts';
-import { deleteTestTopics, TestService, testMessageBus, TopicProbe } from '@ecom/testing';
+import { deleteTestTopics, ServiceProcess, TestService, testMessageBus, TopicProbe } from '@ecom/testing';
 import { ProjectorSchedules } from './runner/projector-schedules';
 import { cst, EventFactory, publishEvents } from './test/event-factory';
 import { goldenEvents } from './test/golden-events';
@@ -19,7 +19,7 @@ import {
  */
 describe('analytics golden scenario', () => {
   let projector: TestService;
-  let api: TestService;
+  let api: ServiceProcess;
   let alerts: TopicProbe;
   let operator: string;
   const events = goldenEvents();

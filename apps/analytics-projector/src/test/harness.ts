@@ -55,22 +55,11 @@ export const startProjector = (options: TestServiceOptions) =>
 
 /**
  * The analytics API as a child process (startServiceProcess), on the projector's database, topic
- * prefix and key pair when given them: an app's tests never import another app. The API's tests use
- * its HTTP side only; it has no Nest application in this process, so `app` throws (typed never, which
- * lets a TestService variable hold it).
+ * prefix and key pair when given them: an app's tests never import another app, they talk to it
+ * over HTTP as a storefront would.
  */
-export async function startApi(
-  options: TestServiceOptions,
-): Promise<ServiceProcess & { readonly app: never }> {
-  const api = await startServiceProcess('analytics', {
-    ...options,
-    env: { ...DETERMINISTIC_ENV, ...options.env },
-  });
-  return Object.defineProperty(api, 'app', {
-    get(): never {
-      throw new Error('the analytics API runs in a child process: use its http(), it has no app here');
-    },
-  }) as ServiceProcess & { readonly app: never };
+export function startApi(options: TestServiceOptions): Promise<ServiceProcess> {
+  return startServiceProcess('analytics', { ...options, env: { ...DETERMINISTIC_ENV, ...options.env } });
 }
 
 /** How many of these events the projector records as processed (the types it handles, each id once). */

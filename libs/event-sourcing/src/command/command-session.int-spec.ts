@@ -162,6 +162,49 @@ describe('CommandSessions (PostgreSQL)', () => {
     expect(await total('batch-b')).toBe(1);
   });
 
+  it('tracks aggregates for decisions in memory and appends what they recorded once, before the commit', async () => {
+    await commands.execute(TallyAggregate, 'tracked-a', (s) => increase('tracked-a', 1, s), ctx);
+    const appended = await commands.run(async (session) => {
+      const tallies = await session.track(TallyAggregate, ['tracked-a', 'tracked-b'], { lock: true });
+      // Each decision sees what the ones before it recorded.
+      tallies.record('tracked-a', increase('tracked-a', 2, tallies.state('tracked-a')), ctx);
+      tallies.record(
+        'tracked-b',
+        increase('tracked-b', tallies.state('tracked-a').total, tallies.state('tracked-b')),
+        {
+          correlationId: 'second',
+        },
+      );
+      expect(tallies.version('tracked-a')).toBe(2);
+      expect(() => tallies.state('never-tracked')).toThrow(/was not loaded/);
+      return (await session.flush()).map((e) => `${e.aggregateId}@${e.sequence}:${e.correlationId}`);
+    });
+    expect(appended.sort()).toEqual(['tracked-a@2:command-session', 'tracked-b@1:second']);
+    expect(await total('tracked-a')).toBe(3);
+    expect(await total('tracked-b')).toBe(3);
+    const [{ transactions }] = await dataSource.query(
+      `SELECT count(DISTINCT xmin::text)::int AS transactions FROM es_events
+        WHERE aggregate_id IN ('tracked-a', 'tracked-b') AND NOT (aggregate_id = 'tracked-a' AND sequence = 1)`,
+    );
+    expect(transactions).toBe(1);
+  });
+
+  it('appends recorded events by itself when the session ends without a flush, and nothing on a rollback', async () => {
+    await commands.run(async (session) => {
+      const tallies = await session.track(TallyAggregate, ['auto-flushed']);
+      tallies.record('auto-flushed', increase('auto-flushed', 4, tallies.state('auto-flushed')), ctx);
+    });
+    expect(await total('auto-flushed')).toBe(4);
+    await expect(
+      commands.run(async (session) => {
+        const tallies = await session.track(TallyAggregate, ['rolled-back']);
+        tallies.record('rolled-back', increase('rolled-back', 4, tallies.state('rolled-back')), ctx);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await total('rolled-back')).toBe(0);
+  });
+
   it('reports failing after-commit work without failing the committed command', async () => {
     const result = await commands.run(async (session) => {
       session.afterCommit('broken-cache', () => {
