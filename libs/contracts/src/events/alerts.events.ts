@@ -8,13 +8,17 @@ const topic = Topics.analyticsAlerts;
 /** aggregateId = `${type}:${sku}:${warehouse ?? '*'}` (see stockWarningAggregateId). */
 const aggregateType = 'StockWarning';
 
-export const StockWarningType = Type.Union([
-  Type.Literal('OUT_OF_STOCK'),
-  Type.Literal('BELOW_SAFETY_STOCK'),
-  Type.Literal('STOCKOUT_RISK'),
-  Type.Literal('NEAR_EXPIRY'),
-  Type.Literal('SLOW_MOVING'),
-]);
+/** Every stock warning type, in the order reports list them (docs/analytics.md defines each). */
+export const STOCK_WARNING_TYPES = [
+  'OUT_OF_STOCK',
+  'BELOW_SAFETY_STOCK',
+  'STOCKOUT_RISK',
+  'NEAR_EXPIRY',
+  'SLOW_MOVING',
+] as const;
+export type StockWarningType = (typeof STOCK_WARNING_TYPES)[number];
+
+export const StockWarningType = Type.Union(STOCK_WARNING_TYPES.map((type) => Type.Literal(type)));
 
 /** The aggregate id of a stock warning: one stream per warning type, SKU and warehouse ('*' = all). */
 export function stockWarningAggregateId(type: string, sku: string, warehouse: string | null): string {
