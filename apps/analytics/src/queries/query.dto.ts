@@ -1,4 +1,5 @@
 import { RFM_SEGMENTS } from '@ecom/analytics-read-models';
+import { STOCK_WARNING_TYPES } from '@ecom/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
@@ -81,14 +82,6 @@ export class RfmListQueryDto {
   @Min(0)
   offset?: number;
 }
-
-export const STOCK_WARNING_TYPES = [
-  'OUT_OF_STOCK',
-  'BELOW_SAFETY_STOCK',
-  'STOCKOUT_RISK',
-  'NEAR_EXPIRY',
-  'SLOW_MOVING',
-] as const;
 
 export class StockWarningsQueryDto {
   @ApiPropertyOptional({ enum: STOCK_WARNING_TYPES })
