@@ -8,3 +8,4 @@ export * from './local-kafka-broker';
 export * from './service-basics';
 export * from './event-factory';
 export * from './grpc-client';
+export * from './fuzz/openapi-fuzz';
