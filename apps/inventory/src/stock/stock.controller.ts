@@ -1,9 +1,16 @@
 import type { EventContext } from '@ecom/contracts';
 import { RequireRole } from '@ecom/auth';
-import { InvalidCommandError } from '@ecom/event-sourcing';
 import { EventSourcingRuntime, RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { checkSkuFormat } from '../catalog-skus/known-skus';
 import { AdjustStockDto } from './adjust-stock/adjust-stock.dto';
 import { AdjustStockHandler } from './adjust-stock/adjust-stock.handler';
 import { ChangeStockPolicyDto } from './change-stock-policy/change-stock-policy.dto';
@@ -14,11 +21,6 @@ import { ReceiveStockHandler } from './receive-stock/receive-stock.handler';
 import { StockView, toStockView } from './stock.view';
 import { TransferStockDto } from './transfer-stock/transfer-stock.dto';
 import { TransferStockHandler } from './transfer-stock/transfer-stock.handler';
-
-function skuParam(sku: string): string {
-  if (sku.length < 1 || sku.length > 64) throw new InvalidCommandError('sku must be 1 to 64 characters');
-  return sku;
-}
 
 /** Back-office stock operations (operator). Each answers with the SKU's stock after the change. */
 @ApiTags('stock')
@@ -61,21 +63,24 @@ export class StockController {
   }
 
   @Put(':sku/policy')
-  @ApiOperation({ summary: 'Set safety stock and lead time of a SKU' })
+  @ApiOperation({
+    summary: 'Set safety stock and lead time of a SKU (404 for a SKU the catalog does not know)',
+  })
+  @ApiNotFoundResponse({ description: 'the catalog has no such SKU (SKU_NOT_FOUND)' })
   @ApiOkResponse({ type: StockView })
   changePolicy(
     @Param('sku') sku: string,
     @Body() dto: ChangeStockPolicyDto,
     @RequestEventContext() context: EventContext,
   ): Promise<StockView> {
-    return this.policy.execute(skuParam(sku), dto, context);
+    return this.policy.execute(checkSkuFormat(sku), dto, context);
   }
 
   @Get(':sku')
   @ApiOperation({ summary: 'Stock of a SKU over all warehouses, with batches (zeros if never stocked)' })
   @ApiOkResponse({ type: StockView })
   async get(@Param('sku') sku: string): Promise<StockView> {
-    const { state } = await this.runtime.commands.load(StockItemAggregate, skuParam(sku));
+    const { state } = await this.runtime.commands.load(StockItemAggregate, checkSkuFormat(sku));
     return toStockView(sku, state);
   }
 }

@@ -1,10 +1,11 @@
 import { Topics } from '@ecom/contracts';
 import { EventSourcingRuntime, REDIS, SERVICES } from '@ecom/platform';
-import { grpcTestClient, startTestService, TestService, TopicProbe } from '@ecom/testing';
+import { grpcTestClient, startTestService, testMessageBus, TestService, TopicProbe } from '@ecom/testing';
 import * as grpc from '@grpc/grpc-js';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
+import { addCatalogSkus } from '../test/catalog-events.fixture';
 import { WarehousesProjection } from '../warehouse/read-model/warehouses.projection';
 import { AvailabilityCache } from './read-model/availability-cache';
 import { StockLevelsProjection } from './read-model/stock-levels.projection';
@@ -377,6 +378,12 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
 
   describe('policy and stock queries', () => {
     it('sets the policy with PUT and shows it on GET; refuses negative values (400) and customers (403)', async () => {
+      const catalog = testMessageBus(service.topicPrefix, 'catalog-simulator');
+      try {
+        await addCatalogSkus(service, catalog, ['POL-1']);
+      } finally {
+        await catalog.close();
+      }
       const put = await service.http('/v1/stock/POL-1/policy', {
         method: 'PUT',
         token: operator,

@@ -1,5 +1,6 @@
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { CatalogSkusModule } from '../catalog-skus/catalog-skus.module';
 import { WarehouseModule } from '../warehouse/warehouse.module';
 import { AdjustStockHandler } from './adjust-stock/adjust-stock.handler';
 import { ChangeStockPolicyHandler } from './change-stock-policy/change-stock-policy.handler';
@@ -11,7 +12,7 @@ import { StockController } from './stock.controller';
 import { TransferStockHandler } from './transfer-stock/transfer-stock.handler';
 
 @Module({
-  imports: [WarehouseModule],
+  imports: [WarehouseModule, CatalogSkusModule],
   controllers: [StockController, InventoryGrpcController],
   providers: [
     AvailabilityCache,

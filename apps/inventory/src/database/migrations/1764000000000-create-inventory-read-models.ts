@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { CreateKnownSkus1764900000000 } from './1764900000000-create-known-skus';
 
 /**
  * Read models of the inventory service, kept by inline projections in the append's transaction:
@@ -51,4 +52,4 @@ export class CreateInventoryReadModels1764000000000 implements MigrationInterfac
   }
 }
 
-export const INVENTORY_MIGRATIONS = [CreateInventoryReadModels1764000000000];
+export const INVENTORY_MIGRATIONS = [CreateInventoryReadModels1764000000000, CreateKnownSkus1764900000000];

@@ -1,6 +1,7 @@
 import type { EventContext } from '@ecom/contracts';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
+import { KnownSkus } from '../../catalog-skus/known-skus';
 import { StockItemAggregate } from '../domain/stock-item.aggregate';
 import { changeStockPolicy } from '../domain/stock-item.decisions';
 import { AvailabilityCache } from '../read-model/availability-cache';
@@ -12,9 +13,12 @@ export class ChangeStockPolicyHandler {
   constructor(
     private readonly runtime: EventSourcingRuntime,
     private readonly availability: AvailabilityCache,
+    private readonly knownSkus: KnownSkus,
   ) {}
 
   async execute(sku: string, dto: ChangeStockPolicyDto, context: EventContext): Promise<StockView> {
+    // A policy creates the stock item: only for a SKU the catalog created (404 otherwise).
+    await this.knownSkus.require(sku);
     // Locked: the command queues behind a saga batch holding the SKU instead of losing the race to it.
     const { state, events } = await this.runtime.commands.execute(
       StockItemAggregate,
