@@ -10,6 +10,12 @@ export class InvalidTokenError extends Error {
   }
 }
 
+export interface VerifiedToken {
+  member: AuthenticatedMember;
+  /** The member's token version when the token was issued (claim `tv`; 0 for tokens without it). */
+  tokenVersion: number;
+}
+
 /** Verified tokens kept per process; beyond it the oldest is dropped. */
 const VERIFIED_CACHE_SIZE = 10_000;
 /** Longer strings are verified each time and never kept (nothing we issue comes near it). */
@@ -24,7 +30,7 @@ const CACHEABLE_TOKEN_LENGTH = 2048;
  */
 export class AccessTokenVerifier {
   private readonly key: KeyObject;
-  private readonly verified = new Map<string, { member: AuthenticatedMember; expiresAtMs: number }>();
+  private readonly verified = new Map<string, VerifiedToken & { expiresAtMs: number }>();
 
   constructor(
     publicKeyPem: string,
@@ -34,24 +40,31 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedMember> {
+    return (await this.verifyToken(token)).member;
+  }
+
+  /**
+   * The member and the token version (`tv` claim, 0 when absent). Revocation is not this class's
+   * business: the remembered answer says only that the signature and claims are good, and the auth
+   * guard checks the version against TokenRevocations on every request, cached or not.
+   */
+  async verifyToken(token: string): Promise<VerifiedToken> {
     const known = this.verified.get(token);
     if (known) {
-      if (known.expiresAtMs > this.now()) return known.member;
+      if (known.expiresAtMs > this.now()) return known;
       this.verified.delete(token);
     }
-    const { member, expiresAtMs } = await this.verifySignature(token);
+    const verified = await this.verifySignature(token);
     if (token.length <= CACHEABLE_TOKEN_LENGTH) {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) {
         this.verified.delete(this.verified.keys().next().value!);
       }
-      this.verified.set(token, { member, expiresAtMs });
+      this.verified.set(token, verified);
     }
-    return member;
+    return verified;
   }
 
-  private async verifySignature(
-    token: string,
-  ): Promise<{ member: AuthenticatedMember; expiresAtMs: number }> {
+  private async verifySignature(token: string): Promise<VerifiedToken & { expiresAtMs: number }> {
     try {
       // The algorithm list is fixed: a token with alg "none" or HS256 (signed with the public key as
       // a shared secret) is refused before any signature check.
@@ -68,7 +81,11 @@ export class AccessTokenVerifier {
       if (typeof payload.exp !== 'number') throw new InvalidTokenError('token has no expiry');
       // Frozen: the same object answers every later request with this token.
       const member = Object.freeze({ id: payload.sub, roles: Object.freeze(roles) as Role[] });
-      return { member, expiresAtMs: payload.exp * 1000 };
+      const tokenVersion =
+        typeof payload.tv === 'number' && Number.isSafeInteger(payload.tv) && payload.tv >= 0
+          ? payload.tv
+          : 0;
+      return { member, tokenVersion, expiresAtMs: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired');
@@ -97,8 +114,15 @@ export class AccessTokenSigner {
     return this.ttlSeconds;
   }
 
-  async sign(member: AuthenticatedMember, ttlSeconds = this.ttlSeconds): Promise<string> {
-    return new SignJWT({ roles: member.roles })
+  /** `tokenVersion`: the member's current token version (TokenRevocations), put in as claim `tv`. */
+  async sign(
+    member: AuthenticatedMember,
+    ttlSeconds = this.ttlSeconds,
+    tokenVersion?: number,
+  ): Promise<string> {
+    return new SignJWT(
+      tokenVersion === undefined ? { roles: member.roles } : { roles: member.roles, tv: tokenVersion },
+    )
       .setProtectedHeader({ alg: JWT_ALGORITHM, kid: this.kid, typ: 'JWT' })
       .setSubject(member.id)
       .setIssuer(JWT_ISSUER)

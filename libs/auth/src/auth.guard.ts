@@ -10,7 +10,9 @@ import { RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { AccessTokenVerifier, InvalidTokenError } from './access-token';
 import { IS_PUBLIC, MEMBER_KEY, REQUIRED_ROLE } from './auth.decorators';
+import { RetryLaterException, setRetryAfter } from './retry-later';
 import { hasRole, Role } from './roles';
+import { RevocationCheckUnavailableError, TokenRevocations, TokenRevokedError } from './token-revocations';
 
 function bearerToken(header: unknown): string | undefined {
   const value = Array.isArray(header) ? header[0] : header;
@@ -21,14 +23,17 @@ function bearerToken(header: unknown): string | undefined {
 
 /**
  * Global guard of every service: verifies the bearer token (HTTP header or gRPC metadata
- * `authorization`) with the public key, then checks the route's required role. Routes are
- * authenticated unless marked @Public().
+ * `authorization`) with the public key, refuses a revoked one (TokenRevocations: at most one Redis
+ * GET per member per second and process; Redis unreachable -> 503 with Retry-After, never an
+ * accepted token; a public route is then served as to an anonymous caller), then checks the route's required role. Routes are authenticated unless marked
+ * @Public().
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -54,9 +59,22 @@ export class AuthGuard implements CanActivate {
 
     if (token) {
       try {
-        holder[MEMBER_KEY] = await this.verifier.verify(token);
+        const { member, tokenVersion } = await this.verifier.verifyToken(token);
+        await this.revocations.assertCurrent(member.id, tokenVersion);
+        holder[MEMBER_KEY] = member;
       } catch (error) {
-        const reason = error instanceof InvalidTokenError ? error.message : 'token invalid';
+        if (error instanceof RevocationCheckUnavailableError) {
+          // A public route goes on as anonymous (fewer rights, never more); any other is refused.
+          if (isPublic && !required) return true;
+          const unavailable = RetryLaterException.unavailable('token revocation check', 1);
+          if (rpc) throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: unavailable.message });
+          setRetryAfter(context.switchToHttp().getResponse(), unavailable);
+          throw unavailable;
+        }
+        const reason =
+          error instanceof InvalidTokenError || error instanceof TokenRevokedError
+            ? error.message
+            : 'token invalid';
         throw rpc
           ? new RpcException({ code: GrpcStatus.UNAUTHENTICATED, message: reason })
           : new UnauthorizedException(reason);

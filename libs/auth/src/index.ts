@@ -5,3 +5,5 @@ export * from './auth.decorators';
 export * from './auth.guard';
 export * from './auth.module';
 export * from './testing/test-tokens';
+export * from './token-revocations';
+export * from './retry-later';

@@ -1,6 +1,6 @@
+import { RetryLaterException } from '@ecom/auth';
 import { REDIS } from '@ecom/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 
 export interface RateLimitCharge {
@@ -12,7 +12,9 @@ export interface RateLimitCharge {
 
 /**
  * Fixed-window counters in Redis, shared by every replica: each charge adds its cost to the key's
- * counter of the current window; if any counter goes over its limit the request is refused with 429.
+ * counter of the current window (one MULTI, one round trip); if any counter goes over its limit the
+ * request is refused with 429 and Retry-After (the seconds until the window ends). Redis unreachable
+ * or failing: 503 with Retry-After, never a 500 and never an unlimited request.
  */
 @Injectable()
 export class RateLimiter {
@@ -27,13 +29,19 @@ export class RateLimiter {
       multi.incrby(key, c.cost);
       multi.pexpire(key, windowMs * 2);
     }
-    const results = (await multi.exec()) ?? [];
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await multi.exec();
+    } catch {
+      throw RetryLaterException.unavailable('rate limiting (Redis)', 1);
+    }
+    if (!results || results.some(([error]) => error))
+      throw RetryLaterException.unavailable('rate limiting (Redis)', 1);
     charges.forEach((c, i) => {
-      const [error, count] = results[i * 2] ?? [];
-      if (error) throw error;
-      if (Number(count) > c.limit)
-        throw new ThrottlerException(
+      if (Number(results[i * 2][1]) > c.limit)
+        throw RetryLaterException.tooManyRequests(
           `rate limit of ${c.limit} events per ${windowMs} ms exceeded for ${c.key.split(':')[0]}`,
+          (window + 1) * windowMs - now,
         );
     });
   }

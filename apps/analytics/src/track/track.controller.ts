@@ -1,14 +1,21 @@
-import { AuthenticatedMember, CurrentMember, Public } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, Public, RetryAfterInterceptor } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { TrackAcceptedDto, TrackBatchDto, TrackEventDto } from './track.dto';
 import { TrackHandler } from './track.handler';
 
 @ApiTags('track')
 @Public()
+@UseInterceptors(RetryAfterInterceptor)
 @Controller('track')
 export class TrackController {
   constructor(private readonly handler: TrackHandler) {}
@@ -19,7 +26,8 @@ export class TrackController {
     summary: 'Record one storefront behaviour event (anonymous, rate limited per visitor and IP)',
   })
   @ApiAcceptedResponse({ type: TrackAcceptedDto })
-  @ApiTooManyRequestsResponse({ description: 'rate limit exceeded' })
+  @ApiTooManyRequestsResponse({ description: 'rate limit exceeded; see Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'rate limiting unavailable (Redis); see Retry-After' })
   track(
     @Body() body: TrackEventDto,
     @Req() request: FastifyRequest,
@@ -33,7 +41,8 @@ export class TrackController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Record up to 100 behaviour events at once (all accepted or none)' })
   @ApiAcceptedResponse({ type: TrackAcceptedDto })
-  @ApiTooManyRequestsResponse({ description: 'rate limit exceeded' })
+  @ApiTooManyRequestsResponse({ description: 'rate limit exceeded; see Retry-After' })
+  @ApiServiceUnavailableResponse({ description: 'rate limiting unavailable (Redis); see Retry-After' })
   trackBatch(
     @Body() body: TrackBatchDto,
     @Req() request: FastifyRequest,

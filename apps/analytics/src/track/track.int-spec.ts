@@ -7,12 +7,18 @@ describe('POST /v1/track (analytics)', () => {
   let service: TestService;
   let probe: TopicProbe;
   let ipCounter = 0;
-  // Every test sends from its own client IP (the app trusts X-Forwarded-For) so the limits do not mix.
+  // Every test sends from its own client IP (X-Forwarded-For, trusted from the local peer) so the
+  // limits do not mix.
   const fromIp = () => ({ 'x-forwarded-for': `10.0.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}` });
 
   beforeAll(async () => {
     service = await startTestService(AppModule, SERVICES.analytics, {
-      env: { TRACK_RATE_LIMIT_PER_VISITOR: '5', TRACK_RATE_LIMIT_PER_IP: '8', TRACK_RATE_WINDOW_MS: '60000' },
+      env: {
+        TRACK_RATE_LIMIT_PER_VISITOR: '5',
+        TRACK_RATE_LIMIT_PER_IP: '8',
+        TRACK_RATE_WINDOW_MS: '60000',
+        TRUSTED_PROXIES: '127.0.0.1',
+      },
     });
     probe = await TopicProbe.start(service.topicPrefix, [Topics.storefrontBehavior]);
   });
@@ -170,6 +176,10 @@ describe('POST /v1/track (analytics)', () => {
     const limited = await track({ type: 'page_view', visitorId }, fromIp());
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    // Retry-After: the seconds until the 60 s window ends.
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     expect((await track({ type: 'page_view', visitorId: `v-${randomSuffix()}` }, ip)).status).toBe(202);
   });
 

@@ -66,6 +66,7 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       const jane = await registered('login');
       const response = await login(jane.email, GOOD_PASSWORD);
       expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.body).toEqual({
         accessToken: expect.any(String),
         expiresIn: 900,
@@ -102,21 +103,38 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       expect((await members.http('/v1/auth/login', { body: { email: 'a@example.com' } })).status).toBe(400);
     });
 
-    it('throttles an account after 5 failures with 429 and Retry-After, even for the right password', async () => {
+    it('lets nobody lock the owner out: failures from other addresses never delay the owner, one address is delayed progressively', async () => {
       const kim = await registered('throttled');
-      for (let i = 0; i < 5; i++)
+      const home = '203.0.113.200';
+      // Wrong passwords from rotating addresses (more than the old 5-failure account lock).
+      for (let i = 0; i < 8; i++)
         expect((await login(kim.email, `wrong password ${i}`, `203.0.113.${i}`)).status).toBe(401);
-      const blocked = await login(kim.email, GOOD_PASSWORD, '203.0.113.99');
+      expect((await login(kim.email, GOOD_PASSWORD, home)).status).toBe(200);
+
+      // One address: 5 failures are free, then it must wait 1 s, then 2 s, ...
+      const attacker = '203.0.113.77';
+      for (let i = 0; i < 5; i++)
+        expect((await login(kim.email, `wrong password ${i}`, attacker)).status).toBe(401);
+      const blocked = await login(kim.email, GOOD_PASSWORD, attacker);
       expect(blocked.status).toBe(429);
       expect(blocked.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
-      const retryAfter = Number(blocked.headers.get('retry-after'));
-      expect(retryAfter).toBeGreaterThan(800);
-      expect(retryAfter).toBeLessThanOrEqual(900);
-      // Unknown emails are throttled the same way, so a 429 does not tell that an email exists.
+      expect(blocked.headers.get('retry-after')).toBe('1');
+      // The owner, at their own address, is not delayed.
+      const owner = await login(kim.email, GOOD_PASSWORD, home);
+      expect(owner.status).toBe(200);
+      expect(owner.headers.get('cache-control')).toBe('no-store');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await login(kim.email, 'wrong password 6', attacker)).status).toBe(401);
+      const longer = await login(kim.email, GOOD_PASSWORD, attacker);
+      expect(longer.status).toBe(429);
+      expect(longer.headers.get('retry-after')).toBe('2');
+      expect((await login(kim.email, GOOD_PASSWORD, home)).status).toBe(200);
+
+      // Unknown emails are delayed the same way, so a 429 does not tell that an email exists.
       const ghost = uniqueEmail('ghost');
       for (let i = 0; i < 5; i++)
-        expect((await login(ghost, `wrong password ${i}`, `203.0.114.${i}`)).status).toBe(401);
-      expect((await login(ghost, 'wrong password x', '203.0.114.99')).status).toBe(429);
+        expect((await login(ghost, `wrong password ${i}`, '203.0.114.1')).status).toBe(401);
+      expect((await login(ghost, 'wrong password x', '203.0.114.1')).status).toBe(429);
     });
 
     it('counts failures, not successes: a successful login clears the account counter', async () => {
@@ -245,6 +263,69 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       expect((await catalog.http('/v1/probe/whoami', { token: expired })).body.message).toBe('token expired');
       // The genuine token still passes, so the 401s above are about the forgeries.
       expect((await catalog.http('/v1/probe/whoami', { token: accessToken })).status).toBe(200);
+    });
+
+    /** Polls until `check` holds, for at most `ms` (revocations reach other services within ~1 s). */
+    async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
+      const start = Date.now();
+      while (!(await check())) {
+        if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return Date.now() - start;
+    }
+
+    it('revokes the tokens of a demoted operator: refused at members at once, by another service within 2 s', async () => {
+      const op = await registered('demoted');
+      const admin = await members.tokens.bearer('admin-of-test', 'admin');
+      const setRoles = (roles: string[]) =>
+        members.http(`/v1/members/${op.id}/roles`, { method: 'PUT', body: { roles }, token: admin });
+      expect((await setRoles(['customer', 'operator'])).status).toBe(200);
+      const { accessToken } = (await login(op.email, GOOD_PASSWORD, '192.0.2.30')).body;
+      // Both services have verified (and remembered) the token before the demotion.
+      expect((await catalog.http('/v1/probe/back-office', { token: accessToken })).status).toBe(200);
+      expect((await members.http('/v1/members/me', { token: accessToken })).status).toBe(200);
+
+      expect((await setRoles(['customer'])).status).toBe(200);
+      const atMembers = await members.http('/v1/members/me', { token: accessToken });
+      expect(atMembers.status).toBe(401);
+      expect(atMembers.body.message).toBe('token revoked');
+      await within(
+        2000,
+        async () => (await catalog.http('/v1/probe/back-office', { token: accessToken })).status === 401,
+      );
+      expect((await catalog.http('/v1/probe/whoami', { token: accessToken })).body.message).toBe(
+        'token revoked',
+      );
+
+      // The next login carries the new roles and works everywhere.
+      const renewed = (await login(op.email, GOOD_PASSWORD, '192.0.2.30')).body;
+      expect(renewed.member.roles).toEqual(['customer']);
+      expect((await catalog.http('/v1/probe/whoami', { token: renewed.accessToken })).status).toBe(200);
+      expect((await catalog.http('/v1/probe/back-office', { token: renewed.accessToken })).status).toBe(403);
+    });
+
+    it('POST /v1/auth/logout revokes every token of the caller; a new login works', async () => {
+      const jane = await registered('logout');
+      const first = (await login(jane.email, GOOD_PASSWORD, '192.0.2.31')).body.accessToken;
+      const second = (await login(jane.email, GOOD_PASSWORD, '192.0.2.32')).body.accessToken;
+      expect((await catalog.http('/v1/probe/whoami', { token: second })).status).toBe(200);
+      expect((await members.http('/v1/auth/logout', { method: 'POST' })).status).toBe(401);
+
+      const out = await members.http('/v1/auth/logout', { method: 'POST', token: first });
+      expect(out.status).toBe(204);
+      expect((await members.http('/v1/members/me', { token: first })).status).toBe(401);
+      expect((await members.http('/v1/members/me', { token: second })).status).toBe(401);
+      await within(
+        2000,
+        async () => (await catalog.http('/v1/probe/whoami', { token: second })).status === 401,
+      );
+
+      const again = (await login(jane.email, GOOD_PASSWORD, '192.0.2.31')).body.accessToken;
+      const me = await members.http('/v1/members/me', { token: again });
+      expect(me.status).toBe(200);
+      expect(me.headers.get('cache-control')).toBe('no-store');
+      expect((await catalog.http('/v1/probe/whoami', { token: again })).status).toBe(200);
     });
   });
 });

@@ -40,8 +40,12 @@ export class TokenIssuer {
     return this.jwk.kid!;
   }
 
-  async issue(member: AuthenticatedMember): Promise<IssuedToken> {
-    return { accessToken: await this.signer.sign(member), expiresIn: this.signer.expiresIn };
+  /** `tokenVersion`: the member's current version (TokenRevocations), read before their roles. */
+  async issue(member: AuthenticatedMember, tokenVersion?: number): Promise<IssuedToken> {
+    return {
+      accessToken: await this.signer.sign(member, undefined, tokenVersion),
+      expiresIn: this.signer.expiresIn,
+    };
   }
 }
 

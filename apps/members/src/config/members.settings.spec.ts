@@ -1,12 +1,13 @@
 import { readMembersSettings } from './members.settings';
 
 describe('members settings', () => {
-  it('defaults to docs/contract.md: GOLD at 5,000.00, BLACK at 50,000.00, 15-minute tokens, 5/20 failures per 15 minutes', () => {
+  it('defaults to docs/contract.md: GOLD at 5,000.00, BLACK at 50,000.00, 15-minute tokens, login delays after 5 failures per address, 20 per IP per 15 minutes, 10 registrations per address an hour', () => {
     expect(readMembersSettings({})).toMatchObject({
       admin: null,
       accessTokenTtlSeconds: 900,
       tierThresholds: { gold: 500_000, black: 5_000_000 },
-      login: { maxFailuresPerAccount: 5, maxFailuresPerIp: 20, windowSeconds: 900 },
+      login: { freeFailuresPerAddress: 5, delayBaseSeconds: 1, maxFailuresPerIp: 20, windowSeconds: 900 },
+      registration: { maxPerAddress: 10, windowSeconds: 3600 },
       scrypt: { logN: 15, r: 8, p: 1 },
     });
   });

@@ -57,12 +57,21 @@ export class MembersEnvironment extends BaseEnvironment {
   @Max(7 * 86_400)
   MEMBER_TIER_REVIEW_INTERVAL_SECONDS?: number;
 
+  /** Failed logins for one account from one client address before each further one is delayed. */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1000)
-  LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
+  LOGIN_FREE_FAILURES_PER_ADDRESS?: number;
+
+  /** First delay after the free failures; it doubles with every further failure (up to the window). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  LOGIN_DELAY_BASE_SECONDS?: number;
 
   @IsOptional()
   @Transform(toInt)
@@ -78,6 +87,21 @@ export class MembersEnvironment extends BaseEnvironment {
   @Max(86_400)
   LOGIN_FAILURE_WINDOW_SECONDS?: number;
 
+  /** Registrations accepted from one client address per REGISTRATION_WINDOW_SECONDS. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  REGISTRATION_MAX_PER_ADDRESS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  REGISTRATION_WINDOW_SECONDS?: number;
+
   /** scrypt cost N = 2^value (default 15 = 32 MiB per hash). */
   @IsOptional()
   @Transform(toInt)
@@ -92,7 +116,13 @@ export interface MembersSettings {
   accessTokenTtlSeconds: number;
   tierThresholds: TierThresholds;
   tierReviewIntervalMs: number;
-  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number };
+  login: {
+    freeFailuresPerAddress: number;
+    delayBaseSeconds: number;
+    maxFailuresPerIp: number;
+    windowSeconds: number;
+  };
+  registration: { maxPerAddress: number; windowSeconds: number };
   scrypt: ScryptParams;
 }
 
@@ -122,9 +152,14 @@ export function readMembersSettings(env: NodeJS.ProcessEnv = process.env): Membe
     tierThresholds: { gold, black },
     tierReviewIntervalMs: (valid.MEMBER_TIER_REVIEW_INTERVAL_SECONDS ?? 3600) * 1000,
     login: {
-      maxFailuresPerAccount: valid.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5,
+      freeFailuresPerAddress: valid.LOGIN_FREE_FAILURES_PER_ADDRESS ?? 5,
+      delayBaseSeconds: valid.LOGIN_DELAY_BASE_SECONDS ?? 1,
       maxFailuresPerIp: valid.LOGIN_MAX_FAILURES_PER_IP ?? 20,
       windowSeconds: valid.LOGIN_FAILURE_WINDOW_SECONDS ?? 900,
+    },
+    registration: {
+      maxPerAddress: valid.REGISTRATION_MAX_PER_ADDRESS ?? 10,
+      windowSeconds: valid.REGISTRATION_WINDOW_SECONDS ?? 3600,
     },
     scrypt: { logN: valid.PASSWORD_SCRYPT_LOG_N ?? 15, r: 8, p: 1 },
   };

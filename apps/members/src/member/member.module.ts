@@ -11,6 +11,7 @@ import { OrderSpendConsumer } from './on-order-spend/order-spend.consumer';
 import { MemberSummaryProjection } from './read-model/member-summary.projection';
 import { RegisterMemberController } from './register-member/register-member.controller';
 import { RegisterMemberHandler } from './register-member/register-member.handler';
+import { RegistrationThrottle } from './register-member/registration-throttle';
 import { TierReviewService } from './tier-review/tier-review.service';
 import { UpdateProfileController } from './update-profile/update-profile.controller';
 import { UpdateProfileHandler } from './update-profile/update-profile.handler';
@@ -42,6 +43,7 @@ export class MemberProjections implements OnModuleInit {
     },
     MemberProjections,
     RegisterMemberHandler,
+    RegistrationThrottle,
     UpdateProfileHandler,
     ChangeRolesHandler,
     OrderSpendConsumer,

@@ -288,7 +288,7 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       ).toBe(403);
     });
 
-    it('puts the new roles in the next token, while a token issued before keeps the old roles until it expires', async () => {
+    it('puts the new roles in the next token and revokes the tokens issued before', async () => {
       const erin = await newCustomer('erin');
       const oldToken = erin.token;
       const target = await newCustomer('target');
@@ -303,8 +303,12 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ id: erin.id, roles: ['customer', 'operator'] });
 
-      // The old token still says customer: stateless tokens carry their roles until expiry.
-      expect((await service.http(`/v1/members/${target.id}`, { token: oldToken })).status).toBe(404);
+      // The old token (still saying customer) is revoked: the member logs in again for the new roles.
+      const revoked = await service.http(`/v1/members/${target.id}`, { token: oldToken });
+      expect({ status: revoked.status, message: revoked.body.message }).toEqual({
+        status: 401,
+        message: 'token revoked',
+      });
       const next = await login(erin.email);
       expect(next.member.roles).toEqual(['customer', 'operator']);
       expect((await service.http(`/v1/members/${target.id}`, { token: next.accessToken })).status).toBe(200);

@@ -1,14 +1,14 @@
-import { Public } from '@ecom/auth';
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Public, RetryAfterInterceptor } from '@ecom/auth';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LoginThrottledException } from './login-throttle';
 import { LoginDto, LoginResponse } from './login.dto';
 import { LoginHandler } from './login.handler';
 
@@ -24,19 +24,18 @@ export class LoginController {
   @ApiOkResponse({ type: LoginResponse })
   @ApiUnauthorizedResponse({ description: 'invalid email or password (the same for an unknown email)' })
   @ApiTooManyRequestsResponse({
-    description: 'too many failed attempts for the account or from the IP; see Retry-After',
+    description:
+      'too many failed attempts for the account from this address (delays double with each failure) or from the address across accounts; see Retry-After',
   })
-  async login(
+  @ApiServiceUnavailableResponse({ description: 'Redis unreachable; see Retry-After' })
+  @UseInterceptors(RetryAfterInterceptor)
+  login(
     @Body() dto: LoginDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponse> {
-    try {
-      return await this.handler.execute({ email: dto.email, password: dto.password, ip: request.ip });
-    } catch (error) {
-      if (error instanceof LoginThrottledException)
-        void reply.header('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
+    // A token must not stay in a shared cache, whatever the answer.
+    void reply.header('Cache-Control', 'no-store');
+    return this.handler.execute({ email: dto.email, password: dto.password, ip: request.ip });
   }
 }

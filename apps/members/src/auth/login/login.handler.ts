@@ -1,3 +1,4 @@
+import { RetryLaterException, RevocationCheckUnavailableError, TokenRevocations } from '@ecom/auth';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
@@ -40,6 +41,7 @@ export class LoginHandler implements OnModuleInit {
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly issuer: TokenIssuer,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -48,7 +50,7 @@ export class LoginHandler implements OnModuleInit {
 
   /**
    * Verifies the password (scrypt, constant-time compare; for an unknown email the same work is spent
-   * on a dummy hash) and issues a token with the member's current roles.
+   * on a dummy hash) and issues a token with the member's current roles and token version.
    */
   async execute({ email, password, ip }: Login): Promise<LoginResponse> {
     try {
@@ -65,6 +67,15 @@ export class LoginHandler implements OnModuleInit {
       this.logins.inc({ outcome: 'invalid' });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
+    // The token version is read before the roles are read again below: a role change commits, then
+    // revokes (increments the version), so a token can carry old roles only with a revoked version.
+    const tokenVersion = await this.revocations.currentVersion(account.memberId).catch((error) => {
+      if (error instanceof RevocationCheckUnavailableError)
+        throw RetryLaterException.unavailable('token issuing (Redis)', 1);
+      throw error;
+    });
+    const roles = (await MemberAccounts.credentialsByEmail(this.dataSource, email))?.roles ?? [];
+    if (roles.length === 0) throw new UnauthorizedException(INVALID_CREDENTIALS);
     this.logins.inc({ outcome: 'success' });
     await this.throttle.succeeded(email, ip);
     if (this.hasher.needsRehash(account.passwordHash)) {
@@ -76,7 +87,7 @@ export class LoginHandler implements OnModuleInit {
         )
         .catch((error) => this.logger.warn(`password rehash failed: ${(error as Error).message}`));
     }
-    const member = { id: account.memberId, roles: account.roles };
-    return { ...(await this.issuer.issue(member)), member };
+    const member = { id: account.memberId, roles };
+    return { ...(await this.issuer.issue(member, tokenVersion)), member };
   }
 }

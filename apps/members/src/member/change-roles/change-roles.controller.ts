@@ -1,8 +1,14 @@
-import { AuthenticatedMember, CurrentMember, RequireRole } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, RequireRole, RetryAfterInterceptor } from '@ecom/auth';
 import { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
-import { Body, Controller, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Put, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { MemberQueries } from '../read-model/member-queries';
 import { MemberView } from '../read-model/member.view';
@@ -23,9 +29,14 @@ export class ChangeRolesController {
   @ApiOperation({
     summary: 'Replace the roles of a member (admin)',
     description:
-      'The new roles are in the next token the member gets; tokens issued before keep the old roles until they expire.',
+      "Revokes the member's tokens: every service refuses tokens issued before within about a second, and the member's next login carries the new roles.",
   })
   @ApiOkResponse({ type: MemberView })
+  @ApiServiceUnavailableResponse({
+    description:
+      'Redis unreachable: the roles may be changed but the tokens not yet revoked; retry (see Retry-After)',
+  })
+  @UseInterceptors(RetryAfterInterceptor)
   async change(
     @Param('id') id: string,
     @Body() dto: ChangeRolesDto,

@@ -1,3 +1,4 @@
+import { RetryLaterException, RevocationCheckUnavailableError, TokenRevocations } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable } from '@nestjs/common';
@@ -12,12 +13,19 @@ export interface ChangeRoles {
 }
 
 /**
- * An admin replaces a member's roles. Tokens are stateless: the new roles are in the next token the
- * member gets (login), a token issued before keeps the old roles until it expires.
+ * An admin replaces a member's roles, then revokes the member's tokens (TokenRevocations): tokens
+ * issued before are refused by every service within about a second, and the next login carries the
+ * new roles. The revocation comes after the commit (a login racing with the change reads the token
+ * version before the roles, so a token with the old roles always has a revoked version), and also
+ * when the roles were already the requested ones, so that a retry after a failed revocation (503)
+ * completes it.
  */
 @Injectable()
 export class ChangeRolesHandler {
-  constructor(private readonly runtime: EventSourcingRuntime) {}
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    private readonly revocations: TokenRevocations,
+  ) {}
 
   async execute(command: ChangeRoles, context: EventContext): Promise<void> {
     await this.runtime.commands.execute(
@@ -26,5 +34,10 @@ export class ChangeRolesHandler {
       (state) => changeRoles(state, command),
       context,
     );
+    await this.revocations.revokeAll(command.memberId).catch((error) => {
+      if (error instanceof RevocationCheckUnavailableError)
+        throw RetryLaterException.unavailable('token revocation (Redis); the roles were changed, retry', 1);
+      throw error;
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { AuthenticatedMember, CurrentMember, isBackOffice } from '@ecom/auth';
 import { NotFoundError } from '@ecom/event-sourcing';
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { MemberQueries } from '../read-model/member-queries';
@@ -18,6 +18,7 @@ export class GetMemberController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'My account: profile, tier, points and roles' })
   @ApiOkResponse({ type: MemberView })
   me(@CurrentMember() caller: AuthenticatedMember): Promise<MemberView> {
