@@ -27,4 +27,18 @@ describe('durations and settings', () => {
     });
     expect(() => readOrdersSettings({ PAYMENT_SIMULATOR_FAILURE_RATE: '1.5' })).toThrow(/between 0 and 1/);
   });
+
+  it('reads the checkout limits, with defaults the benchmark shoppers stay under', () => {
+    expect(readOrdersSettings({}).checkout).toEqual({
+      perMember: { perSecond: 20, burst: 60 },
+      perVisitor: { perSecond: 20, burst: 60 },
+      maxUnpaidPerMember: 200,
+    });
+    expect(
+      readOrdersSettings({ ORDER_RATE_PER_MEMBER: '0.5', ORDER_MAX_UNPAID_PER_MEMBER: '20' }).checkout,
+    ).toMatchObject({ perMember: { perSecond: 0.5, burst: 60 }, maxUnpaidPerMember: 20 });
+    expect(() => readOrdersSettings({ ORDER_BURST_PER_VISITOR: '2.5' })).toThrow(/ORDER_BURST_PER_VISITOR/);
+    expect(() => readOrdersSettings({ ORDER_MAX_UNPAID_PER_MEMBER: '0' })).toThrow(/positive integer/);
+    expect(() => readOrdersSettings({ ORDER_RATE_PER_MEMBER: 'fast' })).toThrow(/ORDER_RATE_PER_MEMBER/);
+  });
 });

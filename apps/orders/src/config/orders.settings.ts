@@ -31,6 +31,43 @@ export class OrdersEnvironment extends BaseEnvironment {
   @IsOptional()
   @Matches(DURATION_PATTERN, { message: DURATION_MESSAGE })
   IDEMPOTENCY_TTL?: string;
+
+  /** Orders a member may place per second, sustained (default 20; fractions allowed). */
+  @IsOptional()
+  @IsNumberString()
+  ORDER_RATE_PER_MEMBER?: string;
+
+  /** Orders a member may place at once before the sustained rate applies (default 60). */
+  @IsOptional()
+  @IsNumberString()
+  ORDER_BURST_PER_MEMBER?: string;
+
+  /** Orders one storefront visitor id may place per second, sustained (default 20). */
+  @IsOptional()
+  @IsNumberString()
+  ORDER_RATE_PER_VISITOR?: string;
+
+  /** Orders one visitor id may place at once before the sustained rate applies (default 60). */
+  @IsOptional()
+  @IsNumberString()
+  ORDER_BURST_PER_VISITOR?: string;
+
+  /** Unpaid (PENDING or CONFIRMED) orders a member may hold at once (default 200). */
+  @IsOptional()
+  @IsNumberString()
+  ORDER_MAX_UNPAID_PER_MEMBER?: string;
+}
+
+/** A token bucket: `burst` orders at once, refilled at `perSecond`. */
+export interface OrderRateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export interface CheckoutLimitSettings {
+  perMember: OrderRateLimit;
+  perVisitor: OrderRateLimit;
+  maxUnpaidPerMember: number;
 }
 
 export interface OrdersSettings {
@@ -39,9 +76,42 @@ export interface OrdersSettings {
   schedulerIntervalMs: number;
   paymentFailureRate: number;
   idempotencyTtlMs: number;
+  checkout: CheckoutLimitSettings;
 }
 
 export const ORDERS_SETTINGS = Symbol('ORDERS_SETTINGS');
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, integer: boolean): number {
+  const value = Number(env[name] ?? fallback);
+  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+/**
+ * Checkout limits (CheckoutLimits). The defaults leave the benchmark's shoppers alone: its intake
+ * phase runs 64 closed-loop shoppers over 50 members for 10 s without paying (2,854 orders on a
+ * 2-core machine: about 9 orders/s and 90 unpaid orders for a member served by two shoppers), then its
+ * flash sale adds 20 orders at once per member while those are still unpaid. 20/s with a burst of 60
+ * is twice that rate; 200 unpaid orders is above what intake and flash sale can leave even at the full
+ * rate limit (60 + 10 s x 20/s + 20 = 280 only on a machine three times faster; the bench should then
+ * raise ORDER_MAX_UNPAID_PER_MEMBER). A production shop should lower ORDER_MAX_UNPAID_PER_MEMBER
+ * (e.g. 20): real customers rarely hold more than a few unpaid orders.
+ */
+function readCheckoutLimits(env: NodeJS.ProcessEnv): CheckoutLimitSettings {
+  return {
+    perMember: {
+      perSecond: positive(env, 'ORDER_RATE_PER_MEMBER', 20, false),
+      burst: positive(env, 'ORDER_BURST_PER_MEMBER', 60, true),
+    },
+    perVisitor: {
+      perSecond: positive(env, 'ORDER_RATE_PER_VISITOR', 20, false),
+      burst: positive(env, 'ORDER_BURST_PER_VISITOR', 60, true),
+    },
+    maxUnpaidPerMember: positive(env, 'ORDER_MAX_UNPAID_PER_MEMBER', 200, true),
+  };
+}
 
 /** Read when the application is created (tests set the environment per instance). */
 export function readOrdersSettings(env: NodeJS.ProcessEnv = process.env): OrdersSettings {
@@ -58,6 +128,7 @@ export function readOrdersSettings(env: NodeJS.ProcessEnv = process.env): Orders
     ),
     paymentFailureRate: failureRate,
     idempotencyTtlMs: parseDuration(env.IDEMPOTENCY_TTL ?? '24h', 'IDEMPOTENCY_TTL'),
+    checkout: readCheckoutLimits(env),
   };
 }
 

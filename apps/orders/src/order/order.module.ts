@@ -16,6 +16,7 @@ import { PayOrderController } from './payment/pay-order/pay-order.controller';
 import { PayOrderHandler } from './payment/pay-order/pay-order.handler';
 import { PAYMENT_GATEWAY } from './payment/payment-gateway.port';
 import { SimulatedPaymentGateway } from './payment/simulated-payment-gateway';
+import { CheckoutLimits } from './place-order/checkout-limits';
 import { IdempotencyStore } from './place-order/idempotency';
 import { PlaceOrderController } from './place-order/place-order.controller';
 import { PlaceOrderHandler } from './place-order/place-order.handler';
@@ -64,6 +65,7 @@ import { WatchOrderHandler } from './watch-order/watch-order.handler';
         new SimulatedPaymentGateway(redis, { failureRate: settings.paymentFailureRate }),
     },
     IdempotencyStore,
+    CheckoutLimits,
     OrdersQuery,
     PlaceOrderHandler,
     PayOrderHandler,

@@ -8,6 +8,7 @@ import { GrpcMethod, Payload, RpcException } from '@nestjs/microservices';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { catchError, map, Observable, throwError } from 'rxjs';
+import { CheckoutUnavailableError, OrderRateLimitedError } from '../place-order/checkout-limits';
 import { PlaceOrderDto } from '../place-order/place-order.dto';
 import { PlaceOrderHandler } from '../place-order/place-order.handler';
 import { OrdersQuery, OrderView } from '../read-model/orders.query';
@@ -101,7 +102,16 @@ export class OrdersGrpcController {
     @RequestEventContext() context: EventContext,
   ) {
     const dto = validGrpcRequest(PlaceOrderDto, toPlaceOrderDto(request));
-    const outcome = await this.placeOrder.execute(member, dto, context, orEmpty(request.idempotencyKey));
+    const outcome = await this.placeOrder
+      .execute(member, dto, context, orEmpty(request.idempotencyKey))
+      .catch((error: unknown) => {
+        // gRPC has no Retry-After: the message says how long to wait.
+        if (error instanceof OrderRateLimitedError)
+          throw new RpcException({ code: GrpcStatus.RESOURCE_EXHAUSTED, message: error.message });
+        if (error instanceof CheckoutUnavailableError)
+          throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: error.message });
+        throw error;
+      });
     return outcome.body;
   }
 

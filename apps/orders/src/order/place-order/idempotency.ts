@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'crypto';
 import type Redis from 'ioredis';
 import { ORDERS_SETTINGS, OrdersSettings } from '../../config/orders.settings';
+import { unavailableUnlessReply } from './checkout-limits';
 
 export interface StoredResponse<T> {
   status: number;
@@ -66,7 +67,8 @@ export interface IdempotentRun<T> {
  * may use it again. A claim whose request died before creating anything (pending longer than
  * `abandonAfterMs`, no resource) is taken over by the next request with the same key, which creates
  * the resource under the id the first one had chosen: if the first was only slow, one of the two
- * appends loses on the stream version, so there is still one order.
+ * appends loses on the stream version, so there is still one order. Redis unreachable before the
+ * work: 503 with Retry-After (CheckoutUnavailableError); after it: the answer, not stored.
  */
 @Injectable()
 export class IdempotencyStore {
@@ -97,11 +99,13 @@ export class IdempotencyStore {
         startedAt: Date.now(),
       };
       const pendingValue = JSON.stringify(pending);
-      if (await this.redis.set(redisKey, pendingValue, 'PX', ttl, 'NX')) {
-        return this.work(run, redisKey, pendingValue, run.resourceId);
-      }
+      // Redis unreachable before any work: 503 with Retry-After (nothing was placed).
+      const claimed = await this.redis
+        .set(redisKey, pendingValue, 'PX', ttl, 'NX')
+        .catch(unavailableUnlessReply);
+      if (claimed) return this.work(run, redisKey, pendingValue, run.resourceId);
 
-      const raw = await this.redis.get(redisKey);
+      const raw = await this.redis.get(redisKey).catch(unavailableUnlessReply);
       if (!raw) continue; // released by a failed first request (or expired): claim it again
       const record = JSON.parse(raw) as IdempotencyRecord<T>;
       if (record.fingerprint !== run.fingerprint) {
@@ -115,7 +119,10 @@ export class IdempotencyStore {
         const recovered = await run.recover(record.resourceId);
         if (recovered) return this.remember(redisKey, record, recovered);
         const takeover = JSON.stringify({ ...record, startedAt: Date.now() });
-        if (await this.redis.eval(REPLACE_IF_SAME, 1, redisKey, raw, takeover, String(ttl))) {
+        const replaced = await this.redis
+          .eval(REPLACE_IF_SAME, 1, redisKey, raw, takeover, String(ttl))
+          .catch(unavailableUnlessReply);
+        if (replaced) {
           return this.work(run, redisKey, takeover, record.resourceId);
         }
         continue;
@@ -148,7 +155,10 @@ export class IdempotencyStore {
       throw error;
     }
     const done: IdempotencyRecord<T> = { state: 'done', fingerprint: run.fingerprint, resourceId, response };
-    await this.redis.set(redisKey, JSON.stringify(done), 'PX', this.settings.idempotencyTtlMs);
+    // The order exists: answer it even if Redis went away (a retry recovers the answer from the order).
+    await this.redis
+      .set(redisKey, JSON.stringify(done), 'PX', this.settings.idempotencyTtlMs)
+      .catch(() => undefined);
     return { ...response, replayed: false };
   }
 
@@ -158,7 +168,9 @@ export class IdempotencyStore {
     response: StoredResponse<T>,
   ): Promise<IdempotentOutcome<T>> {
     const done: IdempotencyRecord<T> = { ...record, state: 'done', response };
-    await this.redis.set(redisKey, JSON.stringify(done), 'PX', this.settings.idempotencyTtlMs);
+    await this.redis
+      .set(redisKey, JSON.stringify(done), 'PX', this.settings.idempotencyTtlMs)
+      .catch(() => undefined);
     return { ...response, replayed: true };
   }
 }

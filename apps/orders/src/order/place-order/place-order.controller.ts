@@ -2,8 +2,18 @@ import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { RetryLaterError } from './checkout-limits';
 import { PlaceOrderDto, PlaceOrderResponse } from './place-order.dto';
 import { PlaceOrderHandler } from './place-order.handler';
 
@@ -22,10 +32,24 @@ export class PlaceOrderController {
       'once; inventory reserves the stock and the order becomes CONFIRMED or REJECTED. With an Idempotency-Key, ' +
       'the same key and body from the same member returns the same answer and creates one order (also when ' +
       'the requests are concurrent; header Idempotent-Replayed: true on a replay); the same key with a different ' +
-      'body is refused with 422 IDEMPOTENCY_KEY_REUSED. Keys are kept for 24 hours.',
+      'body is refused with 422 IDEMPOTENCY_KEY_REUSED. Keys are kept for 24 hours. Checkouts are rate limited ' +
+      'per member and per visitor (429 with Retry-After), and a member may hold a limited number of unpaid ' +
+      '(PENDING or CONFIRMED) orders (409 TOO_MANY_UNPAID_ORDERS: pay or cancel one first).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiAcceptedResponse({ type: PlaceOrderResponse })
+  @ApiConflictResponse({
+    description:
+      'TOO_MANY_UNPAID_ORDERS: the member holds the maximum number of unpaid orders; or IDEMPOTENCY_KEY_IN_PROGRESS',
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'the member or the visitor placed orders too fast; retry after Retry-After seconds',
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', example: 1 } } },
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'the limit store (Redis) cannot be reached; nothing was placed; retry after Retry-After',
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', example: 1 } } },
+  })
   async place(
     @CurrentMember() member: AuthenticatedMember,
     @Body() dto: PlaceOrderDto,
@@ -33,7 +57,10 @@ export class PlaceOrderController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderResponse> {
-    const outcome = await this.handler.execute(member, dto, context, idempotencyKey);
+    const outcome = await this.handler.execute(member, dto, context, idempotencyKey).catch((error) => {
+      if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    });
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
     void reply.status(outcome.status);
     return outcome.body;

@@ -15,6 +15,7 @@ import { checkOut } from '../../cart/domain/cart.decisions';
 import { SkuPrices } from '../../pricing/sku-prices';
 import { OrderAggregate } from '../domain/order.aggregate';
 import { place } from '../domain/order.decisions';
+import { CheckoutAttempt, CheckoutLimits } from './checkout-limits';
 import { fingerprintOf, IdempotencyStore, IdempotentOutcome, StoredResponse } from './idempotency';
 import { PlaceOrderDto, PlaceOrderResponse } from './place-order.dto';
 
@@ -24,7 +25,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * Checkout: prices the lines from the orders read model, appends OrderPlaced (and CartCheckedOut when
  * a cart is checked out, in the same transaction) and keeps the shipping address in the orders
- * database only. Inventory answers on Kafka; the saga confirms or rejects the order.
+ * database only. Inventory answers on Kafka; the saga confirms or rejects the order. Checkouts are
+ * rate limited per member and per visitor, and a member's unpaid orders are capped (CheckoutLimits).
  */
 @Injectable()
 export class PlaceOrderHandler {
@@ -32,6 +34,7 @@ export class PlaceOrderHandler {
     private readonly runtime: EventSourcingRuntime,
     private readonly prices: SkuPrices,
     private readonly idempotency: IdempotencyStore,
+    private readonly limits: CheckoutLimits,
   ) {}
 
   async execute(
@@ -62,13 +65,22 @@ export class PlaceOrderHandler {
     if (!!dto.items === !!dto.cartId) {
       throw new InvalidCommandError('send either items or cartId', 'ITEMS_OR_CART');
     }
+    // The checkout's limits are charged once, however often a changing cart makes it decide again.
+    let admitted: CheckoutAttempt | undefined;
+    const admit = async (attempt: CheckoutAttempt) => {
+      if (admitted) return;
+      await this.limits.admit(attempt);
+      admitted = attempt;
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.placeAttempt(member, dto, context, orderId);
+        return await this.placeAttempt(member, dto, context, orderId, admit);
       } catch (error) {
         // The cart changed between our read and the commit: read it again and decide again.
-        if (!(error instanceof StreamVersionConflictError) || !dto.cartId || attempt >= MAX_ATTEMPTS)
+        if (!(error instanceof StreamVersionConflictError) || !dto.cartId || attempt >= MAX_ATTEMPTS) {
+          if (admitted) await this.limits.release(admitted);
           throw error;
+        }
       }
     }
   }
@@ -83,6 +95,7 @@ export class PlaceOrderHandler {
     dto: PlaceOrderDto,
     context: EventContext,
     orderId: string,
+    admit: (attempt: CheckoutAttempt) => Promise<void>,
   ): Promise<StoredResponse<PlaceOrderResponse>> {
     const address = dto.shippingAddress;
     const streams: AppendToStream[] = [];
@@ -109,6 +122,8 @@ export class PlaceOrderHandler {
         throw new InvalidCommandError(`SKU ${item.sku} appears twice; send it once`, 'DUPLICATE_SKU');
       skus.add(item.sku);
     }
+    // Rate limits and the unpaid-order cap: one Redis round trip, before the price read.
+    await admit({ memberId: member.id, visitorId, orderId });
     const priced = await this.prices.priceLines(items);
     const placed = place(OrderAggregate.initialState, {
       kind: 'place',

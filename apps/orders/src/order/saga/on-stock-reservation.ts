@@ -4,6 +4,7 @@ import { EventSourcingRuntime } from '@ecom/platform';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { OrderAggregate, OrderEvent, OrderState } from '../domain/order.aggregate';
 import { confirmReservation, rejectReservation } from '../domain/order.decisions';
+import { CheckoutLimits } from '../place-order/checkout-limits';
 
 export const SAGA_EVENT_TYPES = ['StockReserved', 'StockReservationRejected'] as const;
 
@@ -36,7 +37,10 @@ function decisionOn(answer: InventoryAnswer): (state: OrderState) => OrderEvent[
 export class OnStockReservation implements OnModuleInit {
   private readonly logger = new Logger('OrderSaga');
 
-  constructor(private readonly runtime: EventSourcingRuntime) {}
+  constructor(
+    private readonly runtime: EventSourcingRuntime,
+    private readonly limits: CheckoutLimits,
+  ) {}
 
   onModuleInit(): void {
     this.runtime.consume({
@@ -57,13 +61,18 @@ export class OnStockReservation implements OnModuleInit {
       })),
     );
     const refused: { eventId: string; error: Error }[] = [];
+    const rejected: { memberId: string; orderId: string }[] = [];
     results.forEach((outcome, i) => {
       const answer = answers[i];
       if (!outcome.ok) refused.push({ eventId: answer.id, error: outcome.error });
       else if (outcome.result.version === 0) {
         this.logger.warn(`${answer.type} for unknown order ${answer.data.orderId} ignored`);
+      } else if (outcome.result.events.some((e) => e.type === 'OrderRejected')) {
+        rejected.push({ memberId: outcome.result.state.memberId, orderId: answer.data.orderId });
       }
     });
+    // Rejected orders hold nothing: no longer counted against their members' unpaid orders.
+    session.afterCommit('orders.unpaid-settled', () => this.limits.settled(rejected));
     return { refused };
   }
 }

@@ -12,6 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { ORDERS_SETTINGS, OrdersSettings } from '../../config/orders.settings';
 import { OrderAggregate, OrderEvent, OrderState } from '../domain/order.aggregate';
 import { closeReturnWindow, expirePayment } from '../domain/order.decisions';
+import { CheckoutLimits } from '../place-order/checkout-limits';
 
 // One sweep at a time across every replica of the service (they share the orders database).
 export const SCHEDULER_LOCK_KEY = 7_310_602;
@@ -50,6 +51,7 @@ export class OrderTimeoutScheduler implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly runtime: EventSourcingRuntime,
     @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
+    private readonly limits: CheckoutLimits,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -110,9 +112,15 @@ export class OrderTimeoutScheduler implements OnApplicationBootstrap, BeforeAppl
         context: { correlationId: uuidv7(), causationId: null },
       })),
     );
+    const cancelled: { memberId: string; orderId: string }[] = [];
     results.forEach((outcome, i) => {
-      if (outcome.ok && outcome.result.events.length > 0) moved[due[i].kind]++;
+      if (!outcome.ok || outcome.result.events.length === 0) return;
+      moved[due[i].kind]++;
+      if (due[i].kind === 'payment_timeout')
+        cancelled.push({ memberId: outcome.result.state.memberId, orderId: due[i].order_id });
     });
+    // Cancelled for want of payment: no longer counted against their members' unpaid orders.
+    session.afterCommit('orders.unpaid-settled', () => this.limits.settled(cancelled));
     return moved;
   }
 }

@@ -7,6 +7,7 @@ import { OrderAggregate } from '../../domain/order.aggregate';
 import { cancel } from '../../domain/order.decisions';
 import { actorOf, assertOrderAccess } from '../../order-access';
 import { PAYMENT_GATEWAY, PaymentGateway, refundIssuedIn } from '../../payment/payment-gateway.port';
+import { CheckoutLimits } from '../../place-order/checkout-limits';
 import type { CancelOrderDto } from './cancel-order.dto';
 
 /**
@@ -19,6 +20,7 @@ export class CancelOrderHandler {
   constructor(
     private readonly runtime: EventSourcingRuntime,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    private readonly limits: CheckoutLimits,
   ) {}
 
   async execute(
@@ -28,7 +30,7 @@ export class CancelOrderHandler {
     context: EventContext,
   ): Promise<void> {
     const refundId = uuidv7();
-    await this.runtime.commands.execute(
+    const result = await this.runtime.commands.execute(
       OrderAggregate,
       orderId,
       async (state) => {
@@ -46,5 +48,7 @@ export class CancelOrderHandler {
       // Locked while the refund is made: the refund and the cancellation are recorded together or not at all.
       { lock: true },
     );
+    // Cancelled: no longer counted against the member's unpaid orders (not awaited).
+    this.limits.settled([{ memberId: result.state.memberId, orderId }]);
   }
 }

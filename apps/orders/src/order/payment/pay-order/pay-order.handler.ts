@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OrderAggregate } from '../../domain/order.aggregate';
 import { assertPayable, pay, recordPaymentFailure } from '../../domain/order.decisions';
 import { assertOrderAccess } from '../../order-access';
+import { CheckoutLimits } from '../../place-order/checkout-limits';
 import { PAYMENT_GATEWAY, PaymentGateway } from '../payment-gateway.port';
 import type { PayOrderDto, PaymentResponse } from './pay-order.dto';
 
@@ -21,6 +22,7 @@ export class PayOrderHandler {
   constructor(
     private readonly runtime: EventSourcingRuntime,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
+    private readonly limits: CheckoutLimits,
   ) {}
 
   /**
@@ -70,6 +72,8 @@ export class PayOrderHandler {
       { lock: true },
     );
     if (declined !== undefined) throw new PaymentDeclinedError(declined);
+    // Paid: no longer counted against the member's unpaid orders (not awaited).
+    this.limits.settled([{ memberId: result.state.memberId, orderId }]);
     const { payment, currency } = result.state;
     return {
       orderId,
