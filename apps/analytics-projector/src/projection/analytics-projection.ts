@@ -1,8 +1,12 @@
-import { EnvelopeOf, Topics } from '@ecom/contracts';
+import { foldFunnel } from '@ecom/analytics-read-models';
+import { EnvelopeOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
+
+/** The after-commit work that folds the batch's behaviour facts into the funnel's pre-aggregation. */
+const FUNNEL_FOLD_KEY = 'analytics.funnel-fold';
 
 /** Every topic the projector reads (analytics.alerts is its own output). */
 export const PROJECTED_TOPICS = [
@@ -68,6 +72,22 @@ export class AnalyticsProjection {
     this.lastApplyLatencyMs = Math.max(0, Date.now() - at.getTime());
   }
 
+  /**
+   * A behaviour fact; when it marked the funnel's pre-aggregation pending, the fold runs once after
+   * the batch commits (one piece of after-commit work per key and session).
+   */
+  private async visitorEvent(
+    session: CommandSession,
+    event: EventEnvelope,
+    step: string,
+    fields: Parameters<FactWriters['visitorEvent']>[3],
+    at: string,
+  ): Promise<void> {
+    if (await this.facts.visitorEvent(session.sql, event, step, fields, at)) {
+      session.afterCommit(FUNNEL_FOLD_KEY, (sql) => foldFunnel(sql));
+    }
+  }
+
   private async route(event: ProjectedEvent, session: CommandSession, options: ApplyOptions): Promise<void> {
     const f = this.facts;
     const tx = session.sql;
@@ -75,8 +95,8 @@ export class AnalyticsProjection {
       case 'PageViewed':
       case 'ProductViewed':
       case 'Searched':
-        return f.visitorEvent(
-          tx,
+        return this.visitorEvent(
+          session,
           event,
           VISITOR_STEPS[event.type],
           event.data,
@@ -85,12 +105,12 @@ export class AnalyticsProjection {
       case 'CartCreated':
       case 'CartItemAdded':
       case 'CartItemRemoved':
-        return f.visitorEvent(tx, event, VISITOR_STEPS[event.type], event.data, event.occurredAt);
+        return this.visitorEvent(session, event, VISITOR_STEPS[event.type], event.data, event.occurredAt);
       case 'OrderPlaced':
-        await f.visitorEvent(tx, event, VISITOR_STEPS.OrderPlaced, event.data, event.occurredAt);
+        await this.visitorEvent(session, event, VISITOR_STEPS.OrderPlaced, event.data, event.occurredAt);
         return f.orderPlaced(tx, event);
       case 'OrderPaid':
-        await f.visitorEvent(tx, event, VISITOR_STEPS.OrderPaid, event.data, event.occurredAt);
+        await this.visitorEvent(session, event, VISITOR_STEPS.OrderPaid, event.data, event.occurredAt);
         return f.orderPaid(tx, event);
       case 'RefundIssued':
         return f.refundIssued(tx, event);

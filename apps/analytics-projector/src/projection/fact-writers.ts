@@ -1,4 +1,4 @@
-import { dayOf } from '@ecom/analytics-read-models';
+import { dayOf, FUNNEL_STEP_SET } from '@ecom/analytics-read-models';
 import type { EnvelopeOf, EventEnvelope } from '@ecom/contracts';
 import { SqlExecutor, valuePlaceholders } from '@ecom/event-sourcing';
 
@@ -33,16 +33,26 @@ export class FactWriters {
     return event.data.occurredAt ?? event.occurredAt;
   }
 
+  /**
+   * A behaviour fact; when it can move the funnel (a funnel step, or a channel for the first touch)
+   * it is also marked pending for the funnel's pre-aggregation, in the same statement and batch
+   * transaction (folded after the commit: see foldFunnel). Returns whether it was marked.
+   */
   async visitorEvent(
     tx: SqlExecutor,
     event: EventEnvelope,
     step: string,
     fields: { visitorId: string; memberId: string | null; channel: string | null; sku?: string | null },
     at: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const insert = `INSERT INTO an_visitor_events (event_id, day, visitor_id, member_id, step, occurred_at, channel, sku)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`;
+    const movesFunnel = FUNNEL_STEP_SET.has(step) || fields.channel !== null;
     await tx.query(
-      `INSERT INTO an_visitor_events (event_id, day, visitor_id, member_id, step, occurred_at, channel, sku)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+      movesFunnel
+        ? `WITH added AS (${insert} RETURNING event_id, day, visitor_id)
+           INSERT INTO an_funnel_pending (event_id, day, visitor_id) SELECT event_id, day, visitor_id FROM added`
+        : insert,
       [
         event.id,
         this.day(at),
@@ -54,6 +64,7 @@ export class FactWriters {
         fields.sku ?? null,
       ],
     );
+    return movesFunnel;
   }
 
   async orderPlaced(tx: SqlExecutor, event: EnvelopeOf<'OrderPlaced'>): Promise<void> {
