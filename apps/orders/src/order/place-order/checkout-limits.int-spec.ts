@@ -1,5 +1,6 @@
 import { REDIS, SERVICES } from '@ecom/platform';
 import {
+  grpcTestClient,
   randomSuffix,
   startTestService,
   TcpProxy,
@@ -7,6 +8,7 @@ import {
   TestService,
   waitUntil,
 } from '@ecom/testing';
+import * as grpc from '@grpc/grpc-js';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../app.module';
@@ -113,6 +115,50 @@ describe('checkout limits: rate per member and per visitor, unpaid-order cap, Re
       expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 429]);
       expect(answers[4].body.message).toContain('visitor');
       expect(Number(answers[4].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('gRPC PlaceOrder', () => {
+    it('refuses over the rate limit with RESOURCE_EXHAUSTED and over the cap with ABORTED', async () => {
+      type Call = (
+        request: unknown,
+        metadata: grpc.Metadata,
+        callback: (error: grpc.ServiceError | null, response: unknown) => void,
+      ) => void;
+      const place = async (service: TestService, token: string) => {
+        const client = grpcTestClient<grpc.Client & { PlaceOrder: Call }>(
+          'orders',
+          'OrdersService',
+          service.grpcAddress!,
+        );
+        try {
+          const metadata = new grpc.Metadata();
+          metadata.set('authorization', token);
+          return await new Promise<grpc.status>((resolve) =>
+            client.PlaceOrder(
+              { items: [{ sku: SKU, quantity: 1 }], shippingAddress: ADDRESS },
+              metadata,
+              (error) => resolve(error ? error.code : grpc.status.OK),
+            ),
+          );
+        } finally {
+          client.close();
+        }
+      };
+      const grace = await rated.tokens.bearer(member('grace'));
+      const rateCodes: grpc.status[] = [];
+      for (let i = 0; i < 4; i++) rateCodes.push(await place(rated, grace));
+      expect(rateCodes).toEqual([
+        grpc.status.OK,
+        grpc.status.OK,
+        grpc.status.OK,
+        grpc.status.RESOURCE_EXHAUSTED,
+      ]);
+
+      const heidi = await capped.tokens.bearer(member('heidi'));
+      const capCodes: grpc.status[] = [];
+      for (let i = 0; i < 4; i++) capCodes.push(await place(capped, heidi));
+      expect(capCodes).toEqual([grpc.status.OK, grpc.status.OK, grpc.status.OK, grpc.status.ABORTED]);
     });
   });
 

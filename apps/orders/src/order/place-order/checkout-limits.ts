@@ -1,46 +1,33 @@
+import { RetryLaterException } from '@ecom/auth';
 import { ConflictError } from '@ecom/event-sourcing';
 import { REDIS } from '@ecom/platform';
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { ReplyError } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ORDERS_SETTINGS, OrdersSettings } from '../../config/orders.settings';
 
-/** A refusal the client should retry later; the controller sends `Retry-After` with it. */
-export abstract class RetryLaterError extends HttpException {
-  protected constructor(
-    readonly retryAfterSeconds: number,
-    status: number,
-    error: string,
-    message: string,
-  ) {
-    super({ statusCode: status, error, message }, status);
-  }
-}
-
-/** 429: the member or the visitor placed orders faster than the configured rate. */
-export class OrderRateLimitedError extends RetryLaterError {
+/** 429: the member or the visitor placed orders faster than the configured rate (Retry-After). */
+export class OrderRateLimitedError extends RetryLaterException {
   constructor(
     retryAfterSeconds: number,
     readonly limited: 'member' | 'visitor',
   ) {
     super(
-      retryAfterSeconds,
       HttpStatus.TOO_MANY_REQUESTS,
-      'Too Many Requests',
       `too many orders placed by this ${limited}; retry in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
     );
   }
 }
 
-/** 503: the store of the checkout limits (Redis) cannot be reached; nothing was placed. */
-export class CheckoutUnavailableError extends RetryLaterError {
+/** 503: the store of the checkout limits (Redis) cannot be reached; nothing was placed (Retry-After). */
+export class CheckoutUnavailableError extends RetryLaterException {
   constructor() {
     super(
-      1,
       HttpStatus.SERVICE_UNAVAILABLE,
-      'Service Unavailable',
       'checkout is temporarily unavailable (its limit store cannot be reached); retry later',
+      1,
     );
   }
 }

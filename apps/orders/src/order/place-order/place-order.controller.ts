@@ -1,7 +1,7 @@
-import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, RetryAfterInterceptor } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -13,7 +13,6 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RetryLaterError } from './checkout-limits';
 import { PlaceOrderDto, PlaceOrderResponse } from './place-order.dto';
 import { PlaceOrderHandler } from './place-order.handler';
 
@@ -25,6 +24,7 @@ export class PlaceOrderController {
 
   @Post()
   @HttpCode(202)
+  @UseInterceptors(RetryAfterInterceptor)
   @ApiOperation({
     summary: 'Place an order (checkout)',
     description:
@@ -57,10 +57,7 @@ export class PlaceOrderController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderResponse> {
-    const outcome = await this.handler.execute(member, dto, context, idempotencyKey).catch((error) => {
-      if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
-      throw error;
-    });
+    const outcome = await this.handler.execute(member, dto, context, idempotencyKey);
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
     void reply.status(outcome.status);
     return outcome.body;
