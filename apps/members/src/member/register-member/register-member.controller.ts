@@ -1,4 +1,4 @@
-import { Public, RetryAfterInterceptor } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, Public, RetryAfterInterceptor } from '@ecom/auth';
 import { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseInterceptors } from '@nestjs/common';
@@ -30,7 +30,12 @@ export class RegisterMemberController {
   @Public()
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Register a customer account' })
+  @ApiOperation({
+    summary: 'Register a customer account',
+    description:
+      'Anonymous registrations are limited per client address (429 with Retry-After); an operator or ' +
+      'admin registering members for the shop (back office, imports) is not.',
+  })
   @ApiCreatedResponse({ type: MemberView })
   @ApiConflictResponse({ description: 'the email is already registered' })
   @ApiTooManyRequestsResponse({ description: 'too many registrations from this address; see Retry-After' })
@@ -39,9 +44,11 @@ export class RegisterMemberController {
   async register(
     @Body() dto: RegisterMemberDto,
     @Req() request: FastifyRequest,
+    @CurrentMember() caller: AuthenticatedMember | undefined,
     @RequestEventContext() context: EventContext,
   ): Promise<MemberView> {
-    await this.throttle.attempt(request.ip);
+    const backOffice = caller?.roles.some((role) => role === 'operator' || role === 'admin');
+    if (!backOffice) await this.throttle.attempt(request.ip);
     const id = await this.handler.execute(dto, context);
     return (await MemberQueries.view(this.dataSource, id))!;
   }
