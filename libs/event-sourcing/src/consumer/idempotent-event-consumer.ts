@@ -15,7 +15,50 @@ import type {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CommandSession, CommandSessions } from '../command/command-session';
 import { DomainError } from '../domain/domain-error';
+import { Gauge, register } from 'prom-client';
 import { eventSourcingMetrics } from '../metrics';
+
+/**
+ * Where a consumer stands against the ends of its partitions:
+ * - `stopped`: stopped (graceful shutdown);
+ * - `catching-up`: not subscribed yet (starting, or retrying its start), or subscribed but either
+ *   its lag is not measured yet (no fetch has answered since the start: a restarted consumer does
+ *   not know how far behind it is) or messages are still behind;
+ * - `caught-up`: every partition's end was reached (by applying up to it, or because the first
+ *   fetches found nothing to read).
+ */
+export type ConsumerState = 'stopped' | 'catching-up' | 'caught-up';
+
+export interface ConsumerStatus {
+  running: boolean;
+  state: ConsumerState;
+  /** True once the consumer reached the ends of its partitions since it started (it stays true). */
+  caughtUpSinceStart: boolean;
+  /** Readiness waits for caughtUpSinceStart (IdempotentEventConsumerOptions.readyWhenCaughtUp). */
+  readyWhenCaughtUp: boolean;
+  lastBatchAt: string | null;
+  /** Messages behind the ends of the partitions; null while not measured yet (never a made-up 0). */
+  lag: number | null;
+}
+
+/**
+ * How long a subscribed consumer may go without a batch before its partitions count as read to the
+ * end: an idle fetch answers within a second (the subscriber's fetch wait), and a partition with
+ * messages is answered at once.
+ */
+export const IDLE_MEANS_CAUGHT_UP_MS = 3_000;
+
+function consumerCaughtUpGauge(): Gauge<string> {
+  const name = 'kafka_consumer_caught_up';
+  return (
+    (register.getSingleMetric(name) as Gauge<string>) ??
+    new Gauge({
+      name,
+      help: 'Consumer reached the ends of its partitions since it started (1) or is still catching up / has no measured lag yet (0)',
+      labelNames: ['consumer'],
+    })
+  );
+}
 
 /** Throw from a handler to send the event to the DLQ instead of retrying it. */
 export class PoisonMessageError extends Error {
@@ -73,6 +116,13 @@ export interface IdempotentEventConsumerOptions<E extends EventEnvelope = EventE
   handleEvents?: EventBatchHandler<E>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /**
+   * The service is not ready (/health/ready 503) until this consumer has caught up once after its
+   * start (a projector whose read models are its whole service). Other consumers only report it.
+   */
+  readyWhenCaughtUp?: boolean;
+  /** See IDLE_MEANS_CAUGHT_UP_MS (tests shorten it). */
+  idleMeansCaughtUpMs?: number;
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
 }
 
@@ -110,6 +160,14 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
   private readonly handles?: ReadonlySet<string>;
   private lastBatchAt?: Date;
   private readonly lagByPartition = new Map<string, number>();
+  /** When the subscription started (the group joined): the clock of the idle rule. */
+  private subscribedAt?: number;
+  /** A batch of this subscription was handled: the lag of its partition is measured. */
+  private measured = false;
+  private batchesInFlight = 0;
+  private caughtUpSinceStart = false;
+  /** stop() was called: until then a consumer not subscribed yet is about to start (catching up). */
+  private stopped = false;
 
   constructor(private readonly options: IdempotentEventConsumerOptions<E>) {
     if (!options.handle === !options.handleEvents) {
@@ -124,6 +182,8 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
 
   async start(): Promise<void> {
     if (this.subscription) return;
+    this.resetProgress();
+    this.stopped = false;
     this.subscription = await this.options.subscriber.subscribe({
       groupId: this.options.name,
       topics: this.options.topics,
@@ -131,24 +191,78 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       handleBatch: (batch) => this.handleBatch(batch),
     });
+    this.subscribedAt = Date.now();
+    this.reportCaughtUp();
+  }
+
+  private resetProgress(): void {
+    this.subscribedAt = undefined;
+    this.measured = false;
+    this.caughtUpSinceStart = false;
+    this.lagByPartition.clear();
+    this.batchesInFlight = 0;
   }
 
   /** Leaves the group after the batch in hand is done (graceful shutdown). */
   async stop(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = undefined;
+    this.stopped = true;
     await subscription?.stop();
+    this.resetProgress();
+    this.reportCaughtUp();
   }
 
-  status(): { running: boolean; lastBatchAt: string | null; lag: number } {
+  /**
+   * The lag is known once a batch was handled since the start, or once the first fetches found
+   * nothing to read (no batch within idleMeansCaughtUpMs of joining the group). Until then the lag is
+   * null and the state `catching-up`: right after a restart the consumer does not know how far behind
+   * it is, and must not claim 0.
+   */
+  status(): ConsumerStatus {
+    const running = !!this.subscription;
+    const lag = running ? this.knownLag() : null;
+    const atEnd = lag === 0 && this.batchesInFlight === 0;
+    if (atEnd) this.caughtUpSinceStart = true;
+    this.reportCaughtUp();
+    return {
+      running,
+      state: running && atEnd ? 'caught-up' : this.stopped ? 'stopped' : 'catching-up',
+      caughtUpSinceStart: this.caughtUpSinceStart,
+      readyWhenCaughtUp: this.options.readyWhenCaughtUp ?? false,
+      lastBatchAt: this.lastBatchAt?.toISOString() ?? null,
+      lag,
+    };
+  }
+
+  private knownLag(): number | null {
+    const idleFor = this.subscribedAt === undefined ? 0 : Date.now() - this.subscribedAt;
+    const idle =
+      this.batchesInFlight === 0 && idleFor >= (this.options.idleMeansCaughtUpMs ?? IDLE_MEANS_CAUGHT_UP_MS);
+    if (!this.measured && !idle) return null;
     let lag = 0;
     for (const value of this.lagByPartition.values()) lag += value;
-    return { running: !!this.subscription, lastBatchAt: this.lastBatchAt?.toISOString() ?? null, lag };
+    return lag;
+  }
+
+  private reportCaughtUp(): void {
+    consumerCaughtUpGauge().set({ consumer: this.options.name }, this.caughtUpSinceStart ? 1 : 0);
   }
 
   /** Exposed for tests and for replays driven outside Kafka; applies messages exactly as a batch would. */
   async handleBatch(batch: IncomingBatch): Promise<void> {
     if (batch.messages.length === 0) return;
+    this.batchesInFlight++;
+    try {
+      await this.applyIncoming(batch);
+    } finally {
+      this.batchesInFlight--;
+    }
+    // A status read (health, metrics) latches caught-up; do it here too so the metric follows batches.
+    this.status();
+  }
+
+  private async applyIncoming(batch: IncomingBatch): Promise<void> {
     const stopTimer = eventSourcingMetrics.batchDuration.startTimer({ consumer: this.options.name });
     const parsed: ParsedMessage[] = batch.messages.map((message) => {
       try {
@@ -178,6 +292,7 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     this.lastBatchAt = new Date();
     const lag = batch.lagAfterBatch();
     this.lagByPartition.set(`${batch.topic}:${batch.partition}`, lag);
+    this.measured = true;
     eventSourcingMetrics.consumerLag.set(
       { consumer: this.options.name, topic: batch.topic, partition: String(batch.partition) },
       lag,

@@ -45,16 +45,31 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
+    // One snapshot of the consumers for the whole answer, so that its parts agree.
+    const statuses = this.runtime.consumerStatuses();
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),
       async () => {
         const kafka = this.indicators.check('kafka');
         try {
           const brokers = await this.topicAdmin.ping(3000);
-          return kafka.up({ brokers, consumers: this.runtime.consumerStatuses() });
+          return kafka.up({ brokers, consumers: statuses });
         } catch (error) {
           return kafka.down({ message: (error as Error).message });
         }
+      },
+      async () => {
+        // A consumer that gates readiness (a projector) is not ready until it caught up once since
+        // its start: right after a restart it does not know its lag yet and must not claim 0.
+        const consumers = this.indicators.check('consumers');
+        const catchingUp = statuses
+          .filter((c) => c.readyWhenCaughtUp && !c.caughtUpSinceStart)
+          .map((c) => ({ name: c.name, state: c.state, lag: c.lag }));
+        return catchingUp.length > 0
+          ? consumers.down({ message: 'catching up', catchingUp })
+          : consumers.up({
+              catchingUp: statuses.filter((c) => c.state !== 'caught-up').map((c) => c.name),
+            });
       },
       async () => {
         const redis = this.indicators.check('redis');
