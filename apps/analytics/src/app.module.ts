@@ -13,6 +13,7 @@ import { QueryCache } from './queries/query-cache';
 import { RateLimiter } from './track/rate-limiter';
 import { TrackController } from './track/track.controller';
 import { TrackHandler } from './track/track.handler';
+import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { TrackHandler } from './track/track.handler';
       migrations: ANALYTICS_MIGRATIONS,
       environment: AnalyticsEnvironment,
     }),
+    StockWarningsAdminModule,
   ],
   controllers: [TrackController, AnalyticsQueryController],
   providers: [

@@ -21,6 +21,7 @@ const toActiveWarning = (r: WarningRow): ActiveWarning => ({
   suggestedReorderQty: r.suggested_reorder_qty,
   details: r.details,
   since: r.since,
+  dismissed: r.details?.dismissedAt !== undefined,
 });
 
 /**
@@ -48,7 +49,7 @@ export class StockWarningRows {
 
   /**
    * Inserts the raised warnings (since `at`), refreshes the figures of the kept ones (their `since`
-   * stays), deletes the cleared ones and records `at` as the SKU's evaluation instant.
+   * and an operator's dismissal stay), deletes the cleared ones and records `at` as the SKU's evaluation instant.
    */
   async record(tx: SqlExecutor, sku: string, changes: WarningChanges, at: Date): Promise<void> {
     for (const w of [...changes.raised, ...changes.kept]) {
@@ -58,7 +59,10 @@ export class StockWarningRows {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (type, sku, warehouse_key) DO UPDATE SET available = excluded.available,
            safety_stock = excluded.safety_stock, days_of_cover = excluded.days_of_cover,
-           suggested_reorder_qty = excluded.suggested_reorder_qty, details = excluded.details`,
+           suggested_reorder_qty = excluded.suggested_reorder_qty,
+           details = excluded.details || jsonb_strip_nulls(jsonb_build_object(
+             'dismissedAt', an_stock_warnings.details->'dismissedAt',
+             'dismissedBy', an_stock_warnings.details->'dismissedBy'))`,
         [
           w.type,
           sku,

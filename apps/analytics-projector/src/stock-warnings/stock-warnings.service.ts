@@ -65,7 +65,10 @@ export class StockWarningsService {
         session,
         item.sku,
         raised.map((w) => ({ ...w, since: at })),
-        cleared.map((w) => ({ ...w, available: availableIn(inputs, w.warehouse) })),
+        // A dismissed warning's clear was published when the operator cleared it.
+        cleared
+          .filter((w) => !w.dismissed)
+          .map((w) => ({ ...w, available: availableIn(inputs, w.warehouse) })),
         at,
         options.context,
       );
@@ -115,7 +118,8 @@ export class StockWarningsService {
     for (const { sku, ...warning } of await this.rows.all(tx)) {
       const id = stockWarningAggregateId(warning.type, sku, warning.warehouse);
       active.add(id);
-      if (publishedActive.has(id)) continue;
+      // Dismissed by an operator: analytics.alerts last said "cleared", as it should.
+      if (publishedActive.has(id) || warning.dismissed) continue;
       await this.alerts.publish(session, sku, [warning], [], warning.since, context);
       raised++;
     }

@@ -72,6 +72,11 @@ export interface Warning {
 
 export interface ActiveWarning extends Warning {
   since: Date;
+  /**
+   * An operator cleared it while it held (StockWarningCleared was published then): it stays silent,
+   * neither raised nor cleared again, until an evaluation finds it no longer holds.
+   */
+  dismissed?: boolean;
 }
 
 const DAY_MS = 86_400_000;
