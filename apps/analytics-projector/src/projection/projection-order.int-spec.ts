@@ -1,4 +1,4 @@
-import { snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
+import { funnelDayRows, snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
 import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
 import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
 import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
@@ -90,6 +90,14 @@ describe('projection order independence (handler level)', () => {
       };
       await consumer.handleBatch(batch);
     }
+    // Every batch's behaviour facts were folded into the funnel's pre-aggregation after its commit,
+    // and the day counts hold exactly what the funnel answers.
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM an_funnel_pending`)).toEqual([{ n: 0 }]);
+    expect(
+      await dataSource.query(
+        `SELECT day::text AS day, channel, s1, s2, s3, s4, s5 FROM an_funnel_days ORDER BY day, channel`,
+      ),
+    ).toEqual(await funnelDayRows(dataSource, { from: '-infinity', to: 'infinity' }));
     const schedules = service.app.get(ProjectorSchedules);
     await schedules.reevaluateStockWarnings();
     await schedules.recomputeRfm();
