@@ -221,6 +221,20 @@ describe('checkout limits: rate per member and per visitor, unpaid-order cap, Re
       expect((await order(capped, dave)).status).toBe(409);
     });
 
+    it('gives the place back when the checkout fails after taking it (422 unknown SKU)', async () => {
+      const ivan = await capped.tokens.bearer(member('ivan'));
+      for (let i = 0; i < 4; i++) {
+        const refused = await capped.http('/v1/orders', {
+          token: ivan,
+          body: { items: [{ sku: `NOPE-${randomSuffix()}`, quantity: 1 }], shippingAddress: ADDRESS },
+        });
+        expect(refused.status).toBe(422);
+      }
+      expect(statusesOf(await Promise.all([1, 2, 3, 4].map(() => order(capped, ivan))))).toEqual([
+        202, 202, 202, 409,
+      ]);
+    });
+
     it('checks the order read model before refusing, so orders it lost track of do not lock a member out', async () => {
       const memberId = member('erin');
       const erin = await capped.tokens.bearer(memberId);
