@@ -48,16 +48,25 @@ export interface ConsumerStatus {
  */
 export const IDLE_MEANS_CAUGHT_UP_MS = 3_000;
 
-function consumerCaughtUpGauge(): Gauge<string> {
+/** The consumers of this process, for the caught-up gauge (read at every scrape). */
+const liveConsumers = new Set<IdempotentEventConsumer<never>>();
+
+function ensureCaughtUpGauge(): void {
   const name = 'kafka_consumer_caught_up';
-  return (
-    (register.getSingleMetric(name) as Gauge<string>) ??
-    new Gauge({
-      name,
-      help: 'Consumer reached the ends of its partitions since it started (1) or is still catching up / has no measured lag yet (0)',
-      labelNames: ['consumer'],
-    })
-  );
+  if (register.getSingleMetric(name)) return;
+  new Gauge({
+    name,
+    help:
+      'Consumer reached the ends of its partitions since it started (1), or is still catching up ' +
+      'or has no measured lag yet (0)',
+    labelNames: ['consumer'],
+    collect() {
+      this.reset();
+      for (const consumer of liveConsumers) {
+        this.set({ consumer: consumer.name }, consumer.status().caughtUpSinceStart ? 1 : 0);
+      }
+    },
+  });
 }
 
 /** Throw from a handler to send the event to the DLQ instead of retrying it. */
@@ -184,6 +193,8 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     if (this.subscription) return;
     this.resetProgress();
     this.stopped = false;
+    ensureCaughtUpGauge();
+    liveConsumers.add(this as IdempotentEventConsumer<never>);
     this.subscription = await this.options.subscriber.subscribe({
       groupId: this.options.name,
       topics: this.options.topics,
@@ -192,7 +203,6 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
       handleBatch: (batch) => this.handleBatch(batch),
     });
     this.subscribedAt = Date.now();
-    this.reportCaughtUp();
   }
 
   private resetProgress(): void {
@@ -208,9 +218,9 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     const subscription = this.subscription;
     this.subscription = undefined;
     this.stopped = true;
+    liveConsumers.delete(this as IdempotentEventConsumer<never>);
     await subscription?.stop();
     this.resetProgress();
-    this.reportCaughtUp();
   }
 
   /**
@@ -224,7 +234,6 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     const lag = running ? this.knownLag() : null;
     const atEnd = lag === 0 && this.batchesInFlight === 0;
     if (atEnd) this.caughtUpSinceStart = true;
-    this.reportCaughtUp();
     return {
       running,
       state: running && atEnd ? 'caught-up' : this.stopped ? 'stopped' : 'catching-up',
@@ -245,10 +254,6 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     return lag;
   }
 
-  private reportCaughtUp(): void {
-    consumerCaughtUpGauge().set({ consumer: this.options.name }, this.caughtUpSinceStart ? 1 : 0);
-  }
-
   /** Exposed for tests and for replays driven outside Kafka; applies messages exactly as a batch would. */
   async handleBatch(batch: IncomingBatch): Promise<void> {
     if (batch.messages.length === 0) return;
@@ -258,7 +263,7 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     } finally {
       this.batchesInFlight--;
     }
-    // A status read (health, metrics) latches caught-up; do it here too so the metric follows batches.
+    // Latch caught-up as soon as the backlog is applied, not only when health or metrics ask.
     this.status();
   }
 
