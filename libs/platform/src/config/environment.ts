@@ -75,6 +75,25 @@ export class BaseEnvironment {
   @IsOptional()
   @IsIn(['true', 'false'])
   MIGRATIONS_RUN?: string;
+
+  /** Comma-separated addresses/CIDRs of trusted proxies (checked in detail by readHttpSettings). */
+  @IsOptional()
+  @Matches(/^[0-9a-zA-Z.:/,\s]*$/, { message: 'TRUSTED_PROXIES must be addresses or CIDR ranges' })
+  TRUSTED_PROXIES?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_HEADERS_TIMEOUT_MS?: number;
 }
 
 export function validateEnvironment<T extends BaseEnvironment>(cls: new () => T) {

@@ -8,9 +8,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { readHttpSettings } from '../config/http-settings';
 import type { ServiceDescriptor } from '../config/service-descriptor';
 import { registerHttpMetrics } from '../metrics/http-metrics';
 import { correlationIdOf } from './event-context.decorator';
+import { registerJsonBodyParser, rejectIllegalParameters } from './json-body';
+
+const BODY_LIMIT = 1024 * 1024;
 
 export interface StartOptions {
   httpPort?: number;
@@ -26,6 +30,9 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     stopAtFirstError: false,
+    // A hostile body's thousands of unknown fields answer with the first few kilobytes of messages,
+    // not with a response as large as the body.
+    maxErrorMessagesLength: 4096,
   });
 }
 
@@ -72,9 +79,20 @@ export async function startService(
   service: ServiceDescriptor,
   options: StartOptions = {},
 ): Promise<NestFastifyApplication> {
+  const http = readHttpSettings();
   const adapter = new FastifyAdapter({
-    trustProxy: true,
-    bodyLimit: 1024 * 1024,
+    // X-Forwarded-For is believed only from the configured proxies (TRUSTED_PROXIES): else anyone
+    // could pick the address the per-IP limits count.
+    trustProxy: http.trustedProxies.length > 0 ? http.trustedProxies : false,
+    bodyLimit: BODY_LIMIT,
+    // A client that sends its headers or body too slowly is cut off (408) instead of holding a
+    // connection forever; Node checks the deadlines every connectionsCheckingInterval. Only the
+    // arrival of the request is bounded, not the time a route takes to answer.
+    requestTimeout: http.requestTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(http.headersTimeoutMs / 4))),
+    },
     // The request id is the correlation id: the caller's X-Correlation-Id, or a new UUIDv7. It is
     // written back into the headers so the request logger and the event envelopes use the same one.
     genReqId: (request: { headers: Record<string, unknown> }) => {
@@ -84,7 +102,13 @@ export async function startService(
     },
   });
   serveLiveness(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  registerJsonBodyParser(adapter.getInstance(), BODY_LIMIT);
+  rejectIllegalParameters(adapter.getInstance());
+  // bodyParser: false: Nest would add form-encoded and a JSON parser of its own beside ours.
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 

@@ -48,15 +48,19 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
+/** The reason phrase of a status code: 400 -> "Bad Request", 415 -> "Unsupported Media Type". */
+export function statusName(statusCode: number): string {
+  const name = HttpStatus[statusCode] as string | undefined;
+  return name ? name.replace(/_/g, ' ').replace(/\w\S*/g, (w) => w[0] + w.slice(1).toLowerCase()) : 'Error';
+}
+
 /** Turns any error into the contract's `{ statusCode, error, message }` (HTTP) or a gRPC status. */
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof DomainError) {
     const statusCode = HTTP_STATUS[exception.kind];
     return {
       statusCode,
-      error: HttpStatus[statusCode]
-        .replace(/_/g, ' ')
-        .replace(/\w\S*/g, (w) => w[0] + w.slice(1).toLowerCase()),
+      error: statusName(statusCode),
       message: exception.message,
       ...(exception.code ? { code: exception.code } : {}),
       ...(exception.details ? { details: exception.details } : {}),
@@ -68,15 +72,28 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
     const statusCode = exception.getStatus();
+    // Errors of Fastify itself (malformed JSON, body too large, unsupported media type) come as an
+    // HttpException with a bare message: the error field is still the status name, not the class.
     if (typeof response === 'object' && response !== null) {
       const body = response as Partial<ErrorBody>;
       return {
         statusCode,
-        error: body.error ?? exception.name,
+        error: body.error ?? statusName(statusCode),
         message: body.message ?? exception.message,
       };
     }
-    return { statusCode, error: exception.name, message: String(response) };
+    return { statusCode, error: statusName(statusCode), message: String(response) };
+  }
+  // Errors of the HTTP server and Fastify that Nest passes on unmapped carry a client-error status
+  // (e.g. 400 for a request aborted while its body arrives): they are the client's, not a 500.
+  const clientStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+  if (
+    exception instanceof Error &&
+    typeof clientStatus === 'number' &&
+    clientStatus >= 400 &&
+    clientStatus < 500
+  ) {
+    return { statusCode: clientStatus, error: statusName(clientStatus), message: exception.message };
   }
   return { statusCode: 500, error: 'Internal Server Error', message: 'internal error' };
 }
