@@ -43,18 +43,19 @@ const EXPECTED = [
   'reference.fastifyPerSecond',
 ];
 
-function runQuickBench(out: string): Promise<{ code: number | null; output: string }> {
+/** Runs a bench script (`bench/run.ts --quick ...`, `bench/chaos/run.ts ...`) as people run it. */
+function runScript(args: string[]): Promise<{ code: number | null; output: string }> {
   // Not the test worker's environment: a stack the bench starts must run as it does for people.
   const env = { ...process.env };
   delete env.NODE_ENV;
   delete env.ECOM_TEST_INFRA;
   delete env.LOG_LEVEL;
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'bench/run.ts', '--quick', '--out', out],
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -71,7 +72,7 @@ describe('npm run bench -- --quick', () => {
     'runs every phase against the stack and reports every figure',
     async () => {
       const out = join(dir, 'quick.json');
-      const { code, output } = await runQuickBench(out);
+      const { code, output } = await runScript(['bench/run.ts', '--quick', '--out', out]);
       let report: BenchReport;
       try {
         report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
@@ -96,5 +97,27 @@ describe('npm run bench -- --quick', () => {
       expect(report.meta.loadAverageEnd).toHaveLength(3);
     },
     6 * 60_000,
+  );
+});
+
+describe('npm run chaos (the short variant: apps killed, Kafka left to the other suites)', () => {
+  it(
+    'loses no order, oversells nothing and counts every payment once while each app is killed with SIGKILL',
+    async () => {
+      const { code, output } = await runScript([
+        'bench/chaos/run.ts',
+        '--shoppers',
+        '4',
+        '--seconds',
+        '16',
+        '--no-kafka-restart',
+      ]);
+      const failed = output.split('\n').filter((line) => line.startsWith('- FAILED'));
+      expect(failed).toEqual([]);
+      expect(output).toContain('chaos: everything held');
+      expect(output).toMatch(/\d+ orders accepted \(202\), [1-9]\d* paid/);
+      expect(code).toBe(0);
+    },
+    8 * 60_000,
   );
 });
