@@ -105,29 +105,39 @@ export async function rebuildFunnelAggregate(sql: SqlExecutor): Promise<void> {
       ${applyKeysSql()}`);
 }
 
+const STEP_COLUMNS = FUNNEL_STEPS.map((_, i) => `s${i + 1}`);
+
 /**
- * Rows (day, channel, s1..s5) of the funnel between $1 and $2 (dates), only channel $3 when not
- * null: the day counts plus, for the visitor-days with pending events, their recomputed state minus
- * what the day counts hold for them. One statement, so one snapshot: a fold commits atomically.
+ * CTE `facts` (day, channel, s1..s5) of the funnel between $1 and $2 (dates), only channel $3 when
+ * not null: the day counts plus, for the visitor-days with pending events, their recomputed state
+ * minus what the day counts hold for them. Read in one statement, so one snapshot: a fold commits
+ * atomically, and the sums per day and channel are exact whether it ran or not.
  */
-const FUNNEL_ROWS_SQL = (() => {
-  const columns = FUNNEL_STEPS.map((_, i) => `s${i + 1}`);
-  return `WITH keys AS (
+const FACTS_CTE = `WITH keys AS (
       SELECT DISTINCT day, visitor_id FROM an_funnel_pending WHERE day BETWEEN $1::date AND $2::date
     ), fresh AS (${visitorDayStateSql('keys')}),
     facts AS (
-      SELECT day, channel, ${columns.join(', ')} FROM an_funnel_days WHERE day BETWEEN $1::date AND $2::date
+      SELECT day, channel, ${STEP_COLUMNS.join(', ')} FROM an_funnel_days
+       WHERE day BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR channel = $3::text)
       UNION ALL
-      SELECT day, channel, ${reachedAtLeast('reached')} FROM fresh WHERE reached > 0
+      SELECT day, channel, ${reachedAtLeast('reached')} FROM fresh
+       WHERE reached > 0 AND ($3::text IS NULL OR channel = $3::text)
       UNION ALL
       SELECT v.day, v.channel, ${reachedAtLeast('v.reached', '-')}
         FROM an_funnel_visitor_days v JOIN keys USING (day, visitor_id)
-    )
-    SELECT day::text AS day, channel, ${columns.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
-      FROM facts WHERE $3::text IS NULL OR channel = $3::text
-     GROUP BY day, channel HAVING sum(s1) > 0
-     ORDER BY day, channel`;
-})();
+       WHERE $3::text IS NULL OR v.channel = $3::text
+    )`;
+const SUMS = STEP_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ');
+
+/** Rows per day and first-touch channel (only those with visitors). */
+const DAY_ROWS_SQL = `${FACTS_CTE}
+    SELECT day::text AS day, channel, ${SUMS} FROM facts
+     GROUP BY day, channel HAVING sum(s1) > 0 ORDER BY day, channel`;
+
+/** The same summed per day (channel null) and per channel (day null): what the funnel view needs, in few rows. */
+const DAY_AND_CHANNEL_SUMS_SQL = `${FACTS_CTE}
+    SELECT day::text AS day, channel, GROUPING(day) = 1 AS "perChannel", ${SUMS} FROM facts
+     GROUP BY GROUPING SETS ((day), (channel)) HAVING sum(s1) > 0`;
 
 export interface FunnelDayRow {
   day: string;
@@ -144,5 +154,19 @@ export function funnelDayRows(
   sql: SqlExecutor,
   options: { from: string; to: string; channel?: string | null },
 ): Promise<FunnelDayRow[]> {
-  return sql.query(FUNNEL_ROWS_SQL, [options.from, options.to, options.channel ?? null]);
+  return sql.query(DAY_ROWS_SQL, [options.from, options.to, options.channel ?? null]);
+}
+
+export interface FunnelSumsRow extends Omit<FunnelDayRow, 'day'> {
+  day: string | null;
+  /** true: the sum over the days of `channel`; false: the sum over the channels of `day`. */
+  perChannel: boolean;
+}
+
+/** The funnel summed per day and per first-touch channel (pending events included): see funnelDayRows. */
+export function funnelSums(
+  sql: SqlExecutor,
+  options: { from: string; to: string; channel?: string | null },
+): Promise<FunnelSumsRow[]> {
+  return sql.query(DAY_AND_CHANNEL_SUMS_SQL, [options.from, options.to, options.channel ?? null]);
 }

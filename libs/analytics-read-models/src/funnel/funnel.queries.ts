@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { dayRange } from '../time';
-import { funnelDayRows } from './funnel-aggregate';
+import { funnelSums } from './funnel-aggregate';
 import { funnelSteps, FunnelStepView } from './funnel.domain';
 
 export interface FunnelView {
@@ -23,19 +23,23 @@ export class FunnelQueries {
   constructor(private readonly sql: SqlExecutor) {}
 
   async funnel(options: { from: string; to: string; channel?: string }): Promise<FunnelView> {
-    // Per day and first-touch channel: visitor-days that reached each step (s1..s5), from the
-    // pre-aggregation (funnel-aggregate.ts), a few rows per day whatever the traffic.
-    const rows = await funnelDayRows(this.sql, options);
+    // Visitor-days that reached each step (s1..s5) summed per day and per first-touch channel, from
+    // the pre-aggregation (funnel-aggregate.ts): a few hundred rows whatever the traffic.
+    const rows = await funnelSums(this.sql, options);
     const counts = (r: (typeof rows)[number]) => [r.s1, r.s2, r.s3, r.s4, r.s5];
     const add = (a: number[], b: number[]) => a.map((x, i) => x + b[i]);
     const zero = () => [0, 0, 0, 0, 0];
-    const selected = rows.filter((r) => options.channel === undefined || r.channel === options.channel);
-
-    const total = selected.reduce((acc, r) => add(acc, counts(r)), zero());
     const perDay = new Map<string, number[]>();
-    for (const r of selected) perDay.set(r.day, add(perDay.get(r.day) ?? zero(), counts(r)));
     const perChannel = new Map<string | null, number[]>();
-    for (const r of selected) perChannel.set(r.channel, add(perChannel.get(r.channel) ?? zero(), counts(r)));
+    let total = zero();
+    for (const r of rows) {
+      if (r.perChannel) {
+        perChannel.set(r.channel, counts(r));
+      } else {
+        perDay.set(r.day!, counts(r));
+        total = add(total, counts(r));
+      }
+    }
 
     return {
       from: options.from,
