@@ -27,8 +27,8 @@ export interface ProjectorStatus {
   generation: number | null;
   consumer: string | null;
   running: boolean;
-  /** Messages behind the end of the partitions, after the last batch of each. */
-  lagEvents: number;
+  /** Messages behind the end of the partitions, after the last batch of each; null until measured. */
+  lagEvents: number | null;
   /**
    * Seconds behind: while messages are waiting, the age of the newest applied event now; when caught
    * up, how old the last event was when it was applied (end-to-end delay).
@@ -40,7 +40,7 @@ export interface ProjectorStatus {
 
 const runners = new Set<ProjectorRunner>();
 
-function lagGauge(name: string, help: string, pick: (s: ProjectorStatus) => number): void {
+function lagGauge(name: string, help: string, pick: (s: ProjectorStatus) => number | null): void {
   if (register.getSingleMetric(name)) return;
   new Gauge({
     name,
@@ -50,7 +50,9 @@ function lagGauge(name: string, help: string, pick: (s: ProjectorStatus) => numb
       this.reset();
       for (const runner of runners) {
         const status = runner.status();
-        if (status.consumer) this.set({ consumer: status.consumer }, pick(status));
+        const value = pick(status);
+        // Not measured yet (just started): no sample rather than a lag of 0 that is not known.
+        if (status.consumer && value !== null) this.set({ consumer: status.consumer }, value);
       }
     },
   });
@@ -127,6 +129,8 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       handle: (event, session) => this.projection.apply(event, session, { publishAlerts: true }),
       fromBeginning: true,
       partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
+      // Not ready while it catches up after a start: "caught up" checks and autoscaling see the truth.
+      readyWhenCaughtUp: true,
     });
     this.state = 'consuming';
     this.logger.log(`consuming as ${consumerNameOf(this.generation)}`);
@@ -139,7 +143,7 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
 
   status(): ProjectorStatus {
     const consumer = this.consumer?.status();
-    const lagEvents = consumer?.lag ?? 0;
+    const lagEvents = consumer ? consumer.lag : null;
     const last = this.projection.lastEventAt;
     return {
       state: this.state,
@@ -148,7 +152,7 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       running: consumer?.running ?? false,
       lagEvents,
       lagSeconds:
-        lagEvents > 0 && last
+        (lagEvents ?? 0) > 0 && last
           ? Math.max(0, (Date.now() - last.getTime()) / 1000)
           : (this.projection.lastApplyLatencyMs ?? 0) / 1000,
       lastBatchAt: consumer?.lastBatchAt ?? null,

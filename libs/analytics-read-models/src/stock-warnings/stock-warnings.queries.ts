@@ -12,7 +12,10 @@ export interface StockWarningView {
   details: Record<string, unknown>;
 }
 
-/** The active stock warnings (an_stock_warnings, written by the projector's stock-warnings evaluation). */
+/**
+ * The active stock warnings (an_stock_warnings, written by the projector's stock-warnings evaluation),
+ * without those an operator cleared (they stay silent while their condition lasts).
+ */
 export class StockWarningQueries {
   constructor(private readonly sql: SqlExecutor) {}
 
@@ -22,6 +25,7 @@ export class StockWarningQueries {
     const rows = await this.sql.query(
       `SELECT * FROM an_stock_warnings
         WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR warehouse = $3)
+          AND NOT (details ? 'dismissedAt')
         ORDER BY type, sku, warehouse_key`,
       [options.type ?? null, options.sku ?? null, options.warehouse ?? null],
     );

@@ -33,7 +33,13 @@ export type { ReplayOptions, ReplayProgress } from './topic-replay';
  */
 export type ConsumerRegistration<T extends ContractEvent['type'] = ContractEvent['type']> = Pick<
   IdempotentEventConsumerOptions<EnvelopeOf<T>>,
-  'name' | 'topics' | 'handle' | 'handleEvents' | 'fromBeginning' | 'partitionsConsumedConcurrently'
+  | 'name'
+  | 'topics'
+  | 'handle'
+  | 'handleEvents'
+  | 'fromBeginning'
+  | 'partitionsConsumedConcurrently'
+  | 'readyWhenCaughtUp'
 > & { handles?: readonly T[] };
 
 /**
