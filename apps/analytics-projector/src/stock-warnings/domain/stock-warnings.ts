@@ -1,3 +1,4 @@
+import type { StockWarningType } from '@ecom/contracts';
 /**
  * Stock warnings (docs/contract.md section 6, docs/analytics.md), pure: which warnings hold for one SKU at an instant, given
  * its warning inputs (StockWarningInputs), and how they differ from the warnings already active.
@@ -16,14 +17,7 @@
  * (at - N days, at]. Every comparison is done in integers, so there is no rounding at the edges.
  */
 
-export const STOCK_WARNING_TYPES = [
-  'OUT_OF_STOCK',
-  'BELOW_SAFETY_STOCK',
-  'STOCKOUT_RISK',
-  'NEAR_EXPIRY',
-  'SLOW_MOVING',
-] as const;
-export type StockWarningType = (typeof STOCK_WARNING_TYPES)[number];
+export type { StockWarningType };
 
 export interface StockWarningParams {
   salesWindowDays: number;
