@@ -107,4 +107,17 @@ describe('HTTP edge', () => {
     expect(response.status).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('gives the JSON API a security policy that runs nothing; only the OpenAPI UI may run inline scripts', async () => {
+    const api = await service.http('/v1/edge/client');
+    expect(api.status).toBe(200);
+    const apiPolicy = api.headers.get('content-security-policy') ?? '';
+    expect(apiPolicy).toContain("default-src 'none'");
+    expect(apiPolicy).not.toContain('unsafe-inline');
+    expect((await service.http('/docs-json')).headers.get('content-security-policy')).toBe(apiPolicy);
+
+    const docs = await fetch(`${service.baseUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+  });
 });
