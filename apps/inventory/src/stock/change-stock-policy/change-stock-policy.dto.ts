@@ -10,6 +10,7 @@ export class ChangeStockPolicyDto {
   safetyStock!: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     example: 7,
     nullable: true,
