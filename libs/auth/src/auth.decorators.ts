@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthenticatedMember, Role } from './roles';
 
 export const IS_PUBLIC = 'auth:isPublic';
@@ -7,6 +7,12 @@ export const REQUIRED_ROLE = 'auth:requiredRole';
 
 /** No token needed (a token, if sent, is still verified and made available). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * A public route that acts for the member when a token is sent (an anonymous visitor's or a member's
+ * cart), documented in OpenAPI as bearer authentication OR none (`security: [{bearer: []}, {}]`).
+ */
+export const OptionalAuth = () => applyDecorators(Public(), ApiBearerAuth(), ApiSecurity({}));
 
 /**
  * The least role that may call this route (admin includes operator, operator includes customer),

@@ -1,15 +1,14 @@
-import { AuthenticatedMember, CurrentMember, Public } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, OptionalAuth } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CartView } from '../cart.view';
 import { AddCartItemDto } from './add-cart-item.dto';
 import { AddCartItemHandler } from './add-cart-item.handler';
 
 @ApiTags('carts')
-@ApiBearerAuth()
-@Public()
+@OptionalAuth()
 @Controller('carts')
 export class AddCartItemController {
   constructor(private readonly handler: AddCartItemHandler) {}

@@ -1,15 +1,14 @@
-import { AuthenticatedMember, CurrentMember, Public } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, OptionalAuth } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CartView } from '../cart.view';
 import { CreateCartDto } from './create-cart.dto';
 import { CreateCartHandler } from './create-cart.handler';
 
 @ApiTags('carts')
-@ApiBearerAuth()
-@Public()
+@OptionalAuth()
 @Controller('carts')
 export class CreateCartController {
   constructor(private readonly handler: CreateCartHandler) {}

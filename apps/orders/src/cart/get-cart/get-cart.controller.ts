@@ -1,12 +1,11 @@
-import { AuthenticatedMember, CurrentMember, Public } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, OptionalAuth } from '@ecom/auth';
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CartView } from '../cart.view';
 import { CartQuery } from './cart.query';
 
 @ApiTags('carts')
-@ApiBearerAuth()
-@Public()
+@OptionalAuth()
 @Controller('carts')
 export class GetCartController {
   constructor(private readonly query: CartQuery) {}

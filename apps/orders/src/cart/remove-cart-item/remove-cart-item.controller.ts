@@ -1,14 +1,13 @@
-import { AuthenticatedMember, CurrentMember, Public } from '@ecom/auth';
+import { AuthenticatedMember, CurrentMember, OptionalAuth } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Controller, Delete, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CartView } from '../cart.view';
 import { RemoveCartItemHandler } from './remove-cart-item.handler';
 
 @ApiTags('carts')
-@ApiBearerAuth()
-@Public()
+@OptionalAuth()
 @Controller('carts')
 export class RemoveCartItemController {
   constructor(private readonly handler: RemoveCartItemHandler) {}
