@@ -87,75 +87,112 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: this.naming.physical(options.groupId),
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      // The broker answers a fetch as soon as any message arrives (minBytes 1): the wait only bounds
-      // how often an idle consumer asks, so it costs no latency and keeps an idle stack quiet.
-      maxWaitTimeInMs: 1000,
-      retry: { initialRetryTime: 200, retries: 10 },
-    });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: options.topics.map((t) => this.naming.physical(t)),
-      fromBeginning: options.fromBeginning ?? true,
-    });
-    this.consumers.add(consumer);
-    await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1000,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
-      eachBatch: async ({
-        batch,
-        resolveOffset,
-        heartbeat,
-        isRunning,
-        isStale,
-        commitOffsetsIfNecessary,
-      }) => {
-        if (isStale()) return;
-        const topic = this.naming.logical(batch.topic);
-        const messages: IncomingMessage[] = batch.messages.map((m) => ({
-          topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString('utf8') : null,
-          value: m.value,
-          headers: headersToStrings(m.headers),
-          timestamp: Number(m.timestamp),
-        }));
-        let lastMarked: string | null = null;
-        await options.handleBatch({
-          topic,
-          partition: batch.partition,
-          messages,
-          lagAfterBatch: () => {
-            const high = BigInt(batch.highWatermark);
-            const next =
-              lastMarked === null
-                ? BigInt(batch.firstOffset() ?? batch.highWatermark)
-                : BigInt(lastMarked) + 1n;
-            const lag = high - next;
-            return Number(lag > 0n ? lag : 0n);
-          },
-          markProcessed: (offset) => {
-            resolveOffset(offset);
-            lastMarked = offset;
-          },
-          heartbeat,
-          isRunning: () => isRunning() && !isStale(),
+    let stopped = false;
+    let current: Consumer | undefined;
+    let failures = 0;
+    const backoff = () =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** failures++)));
+    const start = async (): Promise<void> => {
+      const consumer = this.kafka.consumer({
+        groupId: this.naming.physical(options.groupId),
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        // The broker answers a fetch as soon as any message arrives (minBytes 1): the wait only bounds
+        // how often an idle consumer asks, so it costs no latency and keeps an idle stack quiet.
+        maxWaitTimeInMs: 1000,
+        retry: { initialRetryTime: 200, retries: 10 },
+      });
+      current = consumer;
+      this.consumers.add(consumer);
+      // kafkajs gives a consumer up for good on an error it deems not retriable ("Failed to find
+      // group coordinator" while a broker restarts): it disconnects and never consumes again. Start
+      // a new one instead, so a broker restart cannot silently stop a service's consumers.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart || stopped || !this.consumers.delete(consumer)) return;
+        void restart();
+      });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({
+          topics: options.topics.map((t) => this.naming.physical(t)),
+          fromBeginning: options.fromBeginning ?? true,
         });
-        await commitOffsetsIfNecessary();
-      },
-    });
+        await consumer.run({
+          autoCommit: true,
+          autoCommitInterval: 1000,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
+          eachBatch: async ({
+            batch,
+            resolveOffset,
+            heartbeat,
+            isRunning,
+            isStale,
+            commitOffsetsIfNecessary,
+          }) => {
+            if (isStale()) return;
+            const topic = this.naming.logical(batch.topic);
+            const messages: IncomingMessage[] = batch.messages.map((m) => ({
+              topic,
+              partition: batch.partition,
+              offset: m.offset,
+              key: m.key ? m.key.toString('utf8') : null,
+              value: m.value,
+              headers: headersToStrings(m.headers),
+              timestamp: Number(m.timestamp),
+            }));
+            let lastMarked: string | null = null;
+            await options.handleBatch({
+              topic,
+              partition: batch.partition,
+              messages,
+              lagAfterBatch: () => {
+                const high = BigInt(batch.highWatermark);
+                const next =
+                  lastMarked === null
+                    ? BigInt(batch.firstOffset() ?? batch.highWatermark)
+                    : BigInt(lastMarked) + 1n;
+                const lag = high - next;
+                return Number(lag > 0n ? lag : 0n);
+              },
+              markProcessed: (offset) => {
+                resolveOffset(offset);
+                lastMarked = offset;
+              },
+              heartbeat,
+              isRunning: () => isRunning() && !isStale(),
+            });
+            await commitOffsetsIfNecessary();
+          },
+        });
+      } catch (error) {
+        this.consumers.delete(consumer);
+        await consumer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      failures = 0;
+    };
+    const restart = async (): Promise<void> => {
+      while (!stopped) {
+        await backoff();
+        if (stopped) return;
+        try {
+          await start();
+          return;
+        } catch {
+          // the broker is still away: try again later
+        }
+      }
+    };
+    await start();
     const groupId = options.groupId;
     return {
       groupId,
       stop: async () => {
-        if (!this.consumers.delete(consumer)) return;
+        stopped = true;
+        const consumer = current;
+        if (!consumer || !this.consumers.delete(consumer)) return;
         await consumer.disconnect();
       },
     };
