@@ -18,6 +18,15 @@ else
   log "npm packages up to date"
 fi
 
+# The stack's fixed ports (HTTP 3001-3006, gRPC 50051-50054) lie inside Linux's ephemeral port range:
+# an outgoing connection (a pool's connection to PostgreSQL) can take one first, and the app that
+# should listen there fails with EADDRINUSE. Reserve them where this user may (root, no container).
+reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
+if [ -w "$reserved" ] && ! grep -q '50051' "$reserved"; then
+  current=$(cat "$reserved")
+  echo "${current:+$current,}3001-3006,50051-50054" >"$reserved" 2>/dev/null || true
+fi
+
 bash infra/kafka/kafka.sh install
 bash scripts/infra.sh up
 
