@@ -34,6 +34,8 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
   private producer?: Producer;
   private producerReady?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
+  /** Once closed, no consumer is started again (a crash while disconnecting must not restart it). */
+  private closed = false;
 
   constructor(private readonly options: KafkaMessageBusOptions) {
     this.naming = new TopicNaming(options.topicPrefix ?? '');
@@ -109,7 +111,7 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
       // group coordinator" while a broker restarts): it disconnects and never consumes again. Start
       // a new one instead, so a broker restart cannot silently stop a service's consumers.
       consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (payload.restart || stopped || !this.consumers.delete(consumer)) return;
+        if (payload.restart || stopped || this.closed || !this.consumers.delete(consumer)) return;
         void restart();
       });
       try {
@@ -172,11 +174,13 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
         throw error;
       }
       failures = 0;
+      // The bus was closed while this consumer started: it must not outlive it.
+      if (this.closed && this.consumers.delete(consumer)) await consumer.disconnect();
     };
     const restart = async (): Promise<void> => {
-      while (!stopped) {
+      while (!stopped && !this.closed) {
         await backoff();
-        if (stopped) return;
+        if (stopped || this.closed) return;
         try {
           await start();
           return;
@@ -199,8 +203,10 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.closed = true;
+    const consumers = [...this.consumers];
     this.consumers.clear();
+    await Promise.allSettled(consumers.map((c) => c.disconnect()));
     const producer = this.producer;
     this.producer = undefined;
     this.producerReady = undefined;
