@@ -94,7 +94,10 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       'Seconds the analytics projector is behind the events it applies (end-to-end delay when caught up)',
       (s) => s.lagSeconds,
     );
-    this.contributors.add(async () => ({ projector: { status: 'up', ...this.status() } }));
+    // Not ready while starting (its consumer not registered yet, so nothing could say it caught up).
+    this.contributors.add(async () => ({
+      projector: { ...this.status(), status: this.state === 'starting' ? 'down' : 'up' },
+    }));
   }
 
   onApplicationBootstrap(): void {
