@@ -73,3 +73,19 @@ class EdgeController {
 
 @Module({ imports: [PlatformModule.forService(EDGE_SERVICE)], controllers: [EdgeController] })
 export class EdgeTestModule {}
+
+/** POSTs raw JSON text to the fixture's body route (text a JSON encoder could not produce). */
+export async function postJsonText(
+  baseUrl: string,
+  text: string,
+): Promise<{ status: number; body: { message: string } & Record<string, unknown> }> {
+  const response = await fetch(`${baseUrl}/v1/edge/bodies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: text,
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { message: string } & Record<string, unknown>,
+  };
+}

@@ -1,6 +1,6 @@
 import { connect } from 'net';
 import { startTestService, TestService } from '@ecom/testing';
-import { EDGE_SERVICE, EdgeTestModule } from './edge.fixture';
+import { EDGE_SERVICE, EdgeTestModule, postJsonText } from './edge.fixture';
 
 /** One raw HTTP/1.1 exchange: what fetch refuses to send (a NUL in a header). */
 function rawRequest(baseUrl: string, text: string): Promise<string> {
@@ -31,15 +31,7 @@ describe('NUL characters and unpaired surrogates', () => {
     await service?.close();
   });
 
-  const postText = (text: string) =>
-    fetch(`${service.baseUrl}/v1/edge/bodies`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: text,
-    }).then(async (response) => ({
-      status: response.status,
-      body: (await response.json()) as { message: string } & Record<string, unknown>,
-    }));
+  const postText = (text: string) => postJsonText(service.baseUrl, text);
 
   it('rejects them in a path parameter', async () => {
     for (const id of ['%00', 'a%00b']) {

@@ -1,6 +1,6 @@
 import { request as httpRequest, Agent } from 'http';
 import { startTestService, TestService } from '@ecom/testing';
-import { EDGE_SERVICE, EdgeTestModule } from './edge.fixture';
+import { EDGE_SERVICE, EdgeTestModule, postJsonText } from './edge.fixture';
 import { JSON_BODY_LIMITS } from './json-body';
 
 /** An object of `count` keys the DTO does not know: what made validation take seconds. */
@@ -25,15 +25,7 @@ describe('JSON body limits', () => {
     await service?.close();
   });
 
-  const post = (text: string) =>
-    fetch(`${service.baseUrl}/v1/edge/bodies`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: text,
-    }).then(async (response) => ({
-      status: response.status,
-      body: (await response.json()) as { message: string } & Record<string, unknown>,
-    }));
+  const post = (text: string) => postJsonText(service.baseUrl, text);
 
   it('still takes an ordinary body', async () => {
     const response = await service.http('/v1/edge/bodies', {
