@@ -101,6 +101,29 @@ export const MembersEvents = {
       { additionalProperties: false },
     ),
   }),
+  MemberImported: defineEvent({
+    type: 'MemberImported',
+    version: 1,
+    topic,
+    aggregateType,
+    description:
+      "A member first seen in an imported order history. Named by id and the source platform's customer id " +
+      '(customerRef, an opaque id, never an email or phone); the same customerRef always maps to the same memberId. ' +
+      'Such a member has no login until an operator or the member sets one up.',
+    schema: Type.Object(
+      {
+        memberId: Id,
+        customerRef: Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description: 'customer id on the source platform',
+        }),
+        roles: Type.Array(Role, { minItems: 1, uniqueItems: true }),
+        tier: Tier,
+      },
+      { additionalProperties: false },
+    ),
+  }),
 } as const;
 
 export type MembersEvent = EventUnion<typeof MembersEvents>;

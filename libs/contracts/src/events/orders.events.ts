@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Topics } from '../topics';
-import { Channel, Currency, Id, Money, Nullable, Quantity, Sku } from './common.schemas';
+import { Channel, Currency, Id, Money, Nullable, Quantity, Sku, Timestamp } from './common.schemas';
 import { defineEvent, EventUnion } from './define-event';
 import { ReservationLine, ShortLine } from './inventory.events';
 
@@ -307,6 +307,51 @@ export const OrdersEvents = {
         amount: Money,
         currency: Currency,
         cause: Type.Union([Type.Literal('RETURN'), Type.Literal('CANCELLATION')]),
+      },
+      { additionalProperties: false },
+    ),
+  }),
+  OrderImported: defineEvent({
+    type: 'OrderImported',
+    version: 1,
+    topic,
+    aggregateType: 'Order',
+    description:
+      'A past order brought over from another platform by the order-history import. The envelope occurredAt is ' +
+      'placedAt; analytics counts it as placed at placedAt, paid at paidAt (when present) and refunded at each ' +
+      "refund's date. It never touches stock and has no visitor (the funnel does not count it). orderId is derived " +
+      'from sourceOrderId, so importing the same order again is a no-op.',
+    schema: Type.Object(
+      {
+        orderId: Id,
+        sourceOrderId: Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description: 'order id on the source platform',
+        }),
+        memberId: Id,
+        customerRef: Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description:
+            'customer id on the source platform (opaque, never an email or phone); maps to memberId',
+        }),
+        channel: Channel,
+        placedAt: Timestamp,
+        paidAt: Nullable(Timestamp),
+        lines: Type.Array(OrderLine, { minItems: 1, maxItems: 200 }),
+        total: Money,
+        currency: Currency,
+        refunds: Type.Array(
+          Type.Object(
+            { amount: Money, refundedAt: Timestamp, reason: Nullable(Reason) },
+            { additionalProperties: false },
+          ),
+          { maxItems: 50 },
+        ),
+        status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('CANCELLED')], {
+          description: 'COMPLETED when it was paid, CANCELLED when it never was',
+        }),
       },
       { additionalProperties: false },
     ),
