@@ -187,6 +187,32 @@ describe('PostgresEventStore (PostgreSQL)', () => {
     expect(JSON.parse(outbox.payload)).toMatchObject({ correlationId: 'order-1', causationId: 'cause-1' });
   });
 
+  it("keeps an event's own occurredAt (imported history) in the store, the envelope and the outbox", async () => {
+    const past = new Date('2023-11-11T08:30:00.123Z');
+    const before = Date.now();
+    const recorded = await dataSource.transaction((tx) =>
+      store.append(
+        tx,
+        [
+          {
+            aggregateType: 'Tally',
+            aggregateId: 'dated',
+            expectedVersion: 0,
+            events: [{ ...event('dated'), occurredAt: past }, event('dated')],
+          },
+        ],
+        ctx,
+      ),
+    );
+    expect(recorded[0].occurredAt).toBe('2023-11-11T08:30:00.123Z');
+    expect(Date.parse(recorded[1].occurredAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(await store.readStream(dataSource, 'Tally', 'dated')).toEqual(recorded);
+    const [outbox] = await dataSource.query(`SELECT payload FROM es_outbox WHERE event_id = $1`, [
+      recorded[0].id,
+    ]);
+    expect(JSON.parse(outbox.payload).occurredAt).toBe('2023-11-11T08:30:00.123Z');
+  });
+
   describe('multi-stream appends', () => {
     const many = (prefix: string, count: number, expected: (i: number) => number | 'any', events = 1) =>
       Array.from({ length: count }, (_, i) => ({

@@ -14,6 +14,11 @@ import { EventRow, RecordedEvent, recordedEventFromRow, toEnvelope } from './rec
  */
 export interface EventToAppend extends DomainEvent {
   context?: EventContext;
+  /**
+   * When the event happened, if not now: only for history brought over from elsewhere (an imported
+   * past order keeps its original date as the envelope's occurredAt). Default: the append's time.
+   */
+  occurredAt?: Date;
 }
 
 export interface AppendToStream {
@@ -245,7 +250,7 @@ export class PostgresEventStore {
           aggregateType: stream.aggregateType,
           aggregateId: stream.aggregateId,
           sequence: firstSequence + index,
-          occurredAt: occurredAt.toISOString(),
+          occurredAt: (event.occurredAt ?? occurredAt).toISOString(),
           correlationId: event.context?.correlationId ?? context.correlationId,
           causationId: (event.context ?? context).causationId ?? null,
           data: event.data,
