@@ -9,7 +9,7 @@ import './quiet';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { KafkaMessageBus } from '@ecom/messaging';
-import { progressWriter } from '../../apps/analytics-projector/src/rebuild/progress-bar';
+import { replayProgressWriter } from '@ecom/platform';
 import { RebuildModule } from '../../apps/analytics-projector/src/rebuild/rebuild.module';
 import { rebuildReadModels } from '../../apps/analytics-projector/src/rebuild/rebuild-read-models';
 import { benchEnvironment, publish, Workload } from './workload';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error'] });
     try {
       const result = await rebuildReadModels(app, {
-        onProgress: progressWriter(process.stderr, 1000),
+        onProgress: replayProgressWriter(process.stderr, 1000),
         progressIntervalMs: 250,
       });
       process.stderr.write('\n');

@@ -7,8 +7,8 @@
  *   node -r @swc-node/register apps/analytics-projector/src/rebuild.ts
  */
 import 'reflect-metadata';
+import { replayProgressWriter } from '@ecom/platform';
 import { NestFactory } from '@nestjs/core';
-import { progressWriter } from './rebuild/progress-bar';
 import { RebuildModule } from './rebuild/rebuild.module';
 import { rebuildReadModels } from './rebuild/rebuild-read-models';
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   try {
-    const result = await rebuildReadModels(app, { onProgress: progressWriter() });
+    const result = await rebuildReadModels(app, { onProgress: replayProgressWriter() });
     process.stderr.write('\n');
     console.log(
       `rebuilt generation ${result.generation} (${result.consumer}): ${result.events} events in ` +

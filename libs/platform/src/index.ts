@@ -1,4 +1,5 @@
 export * from './tokens';
+export * from './cli/progress-bar';
 export * from './config/service-descriptor';
 export * from './config/environment';
 export * from './config/platform-settings';
