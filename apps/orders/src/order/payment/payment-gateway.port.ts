@@ -24,11 +24,26 @@ export interface RefundRequest {
   currency: string;
 }
 
-/** The gateway could not do what was asked (a refund it refused, a provider that is down). */
+/** The gateway refused what was asked (a refund beyond the captured amount, an unknown payment). */
 export class PaymentGatewayError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PaymentGatewayError';
+  }
+}
+
+/**
+ * The gateway (or the store it keeps its state in) cannot be reached right now: a 503 the client may
+ * retry after `retryAfterSeconds`. The order is left as it was, so a retried payment is charged with
+ * the same idempotency key (the order's id and version) and cannot be charged twice.
+ */
+export class PaymentGatewayUnavailableError extends Error {
+  constructor(
+    cause: unknown,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`payment gateway unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'PaymentGatewayUnavailableError';
   }
 }
 
@@ -53,8 +68,12 @@ export async function refundIssuedIn(
 }
 
 export interface PaymentGateway {
+  /** Takes the money; throws PaymentGatewayUnavailableError when the gateway cannot be reached. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
-  /** Gives money back on a captured payment; throws PaymentGatewayError when it cannot. */
+  /**
+   * Gives money back on a captured payment; throws PaymentGatewayError when it refuses,
+   * PaymentGatewayUnavailableError when it cannot be reached.
+   */
   refund(request: RefundRequest): Promise<{ refundId: string }>;
 }
 

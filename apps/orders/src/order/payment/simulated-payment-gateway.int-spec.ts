@@ -1,6 +1,6 @@
 import { randomSuffix, testInfrastructure } from '@ecom/testing';
 import Redis from 'ioredis';
-import { PaymentGatewayError } from './payment-gateway.port';
+import { PaymentGatewayError, PaymentGatewayUnavailableError } from './payment-gateway.port';
 import { SimulatedPaymentGateway } from './simulated-payment-gateway';
 
 describe('SimulatedPaymentGateway (Redis)', () => {
@@ -49,5 +49,30 @@ describe('SimulatedPaymentGateway (Redis)', () => {
     await expect(
       gateway.refund({ paymentId: 'nope', refundId: 'r-4', amount: 1, currency: 'CNY' }),
     ).rejects.toThrow(/unknown payment/);
+  });
+
+  it('reports an unreachable store as unavailable (503), a refusal as a gateway error (502)', async () => {
+    // Never connected and no offline queue: every command fails at once, as when Redis is down.
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false });
+    try {
+      const gateway = new SimulatedPaymentGateway(down, { failureRate: 0 });
+      await expect(charge(gateway, `k-${randomSuffix()}`)).rejects.toBeInstanceOf(
+        PaymentGatewayUnavailableError,
+      );
+      await expect(
+        gateway.refund({ paymentId: 'p-1', refundId: 'r-1', amount: 1, currency: 'CNY' }),
+      ).rejects.toBeInstanceOf(PaymentGatewayUnavailableError);
+    } finally {
+      down.disconnect();
+    }
+    const up = new SimulatedPaymentGateway(redis, { failureRate: 0 });
+    await expect(
+      up.refund({
+        paymentId: `unknown-${randomSuffix()}`,
+        refundId: `r-${randomSuffix()}`,
+        amount: 1,
+        currency: 'CNY',
+      }),
+    ).rejects.toBeInstanceOf(PaymentGatewayError);
   });
 });

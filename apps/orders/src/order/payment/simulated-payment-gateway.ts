@@ -1,10 +1,12 @@
 import type Redis from 'ioredis';
+import { ReplyError } from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import {
   ChargeRequest,
   ChargeResult,
   PaymentGateway,
   PaymentGatewayError,
+  PaymentGatewayUnavailableError,
   RefundRequest,
 } from './payment-gateway.port';
 
@@ -27,6 +29,16 @@ interface StoredPayment {
 const PAYMENT_KEY = (id: string) => `orders:paysim:payment:${id}`;
 const CHARGE_KEY = (key: string) => `orders:paysim:charge:${key}`;
 const REFUND_KEY = (id: string) => `orders:paysim:refund:${id}`;
+
+// Atomically: the first answer to an idempotency key is kept, with the payment it captured (if any),
+// so a connection lost mid-charge cannot leave a succeeded charge without its payment.
+const CHARGE_SCRIPT = `
+local previous = redis.call('GET', KEYS[1])
+if previous then return previous end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+return ARGV[1]
+`;
 
 // Atomically: a refund id is used once, and never more is refunded than was captured.
 const REFUND_SCRIPT = `
@@ -65,44 +77,52 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     if (!Number.isInteger(request.amount) || request.amount <= 0) {
       return { status: 'declined', reason: 'amount must be a positive integer' };
     }
-    const chargeKey = CHARGE_KEY(request.idempotencyKey);
-    const previous = await this.redis.get(chargeKey);
-    if (previous) return JSON.parse(previous) as ChargeResult;
-
+    const paymentId = uuidv7();
     const declined = this.random() < this.options.failureRate;
     const result: ChargeResult = declined
       ? { status: 'declined', reason: 'declined by the simulated issuer' }
-      : { status: 'succeeded', paymentId: uuidv7() };
-    // First answer wins when the same key is charged concurrently.
-    const stored = await this.redis.set(chargeKey, JSON.stringify(result), 'PX', this.retentionMs, 'NX');
-    if (!stored) return JSON.parse((await this.redis.get(chargeKey))!) as ChargeResult;
-    if (result.status === 'succeeded') {
-      const payment: StoredPayment = {
-        paymentId: result.paymentId,
-        orderId: request.orderId,
-        amount: request.amount,
-        currency: request.currency,
-        refunded: 0,
-      };
-      await this.redis.set(PAYMENT_KEY(result.paymentId), JSON.stringify(payment), 'PX', this.retentionMs);
-    }
-    return result;
+      : { status: 'succeeded', paymentId };
+    const payment: StoredPayment | null = declined
+      ? null
+      : {
+          paymentId,
+          orderId: request.orderId,
+          amount: request.amount,
+          currency: request.currency,
+          refunded: 0,
+        };
+    // The stored answer wins: a repeated key (also a concurrent one) gets the first charge's answer.
+    const answer = (await this.stored(() =>
+      this.redis.eval(
+        CHARGE_SCRIPT,
+        2,
+        CHARGE_KEY(request.idempotencyKey),
+        PAYMENT_KEY(paymentId),
+        JSON.stringify(result),
+        payment ? JSON.stringify(payment) : '',
+        String(this.retentionMs),
+      ),
+    )) as string;
+    return JSON.parse(answer) as ChargeResult;
   }
 
   async refund(request: RefundRequest): Promise<{ refundId: string }> {
     try {
-      const refundId = (await this.redis.eval(
-        REFUND_SCRIPT,
-        2,
-        PAYMENT_KEY(request.paymentId),
-        REFUND_KEY(request.refundId),
-        String(request.amount),
-        request.currency,
-        String(this.retentionMs),
-        request.refundId,
+      const refundId = (await this.stored(() =>
+        this.redis.eval(
+          REFUND_SCRIPT,
+          2,
+          PAYMENT_KEY(request.paymentId),
+          REFUND_KEY(request.refundId),
+          String(request.amount),
+          request.currency,
+          String(this.retentionMs),
+          request.refundId,
+        ),
       )) as string;
       return { refundId };
     } catch (error) {
+      if (error instanceof PaymentGatewayUnavailableError) throw error;
       throw new PaymentGatewayError(`refund ${request.refundId} refused: ${(error as Error).message}`);
     }
   }
@@ -111,5 +131,19 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   async payment(paymentId: string): Promise<StoredPayment | null> {
     const raw = await this.redis.get(PAYMENT_KEY(paymentId));
     return raw ? (JSON.parse(raw) as StoredPayment) : null;
+  }
+
+  /**
+   * Runs a Redis command of the simulator. A reply error is Redis answering (a refusal of a script);
+   * anything else (refused or lost connection, retries exhausted) means the simulator's store cannot
+   * be reached, which for orders is the gateway being down: PaymentGatewayUnavailableError (503).
+   */
+  private async stored<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      if (error instanceof ReplyError) throw error;
+      throw new PaymentGatewayUnavailableError(error);
+    }
   }
 }

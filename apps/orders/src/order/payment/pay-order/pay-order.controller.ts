@@ -2,7 +2,13 @@ import { AuthenticatedMember, CurrentMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PaymentErrorsFilter } from '../payment-errors.filter';
 import { PayOrderDto, PaymentResponse } from './pay-order.dto';
 import { PayOrderHandler } from './pay-order.handler';
@@ -23,6 +29,12 @@ export class PayOrderController {
       'the order stays CONFIRMED until paid or cancelled by the payment timeout.',
   })
   @ApiCreatedResponse({ type: PaymentResponse })
+  @ApiServiceUnavailableResponse({
+    description:
+      'the payment gateway cannot be reached; the order was left as it was (nothing charged twice on a ' +
+      'retry); retry after Retry-After',
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', example: 1 } } },
+  })
   pay(
     @CurrentMember() member: AuthenticatedMember,
     @Param('id') id: string,
