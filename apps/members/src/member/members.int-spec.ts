@@ -82,6 +82,7 @@ describe('members REST and gRPC (PostgreSQL, Kafka)', () => {
         email,
         displayName: 'Jane',
         phone: '+86 138 0000 0001',
+        customerRef: null,
         tier: 'SILVER',
         points: 0,
         roles: ['customer'],

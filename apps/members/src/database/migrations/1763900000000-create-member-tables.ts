@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ImportedMembers1765300000000 } from './1765300000000-imported-members';
 
 /**
  * member_accounts: credentials and personal data, kept out of the event log (events name members by
@@ -64,4 +65,4 @@ export class CreateMemberTables1763900000000 implements MigrationInterface {
   }
 }
 
-export const MEMBERS_MIGRATIONS = [CreateMemberTables1763900000000];
+export const MEMBERS_MIGRATIONS = [CreateMemberTables1763900000000, ImportedMembers1765300000000];

@@ -21,7 +21,7 @@ export interface OrderPoints {
  * are not here and not in the events: they live in the members database only (member_accounts).
  */
 export interface MemberState {
-  /** null until MemberRegistered. */
+  /** null until MemberRegistered (or MemberImported, for a member first seen in an imported order history). */
   id: string | null;
   roles: MemberRole[];
   tier: Tier;
@@ -35,6 +35,7 @@ export const initialMemberState: MemberState = { id: null, roles: [], tier: 'SIL
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
   switch (event.type) {
     case 'MemberRegistered':
+    case 'MemberImported':
       return { ...state, id: event.data.memberId, roles: [...event.data.roles], tier: event.data.tier };
     case 'MemberProfileChanged':
       return state;
@@ -67,8 +68,11 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         },
       };
     }
-    default:
-      return state;
+    default: {
+      // Does not compile when a Member event type has no case here.
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
 }
 

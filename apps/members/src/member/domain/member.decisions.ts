@@ -4,7 +4,7 @@ import {
   InvalidCommandError,
   NotFoundError,
 } from '@ecom/event-sourcing/domain';
-import { MEMBER_ROLES, MemberEvent, MemberRole, MemberState } from './member.aggregate';
+import { evolveMember, MEMBER_ROLES, MemberEvent, MemberRole, MemberState } from './member.aggregate';
 import { pointsForAmount, tierForNetSpend, TierThresholds } from './tier-policy';
 
 export type ProfileField = 'displayName' | 'phone' | 'email';
@@ -146,6 +146,35 @@ export function recordRefund(
     }
   }
   return [...events, ...tierChange(state, memberId, command.netSpend12m, command.thresholds)];
+}
+
+/**
+ * An order from an imported order history names this member. A member not known here comes into
+ * being as a SILVER customer without a login (MemberImported); either way the tier follows the
+ * 12-month net spend, which the caller computed with the order's payment and refunds at their
+ * original dates. Imported orders earn no points: balances from the old platform are migrated
+ * separately, and points for the same purchases here would count them twice.
+ */
+export function recordOrderImported(
+  state: MemberState,
+  command: { memberId: string; customerRef: string; netSpend12m: number; thresholds: TierThresholds },
+): MemberEvent[] {
+  const events: MemberEvent[] = [];
+  let current = state;
+  if (!state.id) {
+    const imported: MemberEvent = {
+      type: 'MemberImported',
+      data: {
+        memberId: command.memberId,
+        customerRef: command.customerRef,
+        roles: ['customer'],
+        tier: 'SILVER',
+      },
+    };
+    events.push(imported);
+    current = evolveMember(state, imported);
+  }
+  return [...events, ...tierChange(current, registered(current), command.netSpend12m, command.thresholds)];
 }
 
 /** Re-evaluates the tier as old spend leaves the 12-month window (periodic review). */

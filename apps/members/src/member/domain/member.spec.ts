@@ -12,6 +12,7 @@ import {
   changeProfile,
   changeRoles,
   normalizeRoles,
+  recordOrderImported,
   recordOrderPaid,
   recordRefund,
   registerMember,
@@ -232,6 +233,50 @@ describe('Member aggregate', () => {
         data: { memberId: 'm1', tier: 'SILVER', previousTier: 'BLACK', netSpend12m: 0 },
       },
     ]);
+  });
+
+  describe('orders from an imported order history', () => {
+    const imported = (state: MemberState, netSpend12m: number) =>
+      recordOrderImported(state, { memberId: 'c1', customerRef: 'C-77', netSpend12m, thresholds: T });
+
+    it('creates an unknown member once, as a SILVER customer without points, and sets its tier from the imported spend', () => {
+      const first = imported(initialMemberState, 550_000);
+      expect(first).toEqual([
+        {
+          type: 'MemberImported',
+          data: { memberId: 'c1', customerRef: 'C-77', roles: ['customer'], tier: 'SILVER' },
+        },
+        {
+          type: 'MemberTierChanged',
+          data: { memberId: 'c1', tier: 'GOLD', previousTier: 'SILVER', netSpend12m: 550_000 },
+        },
+      ]);
+      const state = apply(initialMemberState, first);
+      expect(state).toMatchObject({ id: 'c1', roles: ['customer'], tier: 'GOLD', points: 0, orders: {} });
+      // The customer's second order: the member exists, only the tier may move; never points.
+      expect(imported(state, 600_000)).toEqual([]);
+      expect(imported(state, 5_000_000)).toEqual([
+        {
+          type: 'MemberTierChanged',
+          data: { memberId: 'c1', tier: 'BLACK', previousTier: 'GOLD', netSpend12m: 5_000_000 },
+        },
+      ]);
+    });
+
+    it('creates the member of an order never paid, at SILVER', () => {
+      expect(imported(initialMemberState, 0).map((e) => e.type)).toEqual(['MemberImported']);
+    });
+
+    it('records an imported order of a member known here without creating it again', () => {
+      expect(
+        recordOrderImported(registered(), {
+          memberId: 'm1',
+          customerRef: 'C-1',
+          netSpend12m: 0,
+          thresholds: T,
+        }),
+      ).toEqual([]);
+    });
   });
 
   it('maps net spend to tiers at the thresholds and counts whole units as points', () => {

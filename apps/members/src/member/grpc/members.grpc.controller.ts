@@ -34,7 +34,8 @@ export class MembersGrpcController {
     if (!view) throw new NotFoundError(`member ${id} not found`, 'MEMBER_NOT_FOUND');
     return {
       id: view.id,
-      displayName: view.displayName,
+      // proto3 strings have no null: a member from an imported order history has no name yet.
+      displayName: view.displayName ?? '',
       tier: view.tier,
       points: view.points,
       roles: view.roles,

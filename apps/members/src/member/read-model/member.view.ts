@@ -6,14 +6,33 @@ export class MemberView {
   @ApiProperty({ example: '01936f6e-8a8e-7cc1-9d3e-5f0a1b2c3d4e' })
   id: string;
 
-  @ApiProperty({ example: 'jane@example.com' })
-  email: string;
+  @ApiProperty({
+    example: 'jane@example.com',
+    nullable: true,
+    type: String,
+    description: 'null for a member brought over by the order-history import (no login yet)',
+  })
+  email: string | null;
 
-  @ApiProperty({ example: 'Jane' })
-  displayName: string;
+  @ApiProperty({
+    example: 'Jane',
+    nullable: true,
+    type: String,
+    description: 'null for a member brought over by the order-history import',
+  })
+  displayName: string | null;
 
   @ApiPropertyOptional({ example: '+86 138 0000 0000', nullable: true, type: String })
   phone: string | null;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description:
+      'customer id on the platform an order history was imported from; null for a member who registered here',
+  })
+  customerRef: string | null;
 
   @ApiProperty({ enum: TIERS })
   tier: Tier;
@@ -24,6 +43,9 @@ export class MemberView {
   @ApiProperty({ enum: MEMBER_ROLES, isArray: true })
   roles: MemberRole[];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'when the member registered here, or when the order-history import brought them here',
+  })
   registeredAt: string;
 }
