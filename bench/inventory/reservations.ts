@@ -89,6 +89,7 @@ async function track(
 async function main() {
   const { AppModule } = (await import('../../apps/inventory/src/app.module')) as { AppModule: Type<unknown> };
   const { orderPlaced, toMessage } = await import('../../apps/inventory/src/test/order-events.fixture');
+  const { addCatalogSkus } = await import('../../apps/inventory/src/test/catalog-events.fixture');
   const { OrderSagaProcessor } =
     await import('../../apps/inventory/src/reservation/on-order-events/order-saga.processor');
 
@@ -116,6 +117,8 @@ async function main() {
     const registry = createEventSchemaRegistry();
 
     const stockUp = async (skus: string[], unitsEach: number) => {
+      // Stock is received only for SKUs the catalog announced (SkuAdded on catalog.events).
+      await addCatalogSkus(service, bus, skus);
       let next = 0;
       await Promise.all(
         Array.from({ length: 8 }, async () => {

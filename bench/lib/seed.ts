@@ -90,18 +90,35 @@ export async function createStockedProduct(
     200,
     'publish',
   );
-  for (const code of options.codes) {
-    expect(
-      await clients.inventory.post(
-        '/v1/stock/receipts',
-        { sku: code, warehouse: options.warehouse, quantity: options.units },
-        { token },
-      ),
-      201,
-      `receive ${code}`,
-    );
-  }
+  for (const code of options.codes)
+    await receiveWhenKnown(clients, token, code, options.warehouse, options.units);
   return options.codes.map((code, i) => ({ code, price: options.price + i * 100, productId: product.id }));
+}
+
+/**
+ * Receives stock of a SKU the catalog just created: inventory learns SKUs from catalog.events and
+ * answers 404 SKU_NOT_FOUND until it has, so the receipt is sent again until it is accepted.
+ */
+async function receiveWhenKnown(
+  clients: Clients,
+  token: string,
+  sku: string,
+  warehouse: string,
+  units: number,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const answer = await clients.inventory.post<{ code?: string }>(
+      '/v1/stock/receipts',
+      { sku, warehouse, quantity: units },
+      { token },
+    );
+    if (answer.status !== 404 || answer.body?.code !== 'SKU_NOT_FOUND' || Date.now() > deadline) {
+      expect(answer, 201, `receive ${sku}`);
+      return;
+    }
+    await sleep(200);
+  }
 }
 
 /**

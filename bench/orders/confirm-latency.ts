@@ -18,6 +18,7 @@ import { EventEnvelope, Topics } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
 import { randomSuffix, startTestService, TestService, testMessageBus } from '@ecom/testing';
 import { AppModule as InventoryAppModule } from '../../apps/inventory/src/app.module';
+import { waitForCatalogSkus } from '../../apps/inventory/src/test/catalog-events.fixture';
 import { AppModule } from '../../apps/orders/src/app.module';
 import {
   ADDRESS,
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
       token: operator,
       body: { code: 'WH-BENCH', name: 'Bench' },
     });
+    // Stock is received only for a SKU the catalog announced: inventory learns it from catalog.events.
+    await waitForCatalogSkus(inventory, [sku]);
     const receipt = await inventory.http('/v1/stock/receipts', {
       token: operator,
       body: { sku, warehouse: 'WH-BENCH', quantity: 1_000_000 },

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { StockItemAggregate, StockItemEvent } from '../stock/domain/stock-item.aggregate';
 import { AvailabilityCache } from '../stock/read-model/availability-cache';
+import { addCatalogSkus } from '../test/catalog-events.fixture';
 import { orderPlaced } from '../test/order-events.fixture';
 import { publishOrderEvents } from '../test/saga-test-kit';
 
@@ -47,16 +48,18 @@ describe('flash sale on one SKU (1,000 orders for 100 units)', () => {
       token: operator,
       body: { code: 'BJ', name: 'Beijing', region: 'Beijing' },
     });
-    await service.http('/v1/stock/receipts', {
-      method: 'POST',
-      token: operator,
-      body: { sku: SKU, warehouse: 'SH', quantity: 60 },
-    });
-    await service.http('/v1/stock/receipts', {
-      method: 'POST',
-      token: operator,
-      body: { sku: SKU, warehouse: 'BJ', quantity: 40 },
-    });
+    await addCatalogSkus(service, bus, [SKU]);
+    for (const [warehouse, quantity] of [
+      ['SH', 60],
+      ['BJ', 40],
+    ] as const) {
+      const receipt = await service.http('/v1/stock/receipts', {
+        method: 'POST',
+        token: operator,
+        body: { sku: SKU, warehouse, quantity },
+      });
+      expect(receipt.status).toBe(201);
+    }
 
     const orders = Array.from({ length: ORDERS }, (_, i) =>
       orderPlaced(randomUUID(), [{ sku: SKU, quantity: 1 }], i % 2 ? 'Beijing' : 'Shanghai'),

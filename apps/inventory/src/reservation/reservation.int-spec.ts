@@ -5,6 +5,7 @@ import { startTestService, testMessageBus, TestService, TopicProbe } from '@ecom
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
+import { addCatalogSkus } from '../test/catalog-events.fixture';
 import { orderCancelled, orderPlaced, orderShipped, returnReceived } from '../test/order-events.fixture';
 import { publishOrderEvents, waitForReservationConsumer } from '../test/saga-test-kit';
 
@@ -16,7 +17,12 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
   let operator: string;
   let dataSource: DataSource;
 
-  const post = (path: string, body: unknown) => service.http(path, { method: 'POST', token: operator, body });
+  /** A set-up call (a warehouse, a receipt) that must succeed: a refusal fails here, not later. */
+  const post = async (path: string, body: unknown) => {
+    const response = await service.http(path, { method: 'POST', token: operator, body });
+    expect({ path, body, status: response.status }).toEqual({ path, body, status: 201 });
+    return response;
+  };
   const stock = async (sku: string) => (await service.http(`/v1/stock/${sku}`, { token: operator })).body;
   const outcomeOf = (orderId: string, type: string) =>
     probe.waitForEvents(
@@ -42,6 +48,9 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
     dataSource = service.app.get(DataSource);
     await post('/v1/warehouses', { code: 'SH', name: 'Shanghai DC', region: 'Shanghai' });
     await post('/v1/warehouses', { code: 'BJ', name: 'Beijing DC', region: 'Beijing' });
+    // Stock is received only for SKUs the catalog announced (GHOST stays unknown: never stocked).
+    const SKUS = ['TEE', 'CAP', 'MUG', 'PEN', 'BAG', 'MILK', 'SOCK', 'HAT', 'BELT', 'FAN'];
+    await addCatalogSkus(service, bus, SKUS);
   });
 
   afterAll(async () => {

@@ -39,8 +39,11 @@ export class StockController {
   @Post('receipts')
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Receive goods into a warehouse, optionally as a batch with an expiry (404 unknown warehouse)',
+    summary:
+      'Receive goods into a warehouse, optionally as a batch with an expiry (404 unknown warehouse or a SKU ' +
+      'the catalog does not know)',
   })
+  @ApiNotFoundResponse({ description: 'no such warehouse, or the catalog has no such SKU (SKU_NOT_FOUND)' })
   @ApiCreatedResponse({ type: StockView })
   receipts(@Body() dto: ReceiveStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.receive.execute(dto, context);
@@ -49,6 +52,7 @@ export class StockController {
   @Post('adjustments')
   @HttpCode(201)
   @ApiOperation({ summary: 'Correct on-hand stock with a reason (422 below zero or below reserved)' })
+  @ApiNotFoundResponse({ description: 'no such warehouse, or the catalog has no such SKU (SKU_NOT_FOUND)' })
   @ApiCreatedResponse({ type: StockView })
   adjustments(@Body() dto: AdjustStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.adjust.execute(dto, context);
@@ -57,6 +61,7 @@ export class StockController {
   @Post('transfers')
   @HttpCode(201)
   @ApiOperation({ summary: 'Move available units between warehouses atomically (422 more than available)' })
+  @ApiNotFoundResponse({ description: 'no such warehouse, or the catalog has no such SKU (SKU_NOT_FOUND)' })
   @ApiCreatedResponse({ type: StockView })
   transfers(@Body() dto: TransferStockDto, @RequestEventContext() context: EventContext): Promise<StockView> {
     return this.transfer.execute(dto, context);

@@ -19,6 +19,21 @@ interface AvailabilityReply {
   }[];
 }
 
+/** The SKUs this suite stocks: the catalog announces them first (SkuAdded), as stock needs it to. */
+const CATALOG_SKUS = [
+  'REC-1',
+  'REC-2',
+  'REC-3',
+  'REC-NEW',
+  'ADJ-1',
+  'TRF-1',
+  'TRF-2',
+  'GET-1',
+  'AV-1',
+  'AV-NONE',
+  'AV-CAS',
+];
+
 describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)', () => {
   let service: TestService;
   let operator: string;
@@ -53,6 +68,12 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
       ['BJ-01', 'Beijing DC', 'Beijing'],
     ]) {
       expect((await post('/v1/warehouses', { code, name, region })).status).toBe(201);
+    }
+    const catalog = testMessageBus(service.topicPrefix, 'catalog-simulator');
+    try {
+      await addCatalogSkus(service, catalog, CATALOG_SKUS);
+    } finally {
+      await catalog.close();
     }
   });
 
@@ -373,6 +394,39 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
         .map((e) => e.sequence)
         .sort((a, b) => a - b);
       expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    });
+  });
+
+  describe('SKUs the catalog never announced', () => {
+    const UNKNOWN = 'NEVER-ANNOUNCED';
+    const movements: [route: string, body: Record<string, unknown>][] = [
+      ['/v1/stock/receipts', { sku: UNKNOWN, warehouse: 'SH-01', quantity: 5 }],
+      ['/v1/stock/adjustments', { sku: UNKNOWN, warehouse: 'SH-01', delta: 5, reason: 'found' }],
+      ['/v1/stock/transfers', { sku: UNKNOWN, from: 'SH-01', to: 'BJ-01', quantity: 1 }],
+    ];
+
+    it.each(movements)('%s answers 404 as the policy route does and appends nothing', async (route, body) => {
+      const refused = await post(route, body);
+      expect(refused.status).toBe(404);
+      const policy = await service.http(`/v1/stock/${UNKNOWN}/policy`, {
+        method: 'PUT',
+        token: operator,
+        body: { safetyStock: 1 },
+      });
+      expect(refused.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `sku ${UNKNOWN} is not in the catalog`,
+        code: 'SKU_NOT_FOUND',
+      });
+      expect(refused.body).toEqual(policy.body);
+      const dataSource = service.app.get(DataSource);
+      expect(await dataSource.query(`SELECT type FROM es_events WHERE aggregate_id = $1`, [UNKNOWN])).toEqual(
+        [],
+      );
+      expect(await dataSource.query(`SELECT sku FROM inv_stock_levels WHERE sku = $1`, [UNKNOWN])).toEqual(
+        [],
+      );
     });
   });
 

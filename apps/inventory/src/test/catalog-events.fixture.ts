@@ -1,7 +1,7 @@
 import { Topics } from '@ecom/contracts';
 import type { KafkaMessageBus } from '@ecom/messaging';
 import { EventFactory, TestService, waitUntil } from '@ecom/testing';
-import { KnownSkus } from '../catalog-skus/known-skus';
+import { DataSource } from 'typeorm';
 
 const events = new EventFactory();
 
@@ -31,10 +31,24 @@ export async function addCatalogSkus(
       };
     }),
   );
-  const known = service.app.get(KnownSkus);
-  await waitUntil(async () => (await Promise.all(skus.map((sku) => known.isKnown(sku)))).every(Boolean), {
-    timeoutMs: 30_000,
-    intervalMs: 100,
-    message: `inventory to learn the SKUs ${skus.join(', ')} from catalog.events`,
-  });
+  await waitForCatalogSkus(service, skus);
+}
+
+/** Waits until inventory's known-SKUs read model holds every one of the SKUs (one query per poll). */
+export async function waitForCatalogSkus(service: TestService, skus: string[]): Promise<void> {
+  const dataSource = service.app.get(DataSource);
+  await waitUntil(
+    async () => {
+      const [{ known }]: { known: number }[] = await dataSource.query(
+        `SELECT count(*)::int AS known FROM inv_known_skus WHERE sku = ANY($1)`,
+        [skus],
+      );
+      return known === new Set(skus).size;
+    },
+    {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      message: `inventory to learn ${skus.length} SKU(s) (${skus.slice(0, 5).join(', ')}) from catalog.events`,
+    },
+  );
 }

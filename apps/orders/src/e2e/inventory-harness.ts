@@ -23,13 +23,23 @@ export class InventoryDriver {
       throw new Error(`warehouse ${code}: ${response.status} ${JSON.stringify(response.body)}`);
   }
 
+  /**
+   * Receives stock of a SKU the catalog announced: inventory learns SKUs from catalog.events, so a
+   * receipt sent right after the SkuAdded is answered 404 SKU_NOT_FOUND until it has; sent again then.
+   */
   async receive(sku: string, warehouse: string, quantity: number): Promise<void> {
-    const response = await this.inventory.http('/v1/stock/receipts', {
-      token: this.operatorToken,
-      body: { sku, warehouse, quantity },
-    });
-    if (response.status !== 201)
-      throw new Error(`receipt of ${sku}: ${response.status} ${JSON.stringify(response.body)}`);
+    await waitUntil(
+      async () => {
+        const response = await this.inventory.http('/v1/stock/receipts', {
+          token: this.operatorToken,
+          body: { sku, warehouse, quantity },
+        });
+        if (response.status === 201) return true;
+        if (response.status === 404 && response.body?.code === 'SKU_NOT_FOUND') return false;
+        throw new Error(`receipt of ${sku}: ${response.status} ${JSON.stringify(response.body)}`);
+      },
+      { message: `inventory to learn ${sku} from catalog.events and receive it`, intervalMs: 100 },
+    );
   }
 
   async stock(sku: string): Promise<StockLevels> {

@@ -5,9 +5,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 export const CATALOG_SKUS_CONSUMER = 'inventory.catalog-skus';
 
 /**
- * Learns the catalog's SKUs from catalog.events (SkuAdded) into inv_known_skus, so that stock
- * policies are only set for SKUs the catalog created. A SKU stays known once added (a discontinued
- * SKU may still hold stock that needs a policy).
+ * Learns the catalog's SKUs from catalog.events (SkuAdded) into inv_known_skus, so that stock is only
+ * received, adjusted, transferred or given a policy for SKUs the catalog created. A SKU stays known
+ * once added (a discontinued SKU may still hold stock to count, move or sell off).
  */
 @Injectable()
 export class CatalogSkusConsumer implements OnModuleInit {
