@@ -56,6 +56,21 @@ export class OrdersEnvironment extends BaseEnvironment {
   @IsOptional()
   @IsNumberString()
   ORDER_MAX_UNPAID_PER_MEMBER?: string;
+
+  /** Largest body POST /v1/imports/orders takes, in bytes (default 8 MiB; 413 above). */
+  @IsOptional()
+  @IsNumberString()
+  IMPORT_MAX_BODY_BYTES?: string;
+
+  /** Most lines POST /v1/imports/orders takes in one request (default 10000; 413 above). */
+  @IsOptional()
+  @IsNumberString()
+  IMPORT_MAX_LINES?: string;
+
+  /** Lines of an import request written per transaction (default 1000). */
+  @IsOptional()
+  @IsNumberString()
+  IMPORT_LINES_PER_TRANSACTION?: string;
 }
 
 /** A token bucket: `burst` orders at once, refilled at `perSecond`. */
@@ -70,6 +85,13 @@ export interface CheckoutLimitSettings {
   maxUnpaidPerMember: number;
 }
 
+/** Bounds of one order-history import request (POST /v1/imports/orders). */
+export interface ImportSettings {
+  maxBodyBytes: number;
+  maxLines: number;
+  linesPerTransaction: number;
+}
+
 export interface OrdersSettings {
   paymentTimeoutMs: number;
   returnWindowMs: number;
@@ -77,6 +99,7 @@ export interface OrdersSettings {
   paymentFailureRate: number;
   idempotencyTtlMs: number;
   checkout: CheckoutLimitSettings;
+  import: ImportSettings;
 }
 
 export const ORDERS_SETTINGS = Symbol('ORDERS_SETTINGS');
@@ -129,6 +152,11 @@ export function readOrdersSettings(env: NodeJS.ProcessEnv = process.env): Orders
     paymentFailureRate: failureRate,
     idempotencyTtlMs: parseDuration(env.IDEMPOTENCY_TTL ?? '24h', 'IDEMPOTENCY_TTL'),
     checkout: readCheckoutLimits(env),
+    import: {
+      maxBodyBytes: positive(env, 'IMPORT_MAX_BODY_BYTES', 8 * 1024 * 1024, true),
+      maxLines: positive(env, 'IMPORT_MAX_LINES', 10_000, true),
+      linesPerTransaction: positive(env, 'IMPORT_LINES_PER_TRANSACTION', 1000, true),
+    },
   };
 }
 

@@ -4,6 +4,9 @@ import type Redis from 'ioredis';
 import { ORDERS_SETTINGS, OrdersSettings } from '../config/orders.settings';
 import { PricingModule } from '../pricing/pricing.module';
 import { OrdersGrpcController } from './grpc/orders.grpc.controller';
+import { ImportBodyRegistration } from './import-orders/import-body.registration';
+import { ImportOrdersController } from './import-orders/import-orders.controller';
+import { ImportOrdersHandler } from './import-orders/import-orders.handler';
 import { CancelOrderController } from './lifecycle/cancel-order/cancel-order.controller';
 import { CancelOrderHandler } from './lifecycle/cancel-order/cancel-order.handler';
 import { ConfirmReceiptController } from './lifecycle/confirm-receipt/confirm-receipt.controller';
@@ -55,6 +58,7 @@ import { WatchOrderHandler } from './watch-order/watch-order.handler';
     RejectReturnController,
     ReceiveReturnController,
     RefundReturnController,
+    ImportOrdersController,
     OrdersGrpcController,
   ],
   providers: [
@@ -82,6 +86,8 @@ import { WatchOrderHandler } from './watch-order/watch-order.handler';
     OrderTimeoutScheduler,
     ORDER_WATCHERS_PROVIDER,
     WatchOrderHandler,
+    ImportOrdersHandler,
+    ImportBodyRegistration,
   ],
 })
 export class OrderModule implements OnModuleInit {

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ImportedOrders1765400000000 } from './1765400000000-imported-orders';
 
 /**
  * The orders service's own tables besides the event store:
@@ -106,4 +107,4 @@ export class CreateOrdersReadModels1764100000000 implements MigrationInterface {
   }
 }
 
-export const ORDERS_MIGRATIONS = [CreateOrdersReadModels1764100000000];
+export const ORDERS_MIGRATIONS = [CreateOrdersReadModels1764100000000, ImportedOrders1765400000000];

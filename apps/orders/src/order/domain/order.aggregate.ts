@@ -17,7 +17,8 @@ export type OrderEvent =
   | DomainEventOf<'ReturnApproved'>
   | DomainEventOf<'ReturnRejected'>
   | DomainEventOf<'ReturnReceived'>
-  | DomainEventOf<'RefundIssued'>;
+  | DomainEventOf<'RefundIssued'>
+  | DomainEventOf<'OrderImported'>;
 
 export const ORDER_EVENT_TYPES: readonly OrderEvent['type'][] = [
   'OrderPlaced',
@@ -34,6 +35,7 @@ export const ORDER_EVENT_TYPES: readonly OrderEvent['type'][] = [
   'ReturnRejected',
   'ReturnReceived',
   'RefundIssued',
+  'OrderImported',
 ];
 
 export type OrderStatus =
@@ -51,10 +53,11 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
 
 /**
  * The lifecycle of docs/contract.md section 4 as data: the statuses each status may move to. `NEW` is an
- * order that has no events yet. Anything not listed here is an illegal transition.
+ * order that has no events yet; a past order brought over by the order-history import (OrderImported)
+ * starts in its final status. Anything not listed here is an illegal transition.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<'NEW' | OrderStatus, readonly OrderStatus[]>> = {
-  NEW: ['PENDING'],
+  NEW: ['PENDING', 'COMPLETED', 'CANCELLED'],
   PENDING: ['CONFIRMED', 'REJECTED'],
   CONFIRMED: ['PAID', 'CANCELLED'],
   PAID: ['SHIPPED', 'CANCELLED'],
@@ -112,7 +115,15 @@ export interface OrderState {
   shipment: { carrier: string; trackingNo: string } | null;
   refunded: number;
   returns: ReturnState[];
+  /** The order id on the source platform when the order was imported (OrderImported), else null. */
+  sourceOrderId: string | null;
 }
+
+/** The payment method an imported paid order shows: it was paid on the source platform. */
+export const IMPORTED_PAYMENT_METHOD = 'imported';
+
+/** The payment id an imported paid order shows (no payment went through this service's gateway). */
+export const importedPaymentId = (sourceOrderId: string) => `import:${sourceOrderId}`;
 
 export const INITIAL_ORDER_STATE: OrderState = {
   status: 'NEW',
@@ -131,6 +142,7 @@ export const INITIAL_ORDER_STATE: OrderState = {
   shipment: null,
   refunded: 0,
   returns: [],
+  sourceOrderId: null,
 };
 
 function updateReturn(state: OrderState, returnId: string, status: ReturnStatus): OrderState {
@@ -203,8 +215,30 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       const refunded = { ...state, refunded: state.refunded + event.data.amount };
       return event.data.returnId ? updateReturn(refunded, event.data.returnId, 'REFUNDED') : refunded;
     }
-    default:
-      return state;
+    case 'OrderImported': {
+      const d = event.data;
+      return {
+        ...INITIAL_ORDER_STATE,
+        status: d.status,
+        orderId: d.orderId,
+        memberId: d.memberId,
+        // The storefront's visitor is unknown; the contract's default visitor is the member.
+        visitorId: d.memberId,
+        channel: d.channel,
+        lines: d.lines,
+        total: d.total,
+        currency: d.currency,
+        payment: d.paidAt
+          ? {
+              paymentId: importedPaymentId(d.sourceOrderId),
+              amount: d.total,
+              method: IMPORTED_PAYMENT_METHOD,
+            }
+          : null,
+        refunded: d.refunds.reduce((sum, refund) => sum + refund.amount, 0),
+        sourceOrderId: d.sourceOrderId,
+      };
+    }
   }
 }
 

@@ -46,7 +46,27 @@ export type OrderCommand =
   | { kind: 'approveReturn'; returnId: string }
   | { kind: 'rejectReturn'; returnId: string; reason: string }
   | { kind: 'receiveReturn'; returnId: string }
-  | { kind: 'refundReturn'; returnId: string; refundId: string };
+  | { kind: 'refundReturn'; returnId: string; refundId: string }
+  | {
+      kind: 'import';
+      orderId: string;
+      sourceOrderId: string;
+      memberId: string;
+      customerRef: string;
+      channel: string | null;
+      /** ISO-8601 UTC times, as the event carries them. */
+      placedAt: string;
+      paidAt: string | null;
+      lines: PricedLine[];
+      currency: string;
+      refunds: ImportedRefund[];
+    };
+
+export interface ImportedRefund {
+  amount: number;
+  refundedAt: string;
+  reason: string | null;
+}
 
 /** One command of the union, by its kind: what each decision function below takes after the state. */
 export type CommandOf<K extends OrderCommand['kind']> = Extract<OrderCommand, { kind: K }>;
@@ -274,6 +294,10 @@ export function returnableQuantity(state: OrderState, sku: string): number {
 
 export function requestReturn(state: OrderState, c: CommandOf<'requestReturn'>): OrderEvent[] {
   requireStatus(state, ['DELIVERED', 'COMPLETED'], 'request a return');
+  if (state.sourceOrderId !== null) {
+    // Its goods and refunds were settled on the platform it came from; nothing here can take them back.
+    throw new IllegalTransitionError('Order', state.status, 'request a return of an imported order');
+  }
   if (c.lines.length === 0) throw new InvalidCommandError('a return needs at least one line', 'EMPTY_RETURN');
   if (state.returns.some((r) => r.returnId === c.returnId)) {
     throw new InvalidCommandError(`return ${c.returnId} already exists`, 'RETURN_EXISTS');
@@ -376,6 +400,63 @@ export function refundReturn(state: OrderState, c: CommandOf<'refundReturn'>): O
   ];
 }
 
+/**
+ * A past order from another platform (the order-history import), in its final state: COMPLETED when it
+ * was paid, CANCELLED when it never was. Refused with a conflict when the order exists already (the
+ * import then counts it as skipped). The import validates every field first; these are the
+ * invariants the Order relies on, checked again so that no caller can break them.
+ */
+export function importOrder(state: OrderState, c: CommandOf<'import'>): OrderEvent[] {
+  if (state.status !== 'NEW') throw new IllegalTransitionError('Order', state.status, 'import it again');
+  if (c.lines.length === 0) throw new InvalidCommandError('an order needs at least one line', 'EMPTY_ORDER');
+  if (new Set(c.lines.map((l) => l.sku)).size !== c.lines.length)
+    throw new InvalidCommandError('each SKU may appear once in an order', 'DUPLICATE_SKU');
+  for (const line of c.lines) {
+    if (line.lineTotal !== line.unitPrice * line.quantity) {
+      throw new InvalidCommandError(`line ${line.sku}: lineTotal must be unitPrice x quantity`, 'LINE_TOTAL');
+    }
+  }
+  const total = sumLines(c.lines);
+  const placedAt = Date.parse(c.placedAt);
+  if (c.paidAt !== null && Date.parse(c.paidAt) < placedAt)
+    throw new InvalidCommandError('an order cannot be paid before it was placed', 'PAID_BEFORE_PLACED');
+  if (c.refunds.length > 0 && c.paidAt === null)
+    throw new InvalidCommandError('only a paid order can have refunds', 'REFUND_UNPAID');
+  const paidAt = c.paidAt === null ? placedAt : Date.parse(c.paidAt);
+  if (c.refunds.some((r) => Date.parse(r.refundedAt) < paidAt))
+    throw new InvalidCommandError('a refund cannot precede the payment', 'REFUND_BEFORE_PAYMENT');
+  const refunded = c.refunds.reduce((sum, r) => sum + r.amount, 0);
+  if (refunded > total) {
+    throw new BusinessRuleError(
+      `refunds of ${refunded} exceed the order total ${total}`,
+      'REFUNDS_EXCEED_TOTAL',
+      {
+        refunded,
+        total,
+      },
+    );
+  }
+  return [
+    {
+      type: 'OrderImported',
+      data: {
+        orderId: c.orderId,
+        sourceOrderId: c.sourceOrderId,
+        memberId: c.memberId,
+        customerRef: c.customerRef,
+        channel: c.channel,
+        placedAt: c.placedAt,
+        paidAt: c.paidAt,
+        lines: c.lines,
+        total,
+        currency: c.currency,
+        refunds: c.refunds,
+        status: c.paidAt === null ? 'CANCELLED' : 'COMPLETED',
+      },
+    },
+  ];
+}
+
 /** One entry point for every command (used by the lifecycle property test). */
 export function decideOrder(state: OrderState, command: OrderCommand): OrderEvent[] {
   switch (command.kind) {
@@ -411,5 +492,7 @@ export function decideOrder(state: OrderState, command: OrderCommand): OrderEven
       return receiveReturn(state, command);
     case 'refundReturn':
       return refundReturn(state, command);
+    case 'import':
+      return importOrder(state, command);
   }
 }

@@ -1,6 +1,12 @@
 import type { EnvelopeOf } from '@ecom/contracts';
 import type { InlineProjection, SqlExecutor } from '@ecom/event-sourcing';
-import { ORDER_EVENT_TYPES, OrderEvent } from '../domain/order.aggregate';
+import type { DomainEventOf } from '@ecom/contracts';
+import {
+  IMPORTED_PAYMENT_METHOD,
+  importedPaymentId,
+  ORDER_EVENT_TYPES,
+  OrderEvent,
+} from '../domain/order.aggregate';
 
 const STATUS_OF: Partial<Record<OrderEvent['type'], string>> = {
   OrderPlaced: 'PENDING',
@@ -35,6 +41,23 @@ const NOTIFY_STATUS = `RETURNING pg_notify('${ORDER_STATUS_CHANNEL}', order_id)`
 
 const entry = (status: string, at: string) => JSON.stringify([{ status, at }]);
 
+type ImportedOrder = DomainEventOf<'OrderImported'>['data'];
+
+/**
+ * The status history of an imported order from its own dates: placed, paid (when it was), then its
+ * final status at the last date the source gave for it (its last refund, else the payment, else the
+ * placement): the source does not say when it completed or was cancelled.
+ */
+export function importedHistory(d: ImportedOrder): { status: string; at: string }[] {
+  const dates = [d.placedAt, ...(d.paidAt ? [d.paidAt] : []), ...d.refunds.map((r) => r.refundedAt)];
+  const closedAt = dates.reduce((latest, at) => (Date.parse(at) > Date.parse(latest) ? at : latest));
+  return [
+    { status: 'PENDING', at: d.placedAt },
+    ...(d.paidAt ? [{ status: 'PAID', at: d.paidAt }] : []),
+    { status: d.status, at: closedAt },
+  ];
+}
+
 /**
  * The Order read model (orders_view, order_returns_view), written in the same transaction as the
  * append. Every value comes from the events and their envelopes (times are `occurredAt`), so a
@@ -48,7 +71,69 @@ export class OrderSummaryProjection implements InlineProjection<OrderEnvelope> {
   readonly handles = ORDER_EVENT_TYPES;
 
   async apply(sql: SqlExecutor, events: OrderEnvelope[]): Promise<void> {
-    for (const event of events) await this.applyOne(sql, event);
+    // Imported orders come by the thousand (one new stream each): a run of them is one insert.
+    let imported: EnvelopeOf<'OrderImported'>[] = [];
+    for (const event of events) {
+      if (event.type === 'OrderImported') {
+        imported.push(event);
+        continue;
+      }
+      if (imported.length > 0) await this.insertImported(sql, imported);
+      imported = [];
+      await this.applyOne(sql, event);
+    }
+    if (imported.length > 0) await this.insertImported(sql, imported);
+  }
+
+  /**
+   * Imported orders, in their final status with their original dates. No status notification: an
+   * order that did not exist had no watcher, and it will not change status again.
+   */
+  private async insertImported(sql: SqlExecutor, events: EnvelopeOf<'OrderImported'>[]): Promise<void> {
+    const column = <T>(value: (d: ImportedOrder, event: EnvelopeOf<'OrderImported'>) => T) =>
+      events.map((event) => value(event.data, event));
+    await sql.query(
+      `INSERT INTO orders_view (order_id, member_id, visitor_id, channel, cart_id, status, lines, total, currency,
+         shipping_region, payment, refunded, history, version, placed_at, updated_at, imported)
+       SELECT order_id, member_id, member_id, channel, NULL, status, lines::jsonb, total, currency,
+         NULL, payment::jsonb, refunded, history::jsonb, version, placed_at, updated_at, imported::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+         $8::text[], $9::bigint[], $10::text[], $11::int[], $12::timestamptz[], $13::timestamptz[], $14::text[])
+         AS u(order_id, member_id, channel, status, lines, total, currency, payment, refunded, history, version,
+           placed_at, updated_at, imported)
+       ON CONFLICT (order_id) DO NOTHING`,
+      [
+        column((_, e) => e.aggregateId),
+        column((d) => d.memberId),
+        column((d) => d.channel),
+        column((d) => d.status),
+        column((d) => JSON.stringify(d.lines)),
+        column((d) => d.total),
+        column((d) => d.currency),
+        column((d) =>
+          d.paidAt
+            ? JSON.stringify({
+                paymentId: importedPaymentId(d.sourceOrderId),
+                amount: d.total,
+                method: IMPORTED_PAYMENT_METHOD,
+                at: d.paidAt,
+              })
+            : null,
+        ),
+        column((d) => d.refunds.reduce((sum, r) => sum + r.amount, 0)),
+        column((d) => JSON.stringify(importedHistory(d))),
+        column((_, e) => e.sequence),
+        column((d) => d.placedAt),
+        column((d) => importedHistory(d).at(-1)!.at),
+        column((d) =>
+          JSON.stringify({
+            sourceOrderId: d.sourceOrderId,
+            customerRef: d.customerRef,
+            refunds: d.refunds.map((r) => ({ amount: r.amount, at: r.refundedAt, reason: r.reason })),
+          }),
+        ),
+      ],
+    );
   }
 
   private async applyOne(sql: SqlExecutor, event: OrderEnvelope): Promise<void> {

@@ -25,6 +25,13 @@ export interface ReturnView {
   updatedAt: string;
 }
 
+/** Where an imported order came from (the order-history import); null for orders placed here. */
+export interface ImportedOrderSource {
+  sourceOrderId: string;
+  customerRef: string;
+  refunds: { amount: number; at: string; reason: string | null }[];
+}
+
 export interface OrderView {
   id: string;
   memberId: string;
@@ -42,6 +49,7 @@ export interface OrderView {
   refunded: number;
   history: StatusChange[];
   returns?: ReturnView[];
+  imported: ImportedOrderSource | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -62,6 +70,7 @@ interface OrderRow {
   shipment: OrderView['shipment'];
   refunded: string;
   history: StatusChange[];
+  imported: ImportedOrderSource | null;
   version: number;
   placed_at: Date;
   updated_at: Date;
@@ -115,6 +124,7 @@ function toOrderView(row: OrderRow): OrderView {
     shipment: row.shipment,
     refunded: Number(row.refunded),
     history: row.history,
+    imported: row.imported ?? null,
     version: row.version,
     createdAt: row.placed_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -151,12 +161,35 @@ export interface OrderListFilter {
   cursor?: string;
 }
 
-const encodeCursor = (orderId: string) => Buffer.from(orderId, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded || encodeCursor(decoded) !== cursor)
-    throw new InvalidCommandError('cursor is not valid', 'BAD_CURSOR');
-  return decoded;
+/**
+ * Lists go newest first by the order's date, then id (imported orders have past dates and ids that are
+ * not time-ordered); the cursor is the last order's (placed_at, order_id), opaque to clients.
+ */
+interface ListPosition {
+  placedAt: string;
+  orderId: string;
+}
+const encodeCursor = (position: ListPosition) =>
+  Buffer.from(JSON.stringify([position.placedAt, position.orderId]), 'utf8').toString('base64url');
+function decodeCursor(cursor: string): ListPosition {
+  const invalid = () => new InvalidCommandError('cursor is not valid', 'BAD_CURSOR');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    typeof decoded[0] !== 'string' ||
+    typeof decoded[1] !== 'string' ||
+    Number.isNaN(Date.parse(decoded[0]))
+  )
+    throw invalid();
+  const position = { placedAt: decoded[0], orderId: decoded[1] };
+  if (encodeCursor(position) !== cursor) throw invalid();
+  return position;
 }
 
 /** Queries of the Order read model, with the per-object rules of docs/contract.md section 5. */
@@ -207,15 +240,23 @@ export class OrdersQuery {
     };
     if (memberId) add('member_id = ?', memberId);
     if (filter.status) add('status = ?', filter.status);
-    if (filter.cursor) add('order_id < ?', decodeCursor(filter.cursor));
+    if (filter.cursor) {
+      const after = decodeCursor(filter.cursor);
+      params.push(after.placedAt, after.orderId);
+      where.push(`(placed_at, order_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
     params.push(limit + 1);
     const rows: OrderRow[] = await this.dataSource.query(
       `SELECT * FROM orders_view ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY order_id DESC LIMIT $${params.length}`,
+       ORDER BY placed_at DESC, order_id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit).map(toOrderView);
-    return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      nextCursor: rows.length > limit ? encodeCursor({ placedAt: last.createdAt, orderId: last.id }) : null,
+    };
   }
 
   async returnsOf(orderId: string): Promise<ReturnView[]> {
