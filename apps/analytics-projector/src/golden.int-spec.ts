@@ -44,7 +44,7 @@ describe('analytics golden scenario', () => {
     expect(recompute.body).toMatchObject({
       asOf: cst('2026-03-10 12:00'),
       asOfDay: '2026-03-10',
-      members: 6,
+      members: 8,
     });
   });
   afterAll(async () => {
@@ -73,13 +73,19 @@ describe('analytics golden scenario', () => {
     //  M5: 2025-08-22, 07-01, 06-01, 05-01, 03-11 (364 days back: in) at 9000; 2025-03-10 (365: out)
     //      recency 200, frequency 5, monetary 45000 -> sleeping (200 > 90)
     //  M6: 2025-11-30 2000 -> recency 100, frequency 1, monetary 2000 -> sleeping
-    // Scores (n = 6): score = ceil(5k/6), k = members as good or worse:
-    //  recency (k = #recency >= v): 7 -> 6 -> 5; 9 -> 4 -> ceil(3.33)=4; 40 -> 3 -> ceil(2.5)=3;
-    //                               100 -> 2 -> ceil(1.67)=2; 200 -> 1 -> ceil(0.83)=1
-    //  frequency (k = #f <= v):     1 -> 1 -> 1; 2 -> 3 -> 3; 3 -> 4 -> 4; 4 -> 5 -> 5; 5 -> 6 -> 5
-    //  monetary:                    2000 -> 1 -> 1; 12000 -> 2 -> 2; 30000 -> 4 -> 4; 45000 -> 5 -> 5; 80000 -> 6 -> 5
-    // Segments: M1 r5 f4 Champions; M2 r5 f3 and M3 r4 f3 Potential Loyalists; M4 r3 f5 Loyal Customers;
-    //           M5 r1 f5 Can't Lose Them; M6 r2 f1 Hibernating.
+    // Imported history, counted at its own payment and refund dates:
+    //  M8: io8-b paid 2025-10-01 5000, io8-a paid 2025-11-10 20000 (5000 refunded 11-15), io8-x never paid
+    //      recency 120 (Nov 10 -> Dec 10: 30, -> Mar 10: 90), frequency 2, monetary 5000+20000-5000 = 20000 -> sleeping
+    //  M9: io9-a paid 03-02 3000 (1000 refunded 03-04) -> recency 8, frequency 1, monetary 2000
+    // Scores (n = 8): score = ceil(5k/8), k = members as good or worse:
+    //  recency (k = #recency >= v): 7 -> 8 -> 5; 8 -> 6 -> ceil(3.75)=4; 9 -> 5 -> ceil(3.13)=4;
+    //                               40 -> 4 -> ceil(2.5)=3; 100 -> 3 -> ceil(1.88)=2; 120 -> 2 -> ceil(1.25)=2;
+    //                               200 -> 1 -> ceil(0.63)=1
+    //  frequency (k = #f <= v):     1 -> 2 -> 2; 2 -> 5 -> 4; 3 -> 6 -> 4; 4 -> 7 -> 5; 5 -> 8 -> 5
+    //  monetary:                    2000 -> 2 -> 2; 12000 -> 3 -> 2; 20000 -> 4 -> 3; 30000 -> 6 -> 4;
+    //                               45000 -> 7 -> 5; 80000 -> 8 -> 5
+    // Segments: M1 and M2 r5 f4 Champions; M3 r4 f4 and M4 r3 f5 Loyal Customers; M9 r4 f2 Potential
+    //           Loyalists; M5 r1 f5 Can't Lose Them; M8 r2 f4 At Risk; M6 r2 f2 Hibernating.
     const row = (
       memberId: string,
       recencyDays: number,
@@ -106,35 +112,42 @@ describe('analytics golden scenario', () => {
       asOf: cst('2026-03-10 12:00'),
     });
     const M1 = row('M1', 7, 3, 30000, 5, 4, 4, 'Champions', false, '2026-03-03 08:04');
-    const M2 = row('M2', 7, 2, 30000, 5, 3, 4, 'Potential Loyalists', false, '2026-03-03 10:05');
-    const M3 = row('M3', 9, 2, 12000, 4, 3, 2, 'Potential Loyalists', false, '2026-03-01 13:04');
+    const M2 = row('M2', 7, 2, 30000, 5, 4, 4, 'Champions', false, '2026-03-03 10:05');
+    const M3 = row('M3', 9, 2, 12000, 4, 4, 2, 'Loyal Customers', false, '2026-03-01 13:04');
     const M4 = row('M4', 40, 4, 80000, 3, 5, 5, 'Loyal Customers', false, '2026-01-29 12:00');
     const M5 = row('M5', 200, 5, 45000, 1, 5, 5, "Can't Lose Them", true, '2025-08-22 12:00');
-    const M6 = row('M6', 100, 1, 2000, 2, 1, 1, 'Hibernating', true, '2025-11-30 12:00');
+    const M6 = row('M6', 100, 1, 2000, 2, 2, 2, 'Hibernating', true, '2025-11-30 12:00');
+    const M8 = row('M8', 120, 2, 20000, 2, 4, 3, 'At Risk', true, '2025-11-10 20:00');
+    const M9 = row('M9', 8, 1, 2000, 4, 2, 2, 'Potential Loyalists', false, '2026-03-02 15:00');
 
-    it('scores each member as worked out by hand', async () => {
-      for (const expected of [M1, M2, M3, M4, M5, M6]) {
+    it('scores each member as worked out by hand, imported history included', async () => {
+      for (const expected of [M1, M2, M3, M4, M5, M6, M8, M9]) {
         expect(await get(`/v1/analytics/rfm/members/${expected.memberId}`)).toMatchObject(expected);
       }
     });
 
     it('lists members best monetary first, by segment and by sleeping', async () => {
       const all = await get('/v1/analytics/rfm?limit=10');
-      expect(all.total).toBe(6);
+      expect(all.total).toBe(8);
       expect(all.items.map((i: { memberId: string }) => i.memberId)).toEqual([
         'M4',
         'M5',
         'M1',
         'M2',
+        'M8',
         'M3',
         'M6',
+        'M9',
       ]);
       const loyalists = await get('/v1/analytics/rfm?segment=potential_loyalists');
-      expect(loyalists.items).toEqual([expect.objectContaining(M2), expect.objectContaining(M3)]);
-      expect((await get('/v1/analytics/rfm?segment=Champions')).items).toEqual([expect.objectContaining(M1)]);
+      expect(loyalists.items).toEqual([expect.objectContaining(M9)]);
+      expect((await get('/v1/analytics/rfm?segment=Champions')).items).toEqual([
+        expect.objectContaining(M1),
+        expect.objectContaining(M2),
+      ]);
       expect(
         (await get('/v1/analytics/rfm?sleeping=true')).items.map((i: { memberId: string }) => i.memberId),
-      ).toEqual(['M5', 'M6']);
+      ).toEqual(['M5', 'M8', 'M6']);
       expect(
         (await get('/v1/analytics/rfm?limit=2&offset=2')).items.map((i: { memberId: string }) => i.memberId),
       ).toEqual(['M1', 'M2']);
@@ -142,25 +155,23 @@ describe('analytics golden scenario', () => {
 
     it('counts members per segment', async () => {
       const body = await get('/v1/analytics/rfm/segments');
-      expect(body).toMatchObject({ asOf: cst('2026-03-10 12:00'), members: 6, sleeping: 2 });
+      expect(body).toMatchObject({ asOf: cst('2026-03-10 12:00'), members: 8, sleeping: 3 });
       const counts = Object.fromEntries(
         body.segments.map((s: { segment: string; members: number }) => [s.segment, s.members]),
       );
       expect(counts).toEqual({
-        Champions: 1,
-        'Loyal Customers': 1,
-        'Potential Loyalists': 2,
+        Champions: 2,
+        'Loyal Customers': 2,
+        'Potential Loyalists': 1,
         'New Customers': 0,
         Promising: 0,
         'Need Attention': 0,
         'About to Sleep': 0,
-        'At Risk': 0,
+        'At Risk': 1,
         "Can't Lose Them": 1,
         Hibernating: 1,
       });
-      expect(body.segments.find((s: { code: string }) => s.code === 'potential_loyalists').share).toBe(
-        0.3333,
-      ); // 2/6
+      expect(body.segments.find((s: { code: string }) => s.code === 'potential_loyalists').share).toBe(0.125); // 1/8
     });
   });
 
@@ -173,6 +184,7 @@ describe('analytics golden scenario', () => {
     //           v7 visit 23:59:59 storefront time (stored an hour later, on D3). -> [3, 2, 1, 1, 1]
     // D3 03-03: v1 all five; v7's product view has no visit that day; v6 ordered without a visit. -> [1, 1, 1, 1, 1]
     // Total [8, 7, 4, 4, 4]: 7/8 = 0.875, 4/7 = 0.5714, 4/4 = 1, 4/4 = 1; from start 0.875, 0.5, 0.5, 0.5.
+    // M9's imported order placed and paid on D2 has no visitor: it is in no step.
     const steps = (visitors: number[], fromPrevious: (number | null)[], fromStart: (number | null)[]) =>
       ['visit', 'product_view', 'add_to_cart', 'order_placed', 'order_paid'].map((name, i) => ({
         name,
@@ -262,14 +274,15 @@ describe('analytics golden scenario', () => {
           refunds: { count: 0, amount: 0 },
           returns: noReturns(0),
         },
-        // D2: o2a 30000 (M2) + o1b 10000 (M1) = 40000, AOV 20000; UV v1, v6, v7 = 3; payers v1, v6 -> 0.6667
+        // D2: o2a 30000 (M2) + o1b 10000 (M1) + imported io9-a 3000 (M9) = 43000, AOV 43000/3 = 14333;
+        //     UV v1, v6, v7 = 3; payers v1, v6 -> 0.6667 (the imported order has no visitor: UV and conversion unchanged)
         {
           day: '2026-03-02',
-          gmv: 40000,
-          ordersPlaced: 2,
-          ordersPaid: 2,
-          payingMembers: 2,
-          averageOrderValue: 20000,
+          gmv: 43000,
+          ordersPlaced: 3,
+          ordersPaid: 3,
+          payingMembers: 3,
+          averageOrderValue: 14333,
           uv: 3,
           payingVisitors: 2,
           conversion: 0.6667,
@@ -291,6 +304,7 @@ describe('analytics golden scenario', () => {
           returns: noReturns(0),
         },
         // 03-04: r2 (QUALITY) requested, but rejected: not a return. Nothing paid: AOV, conversion, rates null.
+        //        io9-a's imported refund of 1000 counts on its own day.
         {
           day: '2026-03-04',
           gmv: 0,
@@ -301,7 +315,7 @@ describe('analytics golden scenario', () => {
           uv: 0,
           payingVisitors: 0,
           conversion: null,
-          refunds: { count: 0, amount: 0 },
+          refunds: { count: 1, amount: 1000 },
           returns: noReturns(null),
         },
         // 03-05: r1 requested (SIZE_MISMATCH); no orders paid that day -> rate null.
@@ -337,22 +351,23 @@ describe('analytics golden scenario', () => {
           returns: noReturns(null),
         },
       ]);
-      // Period: 7 placed, 6 paid, GMV 78000, AOV 78000/6 = 13000; members M1, M2, M3; UV v1..v7 = 7 distinct;
-      // paying visitors v1, v5, v6 -> 3/7 = 0.4286; refunds 8000 + 5000; 1 return of 6 paid orders = 0.1667.
+      // Period: 8 placed, 7 paid, GMV 81000, AOV 81000/7 = 11571; members M1, M2, M3, M9; UV v1..v7 = 7
+      // distinct; paying visitors v1, v5, v6 -> 3/7 = 0.4286; refunds 8000 + 1000 + 5000; 1 return of 7 paid
+      // orders = 0.1429.
       expect(body.totals).toEqual({
-        gmv: 78000,
-        ordersPlaced: 7,
-        ordersPaid: 6,
-        payingMembers: 3,
-        averageOrderValue: 13000,
+        gmv: 81000,
+        ordersPlaced: 8,
+        ordersPaid: 7,
+        payingMembers: 4,
+        averageOrderValue: 11571,
         uv: 7,
         payingVisitors: 3,
         conversion: 0.4286,
-        refunds: { count: 2, amount: 13000 },
+        refunds: { count: 3, amount: 14000 },
         returns: {
           requested: 1,
-          rate: 0.1667,
-          byReason: { ...noReturns(0).byReason, SIZE_MISMATCH: { count: 1, rate: 0.1667 } },
+          rate: 0.1429,
+          byReason: { ...noReturns(0).byReason, SIZE_MISMATCH: { count: 1, rate: 0.1429 } },
         },
       });
     });
@@ -365,11 +380,12 @@ describe('analytics golden scenario', () => {
       //  B: o3a 1 + o1b 2 - r1 1 = 2 x 5000      units 2,  revenue 10000, cost 2 x 1000  -> margin 8000
       //  C: only in o2b (cancelled) and o6x (unpaid)      units 0,  revenue 0, cost 1800   -> margin 0
       //  D: o2a 1 x 30000, no unit cost          units 1,  revenue 30000                 -> no margin, no quadrant
-      //  E: o1a 10 + o1c 5 = 15 x 1000           units 15, revenue 15000, cost 15 x 900  -> margin 1500
-      // Medians over A, B, C, E: units [0, 1, 2, 15] -> 1.5; margins [0, 1500, 4000, 8000] -> 2750.
+      //  E: o1a 10 + o1c 5 + imported io9-a 3 = 18 x 1000 (its 1000 refund carries no units: not taken back)
+      //                                          units 18, revenue 18000, cost 18 x 900  -> margin 1800
+      // Medians over A, B, C, E: units [0, 1, 2, 18] -> 1.5; margins [0, 1800, 4000, 8000] -> 2900.
       //  A low units, high margin: profit; B high, high: star; C low, low: slow; E high units, low margin: traffic.
       const body = await get('/v1/analytics/products/matrix?from=2026-03-01&to=2026-03-06');
-      expect(body.thresholds).toEqual({ unitsSold: 1.5, grossMargin: 2750 });
+      expect(body.thresholds).toEqual({ unitsSold: 1.5, grossMargin: 2900 });
       expect(body.items).toEqual([
         {
           sku: 'A',
@@ -419,14 +435,92 @@ describe('analytics golden scenario', () => {
           sku: 'E',
           productId: 'P2',
           title: 'Basics',
-          unitsSold: 15,
-          revenue: 15000,
+          unitsSold: 18,
+          revenue: 18000,
           unitCost: 900,
-          grossMargin: 1500,
+          grossMargin: 1800,
           marginRate: 0.1,
           quadrant: 'traffic',
         },
       ]);
+    });
+  });
+
+  describe('imported order history', () => {
+    // Days with imported orders before the reporting days (and M4's live payment of 2025-11-01 among them):
+    //  09-30 io8-b placed 23:50; 10-01 io8-b paid 00:10 (5000); 10-20 io8-x placed, never paid;
+    //  11-01 o4-3 paid (M4, 20000); 11-10 io8-a placed and paid (20000); 11-15 io8-a refund 5000.
+    it('counts placed, paid and refunded on the days of the order history, with no visitors', async () => {
+      // Columns: day, placed, paid, gmv, paying members, uv, refunds. Only M4's live payment has a visitor.
+      const body = await get('/v1/analytics/sales?from=2025-09-30&to=2025-11-15');
+      const active = body.days
+        .filter(
+          (d: { ordersPlaced: number; ordersPaid: number; refunds: { count: number } }) =>
+            d.ordersPlaced + d.ordersPaid + d.refunds.count > 0,
+        )
+        .map((d: Record<string, unknown>) => [
+          d.day,
+          d.ordersPlaced,
+          d.ordersPaid,
+          d.gmv,
+          d.payingMembers,
+          d.uv,
+          d.refunds,
+        ]);
+      expect(active).toEqual([
+        ['2025-09-30', 1, 0, 0, 0, 0, { count: 0, amount: 0 }],
+        ['2025-10-01', 0, 1, 5000, 1, 0, { count: 0, amount: 0 }],
+        ['2025-10-20', 1, 0, 0, 0, 0, { count: 0, amount: 0 }],
+        ['2025-11-01', 0, 1, 20000, 1, 1, { count: 0, amount: 0 }],
+        ['2025-11-10', 1, 1, 20000, 1, 0, { count: 0, amount: 0 }],
+        ['2025-11-15', 0, 0, 0, 0, 0, { count: 1, amount: 5000 }],
+      ]);
+      expect(body.totals).toMatchObject({
+        gmv: 45000,
+        ordersPlaced: 3,
+        ordersPaid: 3,
+        payingMembers: 2,
+        averageOrderValue: 15000,
+        // M4 paying on 11-01 is the only visitor (1 of 1 converts); the imported payments are not in it.
+        uv: 1,
+        payingVisitors: 1,
+        conversion: 1,
+        refunds: { count: 1, amount: 5000 },
+      });
+    });
+
+    it('leaves the funnel without a visitor on those days', async () => {
+      // (M4's live payment alone reaches no step: the funnel starts at a page view.)
+      const body = await get('/v1/analytics/funnel?from=2025-09-30&to=2025-11-15');
+      expect(body.steps.map((s: { visitors: number }) => s.visitors)).toEqual([0, 0, 0, 0, 0]);
+    });
+
+    it('counts the units of paid imported orders in the product matrix, refunds taking none back', async () => {
+      // io8-b 1 x B, io8-a 2 x A (its 5000 refund carries no units); io8-x (C) was never paid.
+      const body = await get('/v1/analytics/products/matrix?from=2025-09-30&to=2025-11-15');
+      expect(
+        body.items.map((i: { sku: string; unitsSold: number; revenue: number }) => [
+          i.sku,
+          i.unitsSold,
+          i.revenue,
+        ]),
+      ).toEqual([
+        ['A', 2, 20000],
+        ['B', 1, 5000],
+        ['C', 0, 0],
+        ['D', 0, 0],
+        ['E', 0, 0],
+      ]);
+    });
+
+    it('makes a member whose last imported payment is 120 days old sleeping', async () => {
+      expect(await get('/v1/analytics/rfm/members/M8')).toMatchObject({
+        recencyDays: 120,
+        frequency: 2,
+        monetary: 20000,
+        sleeping: true,
+        lastPaidAt: cst('2025-11-10 20:00'),
+      });
     });
   });
 
@@ -682,6 +776,6 @@ describe('analytics golden scenario', () => {
       currency: 'CNY',
       asOf: cst('2026-03-10 12:00'),
     });
-    expect((await get('/v1/analytics/rfm/segments')).members).toBe(6);
+    expect((await get('/v1/analytics/rfm/segments')).members).toBe(8);
   });
 });

@@ -85,7 +85,7 @@ describe('projector delivery through Kafka', () => {
       await projector.close();
     }
     expect(reference.an_visitor_events.length).toBeGreaterThan(2000);
-    expect(reference.an_rfm_scores).toHaveLength(6);
+    expect(reference.an_rfm_scores).toHaveLength(8); // M1-M6 and the imported M8, M9
     expect(reference.an_stock_warnings).toHaveLength(5);
   });
 

@@ -13,13 +13,19 @@ export * from './sales/sales.queries';
 export * from './stock-warnings/stock-warnings.queries';
 export * from './migrations/1764100000000-create-analytics-read-models';
 export * from './migrations/1764900000000-funnel-aggregate';
+export * from './migrations/1765300000000-imported-orders';
 
 import { CreateAnalyticsReadModels1764100000000 } from './migrations/1764100000000-create-analytics-read-models';
 import { FunnelAggregate1764900000000 } from './migrations/1764900000000-funnel-aggregate';
+import { ImportedOrders1765300000000 } from './migrations/1765300000000-imported-orders';
 
 /**
  * The analytics database's own migrations. Both apps list them (the projector writes these tables,
  * the API reads them and appends to the same event store): whichever starts first runs them under
  * the platform's migration lock, the other finds nothing to do.
  */
-export const ANALYTICS_MIGRATIONS = [CreateAnalyticsReadModels1764100000000, FunnelAggregate1764900000000];
+export const ANALYTICS_MIGRATIONS = [
+  CreateAnalyticsReadModels1764100000000,
+  FunnelAggregate1764900000000,
+  ImportedOrders1765300000000,
+];

@@ -27,6 +27,7 @@ export const PROJECTED_EVENT_TYPES = [
   'OrderPlaced',
   'OrderPaid',
   'RefundIssued',
+  'OrderImported',
   'ReturnRequested',
   'ReturnRejected',
   'ProductCreated',
@@ -36,6 +37,7 @@ export const PROJECTED_EVENT_TYPES = [
   'SkuCostChanged',
   'SkuDiscontinued',
   'MemberRegistered',
+  'MemberImported',
   'MemberTierChanged',
   ...STOCK_EVENT_TYPES,
 ] as const;
@@ -67,6 +69,9 @@ export class AnalyticsProjection {
   /** Applies one event in the consumer's transaction (`session.sql`). */
   async apply(event: ProjectedEvent, session: CommandSession, options: ApplyOptions): Promise<void> {
     await this.route(event, session, options);
+    // An imported order's envelope time is when it was placed on the old platform, not when it was
+    // published: it says nothing about how far behind the projector is.
+    if (event.type === 'OrderImported') return;
     const at = new Date(event.occurredAt);
     if (!this.lastEventAt || at > this.lastEventAt) this.lastEventAt = at;
     this.lastApplyLatencyMs = Math.max(0, Date.now() - at.getTime());
@@ -114,6 +119,9 @@ export class AnalyticsProjection {
         return f.orderPaid(tx, event);
       case 'RefundIssued':
         return f.refundIssued(tx, event);
+      case 'OrderImported':
+        // No visitor: it never enters the funnel, UV or conversion.
+        return f.orderImported(tx, event);
       case 'ReturnRequested':
         return f.returnRequested(tx, event);
       case 'ReturnRejected':
@@ -137,6 +145,9 @@ export class AnalyticsProjection {
         return f.skuDiscontinued(tx, event.data);
       case 'MemberRegistered':
         return f.member(tx, event, event.data.memberId, event.data.tier, event.occurredAt);
+      case 'MemberImported':
+        // Brought over by the order-history import: it never registered here.
+        return f.member(tx, event, event.data.memberId, event.data.tier, null);
       case 'MemberTierChanged':
         return f.member(tx, event, event.data.memberId, event.data.tier, null);
       case 'StockReceived':

@@ -1,6 +1,7 @@
 import { dayOf, FUNNEL_STEP_SET } from '@ecom/analytics-read-models';
 import type { EnvelopeOf, EventEnvelope } from '@ecom/contracts';
 import { SqlExecutor, valuePlaceholders } from '@ecom/event-sourcing';
+import { IMPORTED_REFUND_CAUSE, importedOrderFacts } from './imported-order-facts';
 
 /**
  * Fact writers of the non-stock read models. Every write is keyed by the id of the event or of the
@@ -133,6 +134,71 @@ export class FactWriters {
         this.day(event.occurredAt),
       ],
     );
+  }
+
+  /**
+   * An order from an imported order history, into the same order facts as a live one (see
+   * importedOrderFacts for its days): no visitor, no payment method or id; its refunds carry
+   * amounts only (cause IMPORTED, no return lines), so the product matrix counts its paid units in full.
+   */
+  async orderImported(tx: SqlExecutor, event: EnvelopeOf<'OrderImported'>): Promise<void> {
+    const { placed, lines, paid, refunds } = importedOrderFacts(event, this.timeZone);
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO an_orders_placed (order_id, event_id, member_id, visitor_id, channel, placed_at, day, total, currency)
+       VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [
+        placed.orderId,
+        event.id,
+        placed.memberId,
+        placed.channel,
+        placed.placedAt,
+        placed.day,
+        placed.total,
+        placed.currency,
+      ],
+    );
+    if (inserted.length > 0) {
+      await tx.query(
+        `INSERT INTO an_order_lines (order_id, line_no, sku, quantity, unit_price, line_total)
+         VALUES ${valuePlaceholders(lines.length, 6)} ON CONFLICT DO NOTHING`,
+        lines.flatMap((l, i) => [placed.orderId, i + 1, l.sku, l.quantity, l.unitPrice, l.lineTotal]),
+      );
+    }
+    if (paid) {
+      await tx.query(
+        `INSERT INTO an_orders_paid (order_id, event_id, member_id, visitor_id, channel, paid_at, day, amount, currency,
+           method, payment_id)
+         VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, NULL, NULL) ON CONFLICT (order_id) DO NOTHING`,
+        [
+          placed.orderId,
+          event.id,
+          placed.memberId,
+          placed.channel,
+          paid.paidAt,
+          paid.day,
+          paid.amount,
+          placed.currency,
+        ],
+      );
+    }
+    if (refunds.length > 0) {
+      await tx.query(
+        `INSERT INTO an_refunds (refund_id, event_id, order_id, member_id, return_id, amount, currency, cause, issued_at, day)
+         VALUES ${valuePlaceholders(refunds.length, 10)} ON CONFLICT (refund_id) DO NOTHING`,
+        refunds.flatMap((r) => [
+          r.refundId,
+          event.id,
+          placed.orderId,
+          placed.memberId,
+          null,
+          r.amount,
+          placed.currency,
+          IMPORTED_REFUND_CAUSE,
+          r.issuedAt,
+          r.day,
+        ]),
+      );
+    }
   }
 
   async returnRequested(tx: SqlExecutor, event: EnvelopeOf<'ReturnRequested'>): Promise<void> {

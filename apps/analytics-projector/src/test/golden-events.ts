@@ -7,6 +7,7 @@ import { cst, EventFactory } from './event-factory';
  * 2026-03-10 12:00 (+08:00). Days: D1 = 2026-03-01, D2 = 03-02, D3 = 03-03.
  *
  * Members and visitors: M1 shops as visitor v1, M2 as v6, M3 as v5; v2, v3, v4, v7 are anonymous.
+ * M8 and M9 come from an imported order history (no visitor: they never reach the funnel).
  * SKUs: A 100.00 (cost 60.00), B 50.00 (cost 10.00), C 20.00 (cost 15.00, then 18.00),
  *       D 300.00 (no cost), E 10.00 (cost 9.00). A and B belong to P1, C, D, E to P2.
  */
@@ -128,6 +129,65 @@ export function goldenEvents(): EventEnvelope[] {
     paidOnly(`o5-${i}`, 'M5', day, 9000);
   paidOnly('o5-365d', 'M5', '2025-03-10', 11111); // exactly 365 days before: outside the window
   paidOnly('o6-old', 'M6', '2025-11-30', 2000);
+
+  // ---------------------------------------------------------------- imported order history
+  // Members and past orders brought over from another platform. The import names members
+  // importedMemberId(customerRef); readable ids here. An imported order's envelope time is placedAt.
+  const imported = (
+    orderId: string,
+    memberId: string,
+    channel: string | null,
+    lines: [string, number, number][],
+    placedWall: string,
+    paidWall: string | null,
+    refunds: [number, string][] = [],
+  ) => {
+    const orderLines = lines.map(([sku, quantity, unitPrice]) => ({
+      sku,
+      quantity,
+      unitPrice,
+      lineTotal: quantity * unitPrice,
+    }));
+    f.make(
+      'OrderImported',
+      {
+        orderId,
+        sourceOrderId: `SRC-${orderId}`,
+        memberId,
+        customerRef: `C-${memberId}`,
+        channel,
+        placedAt: cst(placedWall),
+        paidAt: paidWall === null ? null : cst(paidWall),
+        lines: orderLines,
+        total: orderLines.reduce((sum, l) => sum + l.lineTotal, 0),
+        currency: CNY,
+        refunds: refunds.map(([amount, wall]) => ({ amount, refundedAt: cst(wall), reason: null })),
+        status: paidWall === null ? 'CANCELLED' : 'COMPLETED',
+      },
+      cst(placedWall),
+    );
+  };
+  for (const [memberId, wall] of [
+    ['M8', '2026-02-20 09:00'],
+    ['M9', '2026-03-05 09:00'],
+  ]) {
+    f.make(
+      'MemberImported',
+      { memberId, customerRef: `C-${memberId}`, roles: ['customer'], tier: 'SILVER' },
+      cst(wall),
+    );
+  }
+  // M8: placed 23:50 on 2025-09-30, paid 00:10 the next day; 2 x A paid on 2025-11-10 (120 days before
+  // 03-10), 50.00 of it refunded on 11-15; one order never paid.
+  imported('io8-b', 'M8', null, [['B', 1, 5000]], '2025-09-30 23:50', '2025-10-01 00:10');
+  imported('io8-x', 'M8', 'web', [['C', 1, 2000]], '2025-10-20 10:00', null);
+  imported('io8-a', 'M8', 'web', [['A', 2, 10000]], '2025-11-10 19:58', '2025-11-10 20:00', [
+    [5000, '2025-11-15 10:00'],
+  ]);
+  // M9: an order of the reporting days from the old platform: 3 x E on D2, 10.00 refunded on 03-04.
+  imported('io9-a', 'M9', 'app', [['E', 3, 1000]], '2026-03-02 14:55', '2026-03-02 15:00', [
+    [1000, '2026-03-04 16:00'],
+  ]);
 
   // ---------------------------------------------------------------- behaviour and orders, D1 .. D3
   const view = (
