@@ -1,0 +1,61 @@
+import { ProgressBar } from '@ecom/platform';
+import { ApiError, sleep } from '../api/service-api';
+import { inParallel, RunContext } from './run-context';
+
+/** Inventory learns a SKU from catalog.events; a policy for a SKU it has not heard of yet is a 404. */
+const POLICY_PATIENCE_MS = 90_000;
+
+/**
+ * Stage 2: warehouses (kept when they exist), stock receipts with batch codes and expiry dates, and
+ * a stock policy (safety stock, lead time) per SKU, including the deliberately low SKUs and the
+ * flash-sale SKU's few units.
+ */
+export async function seedInventory(ctx: RunContext): Promise<void> {
+  const { inventory } = ctx.plan;
+  const { api, books } = ctx;
+  const bar = new ProgressBar(
+    inventory.warehouses.length + inventory.receipts.length + inventory.policies.length,
+    { label: 'inventory ', unit: 'calls' },
+  );
+  for (const warehouse of inventory.warehouses) {
+    await api.inventory.post('/v1/warehouses', warehouse, {
+      token: await ctx.operator.bearer(),
+      expect: [201, 409],
+    });
+    books.inventory.warehouses++;
+    bar.advance();
+  }
+  await inParallel(inventory.receipts, 4, async (receipt) => {
+    await api.inventory.post('/v1/stock/receipts', receipt, { token: await ctx.operator.bearer() });
+    books.inventory.receipts++;
+    books.inventory.unitsReceived += receipt.quantity;
+    if (receipt.sku === ctx.plan.catalog.flashSku) books.flash.unitsReceived += receipt.quantity;
+    bar.advance();
+  });
+  await inParallel(inventory.policies, 4, async (policy) => {
+    const deadline = Date.now() + POLICY_PATIENCE_MS;
+    for (;;) {
+      const answer = await api.inventory.put(
+        `/v1/stock/${encodeURIComponent(policy.sku)}/policy`,
+        { safetyStock: policy.safetyStock, leadTimeDays: policy.leadTimeDays },
+        { token: await ctx.operator.bearer(), expect: [200, 404] },
+      );
+      if (answer.status === 200) break;
+      if (Date.now() > deadline)
+        throw new ApiError(`inventory PUT /v1/stock/${policy.sku}/policy`, 404, answer.body);
+      await sleep(500);
+    }
+    books.inventory.policies++;
+    bar.advance();
+  });
+  books.inventory.lowSkus = inventory.lowSkus;
+  books.inventory.nearExpirySkus = inventory.nearExpirySkus;
+  books.flash.sku = ctx.plan.catalog.flashSku;
+  const ms = bar.finish();
+  ctx.log(
+    `inventory: ${books.inventory.warehouses} warehouses, ${books.inventory.receipts} receipts ` +
+      `(${books.inventory.unitsReceived} units), ${books.inventory.policies} stock policies; ` +
+      `${inventory.lowSkus.length} SKUs below safety stock, ${inventory.nearExpirySkus.length} with a batch near expiry, ` +
+      `${inventory.flashUnits} units of the flash SKU (${(ms / 1000).toFixed(1)} s)`,
+  );
+}
