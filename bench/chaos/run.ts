@@ -2,13 +2,17 @@
  * `npm run chaos` (-- --shoppers N --seconds S [--no-kafka-restart]): the fault suite. While shoppers place and pay orders
  * against the running stack (started when none runs), it kills each app with SIGKILL in turn and
  * starts it again, then restarts the Kafka broker, watching readiness all along. Then it lets the
- * stack settle and checks what must hold: every accepted order exists and reached a decided state,
- * every paid answer is PAID, no SKU is oversold, every paid order is in the analytics facts exactly
- * once, no outbox holds an event, and readiness answered (never hung) and went not-ready while Kafka
- * was down. Prints what it did and what held; exits 1 if anything did not.
- * Not done here (yet): making Redis unreachable, and comparing every read model with a rebuild.
+ * Redis unreachable for a while (the apps reach Redis through a TCP proxy this run owns, so other
+ * users of the machine's Redis are unaffected), then restarts the Kafka broker, watching readiness
+ * all along. Then it lets the stack settle and checks what must hold: every accepted order exists and
+ * reached a decided state, every paid answer is PAID, no SKU is oversold, every paid order is in the
+ * analytics facts exactly once, no outbox holds an event, readiness answered (never hung) and went
+ * not-ready while Redis and Kafka were down, nothing answered 500 while Redis was down, and every
+ * analytics read model equals a rebuild from the topics. Prints what it did and what held; exits 1 if
+ * anything did not.
  */
 import '../analytics/quiet';
+import { readModelDigests } from '@ecom/analytics-read-models';
 import { spawn, spawnSync } from 'child_process';
 import { openSync } from 'fs';
 import { join } from 'path';
@@ -26,6 +30,7 @@ import { connect } from '../lib/pg';
 import { info, phase, sleep, warn } from '../lib/progress';
 import { seedShop, Shop } from '../lib/seed';
 import { APPS, AppName, ensureStack, PORTS, recordedPid, ROOT, waitReady } from '../lib/stack';
+import { TcpProxy } from '../lib/tcp-proxy';
 
 interface Accepted {
   id: string;
@@ -46,23 +51,62 @@ function argument(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** SIGKILL, then the app started again the way stack.sh starts it (same log, same pid file). */
-async function killAndRestart(app: AppName): Promise<void> {
-  const pid = recordedPid(app);
-  if (pid === undefined) throw new Error(`${app} is not running`);
-  process.kill(pid, 'SIGKILL');
-  info(`kill -9 ${app} (pid ${pid})`);
-  await sleep(1500);
+/** Starts the app the way stack.sh does (same log, same pid file), with `env` on top of ours. */
+async function startApp(app: AppName, env: NodeJS.ProcessEnv): Promise<number> {
   const log = openSync(join(ROOT, '.stack', 'logs', `${app}.log`), 'a');
   const child = spawn('node', [`dist/apps/${app}/src/main.js`], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', log, log],
+    env: { ...process.env, ...env },
   });
   child.unref();
   spawnSync('bash', ['-c', `echo ${child.pid} > .stack/pids/${app}.pid`], { cwd: ROOT });
   await waitReady([app], 120_000);
-  info(`${app} restarted (pid ${child.pid}) and ready`);
+  return child.pid!;
+}
+
+/** SIGKILL, then the app started again with `env` (the restarted apps reach Redis through the proxy). */
+async function killAndRestart(app: AppName, env: NodeJS.ProcessEnv): Promise<void> {
+  const pid = recordedPid(app);
+  if (pid === undefined) throw new Error(`${app} is not running`);
+  process.kill(pid, 'SIGKILL');
+  info(`kill -9 ${app} (pid ${pid})`);
+  await sleep(1500);
+  info(`${app} restarted (pid ${await startApp(app, env)}) and ready`);
+}
+
+/** SIGTERM and wait for the process to end (up to 30 s). */
+async function stopApp(app: AppName): Promise<void> {
+  const pid = recordedPid(app);
+  if (pid === undefined) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 150; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(200);
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
+/** What the shoppers' order and payment requests answered, per window of the run. */
+class AnswerTally {
+  window = 'start';
+  readonly byWindow = new Map<string, Map<string, number>>();
+
+  record(outcome: number | string): void {
+    const seen = this.byWindow.get(this.window) ?? new Map<string, number>();
+    seen.set(String(outcome), (seen.get(String(outcome)) ?? 0) + 1);
+    this.byWindow.set(this.window, seen);
+  }
+
+  describe(window: string): string {
+    const seen = this.byWindow.get(window);
+    return seen ? [...seen].map(([k, n]) => `${k}: ${n}`).join(', ') : 'no requests';
+  }
 }
 
 /**
@@ -111,7 +155,14 @@ class ReadinessWatch {
   }
 }
 
-async function shop(clients: Clients, shopData: Shop, accepted: Accepted[], until: () => boolean, n: number) {
+async function shop(
+  clients: Clients,
+  shopData: Shop,
+  accepted: Accepted[],
+  tally: AnswerTally,
+  until: () => boolean,
+  n: number,
+) {
   let seq = n;
   while (!until()) {
     const account = shopData.customers[seq % shopData.customers.length];
@@ -121,7 +172,9 @@ async function shop(clients: Clients, shopData: Shop, accepted: Accepted[], unti
     let answer;
     try {
       answer = await placeOrder(clients.orders, account, [{ sku: sku.code, quantity }]);
-    } catch {
+      tally.record(answer.status);
+    } catch (error) {
+      tally.record((error as Error).name === 'TimeoutError' ? 'hung' : 'refused');
       await sleep(200); // the app is down: a storefront retries later
       continue;
     }
@@ -141,6 +194,7 @@ async function shop(clients: Clients, shopData: Shop, accepted: Accepted[], unti
       order.decision = (await awaitDecision(clients.orders, account, order.id, 30_000)).outcome;
       if (order.decision === 'CONFIRMED') {
         order.payment = (await pay(clients.orders, account, order.id, order.total)).status;
+        tally.record(order.payment);
       }
     } catch {
       // orders restarted mid-request: the checks below find out what became of the order
@@ -155,6 +209,14 @@ async function main(): Promise<void> {
   const restartKafka = !process.argv.includes('--no-kafka-restart');
   const runId = `chaos${Date.now().toString(36)}`;
   const stack = await ensureStack();
+  // Apps restarted by this run reach Redis through a proxy it can cut (the machine's Redis stays up for others).
+  const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redisProxy = await new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379)).start();
+  const proxiedRedis = new URL(redisUrl);
+  proxiedRedis.hostname = '127.0.0.1';
+  proxiedRedis.port = String(redisProxy.port);
+  const appEnv = { REDIS_URL: proxiedRedis.toString() };
+  const tally = new AnswerTally();
   const clients = clientsFor(shoppers + 4, { waitWhenRefused: true });
   const failures: string[] = [];
   const check = (ok: boolean, what: string, detail = '') => {
@@ -171,22 +233,38 @@ async function main(): Promise<void> {
       members: Math.max(8, shoppers),
     });
 
-    phase(`${shoppers} shoppers while each app is killed and restarted${restartKafka ? ', then Kafka' : ''}`);
+    phase(
+      `${shoppers} shoppers while each app is killed and restarted, Redis is unreachable${restartKafka ? ', then Kafka restarts' : ''}`,
+    );
     const accepted: Accepted[] = [];
     let stopped = false;
     const load = Promise.all(
-      Array.from({ length: shoppers }, (_, i) => shop(clients, seeded, accepted, () => stopped, i)),
+      Array.from({ length: shoppers }, (_, i) => shop(clients, seeded, accepted, tally, () => stopped, i)),
     );
     const watch = new ReadinessWatch().start();
     // The shoppers go on through every fault; `seconds` is spread over the pauses between faults.
     const pause = Math.max(2000, (seconds * 1000) / (APPS.length + 2));
+    tally.window = 'app kills';
     for (const { name } of APPS) {
       await sleep(pause);
-      await killAndRestart(name);
+      await killAndRestart(name, appEnv);
       info(`${accepted.length} orders accepted so far`);
     }
     await sleep(pause);
+
+    // Every app now reaches Redis through the proxy: cut it.
     watch.reset();
+    tally.window = 'redis down';
+    redisProxy.cut();
+    info('Redis unreachable for the apps (proxy cut)');
+    await sleep(8000);
+    const duringRedisOutage = new Map(watch.answers);
+    redisProxy.restore();
+    tally.window = 'redis back';
+    info(`Redis reachable again; answers while it was down: ${tally.describe('redis down')}`);
+    await sleep(pause);
+    watch.reset();
+    tally.window = 'kafka down';
     if (restartKafka) {
       spawnSync('bash', ['infra/kafka/kafka.sh', 'stop'], { cwd: ROOT, stdio: 'ignore' });
       info('Kafka broker stopped');
@@ -197,6 +275,7 @@ async function main(): Promise<void> {
       spawnSync('bash', ['infra/kafka/kafka.sh', 'start'], { cwd: ROOT, stdio: 'ignore' });
       info('Kafka broker started again');
     }
+    tally.window = 'end';
     await sleep(pause);
     stopped = true;
     await load.catch((error) => warn(`a shopper failed: ${(error as Error).message}`));
@@ -311,7 +390,27 @@ async function main(): Promise<void> {
     if (restartKafka) {
       check(notReady, 'readiness reported the Kafka outage (some app not ready while Kafka was down)');
     }
+    const redisNotReady = [...duringRedisOutage.values()].some((seen) =>
+      [...seen.keys()].some((s) => s !== '200'),
+    );
+    check(redisNotReady, 'readiness reported the Redis outage (some app not ready while Redis was down)');
+    const redisAnswers = tally.byWindow.get('redis down') ?? new Map<string, number>();
+    check(
+      !redisAnswers.has('500') && !redisAnswers.has('hung'),
+      'no order or payment answered 500 or hung while Redis was down',
+      tally.describe('redis down'),
+    );
+    const afterRedis = tally.byWindow.get('redis back') ?? new Map<string, number>();
+    check(
+      (afterRedis.get('202') ?? 0) > 0,
+      'orders were accepted again once Redis was back',
+      tally.describe('redis back'),
+    );
+
+    phase('comparing every analytics read model with a rebuild from the topics');
+    await compareWithRebuild(clients, seeded.operator, appEnv, check);
   } finally {
+    await redisProxy.close();
     await closeAll(clients);
     // The apps it started run under new pids after their restarts: stop those.
     for (const app of stack.started) {
@@ -325,6 +424,53 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log('\nchaos: everything held');
+}
+
+/**
+ * The live read models against a rebuild: RFM recomputed live first (the rebuild recomputes it at
+ * its own instant), digests of every table, the projector stopped, `npm run analytics:rebuild`,
+ * digests again, the projector started again.
+ */
+async function compareWithRebuild(
+  clients: Clients,
+  operator: Account,
+  appEnv: NodeJS.ProcessEnv,
+  check: (ok: boolean, what: string, detail?: string) => void,
+): Promise<void> {
+  const recompute = await clients.analytics.post('/v1/analytics/rfm/recompute', undefined, {
+    token: await operator.bearer(),
+  });
+  if (recompute.status !== 200) warn(`live RFM recompute answered ${recompute.status}`);
+  const analytics = await connect('ecom_analytics');
+  let stopped = false;
+  try {
+    const sql = {
+      query: async (text: string, params?: unknown[]) => (await analytics.query(text, params)).rows,
+    };
+    const live = await readModelDigests(sql);
+    await stopApp('analytics-projector');
+    stopped = true;
+    info('projector stopped; rebuilding the read models from the topics');
+    // Not spawnSync: the rebuild reaches Redis through this process's proxy, which must keep relaying.
+    const rebuild = spawn('node', ['-r', '@swc-node/register', 'apps/analytics-projector/src/rebuild.ts'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...appEnv },
+    });
+    const status = await new Promise<number | null>((resolve) => rebuild.on('exit', resolve));
+    check(status === 0, 'the rebuild ran', `exit code ${status}`);
+    const rebuilt = await readModelDigests(sql);
+    const differing = Object.keys(live).filter((t) => live[t].md5 !== rebuilt[t]?.md5);
+    check(
+      differing.length === 0,
+      `every analytics read model equals its rebuild (${Object.keys(live).length} tables)`,
+      differing.map((t) => `${t}: ${live[t].rows} live rows, ${rebuilt[t]?.rows} rebuilt`).join('; ') ||
+        `${Object.values(live).reduce((n, t) => n + t.rows, 0)} rows`,
+    );
+  } finally {
+    await analytics.end();
+    if (stopped) info(`projector restarted (pid ${await startApp('analytics-projector', appEnv)}) and ready`);
+  }
 }
 
 main().catch((error) => {
