@@ -6,6 +6,7 @@ import {
   DynamicModule,
   Global,
   Inject,
+  Logger,
   Module,
   OnApplicationShutdown,
   RequestMethod,
@@ -48,6 +49,27 @@ class RedisLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown() {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/**
+ * One warning when Redis becomes unreachable and one line when it is back, through the app's logger.
+ * Without an 'error' listener ioredis prints every failed reconnect to stderr as "Unhandled error
+ * event" (several a second during an outage); the requests that need Redis answer 503 meanwhile.
+ */
+function logRedisOutages(redis: Redis): Redis {
+  const logger = new Logger('Redis');
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`Redis unreachable: ${error.message}`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log('Redis reachable again');
+  });
+  return redis;
 }
 
 /**
@@ -137,11 +159,13 @@ export class PlatformModule {
           provide: REDIS,
           inject: [PLATFORM_SETTINGS],
           useFactory: (current: PlatformSettings) =>
-            new Redis(current.redisUrl, {
-              keyPrefix: current.redisKeyPrefix || undefined,
-              maxRetriesPerRequest: 2,
-              connectTimeout: 3000,
-            }),
+            logRedisOutages(
+              new Redis(current.redisUrl, {
+                keyPrefix: current.redisKeyPrefix || undefined,
+                maxRetriesPerRequest: 2,
+                connectTimeout: 3000,
+              }),
+            ),
         },
         RedisLifecycle,
         { provide: EventSchemaRegistry, useFactory: () => createEventSchemaRegistry() },
