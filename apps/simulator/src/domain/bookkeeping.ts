@@ -77,6 +77,7 @@ export class Bookkeeping {
     unitsReceived: 0,
     waves: 0,
     orders: 0,
+    ordersGrpc: 0,
     confirmedOrders: 0,
     confirmedUnits: 0,
     /** Units of confirmed orders cancelled after all their payments were declined. */

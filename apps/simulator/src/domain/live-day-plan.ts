@@ -64,8 +64,9 @@ export interface FlashSalePlan {
   sku: string;
   hour: number;
   /**
-   * Shoppers racing for the SKU, wave after wave: the first wave wants about 1.8 times the stock at
-   * once; a later wave only runs while units are left (declined payments give units back).
+   * Shoppers racing for the SKU (every third over gRPC), wave after wave: the first wave wants about
+   * 1.8 times the stock at once; a later wave only runs while units are left (a winner who cannot pay
+   * gives units back).
    */
   waves: FlashShopper[][];
 }
@@ -86,7 +87,7 @@ export function concurrencyFor(hour: number, base: number): number {
 /**
  * Half of the shoppers visit (signed in), plus anonymous visitors worth 15% of them. A visit views
  * a few SKUs (popular ones more often), sometimes searches, and about half the time fills a cart;
- * signed-in shoppers check out most carts (a quarter of them over gRPC), pay most orders (trying a
+ * signed-in shoppers check out most carts (every fourth over gRPC), pay most orders (trying a
  * second method after a decline now and then) and cancel the rest. Paid orders are mostly shipped
  * and delivered; about one in eight deliveries comes back with a reason. The flash SKU is kept out
  * of every session: only the flash sale sells it, and none of its orders is cancelled or returned.
@@ -104,6 +105,7 @@ export function planLiveDay(
   const anonymous = Math.round(options.shoppers * 0.15);
   const visitors: (number | null)[] = prng.shuffle([...members, ...Array<null>(anonymous).fill(null)]);
 
+  let checkouts = 0;
   const sessions = visitors.map((member, index): SessionPlan => {
     const views = Array.from({ length: prng.chance(0.9) ? prng.int(1, 4) : 0 }, () => pickSku(prng, skus));
     const searches = Array.from({ length: prng.chance(0.45) ? prng.int(1, 2) : 0 }, () =>
@@ -112,8 +114,13 @@ export function planLiveDay(
     const cartSkus =
       views.length > 0 && prng.chance(0.55) ? prng.sample([...new Set(views)], prng.int(1, 3)) : [];
     const cart = cartSkus.map((sku) => ({ sku, quantity: prng.chance(0.8) ? 1 : 2 }));
+    // Every fourth checkout goes over gRPC, so even a small run uses both APIs.
     const checkout: Checkout | null =
-      member !== null && cart.length > 0 && prng.chance(0.75) ? (prng.chance(0.25) ? 'grpc' : 'rest') : null;
+      member !== null && cart.length > 0 && prng.chance(0.75)
+        ? checkouts++ % 4 === 3
+          ? 'grpc'
+          : 'rest'
+        : null;
     const method = pickPaymentMethod(prng);
     const payment =
       checkout && prng.chance(0.88)
@@ -167,7 +174,7 @@ export function planLiveDay(
         visitorId: `${options.prefix}-f${w + 1}-${String(n + 1).padStart(4, '0')}`,
         channel: pickChannel(prng),
         quantity: prng.chance(0.75) ? 1 : 2,
-        checkout: prng.chance(0.3) ? 'grpc' : 'rest',
+        checkout: n % 3 === 2 ? 'grpc' : 'rest',
         method: pickPaymentMethod(prng),
       };
     }),

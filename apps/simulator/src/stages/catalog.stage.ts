@@ -33,8 +33,7 @@ export async function seedCatalog(ctx: RunContext): Promise<void> {
   const ids = new Map<string, string>();
   const bar = new ProgressBar(catalog.categories.length + catalog.products.length, {
     label: 'catalog   ',
-    unit: 'categories+products',
-    rate: '/s',
+    unit: 'calls',
   });
   for (const depth of [1, 2, 3] as const) {
     await inParallel(

@@ -1,9 +1,26 @@
 import { ProgressBar } from '@ecom/platform';
-import { ApiError, sleep } from '../api/service-api';
+import { ApiError, ApiResponse, sleep } from '../api/service-api';
 import { inParallel, RunContext } from './run-context';
 
-/** Inventory learns a SKU from catalog.events; a policy for a SKU it has not heard of yet is a 404. */
-const POLICY_PATIENCE_MS = 90_000;
+/**
+ * Inventory learns a SKU from catalog.events and refuses receipts and policies for a SKU it has not
+ * heard of yet (404 SKU_NOT_FOUND, nothing written): such a call is sent again for a while.
+ */
+const UNKNOWN_SKU_PATIENCE_MS = 90_000;
+
+async function whenSkuKnown(
+  what: string,
+  call: () => Promise<ApiResponse<{ code?: string }>>,
+): Promise<void> {
+  const deadline = Date.now() + UNKNOWN_SKU_PATIENCE_MS;
+  for (;;) {
+    const answer = await call();
+    if (answer.status !== 404) return;
+    if (answer.body?.code !== 'SKU_NOT_FOUND' || Date.now() > deadline)
+      throw new ApiError(what, 404, answer.body);
+    await sleep(300);
+  }
+}
 
 /**
  * Stage 2: warehouses (kept when they exist), stock receipts with batch codes and expiry dates, and
@@ -26,25 +43,25 @@ export async function seedInventory(ctx: RunContext): Promise<void> {
     bar.advance();
   }
   await inParallel(inventory.receipts, 4, async (receipt) => {
-    await api.inventory.post('/v1/stock/receipts', receipt, { token: await ctx.operator.bearer() });
+    await whenSkuKnown(`inventory POST /v1/stock/receipts (${receipt.sku})`, async () =>
+      api.inventory.post('/v1/stock/receipts', receipt, {
+        token: await ctx.operator.bearer(),
+        expect: [201, 404],
+      }),
+    );
     books.inventory.receipts++;
     books.inventory.unitsReceived += receipt.quantity;
     if (receipt.sku === ctx.plan.catalog.flashSku) books.flash.unitsReceived += receipt.quantity;
     bar.advance();
   });
   await inParallel(inventory.policies, 4, async (policy) => {
-    const deadline = Date.now() + POLICY_PATIENCE_MS;
-    for (;;) {
-      const answer = await api.inventory.put(
+    await whenSkuKnown(`inventory PUT /v1/stock/${policy.sku}/policy`, async () =>
+      api.inventory.put(
         `/v1/stock/${encodeURIComponent(policy.sku)}/policy`,
         { safetyStock: policy.safetyStock, leadTimeDays: policy.leadTimeDays },
         { token: await ctx.operator.bearer(), expect: [200, 404] },
-      );
-      if (answer.status === 200) break;
-      if (Date.now() > deadline)
-        throw new ApiError(`inventory PUT /v1/stock/${policy.sku}/policy`, 404, answer.body);
-      await sleep(500);
-    }
+      ),
+    );
     books.inventory.policies++;
     bar.advance();
   });

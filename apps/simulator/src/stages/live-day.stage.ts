@@ -53,7 +53,8 @@ export async function runLiveDay(ctx: RunContext): Promise<FulfilmentTask[]> {
       `(${(ms / 1000).toFixed(1)} s)`,
   );
   ctx.log(
-    `flash sale: ${flash.sku} with ${flash.unitsReceived} units, ${flash.waves} wave(s), ${flash.orders} orders: ` +
+    `flash sale: ${flash.sku} with ${flash.unitsReceived} units, ${flash.waves} wave(s), ${flash.orders} orders ` +
+      `(${flash.ordersGrpc} over gRPC): ` +
       `${flash.confirmedOrders} confirmed (${flash.confirmedUnits} units), ${flash.rejectedOrders} rejected, ` +
       `${flash.paidOrders} paid (${flash.paidUnits} units), ${flash.paymentsDeclined} payments declined`,
   );
@@ -220,6 +221,7 @@ async function raceForFlashSku(
     member: ctx.plan.members[shopper.member],
   });
   flash.orders++;
+  if (shopper.checkout === 'grpc') flash.ordersGrpc++;
   books.reach(shopper.visitorId, 'order_placed');
   if ((await awaitDecision(ctx, order, account)) === 'REJECTED') {
     flash.rejectedOrders++;

@@ -59,6 +59,14 @@ describe('progress bar', () => {
     expect(written.at(-1)).toBe('\n');
   });
 
+  it('draws the final state once when the last advance already showed it', () => {
+    const { stream, written } = capture(false);
+    const bar = new ProgressBar(2, { unit: 'lines', width: 2 }, stream, 0);
+    bar.advance(2);
+    bar.finish();
+    expect(written).toEqual([expect.stringContaining('2/2 lines')]);
+  });
+
   it('never shows more than 100% when a stage does more than it planned', () => {
     const { stream, written } = capture(true);
     const bar = new ProgressBar(1, { unit: 'calls', width: 2 }, stream);

@@ -67,6 +67,8 @@ export function replayProgressWriter(stream: NodeJS.WriteStream = process.stderr
 export class ProgressBar {
   private done = 0;
   private lastDrawn = 0;
+  /** The count last drawn (-1: nothing drawn yet). */
+  private drawnDone = -1;
   private readonly started = Date.now();
 
   constructor(
@@ -84,17 +86,20 @@ export class ProgressBar {
     if (now - this.lastDrawn >= (this.stream.isTTY ? 100 : this.everyMs)) this.draw(now);
   }
 
-  /** Draws the final state (the units done are the total now) and returns the elapsed ms. */
+  /** Draws the final state (the units done are the total now) unless it is on screen, and returns the elapsed ms. */
   finish(): number {
     const now = Date.now();
-    this.total = this.done;
-    this.draw(now);
+    if (this.drawnDone !== this.done || this.total !== this.done) {
+      this.total = this.done;
+      this.draw(now);
+    }
     if (this.stream.isTTY) this.stream.write('\n');
     return now - this.started;
   }
 
   private draw(now: number): void {
     this.lastDrawn = now;
+    this.drawnDone = this.done;
     const line = renderProgress(
       { done: this.done, total: this.total, elapsedMs: now - this.started },
       this.style,
