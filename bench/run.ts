@@ -31,6 +31,7 @@ import { BenchContext } from './phases/context';
 import { flashSale } from './phases/flash-sale';
 import { fullLoop } from './phases/full-loop';
 import { idle } from './phases/idle';
+import { importHistory } from './phases/import';
 import { intake } from './phases/intake';
 import { projectorReplay } from './phases/projector-replay';
 import { references } from './phases/references';
@@ -93,9 +94,12 @@ async function main(): Promise<number> {
       ['storefront', () => storefrontReads(ctx)],
       ['replay', () => projectorReplay(ctx)],
       ['references', () => references(ctx)],
+      ['import', () => importHistory(ctx, runId)],
     ];
+    // Opt-in phases: they add much to the stack's data, so only a run that names them runs them.
+    const optIn = ['import'];
     for (const [name, step] of steps) {
-      if (options.phases && !options.phases.includes(name)) continue;
+      if (options.phases ? !options.phases.includes(name) : optIn.includes(name)) continue;
       try {
         await step();
       } catch (error) {

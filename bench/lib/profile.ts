@@ -14,6 +14,8 @@ export interface Profile {
   storefront: { connections: number; durationMs: number; maxOps: number };
   replay: { minEvents: number; maxEvents: number };
   reference: { pgbenchSeconds: number; kafkaMs: number; kafkaMaxMessages: number; fastifyMs: number };
+  /** The order-history import phase (opt-in): lines generated and imported, lines per request. */
+  importHistory: { lines: number; batch: number };
   /** Give up waiting for the stack to settle after a load phase after this long. */
   settleTimeoutMs: number;
 }
@@ -29,6 +31,7 @@ export const FULL: Profile = {
   storefront: { connections: 32, durationMs: 4000, maxOps: 500_000 },
   replay: { minEvents: 20_000, maxEvents: 50_000 },
   reference: { pgbenchSeconds: 10, kafkaMs: 5000, kafkaMaxMessages: 500_000, fastifyMs: 4000 },
+  importHistory: { lines: 200_000, batch: 1000 },
   settleTimeoutMs: 60_000,
 };
 
@@ -43,6 +46,7 @@ export const QUICK: Profile = {
   storefront: { connections: 32, durationMs: 1000, maxOps: 50_000 },
   replay: { minEvents: 2000, maxEvents: 20_000 },
   reference: { pgbenchSeconds: 2, kafkaMs: 2000, kafkaMaxMessages: 50_000, fastifyMs: 1000 },
+  importHistory: { lines: 2000, batch: 500 },
   settleTimeoutMs: 30_000,
 };
 

@@ -26,15 +26,25 @@ import { FatalImportError, ImportAnswer, ImportClient } from './import-client';
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const SHOWN_REJECTIONS = 20;
 
+/** Where the file was read up to after an order: for the progress of what the service has answered. */
+interface FilePosition {
+  byte: number;
+  line: number;
+}
+
 /** One order read from the file, or a line refused before sending. */
 type SourceItem =
-  | { kind: 'order'; text: string; reject: (field: string | null, reason: string) => LineRejection }
+  | {
+      kind: 'order';
+      text: string;
+      end: FilePosition;
+      reject: (field: string | null, reason: string) => LineRejection;
+    }
   | { kind: 'rejected'; rejection: LineRejection };
+type OrderItem = Extract<SourceItem, { kind: 'order' }>;
 
 interface Source {
   items: AsyncIterable<SourceItem>;
-  /** Bytes of the file read so far. */
-  bytesRead(): number;
   /** File lines read so far. */
   linesRead(): number;
 }
@@ -42,14 +52,22 @@ interface Source {
 function jsonLinesSource(path: string): Source {
   const stream = createReadStream(path);
   let line = 0;
+  let byte = 0;
   async function* items(): AsyncGenerator<SourceItem> {
     for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
       const at = ++line;
+      // A line and its break (counted as one byte: the progress is a little short for CR LF files).
+      byte += Buffer.byteLength(text) + 1;
       if (text.trim() === '') continue;
-      yield { kind: 'order', text, reject: (field, reason) => ({ line: at, field, reason }) };
+      yield {
+        kind: 'order',
+        text,
+        end: { byte, line: at },
+        reject: (field, reason) => ({ line: at, field, reason }),
+      };
     }
   }
-  return { items: items(), bytesRead: () => stream.bytesRead, linesRead: () => line };
+  return { items: items(), linesRead: () => line };
 }
 
 function csvSource(path: string): Source {
@@ -58,30 +76,29 @@ function csvSource(path: string): Source {
     parseCsv({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
   );
   let line = 0;
+  // An order is complete when the next one starts: the file was read up to the row before.
+  let previous: FilePosition = { byte: 0, line: 0 };
   async function* items(): AsyncGenerator<SourceItem> {
     let grouper: CsvOrderGrouper | undefined;
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
+    type Parsed = { record: string[]; info: { lines: number; bytes: number } };
+    for await (const { record, info } of parser as AsyncIterable<Parsed>) {
       line = info.lines;
-      if (!grouper) {
-        grouper = new CsvOrderGrouper(parseCsvHeader(record));
-        continue;
-      }
-      yield* grouper.push(record, info.lines).map(toSourceItem);
+      if (!grouper) grouper = new CsvOrderGrouper(parseCsvHeader(record));
+      else yield* grouper.push(record, info.lines).map((output) => toSourceItem(output, previous));
+      previous = { byte: info.bytes, line: info.lines };
     }
-    if (grouper) yield* grouper.end().map(toSourceItem);
+    if (grouper) yield* grouper.end().map((output) => toSourceItem(output, previous));
   }
-  const toSourceItem = (output: ReturnType<CsvOrderGrouper['end']>[number]): SourceItem =>
+  const toSourceItem = (output: ReturnType<CsvOrderGrouper['end']>[number], end: FilePosition): SourceItem =>
     output.kind === 'rejected'
       ? output
       : {
           kind: 'order',
           text: output.text,
+          end,
           reject: (field, reason) => csvRejection(output.lines, field, reason),
         };
-  return { items: items(), bytesRead: () => stream.bytesRead, linesRead: () => line };
+  return { items: items(), linesRead: () => line };
 }
 
 interface Summary {
@@ -97,12 +114,22 @@ interface Summary {
   linesPerSecond: number;
 }
 
+/** Orders sent in one request, and the stretch of the file they (and lines refused before) cover. */
+interface Batch {
+  items: OrderItem[];
+  start: FilePosition;
+  end: FilePosition;
+}
+
 /** Tallies the answers; keeps the rejections with the lowest line numbers to show at the end. */
 class Tally {
   imported = 0;
   skipped = 0;
   rejected = 0;
   orders = 0;
+  /** How far into the file the service has answered (batches may be answered out of order). */
+  answeredBytes = 0;
+  answeredLines = 0;
   readonly first: LineRejection[] = [];
 
   constructor(private readonly out?: WriteStream) {}
@@ -117,11 +144,13 @@ class Tally {
     }
   }
 
-  add(answer: ImportAnswer, batch: readonly Extract<SourceItem, { kind: 'order' }>[]): void {
+  add(answer: ImportAnswer, batch: Batch): void {
     this.imported += answer.imported;
     this.skipped += answer.skipped;
+    this.answeredBytes += batch.end.byte - batch.start.byte;
+    this.answeredLines += batch.end.line - batch.start.line;
     // The answer numbers the batch's lines from 1, in the order they were sent.
-    for (const r of answer.rejected) this.reject(batch[r.line - 1].reject(r.field, r.reason));
+    for (const r of answer.rejected) this.reject(batch.items[r.line - 1].reject(r.field, r.reason));
   }
 }
 
@@ -144,6 +173,7 @@ export async function importFile(run: ImportRun): Promise<Summary> {
   const tally = new Tally(out);
   const started = Date.now();
   const kib = (bytes: number) => Math.round(bytes / 1024);
+  let finished = false;
   const writeProgress = progressWriter(
     { label: 'import', unit: 'KiB', rate: format === 'csv' ? 'rows/s' : 'lines/s' },
     run.progress,
@@ -151,10 +181,10 @@ export async function importFile(run: ImportRun): Promise<Summary> {
   const showProgress = () => {
     const elapsedMs = Date.now() - started;
     writeProgress({
-      done: kib(source.bytesRead()),
+      done: finished ? kib(size) : Math.min(kib(size), kib(tally.answeredBytes)),
       total: kib(size),
       elapsedMs,
-      perSecond: elapsedMs > 0 ? Math.round((source.linesRead() * 1000) / elapsedMs) : 0,
+      perSecond: elapsedMs > 0 ? Math.round((tally.answeredLines * 1000) / elapsedMs) : 0,
     });
   };
   const ticker = setInterval(showProgress, 250);
@@ -162,9 +192,9 @@ export async function importFile(run: ImportRun): Promise<Summary> {
   await run.client.authenticate();
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  const dispatch = async (batch: Extract<SourceItem, { kind: 'order' }>[]) => {
+  const dispatch = async (batch: Batch) => {
     const sending = run.client
-      .send(Buffer.from(batch.map((item) => item.text).join('\n')))
+      .send(Buffer.from(batch.items.map((item) => item.text).join('\n')))
       .then((answer) => tally.add(answer, batch))
       .catch((error: unknown) => {
         failure ??= error;
@@ -176,7 +206,7 @@ export async function importFile(run: ImportRun): Promise<Summary> {
   };
 
   try {
-    let batch: Extract<SourceItem, { kind: 'order' }>[] = [];
+    let batch: Batch = { items: [], start: { byte: 0, line: 0 }, end: { byte: 0, line: 0 } };
     let bytes = 0;
     for await (const item of source.items) {
       if (item.kind === 'rejected') {
@@ -185,17 +215,19 @@ export async function importFile(run: ImportRun): Promise<Summary> {
       }
       tally.orders++;
       const length = Buffer.byteLength(item.text) + 1;
-      if (batch.length > 0 && (batch.length >= run.batch || bytes + length > MAX_BATCH_BYTES)) {
+      if (batch.items.length > 0 && (batch.items.length >= run.batch || bytes + length > MAX_BATCH_BYTES)) {
         await dispatch(batch);
-        batch = [];
+        batch = { items: [], start: batch.end, end: batch.end };
         bytes = 0;
       }
-      batch.push(item);
+      batch.items.push(item);
+      batch.end = item.end;
       bytes += length;
     }
-    if (batch.length > 0) await dispatch(batch);
+    if (batch.items.length > 0) await dispatch(batch);
     await Promise.all(inFlight);
     if (failure) throw failure;
+    finished = true;
   } finally {
     clearInterval(ticker);
     await new Promise<void>((done) => (out ? out.end(done) : done()));
