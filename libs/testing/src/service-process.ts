@@ -14,6 +14,8 @@ export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES]['name'];
 export interface ServiceProcessOptions extends TestServiceOptions {
   /** How long the service may take to answer /health/ready with 200 (default 45 s). */
   readyTimeoutMs?: number;
+  /** The HTTP port to listen on (default: a free one), for a test that watches it from its start. */
+  httpPort?: number;
 }
 
 /** Another service, running as a child process of the test. */
@@ -44,7 +46,7 @@ export async function startServiceProcess(
   const service: ServiceDescriptor | undefined = Object.values(SERVICES).find((s) => s.name === name);
   if (!service) throw new Error(`no service named ${name}`);
   const resources = await serviceResources(service, options);
-  const httpPort = await freePort();
+  const httpPort = options.httpPort ?? (await freePort());
   const grpcPort = service.grpc ? await freePort() : undefined;
   const env: NodeJS.ProcessEnv = {
     ...process.env,

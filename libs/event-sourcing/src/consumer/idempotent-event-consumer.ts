@@ -37,7 +37,10 @@ export interface ConsumerStatus {
   /** Readiness waits for caughtUpSinceStart (IdempotentEventConsumerOptions.readyWhenCaughtUp). */
   readyWhenCaughtUp: boolean;
   lastBatchAt: string | null;
-  /** Messages behind the ends of the partitions; null while not measured yet (never a made-up 0). */
+  /**
+   * Messages behind the ends of the partitions, those of a batch being applied included; null while
+   * not measured yet (never a made-up 0).
+   */
   lag: number | null;
 }
 
@@ -171,7 +174,7 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
   private readonly lagByPartition = new Map<string, number>();
   /** When the subscription started (the group joined): the clock of the idle rule. */
   private subscribedAt?: number;
-  /** A batch of this subscription was handled: the lag of its partition is measured. */
+  /** A batch of this subscription arrived: the lag of its partition is measured. */
   private measured = false;
   private batchesInFlight = 0;
   private caughtUpSinceStart = false;
@@ -224,7 +227,7 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
   }
 
   /**
-   * The lag is known once a batch was handled since the start, or once the first fetches found
+   * The lag is known once a batch arrived since the start, or once the first fetches found
    * nothing to read (no batch within idleMeansCaughtUpMs of joining the group). Until then the lag is
    * null and the state `catching-up`: right after a restart the consumer does not know how far behind
    * it is, and must not claim 0.
@@ -257,6 +260,10 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
   /** Exposed for tests and for replays driven outside Kafka; applies messages exactly as a batch would. */
   async handleBatch(batch: IncomingBatch): Promise<void> {
     if (batch.messages.length === 0) return;
+    // Until it is applied, the batch in hand is still behind: its partition's lag counts at least its
+    // messages (the Kafka adapter, nothing marked yet, counts from its first offset to the end). So
+    // a consumer applying its backlog never reports a lag of 0.
+    this.recordLag(batch, Math.max(batch.messages.length, batch.lagAfterBatch()));
     this.batchesInFlight++;
     try {
       await this.applyIncoming(batch);
@@ -295,13 +302,7 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     const last = batch.messages[batch.messages.length - 1];
     batch.markProcessed(last.offset);
     this.lastBatchAt = new Date();
-    const lag = batch.lagAfterBatch();
-    this.lagByPartition.set(`${batch.topic}:${batch.partition}`, lag);
-    this.measured = true;
-    eventSourcingMetrics.consumerLag.set(
-      { consumer: this.options.name, topic: batch.topic, partition: String(batch.partition) },
-      lag,
-    );
+    this.recordLag(batch, batch.lagAfterBatch());
     const newest = relevant[relevant.length - 1]?.event;
     if (newest) {
       eventSourcingMetrics.consumerLagSeconds.set(
@@ -310,6 +311,16 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
       );
     }
     stopTimer();
+  }
+
+  /** The partition's lag as the batch measured it (status and the kafka_consumer_lag gauge). */
+  private recordLag(batch: IncomingBatch, lag: number): void {
+    this.lagByPartition.set(`${batch.topic}:${batch.partition}`, lag);
+    this.measured = true;
+    eventSourcingMetrics.consumerLag.set(
+      { consumer: this.options.name, topic: batch.topic, partition: String(batch.partition) },
+      lag,
+    );
   }
 
   /**
