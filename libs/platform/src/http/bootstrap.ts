@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { readHttpSettings } from '../config/http-settings';
 import type { ServiceDescriptor } from '../config/service-descriptor';
 import { registerHttpMetrics } from '../metrics/http-metrics';
+import { enableCors, readCorsOrigins } from './cors';
 import { correlationIdOf } from './event-context.decorator';
 import { registerJsonBodyParser, rejectIllegalParameters } from './json-body';
 
@@ -93,6 +94,7 @@ export async function startService(
   options: StartOptions = {},
 ): Promise<NestFastifyApplication> {
   const http = readHttpSettings();
+  const corsOrigins = readCorsOrigins();
   const adapter = new FastifyAdapter({
     // X-Forwarded-For is believed only from the configured proxies (TRUSTED_PROXIES): else anyone
     // could pick the address the per-IP limits count.
@@ -131,6 +133,7 @@ export async function startService(
     reply.header('x-correlation-id', request.id);
   });
   addSecurityHeaders(fastify);
+  enableCors(app, corsOrigins);
   app.setGlobalPrefix('v1', {
     exclude: ['health/live', 'health/ready', 'metrics', ...(service.unversionedPaths ?? [])],
   });
