@@ -260,6 +260,24 @@ describe('order-history import (POST /v1/imports/orders)', () => {
     expect((await post('', operator)).status).toBe(400);
   });
 
+  it('documents the route in OpenAPI: JSON lines of ImportOrderLine in, ImportOrdersResponse out', async () => {
+    const docs = (await service.http('/docs-json')).body;
+    const operation = docs.paths['/v1/imports/orders'].post;
+    expect(operation.requestBody.content['application/x-ndjson'].schema).toEqual({
+      $ref: '#/components/schemas/ImportOrderLine',
+    });
+    expect(operation.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ImportOrdersResponse',
+    });
+    expect(Object.keys(operation.responses)).toEqual(
+      expect.arrayContaining(['400', '401', '403', '413', '415']),
+    );
+    const line = docs.components.schemas.ImportOrderLine;
+    expect(line.required).toEqual(['sourceOrderId', 'customerRef', 'placedAt', 'items']);
+    expect(line.properties.items.items).toEqual({ $ref: '#/components/schemas/ImportOrderItemLine' });
+    expect(docs.components.schemas.ImportRejectionView.properties.field).toMatchObject({ nullable: true });
+  });
+
   it('rebuilds the order read model, imported orders included, identically', async () => {
     const dataSource = service.app.get(DataSource);
     const snapshot = () => dataSource.query(`SELECT * FROM orders_view ORDER BY order_id`);
