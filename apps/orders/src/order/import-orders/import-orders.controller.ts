@@ -71,7 +71,7 @@ export class ImportOrdersController {
     @Body() body: Buffer,
     @RequestEventContext() context: EventContext,
   ): Promise<ImportOrdersResponse> {
-    if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
+    if (body === undefined || (Buffer.isBuffer(body) && body.length === 0)) {
       throw new BadRequestException('the body is empty: send one order per line');
     }
     if (!Buffer.isBuffer(body)) {
