@@ -1,4 +1,3 @@
-import { importedMemberId } from '@ecom/contracts';
 import { addDays, instantAt, weekday } from './calendar';
 import type { CatalogPlan, SkuPlan } from './catalog-plan';
 import { Prng } from './prng';
@@ -26,15 +25,13 @@ export interface ImportLine {
 
 export interface HistoryOrder {
   line: ImportLine;
-  /** importedMemberId(customerRef): the member analytics counts the order for. */
-  memberId: string;
   total: number;
   daysAgo: number;
 }
 
+/** A customer of the source platform; the system knows them as importedMemberId(customerRef). */
 export interface HistoryCustomer {
   customerRef: string;
-  memberId: string;
   /** Planned to have last ordered SLEEPING_FROM_DAYS or more days ago. */
   sleeping: boolean;
 }
@@ -109,9 +106,8 @@ export function planHistory(
 
   for (let i = 0; i < options.shoppers; i++) {
     const customerRef = `${code}-C${String(i + 1).padStart(5, '0')}`;
-    const memberId = importedMemberId(customerRef);
     const sleeping = historyDays >= SLEEPING_FROM_DAYS && prng.chance(0.3);
-    customers.push({ customerRef, memberId, sleeping });
+    customers.push({ customerRef, sleeping });
     const lastAgo = sleeping
       ? prng.int(SLEEPING_FROM_DAYS, historyDays)
       : prng.int(1, Math.min(ACTIVE_WITHIN_DAYS, historyDays));
@@ -153,7 +149,7 @@ export function planHistory(
           line.refunds = [{ amount, at: at.toISOString(), reason: prng.pick(REFUND_REASONS) }];
         }
       }
-      orders.push({ line, memberId, total, daysAgo: ago });
+      orders.push({ line, total, daysAgo: ago });
     });
   }
   orders.sort(

@@ -1,4 +1,4 @@
-import { importedOrderId } from '@ecom/contracts';
+import { importedMemberId, importedOrderId } from '@ecom/contracts';
 import { ProgressBar } from '@ecom/platform';
 import { ApiError } from '../api/service-api';
 import { dayOf } from '../domain/calendar';
@@ -77,7 +77,8 @@ function book(ctx: RunContext, order: HistoryOrder, timeZone: string): void {
   if (!order.line.paidAt) return;
   ctx.books.recordPaid({
     orderId,
-    memberId: order.memberId,
+    // The member the import creates (or finds) for the customer: analytics counts the order for it.
+    memberId: importedMemberId(order.line.customerRef),
     amount: order.total,
     day: dayOf(order.line.paidAt, timeZone),
     source: 'history',
