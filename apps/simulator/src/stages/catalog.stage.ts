@@ -1,4 +1,4 @@
-import { ProgressBar } from '@ecom/platform';
+import { ProgressBar } from '@ecom/platform/cli';
 import type { CategoryPlan } from '../domain/catalog-plan';
 import { inParallel, RunContext } from './run-context';
 

@@ -1,4 +1,4 @@
-import { ProgressBar } from '@ecom/platform';
+import { ProgressBar } from '@ecom/platform/cli';
 import { dayOf } from '../domain/calendar';
 import { inParallel, RunContext } from './run-context';
 import type { FulfilmentTask } from './shopper-actions';

@@ -1,5 +1,5 @@
 import { importedMemberId, importedOrderId } from '@ecom/contracts';
-import { ProgressBar } from '@ecom/platform';
+import { ProgressBar } from '@ecom/platform/cli';
 import { ApiError } from '../api/service-api';
 import { dayOf } from '../domain/calendar';
 import type { HistoryOrder } from '../domain/history-plan';

@@ -1,4 +1,4 @@
-import { ProgressBar } from '@ecom/platform';
+import { ProgressBar } from '@ecom/platform/cli';
 import { ApiError, ApiResponse, sleep } from '../api/service-api';
 import { inParallel, RunContext } from './run-context';
 

@@ -1,4 +1,4 @@
-import { ProgressBar } from '@ecom/platform';
+import { ProgressBar } from '@ecom/platform/cli';
 import type { Account } from '../api/account';
 import { concurrencyFor, FlashShopper, SessionPlan } from '../domain/live-day-plan';
 import { PEAK_HOUR } from '../domain/traffic';

@@ -1,4 +1,4 @@
-import { ProgressBar } from '@ecom/platform';
+import { ProgressBar } from '@ecom/platform/cli';
 import { inParallel, RunContext } from './run-context';
 
 /** Registration hashes the password with scrypt (deliberately slow): a few at a time. */
