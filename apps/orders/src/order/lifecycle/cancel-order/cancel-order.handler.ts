@@ -2,13 +2,13 @@ import { AuthenticatedMember } from '@ecom/auth';
 import type { EventContext } from '@ecom/contracts';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
 import { OrderAggregate } from '../../domain/order.aggregate';
 import { cancel } from '../../domain/order.decisions';
 import { actorOf, assertOrderAccess } from '../../order-access';
 import { PAYMENT_GATEWAY, PaymentGateway, refundIssuedIn } from '../../payment/payment-gateway.port';
 import { CheckoutLimits } from '../../place-order/checkout-limits';
 import type { CancelOrderDto } from './cancel-order.dto';
+import { cancellationRefundId } from '../../domain/refund-ids';
 
 /**
  * CONFIRMED -> CANCELLED, or PAID -> CANCELLED with a full refund through the gateway (RefundIssued,
@@ -29,7 +29,7 @@ export class CancelOrderHandler {
     dto: CancelOrderDto,
     context: EventContext,
   ): Promise<void> {
-    const refundId = uuidv7();
+    const refundId = cancellationRefundId(orderId);
     const result = await this.runtime.commands.execute(
       OrderAggregate,
       orderId,

@@ -1,11 +1,11 @@
 import type { EventContext } from '@ecom/contracts';
 import { EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
 import { OrderAggregate } from '../../domain/order.aggregate';
 import { refundReturn } from '../../domain/order.decisions';
 import { PAYMENT_GATEWAY, PaymentGateway, refundIssuedIn } from '../../payment/payment-gateway.port';
 import { OrdersQuery } from '../../read-model/orders.query';
+import { returnRefundId } from '../../domain/refund-ids';
 
 /** RECEIVED -> REFUNDED: gives the return's value back through the gateway (RefundIssued, cause RETURN). */
 @Injectable()
@@ -18,7 +18,7 @@ export class RefundReturnHandler {
 
   async execute(returnId: string, context: EventContext): Promise<void> {
     const orderId = await this.query.orderOfReturn(returnId);
-    const refundId = uuidv7();
+    const refundId = returnRefundId(returnId);
     await this.runtime.commands.execute(
       OrderAggregate,
       orderId,
