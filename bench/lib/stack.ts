@@ -149,7 +149,7 @@ export async function ensureStack(): Promise<StackHandle> {
   // Apps that run but are not ready yet (e.g. restarting) are left to stack.sh, which skips them.
   const runningBefore = new Set(APPS.map((a) => a.name).filter((a) => recordedPid(a) !== undefined));
   info(`starting the stack (bash scripts/stack.sh up); ready before: ${before.join(', ') || 'none'}`);
-  const code = await run('bash', ['scripts/stack.sh', 'up']);
+  const code = await run('bash', ['scripts/stack.sh', 'up', '--no-demo']);
   if (code !== 0) throw new Error(`scripts/stack.sh up failed with exit code ${code}`);
   const started = APPS.map((a) => a.name).filter((a) => !runningBefore.has(a) && !before.includes(a));
   const pids = new Map(started.map((a) => [a, recordedPid(a)] as const));
