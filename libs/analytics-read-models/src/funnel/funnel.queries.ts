@@ -3,15 +3,26 @@ import { dayRange } from '../time';
 import { funnelSums } from './funnel-aggregate';
 import { funnelSteps, FunnelStepView } from './funnel.domain';
 
+export interface FunnelDayView {
+  day: string;
+  steps: FunnelStepView[];
+}
+
+export interface FunnelChannelView {
+  /** The first-touch channel; null: visitors whose events that day carried no channel. */
+  channel: string | null;
+  steps: FunnelStepView[];
+}
+
 export interface FunnelView {
   from: string;
   to: string;
   channel: string | null;
   /** Visitor-days: a visitor counts once per day they went through the steps. */
   steps: FunnelStepView[];
-  days: { day: string; steps: FunnelStepView[] }[];
-  /** The same funnel per first-touch channel (null: visitors whose events that day carried no channel). */
-  channels: { channel: string | null; steps: FunnelStepView[] }[];
+  days: FunnelDayView[];
+  /** The same funnel per first-touch channel. */
+  channels: FunnelChannelView[];
 }
 
 /**

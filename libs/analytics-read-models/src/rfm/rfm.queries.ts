@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@ecom/event-sourcing';
 import { ratio } from '../funnel/funnel.domain';
 import type { AnalyticsSettings } from '../settings';
 import { dayOf } from '../time';
-import { RFM_SEGMENTS, RfmSegmentCode } from './rfm.domain';
+import { RFM_SEGMENTS, RfmSegmentCode, RfmSegmentName } from './rfm.domain';
 import { rawRfm } from './rfm-recompute';
 
 export interface RfmMemberView {
@@ -14,8 +14,8 @@ export interface RfmMemberView {
   r: number | null;
   f: number | null;
   m: number | null;
-  segment: string | null;
-  segmentCode: string | null;
+  segment: RfmSegmentName | null;
+  segmentCode: RfmSegmentCode | null;
   sleeping: boolean;
   lastPaidAt: string;
   currency: string;
@@ -23,11 +23,38 @@ export interface RfmMemberView {
   asOf: string;
 }
 
+export interface RfmSegmentCountView {
+  segment: RfmSegmentName;
+  code: RfmSegmentCode;
+  /** The r and f scores of the segment, e.g. "r=5, f=4-5". */
+  rule: string;
+  members: number;
+  /** members / all scored members; null when none is scored. */
+  share: number | null;
+}
+
 export interface RfmSegmentsView {
+  /** The instant of the last recomputation; null before the first one. */
   asOf: string | null;
   members: number;
   sleeping: number;
-  segments: { segment: string; code: RfmSegmentCode; rule: string; members: number; share: number | null }[];
+  segments: RfmSegmentCountView[];
+}
+
+/** A page of scored members (RfmQueries.members). */
+export interface RfmMemberPage {
+  asOf: string | null;
+  /** Members matching the filter, over all pages. */
+  total: number;
+  items: RfmMemberView[];
+}
+
+/** The answer of GET /v1/analytics/rfm: a page and the filter and paging it was asked with. */
+export interface RfmMemberListView extends RfmMemberPage {
+  /** The segment filter, by name; null for all segments. */
+  segment: RfmSegmentName | null;
+  limit: number;
+  offset: number;
 }
 
 /** RFM reads over the scores of the last recomputation (an_rfm_runs, an_rfm_scores). */
@@ -75,8 +102,8 @@ export class RfmQueries {
       r: row.r as number,
       f: row.f as number,
       m: row.m as number,
-      segment: row.segment as string,
-      segmentCode: row.segment_code as string,
+      segment: row.segment as RfmSegmentName,
+      segmentCode: row.segment_code as RfmSegmentCode,
       sleeping: row.sleeping as boolean,
       lastPaidAt: (row.last_paid_at as Date).toISOString(),
       currency: this.settings.currency,
@@ -85,7 +112,12 @@ export class RfmQueries {
   }
 
   /** Members of the last recomputation, best monetary first; optionally one segment and/or sleeping only. */
-  async members(options: { segment?: RfmSegmentCode; sleeping?: boolean; limit: number; offset?: number }) {
+  async members(options: {
+    segment?: RfmSegmentCode;
+    sleeping?: boolean;
+    limit: number;
+    offset?: number;
+  }): Promise<RfmMemberPage> {
     const run = await this.lastRun();
     if (!run) return { asOf: null, total: 0, items: [] as RfmMemberView[] };
     const where = `($1::text IS NULL OR segment_code = $1) AND ($2::boolean IS NULL OR sleeping = $2)`;

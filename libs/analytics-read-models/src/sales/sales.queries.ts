@@ -3,6 +3,22 @@ import { ratio } from '../funnel/funnel.domain';
 import type { AnalyticsSettings } from '../settings';
 import { dayRange } from '../time';
 
+/** The reasons of a return request (ReturnRequested), each reported in `returns.byReason`. */
+export const RETURN_REASONS = [
+  'SIZE_MISMATCH',
+  'QUALITY',
+  'DAMAGED_IN_TRANSIT',
+  'NOT_AS_DESCRIBED',
+  'OTHER',
+] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];
+
+export interface ReturnReasonFigures {
+  count: number;
+  /** count / ordersPaid. */
+  rate: number | null;
+}
+
 export interface SalesFigures {
   gmv: number;
   ordersPlaced: number;
@@ -14,13 +30,22 @@ export interface SalesFigures {
   payingVisitors: number;
   /** payingVisitors / uv; null without visitors. */
   conversion: number | null;
-  refunds: { count: number; amount: number };
-  returns: {
-    requested: number;
-    /** requested / ordersPaid. */
-    rate: number | null;
-    byReason: Record<string, { count: number; rate: number | null }>;
-  };
+  refunds: RefundFigures;
+  returns: ReturnFigures;
+}
+
+/** Refunds by the day they were issued. */
+export interface RefundFigures {
+  count: number;
+  amount: number;
+}
+
+/** Return requests by the day they were made, not rejected. */
+export interface ReturnFigures {
+  requested: number;
+  /** requested / ordersPaid. */
+  rate: number | null;
+  byReason: Record<ReturnReason, ReturnReasonFigures>;
 }
 
 export interface SalesView {
@@ -31,16 +56,12 @@ export interface SalesView {
   timeZone: string;
   /** Over the whole period (distinct members and visitors over the period). */
   totals: SalesFigures;
-  days: ({ day: string } & SalesFigures)[];
+  days: SalesDayView[];
 }
 
-const RETURN_REASONS = [
-  'SIZE_MISMATCH',
-  'QUALITY',
-  'DAMAGED_IN_TRANSIT',
-  'NOT_AS_DESCRIBED',
-  'OTHER',
-] as const;
+export interface SalesDayView extends SalesFigures {
+  day: string;
+}
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
@@ -135,7 +156,8 @@ export class SalesQueries {
                 rate: ratio(byReasonCounts.get(reason) ?? 0, ordersPaid),
               },
             ]),
-          ),
+            // Every reason is a key: fromEntries cannot know that the list above is all of them.
+          ) as Record<ReturnReason, ReturnReasonFigures>,
         },
       };
     };

@@ -1,9 +1,10 @@
+import type { StockWarningType } from '@ecom/contracts';
 import type { SqlExecutor } from '@ecom/event-sourcing';
 
 export interface StockWarningView {
   sku: string;
   warehouse: string | null;
-  type: string;
+  type: StockWarningType;
   available: number;
   safetyStock: number;
   daysOfCover: number | null;
@@ -32,7 +33,7 @@ export class StockWarningQueries {
     return rows.map((r: Record<string, unknown>) => ({
       sku: r.sku as string,
       warehouse: r.warehouse as string | null,
-      type: r.type as string,
+      type: r.type as StockWarningType,
       available: r.available as number,
       safetyStock: r.safety_stock as number,
       daysOfCover: r.days_of_cover === null ? null : Number(r.days_of_cover),
