@@ -1,14 +1,11 @@
 import { RequireRole } from '@ecom/auth';
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Res, Type } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
 import { AnalyticsQueryService, Cached } from './analytics-query.service';
+import { FunnelResponse } from './funnel.responses';
+import { MatrixResponse } from './matrix.responses';
 import {
   FunnelQueryDto,
   MatrixQueryDto,
@@ -16,17 +13,40 @@ import {
   SalesQueryDto,
   StockWarningsQueryDto,
 } from './query.dto';
+import {
+  RfmMemberListResponse,
+  RfmMemberResponse,
+  RfmRunSummaryResponse,
+  RfmSegmentsResponse,
+} from './rfm.responses';
+import { SalesResponse } from './sales.responses';
+import { StockWarningResponse } from './stock-warnings.responses';
 
 function served<T>(reply: FastifyReply, cached: Cached<T>): T {
   void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
   return cached.value;
 }
 
+/** A 200 answered from the short-lived Redis cache or computed now; X-Cache says which. */
+const cachedOk = (type: Type<unknown> | [Type<unknown>], description: string) =>
+  ApiOkResponse({
+    type,
+    description,
+    headers: {
+      'X-Cache': {
+        description:
+          'hit: served from the cache of recent answers (ANALYTICS_CACHE_TTL_MS); miss: computed now',
+        schema: { type: 'string', enum: ['hit', 'miss'] },
+      },
+    },
+  });
+
+const RANGE_ERROR =
+  'a malformed day, from after to, a range over 366 days, or an unknown query parameter (each named)';
+
 /** The operator-only analytics API (docs/contract.md section 5, analytics). */
 @ApiTags('analytics')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'no or invalid token' })
-@ApiForbiddenResponse({ description: 'requires role operator' })
+@ApiOperatorRouteErrors()
 @RequireRole('operator')
 @Controller('analytics')
 export class AnalyticsQueryController {
@@ -34,26 +54,43 @@ export class AnalyticsQueryController {
 
   @Get('rfm/segments')
   @ApiOperation({ summary: 'Members per RFM segment (last recomputation)' })
-  async rfmSegments(@Res({ passthrough: true }) reply: FastifyReply) {
+  @cachedOk(RfmSegmentsResponse, 'members per segment, as of the last recomputation')
+  async rfmSegments(@Res({ passthrough: true }) reply: FastifyReply): Promise<RfmSegmentsResponse> {
     return served(reply, await this.service.rfmSegments());
   }
 
   @Get('rfm')
   @ApiOperation({ summary: 'Scored members, best monetary first; filter by segment and sleeping' })
-  async rfm(@Query() query: RfmListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @cachedOk(RfmMemberListResponse, 'a page of scored members')
+  @ApiErrorResponses({
+    400: 'an unknown segment, a limit or offset out of range, or an unknown query parameter',
+  })
+  async rfm(
+    @Query() query: RfmListQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RfmMemberListResponse> {
     return served(reply, await this.service.rfmMembers(query));
   }
 
   @Get('rfm/members/:memberId')
   @ApiOperation({ summary: "One member's recency, frequency, monetary, scores, segment and sleeping flag" })
-  rfmMember(@Param('memberId') memberId: string) {
+  @ApiOkResponse({
+    type: RfmMemberResponse,
+    description: 'the scored member, or raw values while not scored yet',
+  })
+  @ApiErrorResponses({
+    400: 'a member id with a NUL character or an unpaired surrogate',
+    404: 'the member has no paid order (RFM_MEMBER_NOT_FOUND)',
+  })
+  rfmMember(@Param('memberId') memberId: string): Promise<RfmMemberResponse> {
     return this.service.rfmMember(memberId);
   }
 
   @Post('rfm/recompute')
   @HttpCode(200)
   @ApiOperation({ summary: 'Recompute every RFM score now (also done on a schedule)' })
-  recompute() {
+  @ApiOkResponse({ type: RfmRunSummaryResponse, description: 'the recomputation done' })
+  recompute(): Promise<RfmRunSummaryResponse> {
     return this.service.recomputeRfm();
   }
 
@@ -61,28 +98,47 @@ export class AnalyticsQueryController {
   @ApiOperation({
     summary: 'visit -> product_view -> add_to_cart -> order_placed -> order_paid, per day and channel',
   })
-  async funnel(@Query() query: FunnelQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @cachedOk(FunnelResponse, 'the funnel over the range, per day and per first-touch channel')
+  @ApiErrorResponses({ 400: `${RANGE_ERROR}; a malformed channel` })
+  async funnel(
+    @Query() query: FunnelQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FunnelResponse> {
     return served(reply, await this.service.funnel(query));
   }
 
   @Get('stock-warnings')
-  @ApiOperation({ summary: 'Active stock warnings' })
+  @ApiOperation({ summary: 'Active stock warnings, by type, SKU and warehouse' })
+  @cachedOk([StockWarningResponse], 'the active warnings (not those an operator cleared)')
+  @ApiErrorResponses({
+    400: 'an unknown warning type, a malformed SKU or warehouse, or an unknown query parameter',
+  })
   async stockWarnings(
     @Query() query: StockWarningsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<StockWarningResponse[]> {
     return served(reply, await this.service.stockWarnings(query));
   }
 
   @Get('sales')
   @ApiOperation({ summary: 'Daily GMV, orders, paying members, AOV, UV, conversion, refunds and returns' })
-  async sales(@Query() query: SalesQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @cachedOk(SalesResponse, 'the figures over the range and per day')
+  @ApiErrorResponses({ 400: `${RANGE_ERROR}; a granularity other than day or a malformed currency` })
+  async sales(
+    @Query() query: SalesQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SalesResponse> {
     return served(reply, await this.service.sales(query));
   }
 
   @Get('products/matrix')
   @ApiOperation({ summary: 'SKUs by units sold and gross margin: star, traffic, profit, slow' })
-  async matrix(@Query() query: MatrixQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @cachedOk(MatrixResponse, 'the SKUs with their quadrant and the medians')
+  @ApiErrorResponses({ 400: `${RANGE_ERROR}; a malformed currency` })
+  async matrix(
+    @Query() query: MatrixQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MatrixResponse> {
     return served(reply, await this.service.productMatrix(query));
   }
 }

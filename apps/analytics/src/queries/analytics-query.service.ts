@@ -10,6 +10,7 @@ import {
   isDay,
   MatrixQueries,
   recomputeRfm,
+  RfmMemberListView,
   RfmQueries,
   SalesQueries,
   StockWarningQueries,
@@ -80,7 +81,7 @@ export class AnalyticsQueryService {
     return this.cache.get(`rfm-segments:${version}`, () => this.rfmQueries.segments());
   }
 
-  async rfmMembers(query: RfmListQueryDto) {
+  async rfmMembers(query: RfmListQueryDto): Promise<Cached<RfmMemberListView>> {
     const segment = query.segment === undefined ? undefined : findSegment(query.segment);
     if (query.segment !== undefined && !segment)
       throw new InvalidCommandError(`unknown segment: ${query.segment}`);
@@ -91,10 +92,13 @@ export class AnalyticsQueryService {
       offset: query.offset ?? 0,
     };
     const version = await this.cache.version('rfm');
-    return this.cache.get(`rfm-list:${version}:${JSON.stringify(options)}`, async () => {
-      const page = await this.rfmQueries.members(options);
-      return { ...page, segment: segment?.name ?? null, limit: options.limit, offset: options.offset };
-    });
+    return this.cache.get(
+      `rfm-list:${version}:${JSON.stringify(options)}`,
+      async (): Promise<RfmMemberListView> => {
+        const page = await this.rfmQueries.members(options);
+        return { ...page, segment: segment?.name ?? null, limit: options.limit, offset: options.offset };
+      },
+    );
   }
 
   async rfmMember(memberId: string) {

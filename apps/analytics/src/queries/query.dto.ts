@@ -10,7 +10,9 @@ const SEGMENT_VALUES = RFM_SEGMENTS.flatMap((s) => [s.code, s.name]);
 
 export class RangeQueryDto {
   @ApiPropertyOptional({
-    description: 'first day (YYYY-MM-DD, ANALYTICS_TZ), included',
+    description:
+      'first day (YYYY-MM-DD, ANALYTICS_TZ), included; default: the range of 7 days ending with to (30 for the product matrix)',
+    format: 'date',
     example: '2026-11-01',
   })
   @IsOptional()
@@ -19,6 +21,7 @@ export class RangeQueryDto {
 
   @ApiPropertyOptional({
     description: 'last day (YYYY-MM-DD, ANALYTICS_TZ), included; default today',
+    format: 'date',
     example: '2026-11-11',
   })
   @IsOptional()
@@ -27,7 +30,10 @@ export class RangeQueryDto {
 }
 
 export class FunnelQueryDto extends RangeQueryDto {
-  @ApiPropertyOptional({ description: 'only visitors whose first touch that day was on this channel' })
+  @ApiPropertyOptional({
+    description: 'only visitors whose first touch that day was on this channel',
+    pattern: '^[a-z0-9_-]{1,32}$',
+  })
   @IsOptional()
   @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'channel must be 1-32 characters of a-z, 0-9, _ and -' })
   channel?: string;
@@ -39,14 +45,20 @@ export class SalesQueryDto extends RangeQueryDto {
   @IsIn(['day'])
   granularity?: 'day';
 
-  @ApiPropertyOptional({ description: 'ISO 4217 code; default ANALYTICS_CURRENCY (CNY)' })
+  @ApiPropertyOptional({
+    description: 'ISO 4217 code; default ANALYTICS_CURRENCY (CNY)',
+    pattern: '^[A-Z]{3}$',
+  })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency?: string;
 }
 
 export class MatrixQueryDto extends RangeQueryDto {
-  @ApiPropertyOptional({ description: 'ISO 4217 code; default ANALYTICS_CURRENCY (CNY)' })
+  @ApiPropertyOptional({
+    description: 'ISO 4217 code; default ANALYTICS_CURRENCY (CNY)',
+    pattern: '^[A-Z]{3}$',
+  })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency?: string;

@@ -2,18 +2,20 @@ import { AuthenticatedMember, CurrentMember, Public, RetryAfterInterceptor } fro
 import type { EventContext } from '@ecom/contracts';
 import { RequestEventContext } from '@ecom/platform';
 import { Body, Controller, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ApiErrorResponses } from '../openapi/error-responses';
 import { TrackAcceptedDto, TrackBatchDto, TrackEventDto } from './track.dto';
 import { TrackHandler } from './track.handler';
 
 @ApiTags('track')
+@ApiErrorResponses({
+  400: 'a field missing, malformed or unknown (each named), a time too far ahead or back, or a batch of 0 or over 100',
+  401: 'a bearer token was sent and is invalid, expired or revoked (anonymous is fine)',
+  403: 'a customer tracking for another member (memberId must be the signed-in member)',
+  429: 'rate limit of the visitor or of the client IP exceeded; see Retry-After',
+  503: 'rate limiting unavailable (Redis); see Retry-After',
+})
 @Public()
 @UseInterceptors(RetryAfterInterceptor)
 @Controller('track')
@@ -25,9 +27,7 @@ export class TrackController {
   @ApiOperation({
     summary: 'Record one storefront behaviour event (anonymous, rate limited per visitor and IP)',
   })
-  @ApiAcceptedResponse({ type: TrackAcceptedDto })
-  @ApiTooManyRequestsResponse({ description: 'rate limit exceeded; see Retry-After' })
-  @ApiServiceUnavailableResponse({ description: 'rate limiting unavailable (Redis); see Retry-After' })
+  @ApiAcceptedResponse({ type: TrackAcceptedDto, description: 'stored; published to storefront.behavior' })
   track(
     @Body() body: TrackEventDto,
     @Req() request: FastifyRequest,
@@ -40,9 +40,10 @@ export class TrackController {
   @Post('batch')
   @HttpCode(202)
   @ApiOperation({ summary: 'Record up to 100 behaviour events at once (all accepted or none)' })
-  @ApiAcceptedResponse({ type: TrackAcceptedDto })
-  @ApiTooManyRequestsResponse({ description: 'rate limit exceeded; see Retry-After' })
-  @ApiServiceUnavailableResponse({ description: 'rate limiting unavailable (Redis); see Retry-After' })
+  @ApiAcceptedResponse({
+    type: TrackAcceptedDto,
+    description: 'all stored; published to storefront.behavior',
+  })
   trackBatch(
     @Body() body: TrackBatchDto,
     @Req() request: FastifyRequest,

@@ -87,9 +87,13 @@ export class TrackBatchDto {
 }
 
 export class TrackAcceptedDto {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, description: 'events stored' })
   accepted: number;
 
-  @ApiProperty({ type: [String], description: 'ids of the stored events, in request order' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'ids of the stored events (UUIDv7), in request order',
+  })
   ids: string[];
 }

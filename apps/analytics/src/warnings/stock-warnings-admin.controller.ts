@@ -2,24 +2,14 @@ import type { EventContext } from '@ecom/contracts';
 import { AuthenticatedMember, CurrentMember, RequireRole } from '@ecom/auth';
 import { RequestEventContext } from '@ecom/platform';
 import { Controller, Delete, HttpCode, Param, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
 import { ClearStockWarningParams, ClearStockWarningQuery } from './clear-stock-warning.dto';
 import { ClearStockWarningHandler } from './clear-stock-warning.handler';
 
 /** Operators clear stock warnings that should not be there (docs/contract.md section 5, analytics). */
 @ApiTags('analytics')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'no or invalid token' })
-@ApiForbiddenResponse({ description: 'requires role operator' })
+@ApiOperatorRouteErrors()
 @RequireRole('operator')
 @Controller('analytics/stock-warnings')
 export class StockWarningsAdminController {
@@ -32,9 +22,11 @@ export class StockWarningsAdminController {
       'Clear an active stock warning (StockWarningCleared on analytics.alerts); it stays silent while its ' +
       'condition holds and is raised again if the condition ends and comes back',
   })
-  @ApiNoContentResponse({ description: 'cleared' })
-  @ApiBadRequestResponse({ description: 'unknown warning type, or a malformed SKU or warehouse' })
-  @ApiNotFoundResponse({ description: 'no such active warning (STOCK_WARNING_NOT_FOUND)' })
+  @ApiNoContentResponse({ description: 'cleared; no body' })
+  @ApiErrorResponses({
+    400: 'an unknown warning type, a malformed SKU or warehouse, or an unknown query parameter',
+    404: 'no such active warning, or it was cleared already (STOCK_WARNING_NOT_FOUND)',
+  })
   async clearWarning(
     @Param() params: ClearStockWarningParams,
     @Query() query: ClearStockWarningQuery,
