@@ -1,0 +1,370 @@
+import { SERVICES } from '@ecom/platform';
+import { startTestService, TestService } from '@ecom/testing';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { randomUUID } from 'crypto';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+
+/**
+ * The analytics OpenAPI document against the answers the service really gives: every operation
+ * declares its 2xx answer (and its errors with the platform's error body), and every GET answers,
+ * from seeded read models, a body its declared schema accepts. The document's own classes are
+ * checked closed (no field the schema does not name), so a field missing from a schema fails too.
+ */
+
+interface Schema {
+  [keyword: string]: unknown;
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: unknown;
+  nullable?: boolean;
+}
+
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
+}
+
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+function operationsOf(doc: OpenApiDocument): { key: string; path: string; operation: Operation }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.includes(method))
+      .map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, path, operation })),
+  );
+}
+
+/** The JSON schema of an operation's answer with a status, or undefined when none is declared. */
+function answerSchema(operation: Operation, status: string): Schema | undefined {
+  return operation.responses[status]?.content?.['application/json']?.schema;
+}
+
+/** Operations whose 2xx answers (other than 204, which has no body) declare no JSON schema. */
+function undeclaredAnswers(doc: OpenApiDocument): string[] {
+  return operationsOf(doc).flatMap(({ key, operation }) => {
+    const success = Object.keys(operation.responses).filter((status) => /^2\d\d$/.test(status));
+    if (success.length === 0) return [`${key}: no 2xx answer`];
+    return success
+      .filter((status) => status !== '204' && !answerSchema(operation, status))
+      .map((status) => `${key}: ${status} without a JSON schema`);
+  });
+}
+
+/** Error answers of the service's own routes that do not carry the platform's error body. */
+function undeclaredErrorBodies(doc: OpenApiDocument): string[] {
+  return operationsOf(doc)
+    .filter(({ path }) => path.startsWith('/v1/'))
+    .flatMap(({ key, operation }) =>
+      Object.keys(operation.responses)
+        .filter((status) => /^[45]\d\d$/.test(status))
+        .filter(
+          (status) => answerSchema(operation, status)?.$ref !== '#/components/schemas/ErrorBodyResponse',
+        )
+        .map((status) => `${key}: ${status} without the error body`),
+    );
+}
+
+/**
+ * A validator of answers against a copy of the document in which every component schema with
+ * properties is closed (additionalProperties false unless it says otherwise): a body field that its
+ * class does not document is then an error, not silently allowed.
+ */
+function answerValidator(document: OpenApiDocument) {
+  const doc = structuredClone(document);
+  for (const schema of Object.values(doc.components.schemas)) {
+    if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  }
+  const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  ajv.addSchema({ $id: 'openapi', components: doc.components });
+  const operations = new Map(operationsOf(doc).map((o) => [o.key, o.operation]));
+  return (operationKey: string, status: number, body: unknown): string[] => {
+    const operation = operations.get(operationKey);
+    if (!operation) return [`${operationKey}: not in the document`];
+    const schema = answerSchema(operation, String(status));
+    if (!schema) return [`${operationKey}: no schema for ${status}`];
+    const validate = ajv.compile(
+      JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')),
+    );
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${operationKey} ${status}: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`,
+    );
+  };
+}
+
+/** The days and instant the seeded facts are on (the clock is frozen at NOW, noon in Shanghai). */
+const NOW = '2026-03-10T04:00:00.000Z';
+const [D1, D2, D3] = ['2026-03-08', '2026-03-09', '2026-03-10'];
+const RANGE = `from=${D1}&to=${D3}`;
+
+/** Valid requests for every GET operation of the document; each answer is validated. */
+const GET_REQUESTS: Record<string, string[]> = {
+  'GET /health/ready': ['/health/ready'],
+  'GET /v1/analytics/rfm/segments': ['/v1/analytics/rfm/segments'],
+  'GET /v1/analytics/rfm': [
+    '/v1/analytics/rfm',
+    '/v1/analytics/rfm?segment=champions&sleeping=false&limit=2&offset=1',
+    '/v1/analytics/rfm?segment=Hibernating&sleeping=true',
+  ],
+  'GET /v1/analytics/rfm/members/{memberId}': [
+    '/v1/analytics/rfm/members/m-1',
+    // Paid after the recomputation: raw values, null scores and segment.
+    '/v1/analytics/rfm/members/m-late',
+  ],
+  'GET /v1/analytics/funnel': [
+    `/v1/analytics/funnel?${RANGE}`,
+    `/v1/analytics/funnel?${RANGE}&channel=web`,
+    '/v1/analytics/funnel?from=2026-01-01&to=2026-01-03',
+  ],
+  'GET /v1/analytics/stock-warnings': [
+    '/v1/analytics/stock-warnings',
+    '/v1/analytics/stock-warnings?type=NEAR_EXPIRY&warehouse=SH-01',
+  ],
+  'GET /v1/analytics/sales': [
+    `/v1/analytics/sales?${RANGE}&granularity=day`,
+    // No facts at all: every ratio and the AOV null.
+    '/v1/analytics/sales?from=2026-01-01&to=2026-01-02&currency=USD',
+  ],
+  'GET /v1/analytics/products/matrix': [
+    `/v1/analytics/products/matrix?${RANGE}`,
+    '/v1/analytics/products/matrix?from=2026-01-01&to=2026-01-02&currency=USD',
+  ],
+};
+
+/** Read-model facts as the projector writes them: orders, refunds, returns, catalog, behaviour, warnings. */
+async function seedReadModels(db: DataSource): Promise<void> {
+  const at = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}:00:00+08:00`;
+  await db.query(
+    `INSERT INTO an_products (product_id, title) VALUES ('P-1', 'Organic cotton tee'), ('P-2', NULL)`,
+  );
+  await db.query(
+    `INSERT INTO an_skus (sku, product_id, price, cost, currency) VALUES
+       ('TEE-S', 'P-1', 9900, 4000, 'CNY'), ('TEE-M', 'P-1', 9900, 9000, 'CNY'),
+       ('MUG', 'P-2', 3900, NULL, 'CNY'), ('CAP', 'P-2', 5900, 2000, 'CNY')`,
+  );
+  // member, day, hour, SKU, quantity, unit price; the last two members sleep (paid long ago).
+  const orders: [string, string, number, string, number, number][] = [
+    ['m-1', D1, 10, 'TEE-S', 3, 9900],
+    ['m-1', D2, 11, 'TEE-M', 1, 9900],
+    ['m-1', D3, 9, 'TEE-S', 2, 9900],
+    ['m-2', D2, 14, 'MUG', 2, 3900],
+    ['m-2', D3, 10, 'TEE-S', 1, 9900],
+    ['m-3', D3, 8, 'GIFT-CARD', 1, 5000],
+    ['m-4', '2025-10-01', 9, 'TEE-M', 1, 9900],
+    ['m-5', '2025-09-15', 9, 'MUG', 1, 3900],
+  ];
+  for (const [i, [member, day, hour, sku, quantity, price]] of orders.entries()) {
+    const order = `O-${i + 1}`;
+    const visitor = member === 'm-1' ? 'v-1' : member === 'm-2' ? 'v-2' : member;
+    const total = quantity * price;
+    await db.query(
+      `INSERT INTO an_orders_placed (order_id, event_id, member_id, visitor_id, channel, placed_at, day, total, currency)
+       VALUES ($1, $2, $3, $4, 'web', $5, $6, $7, 'CNY')`,
+      [order, randomUUID(), member, visitor, at(day, hour), day, total],
+    );
+    await db.query(
+      `INSERT INTO an_order_lines (order_id, line_no, sku, quantity, unit_price, line_total) VALUES ($1, 1, $2, $3, $4, $5)`,
+      [order, sku, quantity, price, total],
+    );
+    await db.query(
+      `INSERT INTO an_orders_paid (order_id, event_id, member_id, visitor_id, channel, paid_at, day, amount, currency, method, payment_id)
+       VALUES ($1, $2, $3, $4, 'web', $5, $6, $7, 'CNY', 'card', $8)`,
+      [order, randomUUID(), member, visitor, at(day, hour + 1), day, total, `pay-${order}`],
+    );
+  }
+  // An order placed and never paid; a cancellation refund; a return refunded, one requested, one rejected.
+  await db.query(
+    `INSERT INTO an_orders_placed (order_id, event_id, member_id, visitor_id, channel, placed_at, day, total, currency)
+     VALUES ('O-unpaid', $1, 'm-3', 'm-3', NULL, $2, $3, 3900, 'CNY')`,
+    [randomUUID(), at(D3, 9), D3],
+  );
+  await db.query(
+    `INSERT INTO an_refunds (refund_id, event_id, order_id, member_id, return_id, amount, currency, cause, issued_at, day) VALUES
+       ('RF-1', $1, 'O-2', 'm-1', NULL, 9900, 'CNY', 'CANCELLATION', $3, $4),
+       ('RF-2', $2, 'O-1', 'm-1', 'R-1', 9900, 'CNY', 'RETURN', $3, $4)`,
+    [randomUUID(), randomUUID(), at(D3, 11), D3],
+  );
+  await db.query(
+    `INSERT INTO an_returns (return_id, order_id, member_id, reason, amount, currency, requested_at, day, rejected_at) VALUES
+       ('R-1', 'O-1', 'm-1', 'SIZE_MISMATCH', 9900, 'CNY', $1, $2, NULL),
+       ('R-2', 'O-4', 'm-2', 'QUALITY', 3900, 'CNY', $1, $2, NULL),
+       ('R-3', 'O-5', 'm-2', 'OTHER', 9900, 'CNY', $1, $2, $1)`,
+    [at(D3, 10), D3],
+  );
+  await db.query(
+    `INSERT INTO an_return_lines (return_id, line_no, sku, quantity) VALUES ('R-1', 1, 'TEE-S', 1)`,
+  );
+
+  // Behaviour: v-1 (web) goes all the way on D1, v-2 (app) stops at the cart, v-3 only visits
+  // without a channel. The funnel folds pending events itself, as after a projector batch.
+  const steps = ['page_view', 'product_view', 'add_to_cart', 'order_placed', 'order_paid'];
+  const journeys: [string, string | null, number][] = [
+    ['v-1', 'web', 5],
+    ['v-2', 'app', 3],
+    ['v-3', null, 1],
+  ];
+  for (const [visitor, channel, reached] of journeys) {
+    for (const [i, step] of steps.slice(0, reached).entries()) {
+      const eventId = randomUUID();
+      await db.query(
+        `INSERT INTO an_visitor_events (event_id, day, visitor_id, member_id, step, occurred_at, channel, sku)
+         VALUES ($1, $2, $3, NULL, $4, $5, $6, $7)`,
+        [eventId, D1, visitor, step, at(D1, 8 + i), channel, step === 'product_view' ? 'TEE-S' : null],
+      );
+      await db.query(`INSERT INTO an_funnel_pending (event_id, day, visitor_id) VALUES ($1, $2, $3)`, [
+        eventId,
+        D1,
+        visitor,
+      ]);
+    }
+  }
+
+  await db.query(
+    `INSERT INTO an_stock_warnings (type, sku, warehouse_key, warehouse, available, safety_stock, days_of_cover,
+       suggested_reorder_qty, details, since) VALUES
+       ('OUT_OF_STOCK', 'MUG', '*', NULL, 0, 5, NULL, NULL, '{"onHand": 2}', $1),
+       ('STOCKOUT_RISK', 'TEE-S', '*', NULL, 6, 4, 2.8, 37,
+        '{"unitsSold": 30, "windowDays": 14, "averageDailyUnitsSold": 2.14, "leadTimeDays": 7, "reorderPoint": 19}', $1),
+       ('NEAR_EXPIRY', 'CAP', 'SH-01', 'SH-01', 12, 0, NULL, NULL,
+        '{"batch": "L-7", "expiresAt": "2026-03-30T00:00:00.000Z", "quantity": 12, "expiringBatches": 1, "expired": false}', $1)`,
+    [NOW],
+  );
+}
+
+describe('analytics OpenAPI document: every answer declared, and the real answers match it', () => {
+  let service: TestService;
+  let db: DataSource;
+  let operator: string;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    service = await startTestService(AppModule, SERVICES.analytics, {
+      env: { ANALYTICS_FIXED_NOW: NOW, ANALYTICS_TZ: 'Asia/Shanghai', RFM_RECOMPUTE_INTERVAL_MS: '0' },
+    });
+    db = service.app.get(DataSource);
+    operator = await service.tokens.bearer('op-1', 'operator');
+    document = (await service.http('/docs-json')).body;
+    await seedReadModels(db);
+  });
+
+  afterAll(() => service?.close());
+
+  it('declares a 2xx answer schema on every operation (204 aside) and the error body on every error', () => {
+    const operations = operationsOf(document);
+    expect(operations.length).toBeGreaterThanOrEqual(12);
+    expect(undeclaredAnswers(document)).toEqual([]);
+    expect(undeclaredErrorBodies(document)).toEqual([]);
+    // Operator-only: each says what no token, a customer's token and a Redis outage answer.
+    for (const { key, operation } of operations.filter((o) => o.path.startsWith('/v1/analytics/'))) {
+      const statuses = Object.keys(operation.responses).filter((s) => ['401', '403', '503'].includes(s));
+      expect({ key, statuses: statuses.sort() }).toEqual({ key, statuses: ['401', '403', '503'] });
+    }
+    expect(document.paths['/v1/analytics/stock-warnings/{sku}/{type}'].delete.responses['204']).toBeDefined();
+  });
+
+  it('answers every GET operation of the document, and POST recompute and track, with bodies their schemas accept', async () => {
+    const violations = answerValidator(document);
+    const problems: string[] = [];
+    const call = async (key: string, path: string, init: { method?: string; body?: unknown } = {}) => {
+      const response = await service.http(path, { ...init, token: operator });
+      const expected = init.method === 'POST' && path.startsWith('/v1/track') ? 202 : 200;
+      if (response.status !== expected)
+        problems.push(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      else problems.push(...violations(key, response.status, response.body));
+      return response.body;
+    };
+
+    // Before the first recomputation: no as-of, no scores.
+    const unscored = await call('GET /v1/analytics/rfm/segments', '/v1/analytics/rfm/segments');
+    expect(unscored).toMatchObject({ asOf: null, members: 0 });
+    await call('GET /v1/analytics/rfm', '/v1/analytics/rfm');
+    const run = await call('POST /v1/analytics/rfm/recompute', '/v1/analytics/rfm/recompute', {
+      method: 'POST',
+    });
+    expect(run).toMatchObject({ asOf: NOW, asOfDay: D3, members: 5 });
+    await db.query(
+      `INSERT INTO an_orders_paid (order_id, event_id, member_id, visitor_id, channel, paid_at, day, amount, currency, method, payment_id)
+       VALUES ('O-late', $1, 'm-late', 'm-late', NULL, $2, $3, 2500, 'CNY', 'card', 'pay-late')`,
+      [randomUUID(), `${D3}T10:30:00+08:00`, D3],
+    );
+    await call('POST /v1/track', '/v1/track', {
+      method: 'POST',
+      body: { type: 'page_view', visitorId: 'v-9' },
+    });
+    await call('POST /v1/track/batch', '/v1/track/batch', {
+      method: 'POST',
+      body: { events: [{ type: 'search', visitorId: 'v-9', query: 'tee', channel: 'app' }] },
+    });
+
+    const gets = operationsOf(document).filter((o) => o.key.startsWith('GET '));
+    expect(gets.map((o) => o.key).filter((key) => !GET_REQUESTS[key])).toEqual([]);
+    const answers = new Map<string, unknown>();
+    for (const { key } of gets) {
+      for (const path of GET_REQUESTS[key]) answers.set(path, await call(key, path));
+    }
+    expect(problems).toEqual([]);
+
+    // The seeds reach both sides of the nullable fields, so the schemas were tried on each.
+    const late = answers.get('/v1/analytics/rfm/members/m-late') as Record<string, unknown>;
+    expect(late).toMatchObject({ r: null, segment: null, segmentCode: null, monetary: 2500 });
+    expect(answers.get('/v1/analytics/rfm/members/m-1')).toMatchObject({ r: 5, segment: expect.any(String) });
+    const matrix = answers.get(`/v1/analytics/products/matrix?${RANGE}`) as {
+      items: { sku: string; quadrant: string | null; productId: string | null }[];
+    };
+    expect(matrix.items.map((i) => [i.sku, i.quadrant])).toEqual(
+      expect.arrayContaining([
+        ['GIFT-CARD', null],
+        ['MUG', null],
+        ['TEE-S', 'star'],
+      ]),
+    );
+    const sales = answers.get(`/v1/analytics/sales?${RANGE}&granularity=day`) as {
+      totals: { conversion: number | null; returns: { byReason: Record<string, { count: number }> } };
+    };
+    expect(sales.totals.conversion).toBeGreaterThan(0);
+    expect(sales.totals.returns.byReason.SIZE_MISMATCH.count).toBe(1);
+    const funnel = answers.get(`/v1/analytics/funnel?${RANGE}`) as { channels: { channel: string | null }[] };
+    expect(funnel.channels.map((c) => c.channel)).toEqual(['app', 'web', null]);
+    expect(answers.get('/v1/analytics/stock-warnings')).toHaveLength(3);
+  });
+
+  it('fails an answer whose field its schema does not name, or whose null its schema does not allow', async () => {
+    const sales = (await service.http(`/v1/analytics/sales?${RANGE}`, { token: operator })).body;
+    const late = (await service.http('/v1/analytics/rfm/members/m-late', { token: operator })).body;
+    expect(answerValidator(document)('GET /v1/analytics/sales', 200, sales)).toEqual([]);
+
+    const withoutGmv = structuredClone(document);
+    const figures = withoutGmv.components.schemas.SalesFiguresResponse;
+    delete figures.properties!.gmv;
+    figures.required = figures.required!.filter((name) => name !== 'gmv');
+    const gmvProblems = answerValidator(withoutGmv)('GET /v1/analytics/sales', 200, sales);
+    expect(gmvProblems).toContainEqual(
+      expect.stringContaining('/totals must NOT have additional properties'),
+    );
+    expect(gmvProblems.join('\n')).toContain('"additionalProperty":"gmv"');
+
+    const scoresNeverNull = structuredClone(document);
+    delete scoresNeverNull.components.schemas.RfmMemberResponse.properties!.r.nullable;
+    expect(answerValidator(scoresNeverNull)('GET /v1/analytics/rfm/members/{memberId}', 200, late)).toEqual([
+      expect.stringContaining('/r must be integer'),
+    ]);
+  });
+
+  it('reports an operation whose answer has no schema', () => {
+    const undocumented = structuredClone(document);
+    delete undocumented.paths['/v1/analytics/sales'].get.responses['200'].content;
+    expect(undeclaredAnswers(undocumented)).toEqual(['GET /v1/analytics/sales: 200 without a JSON schema']);
+    expect(answerValidator(undocumented)('GET /v1/analytics/sales', 200, {})).toEqual([
+      'GET /v1/analytics/sales: no schema for 200',
+    ]);
+  });
+});
