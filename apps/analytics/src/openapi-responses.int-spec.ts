@@ -359,6 +359,59 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
     ]);
   });
 
+  it('answers errors with the error body their operations declare', async () => {
+    const violations = answerValidator(document);
+    const customer = await service.tokens.bearer('cust-1', 'customer');
+    const cases: {
+      key: string;
+      path: string;
+      status: number;
+      method?: string;
+      token?: string;
+      body?: unknown;
+    }[] = [
+      {
+        key: 'GET /v1/analytics/sales',
+        path: '/v1/analytics/sales?from=2026-3-1&x=1',
+        status: 400,
+        token: operator,
+      },
+      { key: 'GET /v1/analytics/funnel', path: '/v1/analytics/funnel', status: 401 },
+      {
+        key: 'GET /v1/analytics/rfm/segments',
+        path: '/v1/analytics/rfm/segments',
+        status: 403,
+        token: customer,
+      },
+      {
+        key: 'GET /v1/analytics/rfm/members/{memberId}',
+        path: '/v1/analytics/rfm/members/nobody',
+        status: 404,
+        token: operator,
+      },
+      {
+        key: 'DELETE /v1/analytics/stock-warnings/{sku}/{type}',
+        path: '/v1/analytics/stock-warnings/NEVER-WARNED/SLOW_MOVING',
+        status: 404,
+        method: 'DELETE',
+        token: operator,
+      },
+      {
+        key: 'POST /v1/track',
+        path: '/v1/track',
+        status: 403,
+        method: 'POST',
+        token: customer,
+        body: { type: 'page_view', visitorId: 'v-1', memberId: 'someone-else' },
+      },
+    ];
+    for (const { key, path, status, ...init } of cases) {
+      const response = await service.http(path, init);
+      expect({ path, status: response.status }).toEqual({ path, status });
+      expect(violations(key, response.status, response.body)).toEqual([]);
+    }
+  });
+
   it('reports an operation whose answer has no schema', () => {
     const undocumented = structuredClone(document);
     delete undocumented.paths['/v1/analytics/sales'].get.responses['200'].content;
