@@ -24,7 +24,7 @@ interface Schema {
 }
 
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
 }
 
 interface OpenApiDocument {
@@ -263,6 +263,12 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
     expect(operations.length).toBeGreaterThanOrEqual(12);
     expect(undeclaredAnswers(document)).toEqual([]);
     expect(undeclaredErrorBodies(document)).toEqual([]);
+    const undescribed = operations.flatMap(({ key, operation }) =>
+      Object.entries(operation.responses)
+        .filter(([, response]) => !response.description)
+        .map(([status]) => `${key} ${status}`),
+    );
+    expect(undescribed).toEqual([]);
     // Operator-only: each says what no token, a customer's token and a Redis outage answer.
     for (const { key, operation } of operations.filter((o) => o.path.startsWith('/v1/analytics/'))) {
       const statuses = Object.keys(operation.responses).filter((s) => ['401', '403', '503'].includes(s));
