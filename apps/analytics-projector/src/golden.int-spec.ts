@@ -772,6 +772,7 @@ describe('analytics golden scenario', () => {
       segment: null,
       segmentCode: null,
       sleeping: false,
+      tier: null,
       lastPaidAt: cst('2026-03-08 18:00'),
       currency: 'CNY',
       asOf: cst('2026-03-10 12:00'),

@@ -56,6 +56,12 @@ export class RfmMemberResponse implements RfmMemberView {
   @ApiProperty({ description: 'recencyDays > RFM_SLEEPING_DAYS (90)' })
   sleeping!: boolean;
 
+  @ApiProperty({
+    ...nullableEnum(['SILVER', 'GOLD', 'BLACK']),
+    description: "the member's tier as the members service last announced it; null until analytics learns it",
+  })
+  tier!: string | null;
+
   @ApiProperty(instant('when the last paid order was paid'))
   lastPaidAt!: string;
 

@@ -17,6 +17,8 @@ export interface RfmMemberView {
   segment: RfmSegmentName | null;
   segmentCode: RfmSegmentCode | null;
   sleeping: boolean;
+  /** The member's tier as the members service last announced it; null until analytics learns it. */
+  tier: string | null;
   lastPaidAt: string;
   currency: string;
   /** The instant the values are as of. */
@@ -105,6 +107,7 @@ export class RfmQueries {
       segment: row.segment as RfmSegmentName,
       segmentCode: row.segment_code as RfmSegmentCode,
       sleeping: row.sleeping as boolean,
+      tier: (row.tier as string | null) ?? null,
       lastPaidAt: (row.last_paid_at as Date).toISOString(),
       currency: this.settings.currency,
       asOf: asOf.toISOString(),
@@ -127,7 +130,8 @@ export class RfmQueries {
       params,
     );
     const rows = await this.sql.query(
-      `SELECT * FROM an_rfm_scores WHERE ${where} ORDER BY monetary DESC, member_id LIMIT $3 OFFSET $4`,
+      `SELECT s.*, m.tier FROM an_rfm_scores s LEFT JOIN an_members m USING (member_id)
+        WHERE ${where} ORDER BY monetary DESC, member_id LIMIT $3 OFFSET $4`,
       [...params, options.limit, options.offset ?? 0],
     );
     return {
@@ -144,7 +148,10 @@ export class RfmQueries {
   async member(memberId: string, now: Date): Promise<RfmMemberView | undefined> {
     const run = await this.lastRun();
     if (run) {
-      const rows = await this.sql.query(`SELECT * FROM an_rfm_scores WHERE member_id = $1`, [memberId]);
+      const rows = await this.sql.query(
+        `SELECT s.*, m.tier FROM an_rfm_scores s LEFT JOIN an_members m USING (member_id) WHERE member_id = $1`,
+        [memberId],
+      );
       if (rows.length) return this.memberRow(rows[0], run.as_of);
     }
     const [raw] = await rawRfm(
@@ -154,6 +161,7 @@ export class RfmQueries {
       memberId,
     );
     if (!raw) return undefined;
+    const [known] = await this.sql.query(`SELECT tier FROM an_members WHERE member_id = $1`, [memberId]);
     return {
       memberId,
       recencyDays: raw.recencyDays,
@@ -165,6 +173,7 @@ export class RfmQueries {
       segment: null,
       segmentCode: null,
       sleeping: raw.recencyDays > this.settings.rfm.sleepingDays,
+      tier: (known?.tier as string | null | undefined) ?? null,
       lastPaidAt: raw.lastPaidAt.toISOString(),
       currency: this.settings.currency,
       asOf: now.toISOString(),
