@@ -21,7 +21,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
-# `npm run build` is tsc + tsc-alias: dist/apps/<app>/src/main.js with relative requires into dist/libs.
+# `npm run build` is tsc + tsc-alias: dist/apps/<app>/src/main.js with relative requires into dist/libs,
+# then vite: the analytics dashboard page in dist/apps/analytics/dashboard (served from there at /dashboard).
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -36,6 +37,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/libs ./dist/libs
+# For analytics this holds the built dashboard page too (dist/apps/analytics/dashboard).
 COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}
 # Read at runtime: the gRPC services load libs/contracts/proto/<service>/v1/<service>.proto, found by
 # walking up from dist/libs/contracts/src/proto to /app.
@@ -43,6 +45,7 @@ COPY --from=build /app/libs/contracts/proto ./libs/contracts/proto
 # .keys is where a service makes (or finds) the dev JWT key pair when JWT_PUBLIC_KEY / JWT_PRIVATE_KEY
 # are not set. It is owned by the app user so that a volume mounted there (docker-compose) is too.
 RUN test -f "dist/apps/${APP}/src/main.js" \
+ && { [ "${APP}" != analytics ] || test -f dist/apps/analytics/dashboard/index.html; } \
  && mkdir -p .keys \
  && chown 1000:1000 .keys
 

@@ -8,7 +8,7 @@ cd "$ROOT"
 bash scripts/setup.sh
 
 echo "[test] type-checking the workspace"
-npx tsc -p tsconfig.json --noEmit
+npm run -s typecheck  # the workspace (Node) and the dashboard page (DOM)
 
 echo "[test] linting and format check"
 npx eslint apps libs bench --no-warn-ignored

@@ -7,6 +7,7 @@ import {
   AnalyticsSettings,
   readAnalyticsSettings,
 } from './config/analytics.settings';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
 import { QueryCache } from './queries/query-cache';
@@ -22,6 +23,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
       environment: AnalyticsEnvironment,
     }),
     StockWarningsAdminModule,
+    DashboardModule,
   ],
   controllers: [TrackController, AnalyticsQueryController],
   providers: [
