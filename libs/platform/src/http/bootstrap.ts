@@ -52,7 +52,8 @@ function serveLiveness(fastify: FastifyInstance): void {
 /**
  * Helmet's security headers on every answer. The API answers JSON only, so its Content Security
  * Policy allows nothing to run; only the OpenAPI UI under /docs, which runs inline scripts and
- * styles, gets a policy that allows them. The middlewares are built once here: the Fastify plugin
+ * styles, gets a policy that allows them (a page an app serves itself, analytics' /dashboard, sets a
+ * stricter one of its own on its answers). The middlewares are built once here: the Fastify plugin
  * rebuilt them (and re-parsed the CSP) for every request, a tenth of the cost of a cheap route.
  */
 function addSecurityHeaders(fastify: FastifyInstance): void {
