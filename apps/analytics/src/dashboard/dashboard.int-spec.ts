@@ -327,7 +327,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       await page.context().close();
     });
 
-    it('filters the funnel by channel, opens a segment and a member, marks the sleeping one', async () => {
+    it('filters the funnel by channel, opens a segment and a member, marks the sleeping one, changes the range', async () => {
       const { page } = await recordedPage(browser);
       const token = await signIn(page, operatorEmail);
       await panelsSettled(page);
@@ -365,6 +365,18 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await detail.innerText()).toContain('2025-11-01 18:00');
       expect(await detail.innerText()).toMatch(/会员等级\s+SILVER/);
       await screenshot(page, 'rfm-member');
+
+      // Another range: the previous period's own figures.
+      await page.fill('#range-from', '2026-02-25');
+      await page.fill('#range-to', '2026-03-03');
+      await page.click('#range-apply');
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=kpi-gmv]')
+            ?.textContent === '¥150.00',
+      );
+      expect(await text(page, '[data-testid=kpi-uv]')).toBe('4');
+      expect(await text(page, '[data-testid=kpi-conversion]')).toBe('25.0%');
       await page.context().close();
     });
 
