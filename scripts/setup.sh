@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing and prepares the machine: npm packages, the Kafka jars, PostgreSQL,
+# Installs what is missing and prepares the machine: npm packages, Chromium for the browser tests,
+# the Kafka jars, PostgreSQL,
 # Redis and Kafka running, one database per service, the Kafka topics, and dev signing keys.
 # Idempotent: a second run only checks.
 set -euo pipefail
@@ -25,6 +26,21 @@ reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
 if [ -w "$reserved" ] && ! grep -q '50051' "$reserved"; then
   current=$(cat "$reserved")
   echo "${current:+$current,}3001-3006,50051-50054" >"$reserved" 2>/dev/null || true
+fi
+
+# The dashboard's browser tests drive Debian's headless Chromium; CJK fonts so the Chinese labels
+# render in screenshots. Installed once, through apt (as root, or with sudo where it is allowed).
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto sans cjk'; then
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+  log "installing chromium and CJK fonts (apt-get)"
+  if ! { "${as_root[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+      chromium fonts-noto-cjk >/dev/null; }; then
+    log "could not install chromium (no root, no network?): the dashboard's browser tests will fail"
+  fi
+else
+  log "chromium and CJK fonts present"
 fi
 
 bash infra/kafka/kafka.sh install
