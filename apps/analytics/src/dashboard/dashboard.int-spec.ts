@@ -324,6 +324,23 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       measurements.scriptBytesGzipped = scripts;
       expect(scripts).toBeGreaterThan(0);
       expect(scripts).toBeLessThan(500 * 1024);
+
+      // Logging out revokes the token at members, not only in the page.
+      const [logout] = await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith('/v1/auth/logout')),
+        page.click('#logout'),
+      ]);
+      expect(logout.status()).toBe(204);
+      await page.waitForSelector('[data-view=login]');
+      let meStatus = 200;
+      for (const until = Date.now() + 15_000; meStatus === 200 && Date.now() < until;) {
+        const me = await fetch(`${members.baseUrl}/v1/members/me`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        meStatus = me.status;
+        if (meStatus === 200) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(meStatus).toBe(401);
       await page.context().close();
     });
 

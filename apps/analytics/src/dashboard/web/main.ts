@@ -9,7 +9,7 @@ import type { DashboardConfig, Panel, PanelContext } from './panels/panel';
 import { RfmPanel } from './panels/rfm.panel';
 import { SalesPanel } from './panels/sales.panel';
 import { StockWarningsPanel } from './panels/stock-warnings.panel';
-import { LoginError, logIn, mayUseDashboard, Session } from './session';
+import { LoginError, logIn, logOut, mayUseDashboard, Session } from './session';
 
 /** Only the language choice is kept by the browser; the token never is. */
 const LANG_KEY = 'ecom.dashboard.lang';
@@ -172,6 +172,7 @@ class DashboardApp {
   }
 
   private signOut(): void {
+    if (this.session && this.config) void logOut(this.config.membersUrl, this.session.token);
     this.session = undefined;
     clearTimeout(this.expiryTimer);
     this.loginMessage = undefined;

@@ -60,6 +60,25 @@ export async function logIn(membersUrl: string, email: string, password: string)
   };
 }
 
+/**
+ * Revokes the token at members (POST /v1/auth/logout revokes every token of the member issued so
+ * far), so a copy of it cannot outlive the page's sign-out. Best effort: the page forgets the token
+ * whatever the answer.
+ */
+export async function logOut(membersUrl: string, token: string): Promise<void> {
+  try {
+    await fetch(`${membersUrl}/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      signal: AbortSignal.timeout(5_000),
+    });
+  } catch {
+    // members unreachable: the token expires by itself
+  }
+}
+
 /** Operators and admins see the dashboard; the analytics API checks it again on every request. */
 export function mayUseDashboard(roles: readonly string[]): boolean {
   return roles.includes('operator') || roles.includes('admin');
