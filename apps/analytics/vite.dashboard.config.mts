@@ -11,6 +11,15 @@ export default defineConfig({
   root: resolve(import.meta.dirname, 'src/dashboard/web'),
   base: '/dashboard/',
   publicDir: false,
+  // The page shares the analytics calendar (days in ANALYTICS_TZ) with the API: the one pure module.
+  resolve: {
+    alias: {
+      '@ecom/analytics-read-models/calendar': resolve(
+        import.meta.dirname,
+        '../../libs/analytics-read-models/src/calendar.ts',
+      ),
+    },
+  },
   logLevel: 'warn',
   build: {
     outDir: resolve(import.meta.dirname, '../../dist/apps/analytics/dashboard'),

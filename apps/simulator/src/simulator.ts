@@ -1,5 +1,5 @@
 import { sleepingMembers, salesByDay } from './domain/bookkeeping';
-import { dayOf } from './domain/calendar';
+import { dayOf } from '@ecom/analytics-read-models/calendar';
 import { SLEEPING_AFTER_DAYS } from './domain/history-plan';
 import { planShop } from './domain/shop-plan';
 import { AnalyticsSummary, Check, checkSummary } from './domain/summary-checks';

@@ -1,4 +1,4 @@
-import { daysBetween } from './calendar';
+import { daysBetween } from '@ecom/analytics-read-models/calendar';
 import type { ReturnReason } from './traffic';
 
 export type OrderSource = 'history' | 'live' | 'flash';

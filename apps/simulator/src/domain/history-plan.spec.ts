@@ -1,5 +1,5 @@
 import { planCatalog } from './catalog-plan';
-import { addDays, dayOf, daysBetween } from './calendar';
+import { addDays, dayOf, daysBetween } from '@ecom/analytics-read-models/calendar';
 import { ACTIVE_WITHIN_DAYS, dailyDemand, planHistory, SLEEPING_FROM_DAYS } from './history-plan';
 import { Prng } from './prng';
 

@@ -1,4 +1,4 @@
-import { addDays, instantAt, weekday } from './calendar';
+import { addDays, instantAt, weekday } from '@ecom/analytics-read-models/calendar';
 import type { CatalogPlan, SkuPlan } from './catalog-plan';
 import { Prng } from './prng';
 import { pickChannel, pickHour, pickSku } from './traffic';

@@ -1,5 +1,5 @@
 import { planCatalog } from './catalog-plan';
-import { daysBetween } from './calendar';
+import { daysBetween } from '@ecom/analytics-read-models/calendar';
 import { flashUnitsFor, planInventory } from './inventory-plan';
 import { Prng } from './prng';
 

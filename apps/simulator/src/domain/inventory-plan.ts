@@ -1,4 +1,4 @@
-import { addDays } from './calendar';
+import { addDays } from '@ecom/analytics-read-models/calendar';
 import type { CatalogPlan } from './catalog-plan';
 import { Prng } from './prng';
 

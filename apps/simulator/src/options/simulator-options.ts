@@ -1,4 +1,4 @@
-import { isTimeZone } from '../domain/calendar';
+import { isTimeZone } from '@ecom/analytics-read-models/calendar';
 
 /** Where the six services answer (the standard local ports by default). */
 export interface ServiceUrls {

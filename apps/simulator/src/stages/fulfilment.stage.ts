@@ -1,5 +1,5 @@
 import { ProgressBar } from '@ecom/platform/cli';
-import { dayOf } from '../domain/calendar';
+import { dayOf } from '@ecom/analytics-read-models/calendar';
 import { inParallel, RunContext } from './run-context';
 import type { FulfilmentTask } from './shopper-actions';
 

@@ -1,7 +1,7 @@
 import { importedMemberId, importedOrderId } from '@ecom/contracts';
 import { ProgressBar } from '@ecom/platform/cli';
 import { ApiError } from '../api/service-api';
-import { dayOf } from '../domain/calendar';
+import { dayOf } from '@ecom/analytics-read-models/calendar';
 import type { HistoryOrder } from '../domain/history-plan';
 import type { RunContext } from './run-context';
 

@@ -1,6 +1,6 @@
 import { Account } from '../api/account';
 import { ApiError, sleep } from '../api/service-api';
-import { dayOf } from '../domain/calendar';
+import { dayOf } from '@ecom/analytics-read-models/calendar';
 import type { OrderSource } from '../domain/bookkeeping';
 import type { Checkout, FulfilmentPlan } from '../domain/live-day-plan';
 import type { MemberPlan } from '../domain/members-plan';

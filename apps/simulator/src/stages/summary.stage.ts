@@ -1,6 +1,6 @@
 import { sleep } from '../api/service-api';
 import { FUNNEL_STEPS, salesByDay } from '../domain/bookkeeping';
-import { addDays } from '../domain/calendar';
+import { addDays } from '@ecom/analytics-read-models/calendar';
 import type { AnalyticsSummary } from '../domain/summary-checks';
 import type { RunContext } from './run-context';
 

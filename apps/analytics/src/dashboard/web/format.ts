@@ -3,6 +3,8 @@
  * and instants in the analytics time zone, and the calendar arithmetic of date ranges.
  */
 
+import { addDays, daysBetween, isDay } from '@ecom/analytics-read-models/calendar';
+
 export type Lang = 'zh' | 'en';
 
 const LOCALES: Record<Lang, string> = { zh: 'zh-CN', en: 'en-US' };
@@ -94,23 +96,11 @@ export function formatClock(date: Date, timeZone: string): string {
   }).format(date);
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isDay(value: string): boolean {
-  if (!DAY.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
-export function addDays(day: string, n: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + n);
-  return date.toISOString().slice(0, 10);
-}
+export { addDays, isDay };
 
 /** Days from `from` to `to`, both included. */
 export function rangeLength(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  return daysBetween(from, to) + 1;
 }
 
 export interface DayRange {

@@ -1,13 +1,15 @@
 /**
- * Calendar days as the analytics service counts them: 'YYYY-MM-DD' in its time zone (ANALYTICS_TZ,
- * default Asia/Shanghai). The simulator books every order on the day analytics will put it on.
+ * Calendar days as analytics counts them: a day is 'YYYY-MM-DD' on the wall clock of ANALYTICS_TZ.
+ * Pure and without imports, so the projector, the analytics API, the dashboard page (in the browser)
+ * and the simulator (which books every order on the day analytics will put it on) share one
+ * definition: `@ecom/analytics-read-models/calendar`.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let known = formatters.get(timeZone);
-  if (!known) {
-    known = new Intl.DateTimeFormat('en-CA', {
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -17,23 +19,32 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       minute: '2-digit',
       second: '2-digit',
     });
-    formatters.set(timeZone, known);
+    formatters.set(timeZone, formatter);
   }
-  return known;
+  return formatter;
 }
 
 /** Whether the runtime knows the time zone (an unknown one throws in Intl). */
 export function isTimeZone(timeZone: string): boolean {
   try {
-    formatter(timeZone);
+    formatterFor(timeZone);
     return true;
   } catch {
     return false;
   }
 }
 
-function wallClock(instant: Date, timeZone: string): Record<string, number> {
-  const parts = formatter(timeZone).formatToParts(instant);
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClock(instant: Date, timeZone: string): WallClock {
+  const parts = formatterFor(timeZone).formatToParts(instant);
   const value = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return {
     year: value('year'),
@@ -45,13 +56,22 @@ function wallClock(instant: Date, timeZone: string): Record<string, number> {
   };
 }
 
-/** The calendar day of an instant in a time zone. */
+/** The calendar day of an instant in a time zone, e.g. 2026-03-01T17:00:00Z in Asia/Shanghai is '2026-03-02'. */
 export function dayOf(instant: Date | string | number, timeZone: string): string {
   const { year, month, day } = wallClock(new Date(instant), timeZone);
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** The day `n` days after `day` (before it for negative n). */
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether the text is a real calendar day 'YYYY-MM-DD' (not 2026-02-30). */
+export function isDay(value: string): boolean {
+  if (!DAY_PATTERN.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The day `n` days after (or before, for negative n) a day. */
 export function addDays(day: string, n: number): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + n);
@@ -61,6 +81,13 @@ export function addDays(day: string, n: number): string {
 /** Whole days from `from` to `to` (positive when `to` is later). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Every day from `from` to `to`, both included. */
+export function dayRange(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
 }
 
 /** Day of the week, 0 = Sunday. */
@@ -78,15 +105,8 @@ export function instantAt(day: string, minuteOfDay: number, timeZone: string): D
   let guess = wanted;
   for (let i = 0; i < 2; i++) {
     const shown = wallClock(new Date(guess), timeZone);
-    const shownAsUtc = Date.UTC(
-      shown.year,
-      shown.month - 1,
-      shown.day,
-      shown.hour,
-      shown.minute,
-      shown.second,
-    );
-    guess += wanted - shownAsUtc;
+    guess +=
+      wanted - Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute, shown.second);
   }
   return new Date(guess);
 }
