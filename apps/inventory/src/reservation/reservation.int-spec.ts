@@ -187,6 +187,20 @@ describe('order saga: reservations (Kafka -> PostgreSQL -> Kafka)', () => {
       ],
       totals: { onHand: 2, reserved: 0, available: 2 },
     });
+    expect(eventsOf(orderId).find((e) => e.type === 'StockShipped')!.data).toEqual({
+      orderId,
+      lines: [
+        {
+          sku: 'MILK',
+          warehouse: 'SH',
+          quantity: 4,
+          batches: [
+            { batch: 'EARLY', quantity: 3 },
+            { batch: 'LATE', quantity: 1 },
+          ],
+        },
+      ],
+    });
     expect((await stock('MILK')).warehouses[0].batches).toEqual([
       { batch: 'LATE', expiresAt: '2027-09-01T00:00:00.000Z', quantity: 2 },
     ]);

@@ -26,6 +26,7 @@ const CATALOG_SKUS = [
   'REC-3',
   'REC-NEW',
   'ADJ-1',
+  'ADJ-2',
   'TRF-1',
   'TRF-2',
   'GET-1',
@@ -259,7 +260,39 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
         delta: -3,
         reason: 'damaged',
         batch: null,
+        batches: [{ batch: null, quantity: 3 }],
       });
+    });
+
+    it('says which batches a write-off without a batch took: first-expiring first', async () => {
+      const receipt = (batch: string, expiresAt: string, quantity: number) =>
+        post('/v1/stock/receipts', { sku: 'ADJ-2', warehouse: 'SH-01', quantity, batch, expiresAt });
+      await receipt('LATE', '2027-09-01T00:00:00Z', 5);
+      await receipt('EARLY', '2027-03-01T00:00:00Z', 2);
+      const writeOff = await post('/v1/stock/adjustments', {
+        sku: 'ADJ-2',
+        warehouse: 'SH-01',
+        delta: -3,
+        reason: 'expired',
+      });
+      expect(writeOff.status).toBe(201);
+      const events = await probe.waitForEvents((all) =>
+        all.some((e) => e.type === 'StockAdjusted' && e.aggregateId === 'ADJ-2'),
+      );
+      expect(events.find((e) => e.type === 'StockAdjusted' && e.aggregateId === 'ADJ-2')!.data).toMatchObject(
+        {
+          delta: -3,
+          batch: null,
+          batches: [
+            { batch: 'EARLY', quantity: 2 },
+            { batch: 'LATE', quantity: 1 },
+          ],
+        },
+      );
+      // The stock the API answers with is the same the event describes.
+      expect(writeOff.body.warehouses[0].batches).toEqual([
+        { batch: 'LATE', expiresAt: '2027-09-01T00:00:00.000Z', quantity: 4 },
+      ]);
     });
 
     it('refuses a zero delta or a missing reason (400), an unknown warehouse (404), a customer (403)', async () => {
@@ -330,6 +363,7 @@ describe('inventory stock and warehouses (HTTP, gRPC, PostgreSQL, Kafka, Redis)'
         from: 'SH-01',
         to: 'BJ-01',
         quantity: 4,
+        batches: [{ batch: null, quantity: 4 }],
         totals: { onHand: 10 },
       });
     });

@@ -35,6 +35,30 @@ export const ShortLine = Type.Object(
   { sku: Sku, requested: Quantity, available: Count },
   { additionalProperties: false },
 );
+/**
+ * Units of one batch that moved (batch null: unbatched stock). Inventory decides which batches move
+ * (a named batch, or first-expiring first) and says so, so that no reader re-implements that rule.
+ */
+export const BatchMovement = Type.Object(
+  { batch: Nullable(BatchCode), quantity: Quantity },
+  { additionalProperties: false, description: 'units of one batch that moved; batch null: unbatched stock' },
+);
+/**
+ * Optional in version 1: events written before it existed do not carry it (see docs/contract.md,
+ * "Changing an event"). Every event inventory writes now does.
+ */
+const movedBatches = (description: string) =>
+  Type.Optional(Type.Array(BatchMovement, { minItems: 1, description }));
+/** A shipped line: a reservation line and the batches its units left from. */
+export const ShippedLine = Type.Object(
+  {
+    sku: Sku,
+    warehouse: WarehouseCode,
+    quantity: Quantity,
+    batches: movedBatches('the batches the line left from, first-expiring first; they add up to quantity'),
+  },
+  { additionalProperties: false },
+);
 /** Why reserved stock went back to available. */
 export const ReleaseReason = Type.Union([
   Type.Literal('ORDER_CANCELLED'),
@@ -97,6 +121,10 @@ export const InventoryEvents = {
         delta: Type.Integer({ not: { const: 0 }, description: 'units added (+) or removed (-), never 0' }),
         reason: Type.String({ minLength: 1, maxLength: 200 }),
         batch: Nullable(BatchCode),
+        batches: movedBatches(
+          'the batches the units went to (+) or came from (-), adding up to |delta|: the named batch, ' +
+            'or for a removal that names none, first-expiring first',
+        ),
         levels,
         totals,
       },
@@ -110,7 +138,17 @@ export const InventoryEvents = {
     aggregateType: 'StockItem',
     description: 'On-hand stock of a SKU moved from one warehouse to another.',
     schema: Type.Object(
-      { sku: Sku, from: WarehouseCode, to: WarehouseCode, quantity: Quantity, levels, totals },
+      {
+        sku: Sku,
+        from: WarehouseCode,
+        to: WarehouseCode,
+        quantity: Quantity,
+        batches: movedBatches(
+          'the batches that moved, first-expiring first, adding up to quantity; they keep their code and expiry',
+        ),
+        levels,
+        totals,
+      },
       { additionalProperties: false },
     ),
   }),
@@ -243,8 +281,9 @@ export const InventoryEvents = {
     version: 1,
     topic,
     aggregateType: 'Reservation',
-    description: "An order's reserved units left the warehouses with the shipment.",
-    schema: Type.Object({ orderId: Id, lines: Type.Array(ReservationLine) }, { additionalProperties: false }),
+    description:
+      "An order's reserved units left the warehouses with the shipment (each line says from which batches).",
+    schema: Type.Object({ orderId: Id, lines: Type.Array(ShippedLine) }, { additionalProperties: false }),
   }),
   StockReturned: defineEvent({
     type: 'StockReturned',

@@ -55,7 +55,12 @@ export function evolveReservation(state: ReservationState, event: ReservationEve
     case 'StockReleased':
       return { ...base, status: 'RELEASED' };
     case 'StockShipped':
-      return { ...base, status: 'SHIPPED', lines: event.data.lines.map((l) => ({ ...l })) };
+      // What shipped, by SKU and warehouse (returns go back there); the batches are for readers of the topic.
+      return {
+        ...base,
+        status: 'SHIPPED',
+        lines: event.data.lines.map(({ sku, warehouse, quantity }) => ({ sku, warehouse, quantity })),
+      };
     case 'StockReturned':
       return {
         ...base,

@@ -173,14 +173,53 @@ export function shipOrder({ reservation, stockOf }: SagaState, command: ShipOrde
       'NOTHING_RESERVED',
     );
   }
-  const stock = skusOf(reservation.lines).map((sku) => ({
+  const deducted = skusOf(reservation.lines).map((sku) => ({
     sku,
-    events: deductStock(stockOf(sku), { sku, orderId: command.orderId }) as StockItemEvent[],
+    events: deductStock(stockOf(sku), { sku, orderId: command.orderId }),
   }));
   return {
-    stock,
-    reservation: [{ type: 'StockShipped', data: { orderId: command.orderId, lines: reservation.lines } }],
+    stock: deducted,
+    reservation: [
+      {
+        type: 'StockShipped',
+        data: { orderId: command.orderId, lines: shippedLines(reservation.lines, deducted) },
+      },
+    ],
   };
+}
+
+type ShippedLine = DomainEventOf<'StockShipped'>['data']['lines'][number];
+
+/**
+ * The reservation's lines with the batches their units left from: the pieces StockDeducted took in
+ * each SKU and warehouse (first-expiring first), handed out to the lines of that SKU and warehouse in order.
+ */
+function shippedLines(
+  lines: readonly ReservationLine[],
+  deducted: readonly { sku: string; events: DomainEventOf<'StockDeducted'>[] }[],
+): ShippedLine[] {
+  const left = new Map<string, { batch: string | null; quantity: number }[]>();
+  for (const { sku, events } of deducted) {
+    for (const piece of events.flatMap((e) => e.data.allocations)) {
+      const key = `${sku}\u0000${piece.warehouse}`;
+      left.set(key, [...(left.get(key) ?? []), { batch: piece.batch, quantity: piece.quantity }]);
+    }
+  }
+  return lines.map((line) => {
+    const pieces = left.get(`${line.sku}\u0000${line.warehouse}`) ?? [];
+    const batches: { batch: string | null; quantity: number }[] = [];
+    let wanted = line.quantity;
+    while (wanted > 0 && pieces.length > 0) {
+      const take = Math.min(wanted, pieces[0].quantity);
+      batches.push({ batch: pieces[0].batch, quantity: take });
+      wanted -= take;
+      if (take === pieces[0].quantity) pieces.shift();
+      else pieces[0] = { ...pieces[0], quantity: pieces[0].quantity - take };
+    }
+    if (wanted > 0)
+      throw new Error(`internal: ${line.sku} in ${line.warehouse} deducted fewer units than held`);
+    return { sku: line.sku, warehouse: line.warehouse, quantity: line.quantity, batches };
+  });
 }
 
 /**

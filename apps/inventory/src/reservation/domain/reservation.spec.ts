@@ -182,6 +182,53 @@ describe('order saga decisions', () => {
     ).toThrow(/more than shipped and not yet returned \(1\)/);
   });
 
+  it('says on each shipped line which batches its units left from, first-expiring first', () => {
+    // MILK: SH holds 2 expiring 2027-03 and 4 unbatched; BJ holds 3 of lot B2. The order takes 8: SH 6 + BJ 2.
+    const stocks = new Map<string, StockItemState>();
+    let milk = initialStockItemState;
+    for (const command of [
+      { warehouse: 'SH', quantity: 4 },
+      { warehouse: 'SH', quantity: 2, batch: 'S1', expiresAt: '2027-03-01T00:00:00Z' },
+      { warehouse: 'BJ', quantity: 3, batch: 'B2' },
+    ]) {
+      milk = foldEvents(StockItemAggregate, receiveStock(milk, { sku: 'MILK', ...command }), milk);
+    }
+    stocks.set('MILK', milk);
+    const reserved = applyDecision(
+      stocks,
+      initialReservationState,
+      reserveOrder(sagaState(initialReservationState, stocks), {
+        orderId: 'o9',
+        lines: [{ sku: 'MILK', quantity: 8 }],
+        shippingRegion: 'Shanghai',
+      }),
+    );
+    const shipped = shipOrder(sagaState(reserved, stocks), { orderId: 'o9' });
+    expect(shipped.reservation[0]).toEqual({
+      type: 'StockShipped',
+      data: {
+        orderId: 'o9',
+        lines: [
+          {
+            sku: 'MILK',
+            warehouse: 'SH',
+            quantity: 6,
+            batches: [
+              { batch: 'S1', quantity: 2 },
+              { batch: null, quantity: 4 },
+            ],
+          },
+          { sku: 'MILK', warehouse: 'BJ', quantity: 2, batches: [{ batch: 'B2', quantity: 2 }] },
+        ],
+      },
+    });
+    // The reservation keeps what shipped by SKU and warehouse (returns go back there).
+    expect(applyDecision(stocks, reserved, shipped).lines).toEqual([
+      { sku: 'MILK', warehouse: 'SH', quantity: 6 },
+      { sku: 'MILK', warehouse: 'BJ', quantity: 2 },
+    ]);
+  });
+
   it('releases a reserved order once; a rejected or unknown order has nothing to release', () => {
     const stocks = stocked({ A: { SH: 1 } });
     const reservation = applyDecision(

@@ -83,3 +83,18 @@ export function takeFefo(
   if (wanted > 0) throw new Error(`internal: batches hold ${quantity - wanted} units, ${quantity} wanted`);
   return { batches: next, taken };
 }
+
+/** Removes the named pieces (each from its batch); returns the new list and the pieces with their expiry. */
+export function takeBatches(
+  batches: readonly BatchStock[],
+  pieces: readonly { batch: string | null; quantity: number }[],
+): { batches: BatchStock[]; taken: BatchStock[] } {
+  let next = [...batches];
+  const taken: BatchStock[] = [];
+  for (const piece of pieces) {
+    const expiresAt = next.find((b) => b.batch === piece.batch)?.expiresAt ?? null;
+    next = takeFromBatch(next, piece.batch, piece.quantity);
+    taken.push({ batch: piece.batch, expiresAt, quantity: piece.quantity });
+  }
+  return { batches: next, taken };
+}

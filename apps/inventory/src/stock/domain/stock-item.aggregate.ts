@@ -1,6 +1,6 @@
 import type { DomainEventOf } from '@ecom/contracts';
 import type { AggregateDefinition } from '@ecom/event-sourcing/domain';
-import { addToBatch, BatchStock, takeFefo, takeFromBatch } from './batches';
+import { addToBatch, BatchStock, takeBatches, takeFefo, takeFromBatch } from './batches';
 import {
   allocationsOf,
   NO_ALLOCATIONS,
@@ -129,11 +129,21 @@ export function evolveStockItem(current: StockItemState, event: StockItemEvent):
       }));
     }
     case 'StockAdjusted': {
-      const { warehouse, delta, batch } = event.data;
+      const { warehouse, delta, batch, batches: moved } = event.data;
       return changeWarehouse(state, warehouse, (stock) => {
         let batches: BatchStock[];
-        if (delta > 0) batches = addToBatch(stock.batches, batch, null, delta);
+        if (moved) {
+          // The event says which batches moved: apply exactly that.
+          batches = moved.reduce<BatchStock[]>(
+            (list, piece) =>
+              delta > 0
+                ? addToBatch(list, piece.batch, null, piece.quantity)
+                : takeFromBatch(list, piece.batch, piece.quantity),
+            [...stock.batches],
+          );
+        } else if (delta > 0) batches = addToBatch(stock.batches, batch, null, delta);
         else if (batch !== null) batches = takeFromBatch(stock.batches, batch, -delta);
+        // Written before events named their batches: the removal was first-expiring first.
         else batches = takeFefo(stock.batches, -delta).batches;
         return { ...stock, onHand: stock.onHand + delta, batches };
       });
@@ -141,7 +151,9 @@ export function evolveStockItem(current: StockItemState, event: StockItemEvent):
     case 'StockTransferred': {
       const { from, to, quantity } = event.data;
       const source = warehouseStock(state, from);
-      const { batches, taken } = takeFefo(source.batches, quantity);
+      const { batches, taken } = event.data.batches
+        ? takeBatches(source.batches, event.data.batches)
+        : takeFefo(source.batches, quantity);
       const moved = withWarehouse(state, from, { ...source, onHand: source.onHand - quantity, batches });
       return changeWarehouse(moved, to, (stock) => ({
         ...stock,

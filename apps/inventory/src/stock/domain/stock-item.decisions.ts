@@ -9,8 +9,11 @@ import {
   StockItemEvent,
   StockItemState,
   totalsOf,
+  WarehouseStock,
   warehouseStock,
 } from './stock-item.aggregate';
+
+type BatchMovement = NonNullable<DomainEventOf<'StockAdjusted'>['data']['batches']>[number];
 
 /*
  * Decisions on one SKU: (state, command) => events, or a DomainError saying why not. Every event
@@ -161,10 +164,22 @@ export function adjustStock(state: StockItemState, command: AdjustStock): Domain
   return [
     withLevels<DomainEventOf<'StockAdjusted'>>(
       state,
-      { type: 'StockAdjusted', data: { sku, warehouse, delta, reason, batch } },
+      {
+        type: 'StockAdjusted',
+        data: { sku, warehouse, delta, reason, batch, batches: adjustedBatches(stock, delta, batch) },
+      },
       [warehouse],
     ),
   ];
+}
+
+/** The batches an adjustment moves: the named one (or unbatched stock), or for a nameless removal FEFO pieces. */
+function adjustedBatches(stock: WarehouseStock, delta: number, batch: string | null): BatchMovement[] {
+  if (delta > 0 || batch !== null) return [{ batch, quantity: Math.abs(delta) }];
+  return takeFefo(stock.batches, -delta).taken.map((piece) => ({
+    batch: piece.batch,
+    quantity: piece.quantity,
+  }));
 }
 
 export interface TransferStock {
@@ -193,7 +208,19 @@ export function transferStock(
   return [
     withLevels<DomainEventOf<'StockTransferred'>>(
       state,
-      { type: 'StockTransferred', data: { sku, from, to, quantity } },
+      {
+        type: 'StockTransferred',
+        data: {
+          sku,
+          from,
+          to,
+          quantity,
+          batches: takeFefo(warehouseStock(state, from).batches, quantity).taken.map((piece) => ({
+            batch: piece.batch,
+            quantity: piece.quantity,
+          })),
+        },
+      },
       [from, to],
     ),
   ];

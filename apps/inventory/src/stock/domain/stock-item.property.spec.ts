@@ -272,6 +272,15 @@ describe('StockItem invariant (property)', () => {
                 () => `event level ${JSON.stringify(level)} != ${actual}`,
               );
             }
+            // The batches an event names add up to the units it moves, and each was there to take.
+            if (event.type === 'StockAdjusted' || event.type === 'StockTransferred') {
+              const moved = event.type === 'StockAdjusted' ? Math.abs(event.data.delta) : event.data.quantity;
+              const named = event.data.batches ?? [];
+              ensure(
+                named.reduce((sum, b) => sum + b.quantity, 0) === moved,
+                () => `${event.type} batches ${JSON.stringify(named)} do not add up to ${moved}`,
+              );
+            }
             if (event.type === 'StockReceived') expectedOnHand += event.data.quantity;
             if (event.type === 'StockAdjusted') expectedOnHand += event.data.delta;
             if (event.type === 'StockRestocked') expectedOnHand += event.data.quantity;

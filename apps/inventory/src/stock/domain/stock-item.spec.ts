@@ -148,14 +148,70 @@ describe('StockItem', () => {
     expect(() => adjustStock(state, { sku, warehouse: 'SH', delta: 1, reason: 'x', batch: 'NEW' })).toThrow(
       /receive a new batch/,
     );
-    state = apply(state, (s) =>
-      adjustStock(s, { sku, warehouse: 'SH', delta: -2, reason: 'x', batch: 'LATE' }),
-    );
-    state = apply(state, (s) => adjustStock(s, { sku, warehouse: 'SH', delta: -7, reason: 'expired' }));
+    const named = adjustStock(state, { sku, warehouse: 'SH', delta: -2, reason: 'x', batch: 'LATE' });
+    expect(named[0].data.batches).toEqual([{ batch: 'LATE', quantity: 2 }]);
+    state = fold(state, named);
+    // No batch named: EARLY (expires first) is emptied, then LATE; the event says so.
+    const nameless = adjustStock(state, { sku, warehouse: 'SH', delta: -7, reason: 'expired' });
+    expect(nameless[0].data).toMatchObject({
+      batch: null,
+      batches: [
+        { batch: 'EARLY', quantity: 5 },
+        { batch: 'LATE', quantity: 2 },
+      ],
+    });
+    state = fold(state, nameless);
     expect(state.warehouses.SH.batches).toEqual([
       { batch: 'LATE', expiresAt: '2028-01-01T00:00:00.000Z', quantity: 1 },
       { batch: null, expiresAt: null, quantity: 5 },
     ]);
+    // An addition names where the units went: the named batch, or unbatched stock.
+    expect(adjustStock(state, { sku, warehouse: 'SH', delta: 3, reason: 'found' })[0].data.batches).toEqual([
+      { batch: null, quantity: 3 },
+    ]);
+  });
+
+  it('applies what an event says moved, and events written before batches were named as before', () => {
+    const received = apply(
+      initialStockItemState,
+      (s) =>
+        receiveStock(s, { sku, warehouse: 'SH', quantity: 5, batch: 'L', expiresAt: '2028-01-01T00:00:00Z' }),
+      (s) =>
+        receiveStock(s, { sku, warehouse: 'SH', quantity: 5, batch: 'E', expiresAt: '2027-01-01T00:00:00Z' }),
+    );
+    const [adjusted] = adjustStock(received, { sku, warehouse: 'SH', delta: -6, reason: 'lost' });
+    const [transferred] = transferStock(fold(received, [adjusted]), {
+      sku,
+      from: 'SH',
+      to: 'BJ',
+      quantity: 2,
+    });
+    const current = fold(received, [adjusted, transferred]);
+    // The same events without `batches` (as stored before it existed) come to the same state.
+    const { batches: _a, ...oldAdjusted } = adjusted.data;
+    const { batches: _t, ...oldTransferred } = transferred.data;
+    const old = fold(received, [
+      { type: 'StockAdjusted', data: oldAdjusted },
+      { type: 'StockTransferred', data: oldTransferred },
+    ]);
+    expect(old).toEqual(current);
+    expect(current.warehouses.BJ.batches).toEqual([
+      { batch: 'L', expiresAt: '2028-01-01T00:00:00.000Z', quantity: 2 },
+    ]);
+    // The event is what is applied: a removal that names the later batch takes from it.
+    const fromLate = fold(received, [
+      {
+        type: 'StockAdjusted',
+        data: {
+          ...adjusted.data,
+          batches: [
+            { batch: 'L', quantity: 5 },
+            { batch: 'E', quantity: 1 },
+          ],
+        },
+      },
+    ]);
+    expect(fromLate.warehouses.SH.batches.map((b) => [b.batch, b.quantity])).toEqual([['E', 4]]);
   });
 
   it('transfers available units atomically, FEFO batches first, and refuses more than available', () => {
@@ -175,6 +231,10 @@ describe('StockItem', () => {
     );
     const events = transferStock(state, { sku, from: 'SH', to: 'BJ', quantity: 5 });
     expect(events[0].data).toMatchObject({
+      batches: [
+        { batch: 'A', quantity: 4 },
+        { batch: 'B', quantity: 1 },
+      ],
       levels: [
         { warehouse: 'SH', onHand: 3, reserved: 3, available: 0 },
         { warehouse: 'BJ', onHand: 5, reserved: 0, available: 5 },
