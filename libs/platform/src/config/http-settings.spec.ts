@@ -2,11 +2,17 @@ import { readHttpSettings } from './http-settings';
 
 describe('readHttpSettings', () => {
   it('trusts no proxy and cuts slow requests after 10 s by default', () => {
-    expect(readHttpSettings({})).toEqual({
+    expect(readHttpSettings({})).toStrictEqual({
       trustedProxies: [],
       requestTimeoutMs: 10_000,
       headersTimeoutMs: 10_000,
+      metricsPort: undefined,
     });
+  });
+
+  it('serves /metrics on the HTTP port unless METRICS_PORT names one of its own', () => {
+    expect(readHttpSettings({ METRICS_PORT: '' }).metricsPort).toBeUndefined();
+    expect(readHttpSettings({ METRICS_PORT: '9102', HTTP_PORT: '3002' }).metricsPort).toBe(9102);
   });
 
   it('reads trusted proxies as addresses, CIDR ranges and proxy-addr names', () => {
@@ -29,6 +35,10 @@ describe('readHttpSettings', () => {
     [{ HTTP_REQUEST_TIMEOUT_MS: '10s' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' }, 'HTTP_HEADERS_TIMEOUT_MS'],
+    [{ METRICS_PORT: '9102x' }, 'METRICS_PORT: must be a port number'],
+    [{ METRICS_PORT: '0' }, 'METRICS_PORT: must be a port number'],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT: must be a port number'],
+    [{ METRICS_PORT: '3001', HTTP_PORT: '3001' }, 'METRICS_PORT: must differ from HTTP_PORT'],
   ])('refuses %j', (env, message) => {
     expect(() => readHttpSettings(env)).toThrow(message);
   });

@@ -11,6 +11,11 @@ export interface HttpSettings {
   requestTimeoutMs: number;
   /** The headers must arrive within it. */
   headersTimeoutMs: number;
+  /**
+   * METRICS_PORT: /metrics is served on this port of its own and no longer on the public HTTP port
+   * (a Kubernetes Ingress or public Service then never reaches it). Unset: /metrics on the HTTP port.
+   */
+  metricsPort?: number;
 }
 
 /** Names proxy-addr understands besides addresses: 127.0.0.1/8 + ::1, link-local, private ranges. */
@@ -51,5 +56,18 @@ export function readHttpSettings(env: NodeJS.ProcessEnv = process.env): HttpSett
       'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
     );
   }
-  return { trustedProxies, requestTimeoutMs, headersTimeoutMs };
+  return { trustedProxies, requestTimeoutMs, headersTimeoutMs, metricsPort: metricsPort(env) };
+}
+
+function metricsPort(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.METRICS_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new Error('Invalid configuration:\n  METRICS_PORT: must be a port number between 1 and 65535');
+  }
+  if (env.HTTP_PORT !== undefined && Number(env.HTTP_PORT) === port) {
+    throw new Error('Invalid configuration:\n  METRICS_PORT: must differ from HTTP_PORT');
+  }
+  return port;
 }

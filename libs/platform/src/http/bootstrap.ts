@@ -14,6 +14,7 @@ import { registerHttpMetrics } from '../metrics/http-metrics';
 import { enableCors, readCorsOrigins } from './cors';
 import { correlationIdOf } from './event-context.decorator';
 import { registerJsonBodyParser, rejectIllegalParameters } from './json-body';
+import { closeWith, hideMetricsRoute, serveMetrics } from './metrics-server';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -86,7 +87,8 @@ function addSecurityHeaders(fastify: FastifyInstance): void {
 
 /**
  * Creates, configures and starts a service: Fastify with helmet, /v1 prefix, validation, OpenAPI at
- * /docs and /docs-json, JSON logs, metrics, gRPC with server reflection when the service has a proto.
+ * /docs and /docs-json, JSON logs, metrics (on METRICS_PORT when set, else on the HTTP port), gRPC with
+ * server reflection when the service has a proto.
  * main.ts and the integration tests both start apps through here, so tests run what production runs.
  */
 export async function startService(
@@ -118,6 +120,7 @@ export async function startService(
     },
   });
   serveLiveness(adapter.getInstance());
+  if (http.metricsPort !== undefined) hideMetricsRoute(adapter.getInstance());
   registerJsonBodyParser(adapter.getInstance(), BODY_LIMIT);
   rejectIllegalParameters(adapter.getInstance());
   // bodyParser: false: Nest would add form-encoded and a JSON parser of its own beside ours.
@@ -173,6 +176,13 @@ export async function startService(
     await app.startAllMicroservices();
   }
 
+  if (http.metricsPort !== undefined) {
+    const metrics = await serveMetrics(http.metricsPort, options.host ?? '0.0.0.0').catch(async (error) => {
+      await app.close();
+      throw error;
+    });
+    closeWith(fastify, metrics);
+  }
   const httpPort = options.httpPort ?? Number(process.env.HTTP_PORT ?? service.httpPort);
   await app.listen(httpPort, options.host ?? '0.0.0.0');
   return app;
