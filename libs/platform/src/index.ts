@@ -5,6 +5,7 @@ export * from './config/environment';
 export * from './config/platform-settings';
 export * from './database/database-url';
 export * from './database/run-migrations';
+export * from './database/migrate-command';
 export * from './event-sourcing/event-sourcing.runtime';
 export * from './health/health-contributors';
 export * from './http/domain-error.filter';
