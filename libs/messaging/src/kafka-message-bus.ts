@@ -1,4 +1,5 @@
-import { Consumer, Kafka, KafkaConfig, logLevel, Producer, CompressionTypes, IHeaders } from 'kafkajs';
+import { CompressionTypes, Consumer, IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { kafkaClientConfig, KafkaConnectionOptions } from './kafka-connection';
 import {
   IncomingMessage,
   MessagePublisher,
@@ -9,11 +10,9 @@ import {
 } from './message-bus.port';
 import { TopicNaming } from './topic-naming';
 
-export interface KafkaMessageBusOptions {
-  brokers: string[];
-  clientId: string;
+export interface KafkaMessageBusOptions extends KafkaConnectionOptions {
   topicPrefix?: string;
-  /** kafkajs logs through this; defaults to warnings and errors on stderr. */
+  /** The least severe kafkajs line logged (through the connection's log sink); warnings by default. */
   logLevel?: logLevel;
   connectionTimeoutMs?: number;
 }
@@ -39,14 +38,13 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
 
   constructor(private readonly options: KafkaMessageBusOptions) {
     this.naming = new TopicNaming(options.topicPrefix ?? '');
-    const config: KafkaConfig = {
-      clientId: options.clientId,
-      brokers: options.brokers,
-      connectionTimeout: options.connectionTimeoutMs ?? 3000,
-      logLevel: options.logLevel ?? logLevel.WARN,
-      retry: { initialRetryTime: 100, retries: 8 },
-    };
-    this.kafka = new Kafka(config);
+    this.kafka = new Kafka(
+      kafkaClientConfig(options, {
+        connectionTimeout: options.connectionTimeoutMs ?? 3000,
+        logLevel: options.logLevel ?? logLevel.WARN,
+        retry: { initialRetryTime: 100, retries: 8 },
+      }),
+    );
   }
 
   private async connectedProducer(): Promise<Producer> {
@@ -55,6 +53,8 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
       // Idempotent: the broker drops a retried batch it already has, so retries never duplicate
       // within a session; one request in flight keeps per-partition order under retries.
       const producer = this.kafka.producer({
+        // kafkajs' default since 2.0 (murmur2, as Java clients), named so that it does not warn about it.
+        createPartitioner: Partitioners.DefaultPartitioner,
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,

@@ -1,4 +1,5 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import { kafkaClientConfig, KafkaConnectionOptions } from './kafka-connection';
 import { TopicNaming } from './topic-naming';
 
 export interface TopicSpec {
@@ -23,15 +24,17 @@ export class KafkaTopicAdmin {
   private readonly kafka: Kafka;
   private readonly naming: TopicNaming;
 
-  constructor(options: { brokers: string[]; clientId: string; topicPrefix?: string }) {
-    this.kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: options.brokers,
-      connectionTimeout: 2000,
-      requestTimeout: 5000,
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 1, initialRetryTime: 100 },
-    });
+  constructor(options: KafkaConnectionOptions & { topicPrefix?: string }) {
+    this.kafka = new Kafka(
+      kafkaClientConfig(options, {
+        connectionTimeout: 2000,
+        requestTimeout: 5000,
+        // Its callers report its failures (a warning at start-up, the health check's detail): kafkajs'
+        // own lines would repeat them on every probe while Kafka is away.
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 1, initialRetryTime: 100 },
+      }),
+    );
     this.naming = new TopicNaming(options.topicPrefix ?? '');
   }
 
