@@ -5,7 +5,7 @@
  */
 import { ensureDevKeyPair } from '@ecom/auth';
 import { eventTopicSpecs, KafkaTopicAdmin } from '@ecom/messaging';
-import { ensureDatabaseExists, readPlatformSettings, SERVICES } from '@ecom/platform';
+import { ensureDatabaseExists, kafkaConnectionOf, readPlatformSettings, SERVICES } from '@ecom/platform';
 
 async function main(): Promise<void> {
   const databases = new Set<string>();
@@ -18,8 +18,7 @@ async function main(): Promise<void> {
   }
   const settings = readPlatformSettings(SERVICES.catalog);
   const admin = new KafkaTopicAdmin({
-    brokers: settings.kafkaBrokers,
-    clientId: 'setup',
+    ...kafkaConnectionOf(settings, 'setup'),
     topicPrefix: settings.kafkaTopicPrefix,
   });
   const created = await admin.ensureTopics(eventTopicSpecs(settings.kafkaTopicPartitions));

@@ -20,7 +20,7 @@ import Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { BaseEnvironment, PlatformSettings, validateEnvironment } from './config/environment';
-import { readPlatformSettings } from './config/platform-settings';
+import { kafkaConnectionOf, readPlatformSettings } from './config/platform-settings';
 import type { ServiceDescriptor } from './config/service-descriptor';
 import { ensureDatabaseExists } from './database/database-url';
 import { runMigrationsLocked } from './database/run-migrations';
@@ -70,6 +70,16 @@ function logRedisOutages(redis: Redis): Redis {
     logger.log('Redis reachable again');
   });
   return redis;
+}
+
+/** SASL PLAIN sends the password as it is: without TLS anyone on the path can read it (SCRAM does not). */
+function warnOfCleartextPassword(settings: PlatformSettings): void {
+  const { sasl, tls } = settings.kafkaSecurity;
+  if (sasl?.mechanism === 'plain' && !tls) {
+    new Logger('Kafka').warn(
+      'KAFKA_SASL_MECHANISM=PLAIN without KAFKA_TLS=true: the Kafka password crosses the network unencrypted',
+    );
+  }
 }
 
 /**
@@ -172,12 +182,13 @@ export class PlatformModule {
         {
           provide: KafkaMessageBus,
           inject: [PLATFORM_SETTINGS],
-          useFactory: (current: PlatformSettings) =>
-            new KafkaMessageBus({
-              brokers: current.kafkaBrokers,
-              clientId: service.name,
+          useFactory: (current: PlatformSettings) => {
+            warnOfCleartextPassword(current);
+            return new KafkaMessageBus({
+              ...kafkaConnectionOf(current, service.name),
               topicPrefix: current.kafkaTopicPrefix,
-            }),
+            });
+          },
         },
         { provide: MESSAGE_PUBLISHER, useExisting: KafkaMessageBus },
         { provide: MESSAGE_SUBSCRIBER, useExisting: KafkaMessageBus },
@@ -186,8 +197,7 @@ export class PlatformModule {
           inject: [PLATFORM_SETTINGS],
           useFactory: (current: PlatformSettings) =>
             new KafkaTopicAdmin({
-              brokers: current.kafkaBrokers,
-              clientId: `${service.name}-admin`,
+              ...kafkaConnectionOf(current, `${service.name}-admin`),
               topicPrefix: current.kafkaTopicPrefix,
             }),
         },

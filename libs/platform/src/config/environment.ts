@@ -1,14 +1,17 @@
+import type { KafkaSecurity } from '@ecom/messaging';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { KafkaSecurityEnvironment } from './kafka-security';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
 /**
  * Variables every service reads, validated at start-up: a bad value stops the process with a
- * message naming the variable instead of failing later. Services extend it with their own.
+ * message naming the variable instead of failing later. Services extend it with their own. The
+ * Kafka SASL/TLS variables are KafkaSecurityEnvironment's.
  */
-export class BaseEnvironment {
+export class BaseEnvironment extends KafkaSecurityEnvironment {
   @IsOptional()
   @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
@@ -121,5 +124,7 @@ export interface PlatformSettings {
   kafkaBrokers: string[];
   kafkaTopicPrefix: string;
   kafkaTopicPartitions: number;
+  /** SASL and TLS of every Kafka client (KAFKA_SASL_*, KAFKA_TLS*); empty for a local broker. */
+  kafkaSecurity: KafkaSecurity;
   runMigrations: boolean;
 }
