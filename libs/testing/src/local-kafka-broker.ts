@@ -17,25 +17,44 @@ export class LocalKafkaBroker {
     private readonly env: NodeJS.ProcessEnv,
     private readonly stateDir: string,
     readonly port: number,
+    /** The SASL/PLAIN listener's port, when the broker was created with accounts. */
+    readonly saslPort?: number,
   ) {}
 
-  static async create(): Promise<LocalKafkaBroker> {
+  /** `saslPlainUsers` (user -> password) adds a SASL_PLAINTEXT listener with mechanism PLAIN. */
+  static async create(options: { saslPlainUsers?: Record<string, string> } = {}): Promise<LocalKafkaBroker> {
     const stateDir = mkdtempSync(join(tmpdir(), 'kafka-test-'));
-    const port = await freePort();
-    let controllerPort = await freePort();
-    while (controllerPort === port) controllerPort = await freePort();
+    const ports: number[] = [];
+    const distinctPort = async () => {
+      let port = await freePort();
+      while (ports.includes(port)) port = await freePort();
+      ports.push(port);
+      return port;
+    };
+    const port = await distinctPort();
+    const controllerPort = await distinctPort();
+    const users = Object.entries(options.saslPlainUsers ?? {});
+    const saslPort = users.length > 0 ? await distinctPort() : undefined;
     const env = {
       ...process.env,
       KAFKA_STATE_DIR: stateDir,
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(controllerPort),
       KAFKA_HEAP: '-Xmx384m -Xms128m',
+      KAFKA_SASL_PORT: saslPort === undefined ? '' : String(saslPort),
+      KAFKA_SASL_PLAIN_USERS: users.map(([user, password]) => `${user}:${password}`).join(','),
     };
-    return new LocalKafkaBroker(env, stateDir, port);
+    return new LocalKafkaBroker(env, stateDir, port, saslPort);
   }
 
   get brokers(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** The SASL/PLAIN listener, for clients that must authenticate. */
+  get saslBrokers(): string {
+    if (this.saslPort === undefined) throw new Error('this broker was created without SASL accounts');
+    return `127.0.0.1:${this.saslPort}`;
   }
 
   async start(): Promise<void> {
