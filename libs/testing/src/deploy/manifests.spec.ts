@@ -494,8 +494,8 @@ describe('deployment manifests', () => {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
 
-    it('builds on node:20-bookworm-slim in stages and runs the app chosen by ARG APP as a non-root user', () => {
-      expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    it('builds on node:22-bookworm-slim (Node 22 LTS) in stages and runs the app chosen by ARG APP as a non-root user', () => {
+      expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
       expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m);
       expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/m);
       expect(dockerfile).toMatch(/npm ci\b/);
