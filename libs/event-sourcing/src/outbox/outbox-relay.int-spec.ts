@@ -15,6 +15,7 @@ import {
   uniqueTopicPrefix,
   waitUntil,
 } from '@ecom/testing';
+import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { IdempotentEventConsumer } from '../consumer/idempotent-event-consumer';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
@@ -266,5 +267,43 @@ describe('OutboxRelay (PostgreSQL + Kafka)', () => {
     } finally {
       await probe.stop();
     }
+  });
+
+  it('reports its backlog and the age of the oldest row on /metrics while it cannot publish, 0 once it could', async () => {
+    let kafkaAway = true;
+    const publisher = {
+      publish: async (messages: Parameters<KafkaMessageBus['publish']>[0]) => {
+        if (kafkaAway) throw new Error('Kafka is away');
+        await bus.publish(messages);
+      },
+    };
+    const gauge = async (name: string) =>
+      (await register.getSingleMetric(name)!.get()).values.find((v) => v.labels.service === 'backlogged')
+        ?.value;
+    // What earlier cases left is published first, so the backlog is exactly what this case appends.
+    const drain = new OutboxRelay(dataSource, bus, { service: 'test' });
+    while ((await drain.relayOnce()) > 0);
+    await drain.stop();
+    const relay = new OutboxRelay(dataSource, publisher, { service: 'backlogged', idleCheckMs: 100 });
+    relay.start();
+    try {
+      await appendTally('backlog-1', 1);
+      await appendTally('backlog-2', 2);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await gauge('outbox_backlog_events')).toBe(2);
+      expect(await gauge('outbox_oldest_event_age_seconds')).toBeGreaterThanOrEqual(1);
+      expect(await gauge('outbox_oldest_event_age_seconds')).toBeLessThan(30);
+
+      kafkaAway = false;
+      relay.nudge();
+      await waitUntil(async () => (await relay.backlog()) === 0, { message: 'the backlog published' });
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // the scrape's shared query is 1 s fresh
+      expect(await gauge('outbox_backlog_events')).toBe(0);
+      expect(await gauge('outbox_oldest_event_age_seconds')).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+    // A stopped relay reports nothing.
+    expect(await gauge('outbox_backlog_events')).toBeUndefined();
   });
 });

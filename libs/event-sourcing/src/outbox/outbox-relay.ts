@@ -1,4 +1,5 @@
 import type { MessagePublisher } from '@ecom/messaging';
+import { Gauge, register } from 'prom-client';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { eventSourcingMetrics } from '../metrics';
 
@@ -36,6 +37,48 @@ interface OutboxRow {
 // which keeps each aggregate's events in append order on Kafka when several replicas of a service run.
 const RELAY_LOCK_KEY = 7_310_001;
 
+/** What waits in a service's outbox: rows not yet published, and how long the oldest has waited. */
+export interface OutboxBacklog {
+  events: number;
+  /** Age of the oldest row, seconds; 0 when the outbox is empty. */
+  oldestAgeSeconds: number;
+}
+
+/** The relays of this process, for the backlog gauges (read at every scrape). */
+const liveRelays = new Set<OutboxRelay>();
+
+/**
+ * outbox_backlog_events and outbox_oldest_event_age_seconds, per service: one query per relay and
+ * scrape, shared by both gauges. Every replica of a service reports the same database: aggregate
+ * with max, not sum. A scrape while the database is away leaves the series out.
+ */
+function ensureBacklogGauges(): void {
+  if (register.getSingleMetric('outbox_backlog_events')) return;
+  const collector = (pick: (backlog: OutboxBacklog) => number) =>
+    async function (this: Gauge<string>) {
+      const measured = await Promise.all(
+        [...liveRelays].map(async (relay) => ({
+          service: relay.service,
+          backlog: await relay.backlogAtScrape().catch(() => undefined),
+        })),
+      );
+      this.reset();
+      for (const { service, backlog } of measured) if (backlog) this.set({ service }, pick(backlog));
+    };
+  new Gauge({
+    name: 'outbox_backlog_events',
+    help: 'Events committed but not yet published to Kafka (the outbox rows of the service database)',
+    labelNames: ['service'],
+    collect: collector((b) => b.events),
+  });
+  new Gauge({
+    name: 'outbox_oldest_event_age_seconds',
+    help: 'How long the oldest unpublished event has waited in the outbox (0 when it is empty)',
+    labelNames: ['service'],
+    collect: collector((b) => b.oldestAgeSeconds),
+  });
+}
+
 /**
  * Publishes the transactional outbox to Kafka, at least once, in id order (each aggregate's append
  * order: its appends are serialised by its stream lock).
@@ -64,6 +107,8 @@ export class OutboxRelay {
   private session?: QueryRunner;
   /** Ids Kafka acknowledged and the next round deletes. */
   private published: string[] = [];
+  /** The backlog query of the scrape in progress, shared by its two gauges. */
+  private scrape?: { at: number; backlog: Promise<OutboxBacklog> };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -156,6 +201,8 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
+    ensureBacklogGauges();
+    liveRelays.add(this);
     this.loop = (async () => {
       let failures = 0;
       while (this.running) {
@@ -207,6 +254,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
+    liveRelays.delete(this);
     this.endPause?.();
     await this.loop;
     this.loop = undefined;
@@ -220,9 +268,30 @@ export class OutboxRelay {
     await this.resign();
   }
 
+  get service(): string {
+    return this.options.service;
+  }
+
   /** Rows not yet published: the relay's backlog, for health and metrics. */
   async backlog(): Promise<number> {
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM es_outbox`);
-    return count;
+    return (await this.backlogWithAge()).events;
+  }
+
+  /** The backlog and the age of its oldest row (PostgreSQL's clock: the rows' own). */
+  async backlogWithAge(): Promise<OutboxBacklog> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS events,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
+       FROM es_outbox`,
+    );
+    return { events: row.events, oldestAgeSeconds: Math.max(0, row.oldest) };
+  }
+
+  /** backlogWithAge, asked once for the gauges of one scrape. */
+  backlogAtScrape(): Promise<OutboxBacklog> {
+    if (!this.scrape || Date.now() - this.scrape.at > 1000) {
+      this.scrape = { at: Date.now(), backlog: this.backlogWithAge() };
+    }
+    return this.scrape.backlog;
   }
 }
