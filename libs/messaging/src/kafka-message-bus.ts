@@ -1,4 +1,13 @@
-import { CompressionTypes, Consumer, IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import {
+  Admin,
+  CompressionTypes,
+  Consumer,
+  IHeaders,
+  Kafka,
+  logLevel,
+  Partitioners,
+  Producer,
+} from 'kafkajs';
 import { kafkaClientConfig, KafkaConnectionOptions } from './kafka-connection';
 import {
   IncomingMessage,
@@ -33,6 +42,8 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
   private producer?: Producer;
   private producerReady?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
+  /** The admin connection health probes ask the cluster through (see ping). */
+  private admin?: Promise<Admin>;
   /** Once closed, no consumer is started again (a crash while disconnecting must not restart it). */
   private closed = false;
 
@@ -86,6 +97,32 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
         messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       })),
     });
+  }
+
+  /**
+   * Asks the cluster for its brokers over one admin connection the bus keeps open (kafkajs connects
+   * it again after a broker restart), so that health probes open no connection of their own.
+   * Resolves with the broker count; rejects while the cluster does not answer (the caller bounds the
+   * wait: a broker that does not answer at all takes up to the connection timeout).
+   */
+  async ping(): Promise<number> {
+    if (this.closed) throw new Error('the message bus is closed');
+    const admin = await this.connectedAdmin();
+    const { brokers } = await admin.describeCluster();
+    return brokers.length;
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      // No retries: a probe reports what the cluster answers now, and the next probe asks again.
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.admin = undefined;
+      throw error;
+    });
+    return this.admin;
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
@@ -207,6 +244,9 @@ export class KafkaMessageBus implements MessagePublisher, MessageSubscriber {
     const consumers = [...this.consumers];
     this.consumers.clear();
     await Promise.allSettled(consumers.map((c) => c.disconnect()));
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((connected) => connected.disconnect()).catch(() => undefined);
     const producer = this.producer;
     this.producer = undefined;
     this.producerReady = undefined;

@@ -19,7 +19,7 @@ export interface PartitionOffsets {
   high: string;
 }
 
-/** Creates topics idempotently and answers cluster liveness for health checks. */
+/** Creates and deletes topics and reads their offsets, each call on a connection of its own (they are rare). */
 export class KafkaTopicAdmin {
   private readonly kafka: Kafka;
   private readonly naming: TopicNaming;
@@ -29,8 +29,8 @@ export class KafkaTopicAdmin {
       kafkaClientConfig(options, {
         connectionTimeout: 2000,
         requestTimeout: 5000,
-        // Its callers report its failures (a warning at start-up, the health check's detail): kafkajs'
-        // own lines would repeat them on every probe while Kafka is away.
+        // Its callers report its failures (a warning at start-up, a command's error): kafkajs'
+        // own lines would only repeat them.
         logLevel: logLevel.NOTHING,
         retry: { retries: 1, initialRetryTime: 100 },
       }),
@@ -142,30 +142,6 @@ export class KafkaTopicAdmin {
       await admin.deleteGroups(logicalGroupIds.map((g) => this.naming.physical(g)));
     } finally {
       await admin.disconnect();
-    }
-  }
-
-  /** Resolves with the broker count, or rejects if the cluster does not answer within the timeout. */
-  async ping(timeoutMs = 3000): Promise<number> {
-    const admin = this.kafka.admin();
-    const attempt = (async () => {
-      await admin.connect();
-      try {
-        const cluster = await admin.describeCluster();
-        return cluster.brokers.length;
-      } finally {
-        await admin.disconnect();
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([attempt, timeout]);
-    } finally {
-      clearTimeout(timer);
-      attempt.catch(() => undefined);
     }
   }
 }

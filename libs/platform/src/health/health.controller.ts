@@ -1,62 +1,132 @@
 import { Public } from '@ecom/auth';
-import { KafkaTopicAdmin } from '@ecom/messaging';
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { KafkaMessageBus } from '@ecom/messaging';
 import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
+  Controller,
+  Get,
+  Inject,
+  Logger,
+  OnModuleDestroy,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { ServiceDescriptor } from '../config/service-descriptor';
 import { EventSourcingRuntime } from '../event-sourcing/event-sourcing.runtime';
-import { REDIS } from '../tokens';
+import { reportDependency } from '../metrics/dependency-metrics';
+import { REDIS, SERVICE_DESCRIPTOR } from '../tokens';
 import { HealthContributors } from './health-contributors';
+import { DependencyOutcome, DependencyProbe } from './dependency-probe';
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** How long a dependency's answer is reused: probes, load balancers and scrapes share one check. */
+export const DEPENDENCY_CHECK_MAX_AGE_MS = 3000;
 
-/** Readiness (its database, Kafka and Redis answer); liveness is served before Nest, see bootstrap. */
+/** One dependency in a readiness answer: `degraded` is up to readiness, down for what needs it. */
+export type DependencyDetail = { status: 'up' | 'down' | 'degraded' } & Record<string, unknown>;
+
+/** Terminus' answer (status, info, error, details), with Kafka and Redis up or degraded in info and details. */
+export type ReadinessAnswer = Omit<HealthCheckResult, 'info' | 'details'> & {
+  info?: Record<string, DependencyDetail>;
+  details: Record<string, DependencyDetail>;
+};
+
+/** What a degraded dependency means for the service's answers, said in its health detail. */
+const DEGRADED_IMPACT = {
+  kafka: 'events wait in the outbox and are published when Kafka is back; consumers resume then',
+  redis: 'requests that need Redis answer 503 with Retry-After; the others are served',
+} as const;
+
+/**
+ * Readiness means "this pod can serve requests": its database answers (and a consumer that is the
+ * service's purpose, the projector's, caught up; and what the service adds). Kafka and Redis are
+ * shared by every pod, so taking pods out for them would empty the Service and refuse the requests
+ * that do not need them: their trouble is `degraded` in the details and dependency_up on /metrics.
+ * Liveness is served before Nest, see bootstrap.
+ */
 @ApiTags('health')
 @Public()
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleDestroy {
+  private readonly logger = new Logger('Health');
+  private readonly database: DependencyProbe;
+  private readonly kafka: DependencyProbe;
+  private readonly redisProbe: DependencyProbe;
+  private readonly unreported: Array<() => void>;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly topicAdmin: KafkaTopicAdmin,
+    dataSource: DataSource,
+    bus: KafkaMessageBus,
     private readonly runtime: EventSourcingRuntime,
     private readonly contributors: HealthContributors,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    @Inject(REDIS) redis: Redis,
+    @Inject(SERVICE_DESCRIPTOR) service: ServiceDescriptor,
+  ) {
+    this.database = this.probe('database', 2000, async () => {
+      await dataSource.query('SELECT 1');
+    });
+    this.kafka = this.probe('kafka', 3000, async () => ({ brokers: await bus.ping() }));
+    this.redisProbe = this.probe('redis', 2000, async () => {
+      // While ioredis reconnects it would queue the command: say so at once instead.
+      if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
+      await redis.ping();
+    });
+    this.unreported = [this.database, this.kafka, this.redisProbe].map((p) =>
+      reportDependency(service.name, p),
+    );
+  }
+
+  private probe(name: string, timeoutMs: number, check: () => Promise<Record<string, unknown> | void>) {
+    let wasUp = true;
+    return new DependencyProbe({
+      name,
+      check,
+      timeoutMs,
+      maxAgeMs: DEPENDENCY_CHECK_MAX_AGE_MS,
+      // One line when a dependency goes away and one when it is back, not one per probe.
+      onOutcome: ({ up, message }) => {
+        if (up === wasUp) return;
+        wasUp = up;
+        if (up) this.logger.log(`${name} reachable again`);
+        else this.logger.warn(`${name} unreachable: ${message}`);
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    for (const stop of this.unreported) stop();
+  }
 
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(): Promise<ReadinessAnswer> {
     // One snapshot of the consumers for the whole answer, so that its parts agree.
     const statuses = this.runtime.consumerStatuses();
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
+    const [kafka, redis] = await Promise.all([this.kafka.current(), this.redisProbe.current()]);
+    const degradable: Record<string, DependencyDetail> = {
+      kafka: { ...degradableDetail(kafka, DEGRADED_IMPACT.kafka), consumers: statuses },
+      redis: degradableDetail(redis, DEGRADED_IMPACT.redis),
+    };
+    try {
+      return withDegradable(await this.health.check(this.readinessChecks(statuses)), degradable);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      throw new ServiceUnavailableException(withDegradable(result, degradable));
+    }
+  }
+
+  /** What takes the pod out of its Service when down. */
+  private readinessChecks(statuses: ReturnType<EventSourcingRuntime['consumerStatuses']>) {
+    return [
       async () => {
-        const kafka = this.indicators.check('kafka');
-        try {
-          const brokers = await this.topicAdmin.ping(3000);
-          return kafka.up({ brokers, consumers: statuses });
-        } catch (error) {
-          return kafka.down({ message: (error as Error).message });
-        }
+        const database = this.indicators.check('database');
+        const outcome = await this.database.current();
+        return outcome.up
+          ? database.up({ checkedAt: iso(outcome) })
+          : database.down({ message: outcome.message, checkedAt: iso(outcome) });
       },
       async () => {
         // A consumer that gates readiness (a projector) is not ready until it caught up once since
@@ -71,16 +141,32 @@ export class HealthController {
               catchingUp: statuses.filter((c) => c.state !== 'caught-up').map((c) => c.name),
             });
       },
-      async () => {
-        const redis = this.indicators.check('redis');
-        try {
-          await withTimeout(this.redis.ping(), 2000, 'Redis');
-          return redis.up();
-        } catch (error) {
-          return redis.down({ message: (error as Error).message });
-        }
-      },
       ...this.contributors.all(),
-    ]);
+    ];
   }
+}
+
+function iso(outcome: DependencyOutcome): string {
+  return new Date(outcome.checkedAt).toISOString();
+}
+
+/** `up` with what the check reported, or `degraded` with why and what it means for requests. */
+function degradableDetail(outcome: DependencyOutcome, impact: string): DependencyDetail {
+  return outcome.up
+    ? { status: 'up', ...outcome.details, checkedAt: iso(outcome) }
+    : { status: 'degraded', message: outcome.message, impact, checkedAt: iso(outcome) };
+}
+
+/**
+ * Adds the dependencies that never fail readiness to an answer: in `info` (what does not hold the
+ * pod back) and `details`, up or degraded; `error` keeps only what makes the pod not ready.
+ */
+function withDegradable(
+  result: HealthCheckResult,
+  degradable: Record<string, DependencyDetail>,
+): ReadinessAnswer {
+  // Terminus types its maps as possibly holding undefined; every entry it writes is a result.
+  const info = { ...result.info, ...degradable } as Record<string, DependencyDetail>;
+  const details = { ...result.details, ...degradable } as Record<string, DependencyDetail>;
+  return { ...result, info, details };
 }
