@@ -209,4 +209,55 @@ describe('IdempotentEventConsumer (PostgreSQL)', () => {
     expect(await totals()).toEqual({ p: 3 });
     expect(publisher.published).toHaveLength(1);
   });
+
+  it('keeps no claim on a refused event: redelivered (redriven from the DLQ) once its cause is fixed, it is applied once', async () => {
+    await dataSource.query(`DELETE FROM tally_totals`);
+    let limit = 100;
+    const refuseAboveLimit = async (event: { data: unknown }, session: { sql: DataSource['manager'] }) => {
+      const { tallyId, by } = event.data as { tallyId: string; by: number };
+      if (by > limit) throw new BusinessRuleError(`${by} is above ${limit}`);
+      await session.sql.query(
+        `INSERT INTO tally_totals VALUES ($1, $2) ON CONFLICT (tally_id) DO UPDATE SET total = tally_totals.total + $2`,
+        [tallyId, by],
+      );
+    };
+    for (const [name, handler] of [
+      ['redrive-per-event', { handle: refuseAboveLimit }],
+      [
+        'redrive-batch',
+        {
+          handleEvents: async (
+            events: { id: string; data: unknown }[],
+            session: { sql: DataSource['manager'] },
+          ) => {
+            const refused: { eventId: string; error: Error }[] = [];
+            for (const event of events) {
+              try {
+                await refuseAboveLimit(event, session);
+              } catch (error) {
+                refused.push({ eventId: event.id, error: error as Error });
+              }
+            }
+            return { refused };
+          },
+        },
+      ],
+    ] as const) {
+      limit = 100;
+      const tallyId = `${name}-tally`;
+      const publisher = new RecordingPublisher();
+      const refusing = consumer(name, publisher, handler as Partial<IdempotentEventConsumerOptions>);
+      const big = envelope(tallyId, 500);
+      await refusing.handleBatch(batchOf([envelope(tallyId, 1), big]));
+      expect(publisher.published.map((m) => m.headers?.['dlq-error'])).toEqual(['500 is above 100']);
+      expect((await totals())[tallyId]).toBe(1);
+
+      limit = 1000; // the cause fixed; the DLQ message comes back on the topic
+      await refusing.handleBatch(batchOf([big], 10));
+      expect((await totals())[tallyId]).toBe(501);
+      await refusing.handleBatch(batchOf([big], 11));
+      expect((await totals())[tallyId]).toBe(501);
+      expect(publisher.published).toHaveLength(1);
+    }
+  });
 });

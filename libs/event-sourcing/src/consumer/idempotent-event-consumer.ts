@@ -387,6 +387,10 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
         }
       }
       await session.flush();
+      await this.releaseClaims(
+        tx,
+        poisoned.flatMap((p) => (p.event ? [p.event.id] : [])),
+      );
       const refusedCount = poisoned.length - unparseable.length;
       const duplicates = relevant.length - applied - refusedCount;
       eventSourcingMetrics.eventsConsumed.inc({ consumer: this.options.name, topic }, applied);
@@ -407,6 +411,18 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
       [this.options.name, ids],
     );
     return new Set(rows.map((r) => r.event_id));
+  }
+
+  /**
+   * A refused event is not processed: its claim goes, so that the same event redriven from the DLQ
+   * once its cause is fixed is applied (and then claimed like any other).
+   */
+  private async releaseClaims(tx: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(`DELETE FROM es_processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])`, [
+      this.options.name,
+      ids,
+    ]);
   }
 
   private async deadLetter(topic: string, poisoned: ParsedMessage[]): Promise<void> {
