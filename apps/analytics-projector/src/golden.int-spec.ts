@@ -1,7 +1,7 @@
 import { Topics } from '@ecom/contracts';
 import { deleteTestTopics, ServiceProcess, TestService, testMessageBus, TopicProbe } from '@ecom/testing';
 import { ProjectorSchedules } from './runner/projector-schedules';
-import { cst, EventFactory, publishEvents } from './test/event-factory';
+import { cst, EventFactory, publishEvents, topicOf } from './test/event-factory';
 import { goldenEvents } from './test/golden-events';
 import {
   dataSourceOf,
@@ -34,7 +34,15 @@ describe('analytics golden scenario', () => {
     alerts = await TopicProbe.start(projector.topicPrefix, [Topics.analyticsAlerts]);
     operator = await projector.tokens.bearer('ops-1', 'operator');
     const bus = testMessageBus(projector.topicPrefix, 'golden-producer');
-    await publishEvents(bus, events);
+    // The catalog first, as a shop lists products before stock reaches them: the listed SKUs are out of
+    // stock until their first receipt (projected in the other order, those alerts would not be raised).
+    const catalog = events.filter((e) => topicOf(e) === Topics.catalog);
+    await publishEvents(bus, catalog);
+    await waitForProjection(dataSourceOf(projector), handledCount(catalog));
+    await publishEvents(
+      bus,
+      events.filter((e) => topicOf(e) !== Topics.catalog),
+    );
     await bus.close();
     await waitForProjection(dataSourceOf(projector), handledCount(events));
     // The scheduled jobs, at the fixed clock: time-based warnings, then RFM through the API.
@@ -530,10 +538,12 @@ describe('analytics golden scenario', () => {
       //    Sold in the 14 days to 03-10 12:00: 14 -> 1/day; cover 6/1 = 6 days < 7: STOCKOUT_RISK (raised 03-03 11:00);
       //    reorder point 1 x 7 + 5 = 12, + 14 days x 1 = 26, - 6 available = 20.
       //    A-1 (6 units left) expires within 30 days: NEAR_EXPIRY in WH1 since its receipt 03-01 08:30.
-      // B: 30 + 5 received, 27 written off, 10 received -> 18 on hand (>= safety 10); never shipped:
+      // B: 30 + 5 received, 27 written off, 10 received -> 18 on hand (>= safety 10); never shipped or reserved:
       //    sell-through 0 < 5%: SLOW_MOVING since the first receipt 03-01 07:30.
-      // C: 4 (C-1, June) + 2 (C-2, 04-05) in WH2, never shipped: SLOW_MOVING since 03-01 06:00;
+      // C: 4 (C-1, June) + 2 (C-2, 04-05) in WH2, never shipped: SLOW_MOVING; it ended while all 4 were reserved
+      //    for o2b (4/4 committed, 03-03 10:00) and came back at the release (12:00): since 03-03 12:00.
       //    C-2 expires within 30 days of 03-10 12:00 (not of its receipt 03-04): NEAR_EXPIRY raised by the schedule.
+      // D: listed with P2 on 02-05 11:00 (added 02-01), never stocked: OUT_OF_STOCK since its listing.
       // E: 100 received, 15 shipped -> 15/100 sell-through: nothing.
       const body = await get('/v1/analytics/stock-warnings');
       expect(body).toEqual([
@@ -572,6 +582,17 @@ describe('analytics golden scenario', () => {
           },
         },
         {
+          sku: 'D',
+          warehouse: null,
+          type: 'OUT_OF_STOCK',
+          available: 0,
+          safetyStock: 0,
+          daysOfCover: null,
+          suggestedReorderQty: null,
+          since: cst('2026-02-05 11:00'),
+          details: { onHand: 0, neverStocked: true },
+        },
+        {
           sku: 'B',
           warehouse: null,
           type: 'SLOW_MOVING',
@@ -580,7 +601,7 @@ describe('analytics golden scenario', () => {
           daysOfCover: null,
           suggestedReorderQty: null,
           since: cst('2026-03-01 07:30'),
-          details: { onHand: 18, unitsSold: 0, windowDays: 30, sellThrough: 0 },
+          details: { onHand: 18, unitsSold: 0, unitsReserved: 0, windowDays: 30, sellThrough: 0 },
         },
         {
           sku: 'C',
@@ -590,8 +611,8 @@ describe('analytics golden scenario', () => {
           safetyStock: 0,
           daysOfCover: null,
           suggestedReorderQty: null,
-          since: cst('2026-03-01 06:00'),
-          details: { onHand: 6, unitsSold: 0, windowDays: 30, sellThrough: 0 },
+          since: cst('2026-03-03 12:00'),
+          details: { onHand: 6, unitsSold: 0, unitsReserved: 0, windowDays: 30, sellThrough: 0 },
         },
         {
           sku: 'A',
@@ -616,13 +637,16 @@ describe('analytics golden scenario', () => {
 
     it('published every raise and clear on analytics.alerts, keyed by warning', async () => {
       // A: policy before stock -> OUT_OF_STOCK + BELOW_SAFETY_STOCK (03-01 08:00), cleared by the receipt (08:30),
-      //    which raises NEAR_EXPIRY WH1 and SLOW_MOVING; the first shipment (03-02 11:00) clears SLOW_MOVING;
-      //    the second (03-03 11:00) raises STOCKOUT_RISK.                                                     8 events
+      //    which raises NEAR_EXPIRY WH1 and SLOW_MOVING; the first reservation (03-02 10:00, 8 of 20 committed)
+      //    clears SLOW_MOVING; the second shipment (03-03 11:00) raises STOCKOUT_RISK.                      8 events
       // B: OUT_OF_STOCK + BELOW (07:00), cleared at 07:30 with SLOW_MOVING raised; the write-off raises BELOW
       //    (03-02 12:00: 8 < 10), the receipt of 03-04 09:00 clears it.                                        7 events
-      // C: SLOW_MOVING (06:00); reservation for o2b -> OUT_OF_STOCK (03-03 10:00), released at 12:00;
-      //    NEAR_EXPIRY WH2 by the schedule at 03-10 12:00.                                                    4 events
-      // E: SLOW_MOVING at the receipt (06:00), cleared by the shipment (10:00).                               2 events
+      // C: listed with P2 (02-05 11:00) before any stock: OUT_OF_STOCK, cleared by its receipt (03-01 06:00),
+      //    which raises SLOW_MOVING; the reservation for o2b (03-03 10:00) -> OUT_OF_STOCK and SLOW_MOVING
+      //    cleared (sold out is not slow), both back at the release (12:00); NEAR_EXPIRY WH2 by the schedule.  8 events
+      // D: listed, never stocked: OUT_OF_STOCK since 02-05 11:00.                                              1 event
+      // E: listed before stock: OUT_OF_STOCK (02-05 11:00) cleared by the receipt (03-01 06:00), which raises
+      //    SLOW_MOVING; the reservation of 15 (09:30, 15/100 committed) clears it.                            4 events
       const R = (type: string, sku: string, warehouse: string | null, at: string) => [
         'StockWarningRaised',
         type,
@@ -644,7 +668,7 @@ describe('analytics golden scenario', () => {
         C('BELOW_SAFETY_STOCK', 'A', null, '2026-03-01 08:30'),
         R('NEAR_EXPIRY', 'A', 'WH1', '2026-03-01 08:30'),
         R('SLOW_MOVING', 'A', null, '2026-03-01 08:30'),
-        C('SLOW_MOVING', 'A', null, '2026-03-02 11:00'),
+        C('SLOW_MOVING', 'A', null, '2026-03-02 10:00'),
         R('STOCKOUT_RISK', 'A', null, '2026-03-03 11:00'),
         R('OUT_OF_STOCK', 'B', null, '2026-03-01 07:00'),
         R('BELOW_SAFETY_STOCK', 'B', null, '2026-03-01 07:00'),
@@ -653,12 +677,19 @@ describe('analytics golden scenario', () => {
         R('SLOW_MOVING', 'B', null, '2026-03-01 07:30'),
         R('BELOW_SAFETY_STOCK', 'B', null, '2026-03-02 12:00'),
         C('BELOW_SAFETY_STOCK', 'B', null, '2026-03-04 09:00'),
+        R('OUT_OF_STOCK', 'C', null, '2026-02-05 11:00'),
+        C('OUT_OF_STOCK', 'C', null, '2026-03-01 06:00'),
         R('SLOW_MOVING', 'C', null, '2026-03-01 06:00'),
         R('OUT_OF_STOCK', 'C', null, '2026-03-03 10:00'),
+        C('SLOW_MOVING', 'C', null, '2026-03-03 10:00'),
         C('OUT_OF_STOCK', 'C', null, '2026-03-03 12:00'),
+        R('SLOW_MOVING', 'C', null, '2026-03-03 12:00'),
         R('NEAR_EXPIRY', 'C', 'WH2', '2026-03-10 12:00'),
+        R('OUT_OF_STOCK', 'D', null, '2026-02-05 11:00'),
+        R('OUT_OF_STOCK', 'E', null, '2026-02-05 11:00'),
+        C('OUT_OF_STOCK', 'E', null, '2026-03-01 06:00'),
         R('SLOW_MOVING', 'E', null, '2026-03-01 06:00'),
-        C('SLOW_MOVING', 'E', null, '2026-03-01 10:00'),
+        C('SLOW_MOVING', 'E', null, '2026-03-01 09:30'),
       ];
       const published = await alerts.waitForEvents((e) => e.length >= expected.length, {
         message: `${expected.length} alerts`,

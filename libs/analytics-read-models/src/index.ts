@@ -14,10 +14,12 @@ export * from './stock-warnings/stock-warnings.queries';
 export * from './migrations/1764100000000-create-analytics-read-models';
 export * from './migrations/1764900000000-funnel-aggregate';
 export * from './migrations/1765300000000-imported-orders';
+export * from './migrations/1765600000000-catalog-listing';
 
 import { CreateAnalyticsReadModels1764100000000 } from './migrations/1764100000000-create-analytics-read-models';
 import { FunnelAggregate1764900000000 } from './migrations/1764900000000-funnel-aggregate';
 import { ImportedOrders1765300000000 } from './migrations/1765300000000-imported-orders';
+import { CatalogListing1765600000000 } from './migrations/1765600000000-catalog-listing';
 
 /**
  * The analytics database's own migrations. Both apps list them (the projector writes these tables,
@@ -28,4 +30,5 @@ export const ANALYTICS_MIGRATIONS = [
   CreateAnalyticsReadModels1764100000000,
   FunnelAggregate1764900000000,
   ImportedOrders1765300000000,
+  CatalogListing1765600000000,
 ];

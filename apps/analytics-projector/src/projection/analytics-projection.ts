@@ -36,6 +36,8 @@ export const PROJECTED_EVENT_TYPES = [
   'SkuPriceChanged',
   'SkuCostChanged',
   'SkuDiscontinued',
+  'ProductPublished',
+  'ProductUnpublished',
   'MemberRegistered',
   'MemberImported',
   'MemberTierChanged',
@@ -93,6 +95,19 @@ export class AnalyticsProjection {
     }
   }
 
+  /** A catalog event that can list or unlist SKUs: the OUT_OF_STOCK of those inventory never stocked. */
+  private neverStocked(
+    session: CommandSession,
+    event: EventEnvelope,
+    skus: readonly string[],
+    options: ApplyOptions,
+  ): Promise<void> {
+    return this.warnings.evaluateNeverStocked(session, skus, new Date(event.occurredAt), {
+      publish: options.publishAlerts,
+      context: reactionContext(event),
+    });
+  }
+
   private async route(event: ProjectedEvent, session: CommandSession, options: ApplyOptions): Promise<void> {
     const f = this.facts;
     const tx = session.sql;
@@ -131,7 +146,8 @@ export class AnalyticsProjection {
         return f.productDetails(tx, event, event.data.productId, event.data.title, event.data.categoryId);
       case 'SkuAdded': {
         const { sku, productId, price, cost, currency } = event.data;
-        return f.sku(tx, event, { sku, productId, price, cost, currency });
+        await f.sku(tx, event, { sku, productId, price, cost, currency, addedAt: event.occurredAt });
+        return this.neverStocked(session, event, [sku], options);
       }
       case 'SkuPriceChanged': {
         const { sku, productId, price, currency } = event.data;
@@ -142,7 +158,18 @@ export class AnalyticsProjection {
         return f.sku(tx, event, { sku, productId, cost, currency });
       }
       case 'SkuDiscontinued':
-        return f.skuDiscontinued(tx, event.data);
+        await f.skuDiscontinued(tx, event.data);
+        return this.neverStocked(session, event, [event.data.sku], options);
+      case 'ProductPublished':
+      case 'ProductUnpublished': {
+        const { productId, skus } = event.data;
+        await f.productListing(tx, event, productId, event.type === 'ProductPublished');
+        // The event's SKUs and any other SKU of the product the projector knows.
+        const known: { sku: string }[] = await tx.query(`SELECT sku FROM an_skus WHERE product_id = $1`, [
+          productId,
+        ]);
+        return this.neverStocked(session, event, [...skus, ...known.map((k) => k.sku)], options);
+      }
       case 'MemberRegistered':
         return f.member(tx, event, event.data.memberId, event.data.tier, event.occurredAt);
       case 'MemberImported':

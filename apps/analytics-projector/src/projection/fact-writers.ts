@@ -241,18 +241,29 @@ export class FactWriters {
 
   // ------------------------------------------------------------------ catalog
 
-  /** Price and cost of a SKU; each field keeps the value of the newest event of the product's stream. */
+  /**
+   * Price and cost of a SKU; each field keeps the value of the newest event of the product's stream.
+   * `addedAt` (SkuAdded) is when the SKU was added, for the OUT_OF_STOCK of a listed SKU never stocked.
+   */
   async sku(
     tx: SqlExecutor,
     event: EventEnvelope,
-    fields: { sku: string; productId: string; price?: number; cost?: number | null; currency?: string },
+    fields: {
+      sku: string;
+      productId: string;
+      price?: number;
+      cost?: number | null;
+      currency?: string;
+      addedAt?: string;
+    },
   ): Promise<void> {
     const setsPrice = fields.price !== undefined;
     const setsCost = fields.cost !== undefined;
     await tx.query(
-      `INSERT INTO an_skus (sku, product_id, price, price_seq, cost, cost_seq, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO an_skus (sku, product_id, price, price_seq, cost, cost_seq, currency, added_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (sku) DO UPDATE SET
+         added_at = coalesce(an_skus.added_at, excluded.added_at),
          product_id = excluded.product_id,
          price = CASE WHEN excluded.price_seq > an_skus.price_seq THEN excluded.price ELSE an_skus.price END,
          price_seq = GREATEST(an_skus.price_seq, excluded.price_seq),
@@ -267,7 +278,24 @@ export class FactWriters {
         setsCost ? fields.cost : null,
         setsCost ? event.sequence : 0,
         fields.currency ?? null,
+        fields.addedAt ?? null,
       ],
+    );
+  }
+
+  /**
+   * Whether catalog lists a product (ProductPublished / ProductUnpublished) and since when: the newest
+   * event of the product's stream wins, so any delivery order leaves the same row.
+   */
+  async productListing(tx: SqlExecutor, event: EventEnvelope, productId: string, listed: boolean) {
+    await tx.query(
+      `INSERT INTO an_products (product_id, listed, listed_seq, listed_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (product_id) DO UPDATE SET
+         listed = CASE WHEN excluded.listed_seq > an_products.listed_seq THEN excluded.listed ELSE an_products.listed END,
+         listed_at = CASE WHEN excluded.listed_seq > an_products.listed_seq
+                          THEN excluded.listed_at ELSE an_products.listed_at END,
+         listed_seq = GREATEST(an_products.listed_seq, excluded.listed_seq)`,
+      [productId, listed, event.sequence, listed ? event.occurredAt : null],
     );
   }
 

@@ -79,12 +79,23 @@ export class StockFacts {
       }
       case 'StockAdjusted': {
         const d = event.data;
-        if (d.batch) await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.delta, null);
+        if (d.batches) {
+          // Inventory says which batches the units went to or came from (unbatched stock is not tracked here).
+          const sign = Math.sign(d.delta);
+          for (const piece of d.batches) {
+            if (piece.batch)
+              await this.addToBatch(tx, d.sku, d.warehouse, piece.batch, sign * piece.quantity, null);
+          }
+        } else if (d.batch) {
+          // Written before events named their batches: only a named batch is known to have moved.
+          await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.delta, null);
+        }
         break;
       }
       case 'StockTransferred': {
         const d = event.data;
-        await this.transferBatches(tx, d.sku, d.from, d.to, d.quantity);
+        if (d.batches) await this.moveBatches(tx, d.sku, d.from, d.to, d.batches);
+        else await this.transferBatchesFefo(tx, d.sku, d.from, d.to, d.quantity);
         break;
       }
       case 'StockDeducted': {
@@ -126,11 +137,36 @@ export class StockFacts {
     );
   }
 
+  /** The batches a transfer moved, to the same batch codes (and expiry) at the destination. */
+  private async moveBatches(
+    tx: SqlExecutor,
+    sku: string,
+    from: string,
+    to: string,
+    pieces: readonly { batch: string | null; quantity: number }[],
+  ) {
+    for (const { batch, quantity } of pieces) {
+      if (!batch) continue;
+      const [source]: { expires_at: Date | null }[] = await tx.query(
+        `SELECT expires_at FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND batch = $3`,
+        [sku, from, batch],
+      );
+      await this.addToBatch(tx, sku, from, batch, -quantity, null);
+      await this.addToBatch(tx, sku, to, batch, quantity, source?.expires_at?.toISOString() ?? null);
+    }
+  }
+
   /**
-   * A transfer names no batch: units move first-expiring first (as the warehouse picks), from the
-   * source's batches to the same batch codes at the destination.
+   * A transfer written before events named their batches: its units moved first-expiring first (as
+   * inventory decided then), from the source's batches to the same batch codes at the destination.
    */
-  private async transferBatches(tx: SqlExecutor, sku: string, from: string, to: string, quantity: number) {
+  private async transferBatchesFefo(
+    tx: SqlExecutor,
+    sku: string,
+    from: string,
+    to: string,
+    quantity: number,
+  ) {
     const batches: { batch: string; expires_at: Date | null; quantity: number }[] = await tx.query(
       `SELECT batch, expires_at, quantity FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND quantity > 0
         ORDER BY expires_at ASC NULLS LAST, batch`,

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
-import type { StockWarningInputs, StockWarningParams } from './domain/stock-warnings';
+import type { ListingInputs, StockWarningInputs, StockWarningParams } from './domain/stock-warnings';
 
 const DAY_MS = 86_400_000;
 
@@ -50,6 +50,19 @@ export class StockWarningInputsLoader {
         quantity: b.quantity,
       })),
     };
+  }
+
+  /**
+   * Whether catalog lists the SKU (its product listed, the SKU not discontinued) and since when (the
+   * later of the product's listing and the SKU's addition). Not listed when catalog never named it.
+   */
+  async listing(tx: SqlExecutor, sku: string): Promise<ListingInputs> {
+    const [row] = await tx.query(
+      `SELECT p.listed AND NOT s.discontinued AS listed, GREATEST(p.listed_at, s.added_at) AS since
+         FROM an_skus s JOIN an_products p ON p.product_id = s.product_id WHERE s.sku = $1`,
+      [sku],
+    );
+    return row?.listed ? { listed: true, listedSince: row.since } : { listed: false, listedSince: null };
   }
 
   /** Units available now in one warehouse, or over all warehouses (warehouse null); 0 when unknown. */

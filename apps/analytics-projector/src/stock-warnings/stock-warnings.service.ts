@@ -6,8 +6,11 @@ import {
   availableIn,
   diffWarnings,
   evaluateStockWarnings,
+  isNeverStocked,
+  neverStockedWarnings,
   StockWarningParams,
   Warning,
+  warningKey,
 } from './domain/stock-warnings';
 import { StockWarningAlerts } from './stock-warning-alerts';
 import { StockWarningInputsLoader } from './stock-warning-inputs.loader';
@@ -56,10 +59,21 @@ export class StockWarningsService {
     const tx = session.sql;
     const inputs = await this.inputs.load(tx, item.sku, at);
     const active = await this.rows.of(tx, item.sku);
-    const changes = diffWarnings(active, evaluateStockWarnings(inputs, at, this.params));
-    await this.rows.record(tx, item.sku, changes, at);
+    // The catalog's OUT_OF_STOCK of a SKU never stocked ends with inventory's first event of it, which
+    // decides from its own stream alone: so the SKU's warnings never depend on when catalog events came.
+    const superseded = active.filter(isNeverStocked);
+    const changes = diffWarnings(
+      active.filter((w) => !isNeverStocked(w)),
+      evaluateStockWarnings(inputs, at, this.params),
+    );
+    await this.rows.record(tx, item.sku, { ...changes, cleared: [...changes.cleared, ...superseded] }, at);
 
-    const { raised, cleared } = changes;
+    const raised = changes.raised;
+    // One raised again under the same key by inventory's rules is published as that raise alone.
+    const cleared = [
+      ...changes.cleared,
+      ...superseded.filter((w) => !raised.some((r) => warningKey(r) === warningKey(w))),
+    ];
     if (options.publish) {
       await this.alerts.publish(
         session,
@@ -77,6 +91,39 @@ export class StockWarningsService {
   }
 
   /**
+   * The warnings of catalog SKUs that inventory never heard of (after a catalog event at `at` that can
+   * list or unlist them): OUT_OF_STOCK while listed, dated when it was listed. A SKU with inventory facts
+   * is left to `evaluate`. Each SKU's row is locked (created if needed), in code order, as `evaluate` and
+   * the analytics API's dismissal lock it.
+   */
+  async evaluateNeverStocked(
+    session: CommandSession,
+    skus: readonly string[],
+    at: Date,
+    options: EvaluateOptions,
+  ): Promise<void> {
+    const tx = session.sql;
+    const stockFacts = new StockFacts();
+    for (const sku of [...new Set(skus)].sort()) {
+      const item = await stockFacts.lock(tx, sku);
+      if (item.stream_id !== null) continue;
+      const listing = await this.inputs.listing(tx, sku);
+      const changes = diffWarnings(await this.rows.of(tx, sku), neverStockedWarnings(listing));
+      await this.rows.recordNeverStocked(tx, sku, changes, listing.listedSince);
+      if (options.publish) {
+        await this.alerts.publish(
+          session,
+          sku,
+          changes.raised.map((w) => ({ ...w, since: listing.listedSince ?? at })),
+          changes.cleared.filter((w) => !w.dismissed).map((w) => ({ ...w, available: 0 })),
+          at,
+          options.context,
+        );
+      }
+    }
+  }
+
+  /**
    * Re-evaluates every SKU at an instant (the time-based warnings: expiry, sales windows), one SKU per
    * command session so that it never holds many SKU locks while events are being applied.
    */
@@ -85,8 +132,9 @@ export class StockWarningsService {
     at: Date,
     options: EvaluateOptions,
   ): Promise<{ skus: number; raised: number; cleared: number }> {
+    // SKUs inventory never heard of have no time-based warning (evaluateNeverStocked decides them).
     const skus: { sku: string }[] = await commands.run((session) =>
-      session.sql.query(`SELECT sku FROM an_stock_items ORDER BY sku`),
+      session.sql.query(`SELECT sku FROM an_stock_items WHERE stream_id IS NOT NULL ORDER BY sku`),
     );
     const stockFacts = new StockFacts();
     let raised = 0;

@@ -62,9 +62,11 @@ export class StockWarningResponse implements StockWarningView {
     additionalProperties: true,
     example: { unitsSold: 42, windowDays: 14, averageDailyUnitsSold: 3, leadTimeDays: 7, reorderPoint: 26 },
     description:
-      'the figures behind the warning, by type: onHand (OUT_OF_STOCK, BELOW_SAFETY_STOCK); unitsSold, ' +
+      'the figures behind the warning, by type: onHand (OUT_OF_STOCK, BELOW_SAFETY_STOCK), and ' +
+      'neverStocked: true on the OUT_OF_STOCK of a listed SKU that never had stock; unitsSold, ' +
       'windowDays, averageDailyUnitsSold, leadTimeDays, reorderPoint (STOCKOUT_RISK); batch, expiresAt, ' +
-      'quantity, expiringBatches, expired (NEAR_EXPIRY); onHand, unitsSold, windowDays, sellThrough (SLOW_MOVING)',
+      'quantity, expiringBatches, expired (NEAR_EXPIRY); onHand, unitsSold (shipped), unitsReserved, ' +
+      'windowDays, sellThrough ((unitsSold + unitsReserved) / (unitsSold + onHand)) (SLOW_MOVING)',
   })
   details!: Record<string, unknown>;
 }

@@ -4,6 +4,8 @@ import {
   DEFAULT_STOCK_WARNING_PARAMS as P,
   diffWarnings,
   evaluateStockWarnings,
+  isNeverStocked,
+  neverStockedWarnings,
   StockWarningInputs,
 } from './stock-warnings';
 
@@ -87,6 +89,61 @@ describe('stock warnings', () => {
     expect(types(facts({ onHand: 19, available: 19, unitsSoldSlowWindow: 1 }))).toEqual([]);
     expect(types(facts({ onHand: 20, available: 20, unitsSoldSlowWindow: 1 }))).toEqual(['SLOW_MOVING:*']);
     expect(types(facts({ onHand: 0, available: 0, unitsSoldSlowWindow: 0 }))).toEqual(['OUT_OF_STOCK:*']);
+  });
+
+  it('counts units reserved for orders as sold: a sold-out SKU is OUT_OF_STOCK, never SLOW_MOVING', () => {
+    // Nothing shipped, all 20 on hand reserved: sell-through (0 + 20) / (0 + 20) = 100%.
+    expect(types(facts({ onHand: 20, available: 0, unitsSoldSlowWindow: 0 }))).toEqual(['OUT_OF_STOCK:*']);
+    // Nothing shipped, 1 of 20 reserved: 1 / 20 = 5%, not slow; 1 of 21: 1 / 21 < 5%, slow.
+    expect(types(facts({ onHand: 20, available: 19, unitsSoldSlowWindow: 0 }))).toEqual([]);
+    const [slow] = evaluateStockWarnings(facts({ onHand: 21, available: 20, unitsSoldSlowWindow: 0 }), at, P);
+    expect(slow).toMatchObject({ type: 'SLOW_MOVING', available: 20 });
+    expect(slow.details).toEqual({
+      onHand: 21,
+      unitsSold: 0,
+      unitsReserved: 1,
+      windowDays: 30,
+      sellThrough: 0.0476,
+    });
+    // 2 shipped and 3 reserved of 95 on hand: (2 + 3) / (2 + 95) = 5.15%: not slow.
+    expect(types(facts({ onHand: 95, available: 92, unitsSoldSlowWindow: 2 }))).toEqual([]);
+  });
+
+  it('never raises SLOW_MOVING with nothing available, whatever was shipped or reserved (property)', () => {
+    fc.assert(
+      fc.property(fc.nat(1000), fc.nat(1000), fc.nat(1000), (onHand, reservedShare, shipped) => {
+        const reserved = onHand === 0 ? 0 : reservedShare % (onHand + 1);
+        const found = types(facts({ onHand, available: onHand - reserved, unitsSoldSlowWindow: shipped }));
+        if (onHand - reserved === 0) expect(found).not.toContain('SLOW_MOVING:*');
+        // More reserved never makes a SKU slower.
+        if (found.includes('SLOW_MOVING:*') && reserved > 0) {
+          const lessReserved = facts({
+            onHand,
+            available: onHand - reserved + 1,
+            unitsSoldSlowWindow: shipped,
+          });
+          expect(types(lessReserved)).toContain('SLOW_MOVING:*');
+        }
+      }),
+    );
+  });
+
+  it('raises OUT_OF_STOCK for a listed SKU inventory never heard of, since it was listed', () => {
+    expect(neverStockedWarnings({ listed: false, listedSince: null })).toEqual([]);
+    const [out] = neverStockedWarnings({ listed: true, listedSince: days(-3) });
+    expect(out).toEqual({
+      type: 'OUT_OF_STOCK',
+      warehouse: null,
+      available: 0,
+      safetyStock: 0,
+      daysOfCover: null,
+      suggestedReorderQty: null,
+      details: { onHand: 0, neverStocked: true },
+    });
+    expect(isNeverStocked(out)).toBe(true);
+    // Inventory's own OUT_OF_STOCK is not the catalog's.
+    const [own] = evaluateStockWarnings(facts({ onHand: 0, available: 0 }), at, P);
+    expect(isNeverStocked(own)).toBe(false);
   });
 
   it('report a non-negative reorder quantity and cover below the lead time whenever STOCKOUT_RISK is raised', () => {

@@ -11,10 +11,17 @@ import type { StockWarningType } from '@ecom/contracts';
  *                      ceil(avg x (leadTime + coverDays) + safetyStock - available), at least 0.
  *  NEAR_EXPIRY         SKU and warehouse: the warehouse has stock and a batch with units left that expires
  *                      within nearExpiryDays (or has expired).
- *  SLOW_MOVING         SKU: on hand > 0 and sell-through over slowMovingDays
- *                      = sold / (sold + onHand) below slowMovingSellThroughPct percent.
- * "Units sold" are units that left stock with shipments (StockDeducted) inside the window
- * (at - N days, at]. Every comparison is done in integers, so there is no rounding at the edges.
+ *  SLOW_MOVING         SKU: available > 0 and sell-through over slowMovingDays below
+ *                      slowMovingSellThroughPct percent, where sell-through = units committed to orders /
+ *                      (those + units available) = (shipped + reserved) / (shipped + onHand): units reserved
+ *                      for orders not shipped yet count as sold, so a sold-out SKU is never slow.
+ * "Units shipped" (STOCKOUT_RISK's velocity, SLOW_MOVING's shipped) are units that left stock with
+ * shipments (StockDeducted) inside the window (at - N days, at]; "reserved" is the SKU's reserved units
+ * at the instant. Both come from the SKU's own inventory stream, so a warning comes out the same in any
+ * delivery order and in a rebuild. Every comparison is done in integers, so there is no rounding at the edges.
+ *
+ * A listed SKU that inventory never heard of (no event of its StockItem stream) is out of stock for
+ * shoppers: neverStockedWarnings gives its OUT_OF_STOCK, from the catalog's facts alone.
  */
 
 export type { StockWarningType };
@@ -156,23 +163,57 @@ export function evaluateStockWarnings(
     });
   }
 
-  const slowSold = inputs.unitsSoldSlowWindow;
-  // slowSold / (slowSold + onHand) < pct / 100  <=>  100 * slowSold < pct * (slowSold + onHand)
-  if (inputs.onHand > 0 && 100 * slowSold < params.slowMovingSellThroughPct * (slowSold + inputs.onHand)) {
+  const shipped = inputs.unitsSoldSlowWindow;
+  const reserved = inputs.onHand - inputs.available;
+  const committed = shipped + reserved;
+  // committed / (shipped + onHand) < pct / 100  <=>  100 * committed < pct * (shipped + onHand)
+  if (inputs.available > 0 && 100 * committed < params.slowMovingSellThroughPct * (shipped + inputs.onHand)) {
     warnings.push({
       type: 'SLOW_MOVING',
       warehouse: null,
       ...base,
       details: {
         onHand: inputs.onHand,
-        unitsSold: slowSold,
+        unitsSold: shipped,
+        unitsReserved: reserved,
         windowDays: params.slowMovingDays,
-        sellThrough: Math.round((slowSold / (slowSold + inputs.onHand)) * 10_000) / 10_000,
+        sellThrough: Math.round((committed / (shipped + inputs.onHand)) * 10_000) / 10_000,
       },
     });
   }
   return warnings;
 }
+
+/** Marks the OUT_OF_STOCK of a listed SKU that inventory never heard of (details.neverStocked). */
+export const NEVER_STOCKED = 'neverStocked';
+
+/** A listed SKU without inventory facts, and when it became listed (its product's listing or its addition). */
+export interface ListingInputs {
+  listed: boolean;
+  /** The later of the product's (last) listing and the SKU's addition; null when not listed. */
+  listedSince: Date | null;
+}
+
+/**
+ * The warnings of a SKU that inventory never heard of: OUT_OF_STOCK (available 0) while catalog
+ * lists it, since it was listed. Nothing once it is unlisted or discontinued.
+ */
+export function neverStockedWarnings(listing: ListingInputs): Warning[] {
+  if (!listing.listed) return [];
+  return [
+    {
+      type: 'OUT_OF_STOCK',
+      warehouse: null,
+      available: 0,
+      safetyStock: 0,
+      daysOfCover: null,
+      suggestedReorderQty: null,
+      details: { onHand: 0, [NEVER_STOCKED]: true },
+    },
+  ];
+}
+
+export const isNeverStocked = (w: Pick<Warning, 'details'>) => w.details[NEVER_STOCKED] === true;
 
 /** Units available over all warehouses (warehouse null) or in one warehouse (0 without a level there). */
 export function availableIn(inputs: StockWarningInputs, warehouse: string | null): number {
