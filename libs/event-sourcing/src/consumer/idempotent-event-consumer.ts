@@ -12,11 +12,22 @@ import type {
   MessageSubscriber,
   Subscription,
 } from '@ecom/messaging';
+import { context as traceContexts, Span } from '@opentelemetry/api';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CommandSession, CommandSessions } from '../command/command-session';
 import { DomainError } from '../domain/domain-error';
 import { Gauge, register } from 'prom-client';
 import { eventSourcingMetrics } from '../metrics';
+import {
+  handlingEvents,
+  inSpan,
+  isTraced,
+  recordFailure,
+  spanHeaders,
+  startProcessSpan,
+  TraceHeaders,
+  withoutInstrumentation,
+} from '../tracing/event-tracing';
 
 /**
  * Where a consumer stands against the ends of its partitions:
@@ -135,13 +146,20 @@ export interface IdempotentEventConsumerOptions<E extends EventEnvelope = EventE
   readyWhenCaughtUp?: boolean;
   /** See IDLE_MEANS_CAUGHT_UP_MS (tests shorten it). */
   idleMeansCaughtUpMs?: number;
-  logger?: { warn(message: string): void; error(message: string, error?: unknown): void };
+  logger?: {
+    /** One line per applied event, written in its CONSUMER span (so it carries the event's trace id). */
+    debug?(message: string): void;
+    warn(message: string): void;
+    error(message: string, error?: unknown): void;
+  };
 }
 
 interface ParsedMessage {
   message: IncomingMessage;
   event?: EventEnvelope;
   error?: Error;
+  /** The CONSUMER span the message is handled in (see startSpans). */
+  span?: Span;
 }
 
 /** The context for events a handler appends in reaction: same correlation, caused by this event. */
@@ -286,17 +304,30 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     const relevant = parsed.filter((p) => p.event && (!this.handles || this.handles.has(p.event.type)));
     const poisoned = parsed.filter((p) => p.error);
 
-    if (relevant.length > 0) {
-      // Events are applied without a savepoint each (two round trips per event saved); only when a
-      // handler refuses one is the batch redone with savepoints, so the refusal leaves no effect.
-      try {
-        await this.applyBatch(batch.topic, relevant, poisoned, false);
-      } catch (error) {
-        if (!(error instanceof IsolateRefusals)) throw error;
-        await this.applyBatch(batch.topic, relevant, poisoned, true);
+    const traced = [...relevant, ...poisoned];
+    const handling = this.startSpans(batch.topic, traced);
+    try {
+      if (relevant.length > 0) {
+        // What the batch appends in reaction to an event continues that event's span (handlingEvents).
+        await traceContexts.with(handlingEvents(traceContexts.active(), handling), async () => {
+          // Events are applied without a savepoint each (two round trips per event saved); only when
+          // a handler refuses one is the batch redone with savepoints, so the refusal leaves no effect.
+          try {
+            await this.applyBatch(batch.topic, relevant, poisoned, false);
+          } catch (error) {
+            if (!(error instanceof IsolateRefusals)) throw error;
+            await this.applyBatch(batch.topic, relevant, poisoned, true);
+          }
+        });
+      } else {
+        await this.deadLetter(batch.topic, poisoned);
       }
-    } else {
-      await this.deadLetter(batch.topic, poisoned);
+    } catch (error) {
+      // The batch is retried: these spans end failed, the retry's spans follow them in the same traces.
+      for (const item of traced) if (item.span) recordFailure(item.span, error);
+      throw error;
+    } finally {
+      for (const item of traced) item.span?.end();
     }
 
     const last = batch.messages[batch.messages.length - 1];
@@ -311,6 +342,51 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
       );
     }
     stopTimer();
+  }
+
+  /**
+   * One CONSUMER span per message the batch applies or dead-letters, a child of the context its
+   * headers carry (the PRODUCER span of the relay that sent it). Returns the W3C context of each
+   * event's span by event id, for the events appended in reaction (see handlingEvents).
+   */
+  private startSpans(topic: string, items: ParsedMessage[]): Map<string, TraceHeaders> {
+    const handling = new Map<string, TraceHeaders>();
+    for (const item of items) {
+      const { message, event } = item;
+      item.span = startProcessSpan({
+        consumer: this.options.name,
+        topic,
+        partition: message.partition,
+        offset: message.offset,
+        headers: message.headers,
+        eventId: event?.id,
+        eventType: event?.type,
+        correlationId: event?.correlationId,
+      });
+      if (event && isTraced(item.span)) handling.set(event.id, spanHeaders(item.span));
+    }
+    return handling;
+  }
+
+  /** Runs a per-event handler in the event's span: its queries, logs and appends belong to it. */
+  private handleInSpan(item: ParsedMessage, session: CommandSession): Promise<void> {
+    const handle = () => this.options.handle!(item.event as E, session);
+    return item.span ? traceContexts.with(inSpan(item.span), handle) : handle();
+  }
+
+  /** After the commit: a debug line per applied event in its span, duplicates marked on theirs. */
+  private reportOutcomes(topic: string, applied: ParsedMessage[], duplicates: ParsedMessage[]): void {
+    for (const item of duplicates) item.span?.setAttribute('ecom.duplicate', true);
+    const debug = this.options.logger?.debug;
+    if (!debug) return;
+    for (const { message, event, span } of applied) {
+      const line = () =>
+        debug(
+          `${this.options.name}: applied ${event!.type} ${event!.id} from ${topic}[${message.partition}]@${message.offset} (correlation ${event!.correlationId})`,
+        );
+      if (span) traceContexts.with(inSpan(span), line);
+      else line();
+    }
   }
 
   /** The partition's lag as the batch measured it (status and the kafka_consumer_lag gauge). */
@@ -335,8 +411,13 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
     isolate: boolean,
   ): Promise<void> {
     let session!: CommandSession;
+    /** Of the last attempt of the transaction (it may run again): what it applied and refused. */
+    let appliedItems: ParsedMessage[] = [];
+    let refusedItems = new Set<ParsedMessage>();
     await this.options.dataSource.transaction(async (tx) => {
       session = this.options.sessions.on(tx);
+      appliedItems = [];
+      refusedItems = new Set();
       const poisoned = [...unparseable];
       const fresh = await this.claim(
         tx,
@@ -357,8 +438,10 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
           const error = refused.get(item.event!.id);
           if (!error) {
             applied++;
+            appliedItems.push(item);
             continue;
           }
+          refusedItems.add(item);
           poisoned.push({ ...item, error });
         }
       } else {
@@ -367,21 +450,24 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
           if (!fresh.delete(event.id)) continue;
           if (!isolate) {
             try {
-              await this.options.handle!(event as E, session);
+              await this.handleInSpan(item, session);
             } catch (error) {
               throw isPoison(error) ? new IsolateRefusals() : error;
             }
             applied++;
+            appliedItems.push(item);
             continue;
           }
           await tx.query('SAVEPOINT consume_event');
           try {
-            await this.options.handle!(event as E, session);
+            await this.handleInSpan(item, session);
             await tx.query('RELEASE SAVEPOINT consume_event');
             applied++;
+            appliedItems.push(item);
           } catch (error) {
             if (!isPoison(error)) throw error;
             await tx.query('ROLLBACK TO SAVEPOINT consume_event');
+            refusedItems.add(item);
             poisoned.push({ ...item, error: error as Error });
           }
         }
@@ -400,6 +486,12 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
       await this.deadLetter(topic, poisoned);
     });
     await this.options.sessions.committed(session, this.options.dataSource);
+    const appliedSet = new Set(appliedItems);
+    this.reportOutcomes(
+      topic,
+      appliedItems,
+      relevant.filter((item) => !appliedSet.has(item) && !refusedItems.has(item)),
+    );
   }
 
   /** Records the ids as processed; returns those that were not recorded before. */
@@ -428,26 +520,39 @@ export class IdempotentEventConsumer<E extends EventEnvelope = EventEnvelope> {
   private async deadLetter(topic: string, poisoned: ParsedMessage[]): Promise<void> {
     if (poisoned.length === 0) return;
     for (const p of poisoned) {
-      this.options.logger?.warn(
-        `${this.options.name}: ${topic}[${p.message.partition}]@${p.message.offset} to DLQ: ${p.error?.message}`,
-      );
+      const warn = () =>
+        this.options.logger?.warn(
+          `${this.options.name}: ${topic}[${p.message.partition}]@${p.message.offset} to DLQ: ${p.error?.message}` +
+            (p.event ? ` (correlation ${p.event.correlationId})` : ''),
+        );
+      if (!p.span) {
+        warn();
+        continue;
+      }
+      recordFailure(p.span, p.error);
+      p.span.setAttribute('ecom.dead_lettered', true);
+      traceContexts.with(inSpan(p.span), warn);
     }
-    await this.options.publisher.publish(
-      poisoned.map(({ message, error }) => ({
-        topic: dlqTopicOf(topic),
-        key: message.key ?? `${message.partition}:${message.offset}`,
-        value: message.value ?? '',
-        headers: {
-          ...message.headers,
-          'dlq-error': (error?.message ?? 'unknown error').slice(0, 2000),
-          'dlq-error-type': error?.name ?? 'Error',
-          'dlq-original-topic': topic,
-          'dlq-original-partition': String(message.partition),
-          'dlq-original-offset': message.offset,
-          'dlq-consumer': this.options.name,
-          'dlq-failed-at': new Date().toISOString(),
-        },
-      })),
+    // With the original headers as they came (traceparent included): kafkajs' instrumentation would
+    // replace the traceparent with its own span's.
+    await withoutInstrumentation(() =>
+      this.options.publisher.publish(
+        poisoned.map(({ message, error }) => ({
+          topic: dlqTopicOf(topic),
+          key: message.key ?? `${message.partition}:${message.offset}`,
+          value: message.value ?? '',
+          headers: {
+            ...message.headers,
+            'dlq-error': (error?.message ?? 'unknown error').slice(0, 2000),
+            'dlq-error-type': error?.name ?? 'Error',
+            'dlq-original-topic': topic,
+            'dlq-original-partition': String(message.partition),
+            'dlq-original-offset': message.offset,
+            'dlq-consumer': this.options.name,
+            'dlq-failed-at': new Date().toISOString(),
+          },
+        })),
+      ),
     );
     eventSourcingMetrics.eventsDeadLettered.inc({ consumer: this.options.name, topic }, poisoned.length);
   }

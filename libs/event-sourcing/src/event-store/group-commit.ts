@@ -1,4 +1,5 @@
 import type { EventContext } from '@ecom/contracts';
+import { Context, context as traceContexts } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { eventSourcingMetrics } from '../metrics';
 import type { SqlExecutor } from '../sql-executor';
@@ -19,6 +20,8 @@ export interface CommitRequest {
 
 interface Queued {
   request: CommitRequest;
+  /** The trace context the request was made in: its events' outbox rows continue it, not the writer's. */
+  traceContext: Context;
   resolve(events: RecordedEvent[]): void;
   reject(error: unknown): void;
 }
@@ -56,7 +59,7 @@ export class GroupCommitter {
       return Promise.resolve([]);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, traceContext: traceContexts.active(), resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         // Let the requests of this turn of the event loop join the first transaction too.
@@ -124,7 +127,11 @@ export class GroupCommitter {
     return this.dataSource.transaction(async (tx) => {
       const outcomes = await this.store.appendEach(
         tx,
-        batch.map((item) => ({ streams: item.request.streams, context: item.request.context })),
+        batch.map((item) => ({
+          streams: item.request.streams,
+          context: item.request.context,
+          traceContext: item.traceContext,
+        })),
       );
       for (let i = 0; i < batch.length; i++) {
         if (outcomes[i] instanceof StreamVersionConflictError) continue;

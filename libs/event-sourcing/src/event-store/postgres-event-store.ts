@@ -1,9 +1,11 @@
 import { EventContext, EventSchemaRegistry } from '@ecom/contracts';
+import { Context, context as traceContexts } from '@opentelemetry/api';
 import { v7 as uuidv7 } from 'uuid';
 import type { DomainEvent } from '../domain/aggregate-definition';
 import { OUTBOX_CHANNEL } from '../outbox/outbox-relay';
 import type { InlineProjection } from '../projection/inline-projection';
 import { chunk, SqlExecutor, valuePlaceholders } from '../sql-executor';
+import { appendedEventTraces, TraceHeaders } from '../tracing/event-tracing';
 import { StreamVersionConflictError } from './event-store.errors';
 import { EventRow, RecordedEvent, recordedEventFromRow, toEnvelope } from './recorded-event';
 
@@ -55,7 +57,7 @@ function compareStreams(a: AppendToStream, b: AppendToStream): number {
 }
 
 const EVENT_COLUMNS = 10;
-const OUTBOX_COLUMNS = 5;
+const OUTBOX_COLUMNS = 7;
 const ROWS_PER_INSERT = 1000;
 
 /**
@@ -114,9 +116,10 @@ export class PostgresEventStore {
       }
     }
     const claimed = await this.claimAll(tx, ordered);
+    const traceContext = traceContexts.active();
     return this.record(
       tx,
-      ordered.map((stream) => ({ stream, after: claimed.get(stream)!, context })),
+      ordered.map((stream) => ({ stream, after: claimed.get(stream)!, context, traceContext })),
     );
   }
 
@@ -126,11 +129,16 @@ export class PostgresEventStore {
    * StreamVersionConflictError, without failing the others. Existing streams are locked and moved
    * in the global order with one statement, new streams claimed with one insert; what a refused
    * request had claimed is given back. Two requests must not name the same stream. Must run
-   * inside a transaction.
+   * inside a transaction. A request's `traceContext` is the trace context it was asked in (the
+   * group commit writes it from another one); by default the one active now.
    */
   async appendEach(
     tx: SqlExecutor,
-    requests: readonly { streams: readonly AppendToStream[]; context: EventContext }[],
+    requests: readonly {
+      streams: readonly AppendToStream[];
+      context: EventContext;
+      traceContext?: Context;
+    }[],
   ): Promise<(RecordedEvent[] | StreamVersionConflictError)[]> {
     const owner = new Map<string, number>();
     const all: AppendToStream[] = [];
@@ -190,6 +198,7 @@ export class PostgresEventStore {
         stream,
         after: stream.expectedVersion as number,
         context: requests[ownerOf(stream)].context,
+        traceContext: requests[ownerOf(stream)].traceContext ?? traceContexts.active(),
       })),
     );
     const results: (RecordedEvent[] | StreamVersionConflictError)[] = requests.map(
@@ -230,14 +239,26 @@ export class PostgresEventStore {
     }
   }
 
-  /** Writes the events of claimed streams (each after the version it was at), their outbox rows and inline projections. */
+  /**
+   * Writes the events of claimed streams (each after the version it was at), their outbox rows (with
+   * the trace context each event continues, see appendedEventTraces) and inline projections.
+   */
   private async record(
     tx: SqlExecutor,
-    claims: readonly { stream: AppendToStream; after: number; context: EventContext }[],
+    claims: readonly {
+      stream: AppendToStream;
+      after: number;
+      context: EventContext;
+      traceContext: Context;
+    }[],
   ): Promise<RecordedEvent[]> {
     const occurredAt = this.now();
     const pending: Omit<RecordedEvent, 'globalPosition'>[] = [];
-    for (const { stream, after, context } of claims) {
+    const traces: TraceHeaders[] = [];
+    const tracesOf = new Map<Context, ReturnType<typeof appendedEventTraces>>();
+    for (const { stream, after, context, traceContext } of claims) {
+      let traceOf = tracesOf.get(traceContext);
+      if (!traceOf) tracesOf.set(traceContext, (traceOf = appendedEventTraces(traceContext)));
       const firstSequence = after + 1;
       stream.events.forEach((event, index) => {
         const definition = this.options.registry.latest(event.type);
@@ -255,16 +276,19 @@ export class PostgresEventStore {
           causationId: (event.context ?? context).causationId ?? null,
           data: event.data,
         });
+        traces.push(traceOf(pending[pending.length - 1].causationId));
       });
     }
 
     const recorded: RecordedEvent[] = [];
+    let offset = 0;
     for (const rows of chunk(pending, ROWS_PER_INSERT)) {
+      const rowTraces = traces.slice(offset, (offset += rows.length));
       // Events and their outbox rows in one statement; the notification (when asked for) wakes every
       // outbox relay of this database when (and only if) the transaction commits.
       const inserted: { global_position: string }[] = await tx.query(
         `WITH queued AS (
-           INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload)
+           INSERT INTO es_outbox (event_id, topic, message_key, event_type, payload, traceparent, tracestate)
            VALUES ${valuePlaceholders(rows.length, OUTBOX_COLUMNS, rows.length * EVENT_COLUMNS)}
            ${this.notifyRelays ? `RETURNING pg_notify('${OUTBOX_CHANNEL}', '')` : ''})
          INSERT INTO es_events (event_id, aggregate_type, aggregate_id, sequence, type, schema_version, data,
@@ -284,12 +308,14 @@ export class PostgresEventStore {
             e.causationId,
             e.occurredAt,
           ]),
-          ...rows.flatMap((e) => [
+          ...rows.flatMap((e, i) => [
             e.id,
             this.options.registry.get(e.type, e.version).topic,
             e.aggregateId,
             e.type,
             JSON.stringify(toEnvelope({ ...e, globalPosition: '' })),
+            rowTraces[i].traceparent ?? null,
+            rowTraces[i].tracestate ?? null,
           ]),
         ],
       );

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { OutboxTraceContext1766000000000 } from './1766000000000-outbox-trace-context';
 
 /**
  * The event-sourcing tables every service has in its own database: streams (the optimistic lock),
@@ -70,4 +71,5 @@ export class CreateEventStore1763780000000 implements MigrationInterface {
   }
 }
 
-export const EVENT_SOURCING_MIGRATIONS = [CreateEventStore1763780000000];
+/** Every event-store migration, in order: each service runs them before its own. */
+export const EVENT_SOURCING_MIGRATIONS = [CreateEventStore1763780000000, OutboxTraceContext1766000000000];

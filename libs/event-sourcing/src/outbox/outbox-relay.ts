@@ -1,7 +1,14 @@
 import type { MessagePublisher } from '@ecom/messaging';
+import { Context, context as traceContexts } from '@opentelemetry/api';
 import { Gauge, register } from 'prom-client';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { eventSourcingMetrics } from '../metrics';
+import {
+  failedPublishContext,
+  recordFailure,
+  startPublishSpan,
+  withoutInstrumentation,
+} from '../tracing/event-tracing';
 
 export interface OutboxRelayOptions {
   /** Service name, for metrics and logs. */
@@ -27,10 +34,13 @@ export const OUTBOX_CHANNEL = 'es_outbox';
 
 interface OutboxRow {
   id: string;
+  event_id: string;
   topic: string;
   message_key: string;
   event_type: string;
   payload: string;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 // One relay per database publishes at a time (it holds this session lock; the others try again),
@@ -109,6 +119,8 @@ export class OutboxRelay {
   private published: string[] = [];
   /** The backlog query of the scrape in progress, shared by its two gauges. */
   private scrape?: { at: number; backlog: Promise<OutboxBacklog> };
+  /** The last publish that failed and the trace context its failure is logged in. */
+  private failedPublish?: { error: unknown; traceContext: Context };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -130,7 +142,7 @@ export class OutboxRelay {
     try {
       rows = await session.query(
         `WITH done AS (DELETE FROM es_outbox WHERE id = ANY($1::bigint[]))
-         SELECT id, topic, message_key, event_type, payload FROM es_outbox
+         SELECT id, event_id, topic, message_key, event_type, payload, traceparent, tracestate FROM es_outbox
          WHERE id <> ALL($1::bigint[]) ORDER BY id LIMIT $2`,
         [this.published, this.batchSize],
       );
@@ -140,14 +152,45 @@ export class OutboxRelay {
     }
     this.published = [];
     if (rows.length === 0) return 0;
-    await this.publisher.publish(
-      rows.map((row) => ({
+    // Each message in a PRODUCER span continuing the context its event was appended in, sent as its
+    // headers. kafkajs' instrumentation would start its own spans in the relay's (empty) context and
+    // overwrite those headers: it is silenced for this send, so the row's context wins.
+    const startedAt = Date.now();
+    const traces = rows.map((row) =>
+      startPublishSpan({
+        service: this.options.service,
         topic: row.topic,
         key: row.message_key,
-        value: row.payload,
-        headers: { 'content-type': 'application/json', 'event-type': row.event_type },
-      })),
+        eventId: row.event_id,
+        eventType: row.event_type,
+        stored: { traceparent: row.traceparent ?? undefined, tracestate: row.tracestate ?? undefined },
+      }),
     );
+    try {
+      await withoutInstrumentation(() =>
+        this.publisher.publish(
+          rows.map((row, i) => ({
+            topic: row.topic,
+            key: row.message_key,
+            value: row.payload,
+            headers: {
+              'content-type': 'application/json',
+              'event-type': row.event_type,
+              ...traces[i].headers,
+            },
+          })),
+        ),
+      );
+    } catch (error) {
+      for (const { span } of traces) recordFailure(span, error);
+      this.failedPublish = {
+        error,
+        traceContext: failedPublishContext(this.options.service, startedAt, error, traces),
+      };
+      throw error;
+    } finally {
+      for (const { span } of traces) span.end();
+    }
     this.published = rows.map((row) => row.id);
     eventSourcingMetrics.outboxPublished.inc({ service: this.options.service }, rows.length);
     return rows.length;
@@ -214,7 +257,12 @@ export class OutboxRelay {
         } catch (error) {
           failures++;
           eventSourcingMetrics.outboxRelayErrors.inc({ service: this.options.service });
-          this.options.logger?.error(`outbox relay round failed (attempt ${failures})`, error);
+          // A failed publish is logged in its trace (see failedPublishContext); a failed query in none.
+          const failed = this.failedPublish?.error === error ? this.failedPublish?.traceContext : undefined;
+          this.failedPublish = undefined;
+          traceContexts.with(failed ?? traceContexts.active(), () =>
+            this.options.logger?.error(`outbox relay round failed (attempt ${failures})`, error),
+          );
         }
         if (failures) await this.pause(Math.min(5000, 50 * 2 ** failures), false);
         // After a publish the next round follows at once: it deletes what Kafka acknowledged (and
