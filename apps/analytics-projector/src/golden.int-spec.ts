@@ -69,11 +69,12 @@ describe('analytics golden scenario', () => {
   };
 
   describe('RFM', () => {
-    // Paid orders per member (amount in minor units), as of 2026-03-10, window = paid 0..364 days before:
+    // Paid orders per member (amount in minor units), as of 2026-03-10, window = paid 0..364 days before;
+    // frequency counts the orders of the window not refunded in full, monetary is net of refunds:
     //  M1: o1a 03-01 20000, o1b 03-02 10000 (5000 refunded for return r1), o1c 03-03 5000
     //      recency 10-3 = 7, frequency 3, monetary 20000+10000+5000-5000 = 30000
-    //  M2: o2a 03-02 30000, o2b 03-03 8000 (refunded in full on cancellation)
-    //      recency 7, frequency 2, monetary 30000+8000-8000 = 30000
+    //  M2: o2a 03-02 30000, o2b 03-03 8000 (refunded in full on cancellation: not in frequency)
+    //      recency 7 (o2b was paid), frequency 1, monetary 30000+8000-8000 = 30000
     //  M3: o3-old 02-15 7000, o3a 03-01 5000 (its return r2 was rejected: no refund)
     //      recency 9, frequency 2, monetary 12000
     //  M4: 01-29, 01-10, 2025-12-01, 2025-11-01 at 20000; 2025-02-03 99999 is 400 days back (out)
@@ -85,15 +86,17 @@ describe('analytics golden scenario', () => {
     //  M8: io8-b paid 2025-10-01 5000, io8-a paid 2025-11-10 20000 (5000 refunded 11-15), io8-x never paid
     //      recency 120 (Nov 10 -> Dec 10: 30, -> Mar 10: 90), frequency 2, monetary 5000+20000-5000 = 20000 -> sleeping
     //  M9: io9-a paid 03-02 3000 (1000 refunded 03-04) -> recency 8, frequency 1, monetary 2000
-    // Scores (n = 8): score = ceil(5k/8), k = members as good or worse:
-    //  recency (k = #recency >= v): 7 -> 8 -> 5; 8 -> 6 -> ceil(3.75)=4; 9 -> 5 -> ceil(3.13)=4;
-    //                               40 -> 4 -> ceil(2.5)=3; 100 -> 3 -> ceil(1.88)=2; 120 -> 2 -> ceil(1.25)=2;
-    //                               200 -> 1 -> ceil(0.63)=1
-    //  frequency (k = #f <= v):     1 -> 2 -> 2; 2 -> 5 -> 4; 3 -> 6 -> 4; 4 -> 7 -> 5; 5 -> 8 -> 5
-    //  monetary:                    2000 -> 2 -> 2; 12000 -> 3 -> 2; 20000 -> 4 -> 3; 30000 -> 6 -> 4;
-    //                               45000 -> 7 -> 5; 80000 -> 8 -> 5
-    // Segments: M1 and M2 r5 f4 Champions; M3 r4 f4 and M4 r3 f5 Loyal Customers; M9 r4 f2 Potential
-    //           Loyalists; M5 r1 f5 Can't Lose Them; M8 r2 f4 At Risk; M6 r2 f2 Hibernating.
+    // Scores (n = 8). Recency and monetary: the best value 5, the worst 1, any other value the band of
+    // its average rank, floor(5 * (2 * below + tied) / 16) + 1 (below = members with a worse value):
+    //  recency: 7 (M1, M2) best -> 5; 8 below 5 -> floor(55/16) + 1 = 4; 9 below 4 -> floor(45/16) + 1 = 3;
+    //           40 below 3 -> floor(35/16) + 1 = 3; 100 below 2 -> floor(25/16) + 1 = 2;
+    //           120 below 1 -> floor(15/16) + 1 = 1; 200 worst -> 1
+    //  frequency, fixed thresholds 2, 3, 4, 5: f = min(frequency, 5)
+    //  monetary: 2000 (M6, M9) worst -> 1; 12000 below 2 -> floor(25/16) + 1 = 2; 20000 below 3 -> 3;
+    //            30000 (M1, M2) below 4, tied 2 -> floor(50/16) + 1 = 4; 45000 below 6 -> floor(65/16) + 1 = 5;
+    //            80000 best -> 5
+    // Segments: M1 r5 f3 Potential Loyalists; M2 r5 f1 New Customers; M3 r3 f2 About to Sleep; M4 r3 f4 Loyal
+    //           Customers; M9 r4 f1 Promising; M5 r1 f5 Can't Lose Them; M6 r2 f1 and M8 r1 f2 Hibernating.
     const row = (
       memberId: string,
       recencyDays: number,
@@ -119,14 +122,14 @@ describe('analytics golden scenario', () => {
       currency: 'CNY',
       asOf: cst('2026-03-10 12:00'),
     });
-    const M1 = row('M1', 7, 3, 30000, 5, 4, 4, 'Champions', false, '2026-03-03 08:04');
-    const M2 = row('M2', 7, 2, 30000, 5, 4, 4, 'Champions', false, '2026-03-03 10:05');
-    const M3 = row('M3', 9, 2, 12000, 4, 4, 2, 'Loyal Customers', false, '2026-03-01 13:04');
-    const M4 = row('M4', 40, 4, 80000, 3, 5, 5, 'Loyal Customers', false, '2026-01-29 12:00');
+    const M1 = row('M1', 7, 3, 30000, 5, 3, 4, 'Potential Loyalists', false, '2026-03-03 08:04');
+    const M2 = row('M2', 7, 1, 30000, 5, 1, 4, 'New Customers', false, '2026-03-03 10:05');
+    const M3 = row('M3', 9, 2, 12000, 3, 2, 2, 'About to Sleep', false, '2026-03-01 13:04');
+    const M4 = row('M4', 40, 4, 80000, 3, 4, 5, 'Loyal Customers', false, '2026-01-29 12:00');
     const M5 = row('M5', 200, 5, 45000, 1, 5, 5, "Can't Lose Them", true, '2025-08-22 12:00');
-    const M6 = row('M6', 100, 1, 2000, 2, 2, 2, 'Hibernating', true, '2025-11-30 12:00');
-    const M8 = row('M8', 120, 2, 20000, 2, 4, 3, 'At Risk', true, '2025-11-10 20:00');
-    const M9 = row('M9', 8, 1, 2000, 4, 2, 2, 'Potential Loyalists', false, '2026-03-02 15:00');
+    const M6 = row('M6', 100, 1, 2000, 2, 1, 1, 'Hibernating', true, '2025-11-30 12:00');
+    const M8 = row('M8', 120, 2, 20000, 1, 2, 3, 'Hibernating', true, '2025-11-10 20:00');
+    const M9 = row('M9', 8, 1, 2000, 4, 1, 1, 'Promising', false, '2026-03-02 15:00');
 
     it('scores each member as worked out by hand, imported history included', async () => {
       for (const expected of [M1, M2, M3, M4, M5, M6, M8, M9]) {
@@ -148,11 +151,12 @@ describe('analytics golden scenario', () => {
         'M9',
       ]);
       const loyalists = await get('/v1/analytics/rfm?segment=potential_loyalists');
-      expect(loyalists.items).toEqual([expect.objectContaining(M9)]);
-      expect((await get('/v1/analytics/rfm?segment=Champions')).items).toEqual([
-        expect.objectContaining(M1),
-        expect.objectContaining(M2),
+      expect(loyalists.items).toEqual([expect.objectContaining(M1)]);
+      expect((await get('/v1/analytics/rfm?segment=Hibernating')).items).toEqual([
+        expect.objectContaining(M8),
+        expect.objectContaining(M6),
       ]);
+      expect((await get('/v1/analytics/rfm?segment=Champions')).items).toEqual([]);
       expect(
         (await get('/v1/analytics/rfm?sleeping=true')).items.map((i: { memberId: string }) => i.memberId),
       ).toEqual(['M5', 'M8', 'M6']);
@@ -168,16 +172,16 @@ describe('analytics golden scenario', () => {
         body.segments.map((s: { segment: string; members: number }) => [s.segment, s.members]),
       );
       expect(counts).toEqual({
-        Champions: 2,
-        'Loyal Customers': 2,
+        Champions: 0,
+        'Loyal Customers': 1,
         'Potential Loyalists': 1,
-        'New Customers': 0,
-        Promising: 0,
+        'New Customers': 1,
+        Promising: 1,
         'Need Attention': 0,
-        'About to Sleep': 0,
-        'At Risk': 1,
+        'About to Sleep': 1,
+        'At Risk': 0,
         "Can't Lose Them": 1,
-        Hibernating: 1,
+        Hibernating: 2,
       });
       expect(body.segments.find((s: { code: string }) => s.code === 'potential_loyalists').share).toBe(0.125); // 1/8
     });
@@ -246,7 +250,8 @@ describe('analytics golden scenario', () => {
   });
 
   describe('daily sales', () => {
-    const noReturns = (rate: number | null) => ({
+    /** No return requests that day; `cohortRate` of the day's paid orders (none returned). */
+    const noReturns = (rate: number | null, cohortRate: number | null = rate) => ({
       requested: 0,
       rate,
       byReason: Object.fromEntries(
@@ -255,9 +260,11 @@ describe('analytics golden scenario', () => {
           { count: 0, rate },
         ]),
       ),
+      ordersReturned: 0,
+      cohortRate,
     });
 
-    it('reports GMV, orders, paying members, AOV, UV, conversion, refunds and returns per day', async () => {
+    it('reports GMV gross and net, orders, paying members, AOV, UV, conversion, refunds and returns per day', async () => {
       const body = await get('/v1/analytics/sales?from=2026-03-01&to=2026-03-06&granularity=day');
       expect(body).toMatchObject({
         from: '2026-03-01',
@@ -266,27 +273,34 @@ describe('analytics golden scenario', () => {
         currency: 'CNY',
         timeZone: 'Asia/Shanghai',
       });
+      // UV: visitors with storefront behaviour that day (page view, product view, search); paying
+      // visitors: those of them who paid that day. Net GMV: the day's payments minus what was refunded
+      // on those orders, whenever. Cohort returns: the day's paid orders with a return not rejected.
       expect(body.days).toEqual([
         // D1: placed o1a, o3a, o6x = 3; paid o1a 20000 + o3a 5000 = 25000 by M1, M3; AOV 25000/2 = 12500;
-        //     UV v1..v6 = 6 (v6 placed o6x); paying visitors v1, v5 = 2 -> 2/6 = 0.3333
+        //     nothing refunded on them: net 25000; o3a's return r2 was rejected: 0 returned.
+        //     UV v1..v5 = 5 (v6 only placed o6x: no behaviour); paying v1, v5 -> 2/5 = 0.4
         {
           day: '2026-03-01',
           gmv: 25000,
+          netGmv: 25000,
           ordersPlaced: 3,
           ordersPaid: 2,
           payingMembers: 2,
           averageOrderValue: 12500,
-          uv: 6,
+          uv: 5,
           payingVisitors: 2,
-          conversion: 0.3333,
+          conversion: 0.4,
           refunds: { count: 0, amount: 0 },
           returns: noReturns(0),
         },
         // D2: o2a 30000 (M2) + o1b 10000 (M1) + imported io9-a 3000 (M9) = 43000, AOV 43000/3 = 14333;
-        //     UV v1, v6, v7 = 3; payers v1, v6 -> 0.6667 (the imported order has no visitor: UV and conversion unchanged)
+        //     net 43000 - 5000 (r1 on o1b, refunded 03-06) - 1000 (io9-a, 03-04) = 37000; o1b returned: 1/3 = 0.3333.
+        //     UV v6 (browsed after paying), v1, v7 = 3; paying v6, v1 -> 0.6667 (the imported order has no visitor)
         {
           day: '2026-03-02',
           gmv: 43000,
+          netGmv: 37000,
           ordersPlaced: 3,
           ordersPaid: 3,
           payingMembers: 3,
@@ -295,19 +309,22 @@ describe('analytics golden scenario', () => {
           payingVisitors: 2,
           conversion: 0.6667,
           refunds: { count: 0, amount: 0 },
-          returns: noReturns(0),
+          returns: { ...noReturns(0), ordersReturned: 1, cohortRate: 0.3333 },
         },
-        // D3: o1c 5000 + o2b 8000 = 13000, AOV 6500; UV v1, v6, v7 = 3; payers v1, v6; o2b refunded 8000
+        // D3: o1c 5000 + o2b 8000 = 13000, AOV 6500; o2b refunded 8000 that day: net 5000.
+        //     UV v1, v7 (its product view after midnight) = 2; v6 paid o2b without browsing that day:
+        //     paying v1 only -> 1/2 = 0.5
         {
           day: '2026-03-03',
           gmv: 13000,
+          netGmv: 5000,
           ordersPlaced: 2,
           ordersPaid: 2,
           payingMembers: 2,
           averageOrderValue: 6500,
-          uv: 3,
-          payingVisitors: 2,
-          conversion: 0.6667,
+          uv: 2,
+          payingVisitors: 1,
+          conversion: 0.5,
           refunds: { count: 1, amount: 8000 },
           returns: noReturns(0),
         },
@@ -316,6 +333,7 @@ describe('analytics golden scenario', () => {
         {
           day: '2026-03-04',
           gmv: 0,
+          netGmv: 0,
           ordersPlaced: 0,
           ordersPaid: 0,
           payingMembers: 0,
@@ -330,6 +348,7 @@ describe('analytics golden scenario', () => {
         {
           day: '2026-03-05',
           gmv: 0,
+          netGmv: 0,
           ordersPlaced: 0,
           ordersPaid: 0,
           payingMembers: 0,
@@ -348,6 +367,7 @@ describe('analytics golden scenario', () => {
         {
           day: '2026-03-06',
           gmv: 0,
+          netGmv: 0,
           ordersPlaced: 0,
           ordersPaid: 0,
           payingMembers: 0,
@@ -359,11 +379,13 @@ describe('analytics golden scenario', () => {
           returns: noReturns(null),
         },
       ]);
-      // Period: 8 placed, 7 paid, GMV 81000, AOV 81000/7 = 11571; members M1, M2, M3, M9; UV v1..v7 = 7
-      // distinct; paying visitors v1, v5, v6 -> 3/7 = 0.4286; refunds 8000 + 1000 + 5000; 1 return of 7 paid
-      // orders = 0.1429.
+      // Period: 8 placed, 7 paid, GMV 81000, net 81000 - 8000 - 1000 - 5000 = 67000 (every refund is of an order
+      // paid in the period), AOV 81000/7 = 11571; members M1, M2, M3, M9; UV v1..v7 = 7 distinct (v6 browsed on
+      // D2); paying v1, v5, v6 -> 3/7 = 0.4286; refunds 8000 + 1000 + 5000; 1 return request of 7 paid orders =
+      // 0.1429, and 1 of the 7 orders paid in the period returned (o1b) = 0.1429.
       expect(body.totals).toEqual({
         gmv: 81000,
+        netGmv: 67000,
         ordersPlaced: 8,
         ordersPaid: 7,
         payingMembers: 4,
@@ -376,8 +398,20 @@ describe('analytics golden scenario', () => {
           requested: 1,
           rate: 0.1429,
           byReason: { ...noReturns(0).byReason, SIZE_MISMATCH: { count: 1, rate: 0.1429 } },
+          ordersReturned: 1,
+          cohortRate: 0.1429,
         },
       });
+    });
+
+    it('keeps conversion at most 1 when payers never browsed', async () => {
+      // D3 above: v6 paid without behaviour that day and is in neither UV nor paying visitors. Every day
+      // of the scenario: payingVisitors <= uv.
+      const body = await get('/v1/analytics/sales?from=2025-03-11&to=2026-03-10');
+      for (const d of body.days as { uv: number; payingVisitors: number; conversion: number | null }[]) {
+        expect(d.payingVisitors).toBeLessThanOrEqual(d.uv);
+        if (d.conversion !== null) expect(d.conversion).toBeLessThanOrEqual(1);
+      }
     });
   });
 
@@ -459,7 +493,8 @@ describe('analytics golden scenario', () => {
     //  09-30 io8-b placed 23:50; 10-01 io8-b paid 00:10 (5000); 10-20 io8-x placed, never paid;
     //  11-01 o4-3 paid (M4, 20000); 11-10 io8-a placed and paid (20000); 11-15 io8-a refund 5000.
     it('counts placed, paid and refunded on the days of the order history, with no visitors', async () => {
-      // Columns: day, placed, paid, gmv, paying members, uv, refunds. Only M4's live payment has a visitor.
+      // Columns: day, placed, paid, gmv, paying members, uv, refunds. Only M4's live payment has a visitor,
+      // and no storefront behaviour: no UV.
       const body = await get('/v1/analytics/sales?from=2025-09-30&to=2025-11-15');
       const active = body.days
         .filter(
@@ -479,20 +514,22 @@ describe('analytics golden scenario', () => {
         ['2025-09-30', 1, 0, 0, 0, 0, { count: 0, amount: 0 }],
         ['2025-10-01', 0, 1, 5000, 1, 0, { count: 0, amount: 0 }],
         ['2025-10-20', 1, 0, 0, 0, 0, { count: 0, amount: 0 }],
-        ['2025-11-01', 0, 1, 20000, 1, 1, { count: 0, amount: 0 }],
+        ['2025-11-01', 0, 1, 20000, 1, 0, { count: 0, amount: 0 }],
         ['2025-11-10', 1, 1, 20000, 1, 0, { count: 0, amount: 0 }],
         ['2025-11-15', 0, 0, 0, 0, 0, { count: 1, amount: 5000 }],
       ]);
       expect(body.totals).toMatchObject({
         gmv: 45000,
+        // io8-a's 5000 refund (11-15) is of an order paid in the range.
+        netGmv: 40000,
         ordersPlaced: 3,
         ordersPaid: 3,
         payingMembers: 2,
         averageOrderValue: 15000,
-        // M4 paying on 11-01 is the only visitor (1 of 1 converts); the imported payments are not in it.
-        uv: 1,
-        payingVisitors: 1,
-        conversion: 1,
+        // M4 paid on 11-01 without storefront behaviour, the imported payments had no visitor: no UV.
+        uv: 0,
+        payingVisitors: 0,
+        conversion: null,
         refunds: { count: 1, amount: 5000 },
       });
     });
@@ -772,7 +809,7 @@ describe('analytics golden scenario', () => {
     expect(metrics.body).toMatch(/kafka_consumer_lag_messages\{consumer="analytics-projector"/);
   });
 
-  it('answers a member paid since the last recomputation with raw values and no scores yet', async () => {
+  it('scores a member paid since the last recomputation at once, against its cut points', async () => {
     const paid = new EventFactory().make(
       'OrderPaid',
       {
@@ -791,23 +828,27 @@ describe('analytics golden scenario', () => {
     await publishEvents(bus, [paid]);
     await bus.close();
     await waitForProjection(dataSourceOf(projector), handledCount(events) + 3 + 1);
-    // As of the clock (03-10): recency 2 days, one order, 4200; scored at the next recomputation.
+    // As of the clock (03-10): recency 2 days, one order, 4200. Cut points of the recomputation above:
+    // r=5 from the last paid day 03-03 on (M1, M2): 03-08 -> 5; f=1 for one order; m=2 from 12000 (M3): 4200 -> 1.
+    // r5 f1: New Customers, in the projector's batch, before any recomputation.
     expect(await get('/v1/analytics/rfm/members/M7')).toEqual({
       memberId: 'M7',
       recencyDays: 2,
       frequency: 1,
       monetary: 4200,
-      r: null,
-      f: null,
-      m: null,
-      segment: null,
-      segmentCode: null,
+      r: 5,
+      f: 1,
+      m: 1,
+      segment: 'New Customers',
+      segmentCode: 'new_customers',
       sleeping: false,
       tier: null,
       lastPaidAt: cst('2026-03-08 18:00'),
       currency: 'CNY',
       asOf: cst('2026-03-10 12:00'),
     });
-    expect((await get('/v1/analytics/rfm/segments')).members).toBe(8);
+    const segments = await get('/v1/analytics/rfm/segments');
+    expect(segments.members).toBe(9);
+    expect(segments.segments.find((x: { code: string }) => x.code === 'new_customers').members).toBe(2);
   });
 });

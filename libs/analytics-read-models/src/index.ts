@@ -1,6 +1,7 @@
 export * from './settings';
 export * from './time';
 export * from './read-model-tables';
+export * from './facts-version';
 export * from './rfm/rfm.domain';
 export * from './rfm/rfm-recompute';
 export * from './rfm/rfm.queries';
@@ -15,11 +16,13 @@ export * from './migrations/1764100000000-create-analytics-read-models';
 export * from './migrations/1764900000000-funnel-aggregate';
 export * from './migrations/1765300000000-imported-orders';
 export * from './migrations/1765600000000-catalog-listing';
+export * from './migrations/1765700000000-live-rfm';
 
 import { CreateAnalyticsReadModels1764100000000 } from './migrations/1764100000000-create-analytics-read-models';
 import { FunnelAggregate1764900000000 } from './migrations/1764900000000-funnel-aggregate';
 import { ImportedOrders1765300000000 } from './migrations/1765300000000-imported-orders';
 import { CatalogListing1765600000000 } from './migrations/1765600000000-catalog-listing';
+import { LiveRfm1765700000000 } from './migrations/1765700000000-live-rfm';
 
 /**
  * The analytics database's own migrations. Both apps list them (the projector writes these tables,
@@ -31,4 +34,5 @@ export const ANALYTICS_MIGRATIONS = [
   FunnelAggregate1764900000000,
   ImportedOrders1765300000000,
   CatalogListing1765600000000,
+  LiveRfm1765700000000,
 ];

@@ -36,6 +36,14 @@ export class AnalyticsEnvironment extends BaseEnvironment {
   @Max(3650)
   RFM_SLEEPING_DAYS?: number;
 
+  /**
+   * Orders in the RFM window that earn f = 2, 3, 4 and 5, rising, comma-separated (default 2,3,4,5:
+   * one order is f=1, five or more f=5). Frequency is scored on these fixed thresholds, not quintiles.
+   */
+  @IsOptional()
+  @Matches(/^\d{1,4},\d{1,4},\d{1,4},\d{1,4}$/)
+  RFM_FREQUENCY_THRESHOLDS?: string;
+
   /** How often RFM scores are recomputed (once across replicas); 0 turns the schedule off. */
   @IsOptional()
   @Transform(toInt)
@@ -61,6 +69,8 @@ export interface RfmSettings {
   windowDays: number;
   sleepingDays: number;
   recomputeIntervalMs: number;
+  /** Orders that earn f = 2, 3, 4, 5 (rising). */
+  frequencyThresholds: [number, number, number, number];
 }
 
 export interface AnalyticsSettings {
@@ -71,6 +81,15 @@ export interface AnalyticsSettings {
   fixedNow: Date | null;
 }
 
+function frequencyThresholds(value: string | undefined): [number, number, number, number] {
+  if (!value) return [2, 3, 4, 5];
+  const [f2, f3, f4, f5] = value.split(',').map(Number);
+  if (!(1 <= f2 && f2 <= f3 && f3 <= f4 && f4 <= f5)) {
+    throw new Error(`RFM_FREQUENCY_THRESHOLDS must rise from at least 1, e.g. 2,3,4,5; got ${value}`);
+  }
+  return [f2, f3, f4, f5];
+}
+
 export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsSettings {
   return {
     timeZone: env.ANALYTICS_TZ || 'Asia/Shanghai',
@@ -79,6 +98,7 @@ export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): Ana
       windowDays: Number(env.RFM_WINDOW_DAYS || 365),
       sleepingDays: Number(env.RFM_SLEEPING_DAYS || 90),
       recomputeIntervalMs: Number(env.RFM_RECOMPUTE_INTERVAL_MS ?? 10 * 60_000),
+      frequencyThresholds: frequencyThresholds(env.RFM_FREQUENCY_THRESHOLDS),
     },
     cacheTtlMs: Number(env.ANALYTICS_CACHE_TTL_MS ?? 5000),
     fixedNow: env.ANALYTICS_FIXED_NOW ? new Date(env.ANALYTICS_FIXED_NOW) : null,

@@ -1,12 +1,15 @@
-import { foldFunnel } from '@ecom/analytics-read-models';
+import { bumpFactsVersion, foldFunnel } from '@ecom/analytics-read-models';
 import { EnvelopeOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
+import type { LiveRfm } from './live-rfm';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
 
 /** The after-commit work that folds the batch's behaviour facts into the funnel's pre-aggregation. */
 const FUNNEL_FOLD_KEY = 'analytics.funnel-fold';
+/** The after-commit work that advances the read models' version (the API's cache keys). */
+const FACTS_VERSION_KEY = 'analytics.facts-version';
 
 /** Every topic the projector reads (analytics.alerts is its own output). */
 export const PROJECTED_TOPICS = [
@@ -64,8 +67,24 @@ export class AnalyticsProjection {
   constructor(
     timeZone: string,
     private readonly warnings: StockWarningsService,
+    private readonly rfm: LiveRfm | null = null,
   ) {
     this.facts = new FactWriters(timeZone);
+  }
+
+  /**
+   * Applies a partition batch's new events in the consumer's transaction, then rescores the members
+   * whose payments or refunds it brought (live RFM, committed with the facts) and, after the commit,
+   * advances the read models' version, which retires the API's cached answers.
+   */
+  async applyBatch(
+    events: readonly ProjectedEvent[],
+    session: CommandSession,
+    options: ApplyOptions,
+  ): Promise<void> {
+    for (const event of events) await this.apply(event, session, options);
+    await this.rfm?.rescore(session.sql, events);
+    if (events.length > 0) session.afterCommit(FACTS_VERSION_KEY, (sql) => bumpFactsVersion(sql));
   }
 
   /** Applies one event in the consumer's transaction (`session.sql`). */

@@ -48,7 +48,7 @@ describe('projection order independence (handler level)', () => {
       subscriber: bus,
       publisher: bus,
       registry: service.app.get(EventSchemaRegistry),
-      handle: (event, session) => projection.apply(event, session, { publishAlerts: true }),
+      handleEvents: (events, session) => projection.applyBatch(events, session, { publishAlerts: true }),
     });
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import {
 } from '../config/analytics-projector.settings';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { AnalyticsProjection } from './analytics-projection';
+import { LiveRfm } from './live-rfm';
 
 /** The projection itself (handler, stock warnings, settings, clock): used by the live projector and the rebuild. */
 @Module({
@@ -24,9 +25,13 @@ import { AnalyticsProjection } from './analytics-projection';
     },
     {
       provide: AnalyticsProjection,
-      inject: [ANALYTICS_PROJECTOR_SETTINGS, StockWarningsService],
-      useFactory: (s: AnalyticsProjectorSettings, warnings: StockWarningsService) =>
-        new AnalyticsProjection(s.timeZone, warnings),
+      inject: [ANALYTICS_PROJECTOR_SETTINGS, StockWarningsService, AnalyticsClock],
+      useFactory: (s: AnalyticsProjectorSettings, warnings: StockWarningsService, clock: AnalyticsClock) =>
+        new AnalyticsProjection(
+          s.timeZone,
+          warnings,
+          new LiveRfm(clock, { ...s.rfm, timeZone: s.timeZone, currency: s.currency }),
+        ),
     },
   ],
   exports: [ANALYTICS_PROJECTOR_SETTINGS, AnalyticsClock, StockWarningsService, AnalyticsProjection],

@@ -87,7 +87,7 @@ export async function rebuildReadModels(
         name: consumerName,
         topics: [...PROJECTED_TOPICS],
         handles: PROJECTED_EVENT_TYPES,
-        handle: (event, session) => projection.apply(event, session, { publishAlerts: false }),
+        handleEvents: (events, session) => projection.applyBatch(events, session, { publishAlerts: false }),
         partitionsConsumedConcurrently: settings.partitionsConcurrency,
       },
       { ...options, retires: consumerNameOf(previous) },

@@ -129,7 +129,7 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       name: consumerNameOf(this.generation),
       topics: [...PROJECTED_TOPICS],
       handles: PROJECTED_EVENT_TYPES,
-      handle: (event, session) => this.projection.apply(event, session, { publishAlerts: true }),
+      handleEvents: (events, session) => this.projection.applyBatch(events, session, { publishAlerts: true }),
       fromBeginning: true,
       partitionsConsumedConcurrently: this.settings.partitionsConcurrency,
       // Not ready while it catches up after a start: "caught up" checks and autoscaling see the truth.

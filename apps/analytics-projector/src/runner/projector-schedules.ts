@@ -1,6 +1,6 @@
 import { AnalyticsClock, recomputeRfm, RfmRunSummary } from '@ecom/analytics-read-models';
 import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import {
@@ -16,7 +16,10 @@ import { ProjectorRunner } from './projector-runner';
  * and the RFM recomputation. Both take their instant from the injectable AnalyticsClock.
  */
 @Injectable()
-export class ProjectorSchedules implements OnApplicationBootstrap {
+export class ProjectorSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ProjectorSchedules');
+  private stopping = false;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly runtime: EventSourcingRuntime,
@@ -39,6 +42,25 @@ export class ProjectorSchedules implements OnApplicationBootstrap {
       },
     );
     this.scheduler.every('rfm', this.settings.rfm.recomputeIntervalMs, () => this.recomputeRfm(), { when });
+    if (this.settings.rfm.recomputeIntervalMs > 0) void this.recomputeRfmAtStartup();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * The first RFM recomputation does not wait a whole interval: a projector restarted more often than
+   * that would never recompute. Once this replica consumes, it runs unless a replica ran one within
+   * the interval (that interval's scheduler lock is still held); replicas starting together run one.
+   */
+  private async recomputeRfmAtStartup(): Promise<void> {
+    while (!this.runner.started) {
+      if (this.stopping) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (this.stopping) return;
+    await this.scheduler.runOnce('rfm', this.settings.rfm.recomputeIntervalMs, () => this.recomputeRfm());
   }
 
   /** Re-evaluates every SKU's warnings at the clock's instant and publishes the changes. */
@@ -51,10 +73,14 @@ export class ProjectorSchedules implements OnApplicationBootstrap {
   }
 
   async recomputeRfm(at: Date = this.clock.now()): Promise<RfmRunSummary> {
-    return recomputeRfm(this.dataSource, at, {
+    const summary = await recomputeRfm(this.dataSource, at, {
       ...this.settings.rfm,
       timeZone: this.settings.timeZone,
       currency: this.settings.currency,
     });
+    this.logger.log(
+      `RFM recomputed as of ${summary.asOf}: ${summary.members} members in ${summary.durationMs} ms`,
+    );
+    return summary;
   }
 }

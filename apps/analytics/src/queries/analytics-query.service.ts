@@ -77,8 +77,7 @@ export class AnalyticsQueryService {
   }
 
   async rfmSegments() {
-    const version = await this.cache.version('rfm');
-    return this.cache.get(`rfm-segments:${version}`, () => this.rfmQueries.segments());
+    return this.cache.get('rfm-segments', () => this.rfmQueries.segments());
   }
 
   async rfmMembers(query: RfmListQueryDto): Promise<Cached<RfmMemberListView>> {
@@ -91,14 +90,10 @@ export class AnalyticsQueryService {
       limit: query.limit ?? 50,
       offset: query.offset ?? 0,
     };
-    const version = await this.cache.version('rfm');
-    return this.cache.get(
-      `rfm-list:${version}:${JSON.stringify(options)}`,
-      async (): Promise<RfmMemberListView> => {
-        const page = await this.rfmQueries.members(options);
-        return { ...page, segment: segment?.name ?? null, limit: options.limit, offset: options.offset };
-      },
-    );
+    return this.cache.get(`rfm-list:${JSON.stringify(options)}`, async (): Promise<RfmMemberListView> => {
+      const page = await this.rfmQueries.members(options);
+      return { ...page, segment: segment?.name ?? null, limit: options.limit, offset: options.offset };
+    });
   }
 
   async rfmMember(memberId: string) {
@@ -107,14 +102,13 @@ export class AnalyticsQueryService {
     return member;
   }
 
+  /** A full recomputation now (it advances the read models' version, which retires cached answers). */
   async recomputeRfm() {
-    const summary = await recomputeRfm(this.dataSource, this.clock.now(), {
+    return recomputeRfm(this.dataSource, this.clock.now(), {
       ...this.settings.rfm,
       timeZone: this.settings.timeZone,
       currency: this.settings.currency,
     });
-    await this.cache.bump('rfm');
-    return summary;
   }
 
   async funnel(query: FunnelQueryDto) {

@@ -48,11 +48,32 @@ export class ReturnFiguresResponse implements ReturnFigures {
 
   @ApiProperty({ type: ReturnsByReasonResponse, description: `per reason: ${RETURN_REASONS.join(', ')}` })
   byReason!: ReturnsByReasonResponse;
+
+  @ApiProperty(
+    count(
+      'orders paid that day (or in the range) with a return request not rejected, whenever requested: ' +
+        'still rising for recent days',
+    ),
+  )
+  ordersReturned!: number;
+
+  @ApiProperty(
+    ratio('ordersReturned / ordersPaid: the share of one cohort of paid orders returned so far', true),
+  )
+  cohortRate!: number | null;
 }
 
 export class SalesFiguresResponse implements SalesFigures {
   @ApiProperty(money('gross merchandise value: the amounts paid (OrderPaid, imported orders by paidAt)'))
   gmv!: number;
+
+  @ApiProperty(
+    money(
+      'gmv net of refunds: minus what has been refunded so far on the orders paid that day (or in the range), ' +
+        'whenever refunded; still falling for recent days',
+    ),
+  )
+  netGmv!: number;
 
   @ApiProperty(count('orders placed'))
   ordersPlaced!: number;
@@ -66,13 +87,18 @@ export class SalesFiguresResponse implements SalesFigures {
   @ApiProperty(money('gmv / ordersPaid, rounded; null without paid orders', true))
   averageOrderValue!: number | null;
 
-  @ApiProperty(count('unique visitors: distinct visitors with any behaviour, cart or order event'))
+  @ApiProperty(
+    count(
+      'unique visitors: distinct visitors with storefront behaviour (page view, product view, search); ' +
+        'visitors known only from carts or orders are not in it',
+    ),
+  )
   uv!: number;
 
-  @ApiProperty(count('distinct visitors who paid an order'))
+  @ApiProperty(count('of the uv visitors, those who paid an order that day (over the range: in the range)'))
   payingVisitors!: number;
 
-  @ApiProperty(ratio('payingVisitors / uv', true))
+  @ApiProperty(ratio('payingVisitors / uv, at most 1', true))
   conversion!: number | null;
 
   @ApiProperty({ type: RefundFiguresResponse, description: 'by the day they were issued' })

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { ratio } from '../funnel/funnel.domain';
 import type { AnalyticsSettings } from '../settings';
-import { dayOf } from '../time';
+import { dayOf, daysBetween } from '../calendar';
 import { RFM_SEGMENTS, RfmSegmentCode, RfmSegmentName } from './rfm.domain';
 import { rawRfm } from './rfm-recompute';
 
@@ -10,7 +10,10 @@ export interface RfmMemberView {
   recencyDays: number;
   frequency: number;
   monetary: number;
-  /** Scores and segment of the last recomputation; null for a member paid since then and not yet scored. */
+  /**
+   * Scores and segment against the cut points of the last recomputation, current with the member's
+   * facts (rescored as the projector applies them); null before the first recomputation.
+   */
   r: number | null;
   f: number | null;
   m: number | null;
@@ -21,7 +24,10 @@ export interface RfmMemberView {
   tier: string | null;
   lastPaidAt: string;
   currency: string;
-  /** The instant the values are as of. */
+  /**
+   * The instant the values are as of: when the row was last computed from the member's facts, or the
+   * last recomputation if later (it found them unchanged); now for raw values.
+   */
   asOf: string;
 }
 
@@ -66,10 +72,8 @@ export class RfmQueries {
     private readonly settings: Pick<AnalyticsSettings, 'timeZone' | 'currency' | 'rfm'>,
   ) {}
 
-  private async lastRun(): Promise<{ as_of: Date; as_of_day: string } | undefined> {
-    const rows = await this.sql.query(
-      `SELECT as_of, as_of_day::text AS as_of_day FROM an_rfm_runs ORDER BY id DESC LIMIT 1`,
-    );
+  private async lastRun(): Promise<{ as_of: Date } | undefined> {
+    const rows = await this.sql.query(`SELECT as_of FROM an_rfm_runs ORDER BY id DESC LIMIT 1`);
     return rows[0];
   }
 
@@ -95,10 +99,12 @@ export class RfmQueries {
     };
   }
 
-  private memberRow(row: Record<string, unknown>, asOf: Date): RfmMemberView {
+  private memberRow(row: Record<string, unknown>, run: { as_of: Date }): RfmMemberView {
+    const computed = row.as_of as Date;
+    const asOf = computed > run.as_of ? computed : run.as_of;
     return {
       memberId: row.member_id as string,
-      recencyDays: row.recency_days as number,
+      recencyDays: daysBetween(row.last_paid_day as string, dayOf(asOf, this.settings.timeZone)),
       frequency: row.frequency as number,
       monetary: Number(row.monetary),
       r: row.r as number,
@@ -114,7 +120,7 @@ export class RfmQueries {
     };
   }
 
-  /** Members of the last recomputation, best monetary first; optionally one segment and/or sleeping only. */
+  /** Scored members, best monetary first; optionally one segment and/or sleeping only. */
   async members(options: {
     segment?: RfmSegmentCode;
     sleeping?: boolean;
@@ -130,35 +136,37 @@ export class RfmQueries {
       params,
     );
     const rows = await this.sql.query(
-      `SELECT s.*, m.tier FROM an_rfm_scores s LEFT JOIN an_members m USING (member_id)
+      `SELECT s.*, s.last_paid_day::text AS last_paid_day, m.tier FROM an_rfm_scores s
+         LEFT JOIN an_members m USING (member_id)
         WHERE ${where} ORDER BY monetary DESC, member_id LIMIT $3 OFFSET $4`,
       [...params, options.limit, options.offset ?? 0],
     );
     return {
       asOf: run.as_of.toISOString(),
       total: total as number,
-      items: rows.map((r: Record<string, unknown>) => this.memberRow(r, run.as_of)),
+      items: rows.map((r: Record<string, unknown>) => this.memberRow(r, run)),
     };
   }
 
   /**
-   * One member's RFM: the scored row of the last recomputation, or, for a member whose first paid
-   * order came after it, the raw values as of now without scores. Undefined for a member with no paid order.
+   * One member's RFM: the scored row, or, before the first recomputation (no cut points to score
+   * against), the raw values as of now without scores. Undefined for a member with no paid order.
    */
   async member(memberId: string, now: Date): Promise<RfmMemberView | undefined> {
     const run = await this.lastRun();
     if (run) {
       const rows = await this.sql.query(
-        `SELECT s.*, m.tier FROM an_rfm_scores s LEFT JOIN an_members m USING (member_id) WHERE member_id = $1`,
+        `SELECT s.*, s.last_paid_day::text AS last_paid_day, m.tier FROM an_rfm_scores s
+           LEFT JOIN an_members m USING (member_id) WHERE member_id = $1`,
         [memberId],
       );
-      if (rows.length) return this.memberRow(rows[0], run.as_of);
+      if (rows.length) return this.memberRow(rows[0], run);
     }
     const [raw] = await rawRfm(
       this.sql,
       dayOf(now, this.settings.timeZone),
       { windowDays: this.settings.rfm.windowDays, currency: this.settings.currency },
-      memberId,
+      [memberId],
     );
     if (!raw) return undefined;
     const [known] = await this.sql.query(`SELECT tier FROM an_members WHERE member_id = $1`, [memberId]);

@@ -19,16 +19,24 @@ export interface ReturnReasonFigures {
   rate: number | null;
 }
 
+/** Storefront behaviour (POST /v1/track): what makes a visitor count in UV. */
+export const BEHAVIOUR_STEPS = ['page_view', 'product_view', 'search'] as const;
+
 export interface SalesFigures {
+  /** Amounts paid on the day's orders (gross). */
   gmv: number;
+  /** gmv minus what has been refunded on those same orders so far, whenever refunded (moves for recent days). */
+  netGmv: number;
   ordersPlaced: number;
   ordersPaid: number;
   payingMembers: number;
   /** gmv / ordersPaid, rounded to minor units; null without paid orders. */
   averageOrderValue: number | null;
+  /** Distinct visitors with storefront behaviour (page view, product view, search). */
   uv: number;
+  /** Of the uv visitors, those who paid an order (the same day; over a range, within the range). */
   payingVisitors: number;
-  /** payingVisitors / uv; null without visitors. */
+  /** payingVisitors / uv (at most 1); null without visitors. */
   conversion: number | null;
   refunds: RefundFigures;
   returns: ReturnFigures;
@@ -40,12 +48,16 @@ export interface RefundFigures {
   amount: number;
 }
 
-/** Return requests by the day they were made, not rejected. */
+/** Return requests by the day they were made, not rejected; and the returns of the day's paid orders. */
 export interface ReturnFigures {
   requested: number;
-  /** requested / ordersPaid. */
+  /** requested / ordersPaid (different cohorts: a request is often about an order of an earlier day). */
   rate: number | null;
   byReason: Record<ReturnReason, ReturnReasonFigures>;
+  /** Orders paid that day (or in the range) with a return request not rejected, whenever requested. */
+  ordersReturned: number;
+  /** ordersReturned / ordersPaid: one cohort, at most 1, still rising for recent days. */
+  cohortRate: number | null;
 }
 
 export interface SalesView {
@@ -67,7 +79,8 @@ const num = (value: unknown): number => (value === null || value === undefined ?
 
 /**
  * Daily sales figures over the order, visitor, refund and return facts, derived at read time, which
- * is what makes them independent of the order events arrived in; the API caches the answers for a few seconds.
+ * is what makes them independent of the order events arrived in; the API caches the answers until
+ * the projector commits new facts.
  */
 export class SalesQueries {
   constructor(
@@ -79,24 +92,46 @@ export class SalesQueries {
     const currency = options.currency ?? this.settings.currency;
     const params = [options.from, options.to, currency];
     // GROUPING SETS ((day), ()): one row per day plus a total row (day NULL) with distincts over the period.
-    const [placed, paid, visitors, refunds, returns] = await Promise.all([
+    const [placed, paid, visitorDays, visitorTotals, refunds, returns] = await Promise.all([
       this.sql.query(
         `SELECT day::text AS day, count(*)::int AS n FROM an_orders_placed
           WHERE day BETWEEN $1::date AND $2::date AND currency = $3 GROUP BY GROUPING SETS ((day), ())`,
         params,
       ),
+      // Net of each order's refunds in its own currency (through an_refunds_order), and whether a
+      // return of it was requested and not rejected (through an_returns_order).
       this.sql.query(
-        `SELECT day::text AS day, count(*)::int AS n, sum(amount)::bigint AS gmv, count(DISTINCT member_id)::int AS members
-           FROM an_orders_paid WHERE day BETWEEN $1::date AND $2::date AND currency = $3
-          GROUP BY GROUPING SETS ((day), ())`,
+        `SELECT p.day::text AS day, count(*)::int AS n, sum(p.amount)::bigint AS gmv,
+                count(DISTINCT p.member_id)::int AS members,
+                sum(p.amount - coalesce(f.refunded, 0))::bigint AS net_gmv, count(t.returned)::int AS returned
+           FROM an_orders_paid p
+           LEFT JOIN LATERAL (SELECT sum(amount) AS refunded FROM an_refunds
+                               WHERE order_id = p.order_id AND currency = p.currency) f ON true
+           LEFT JOIN LATERAL (SELECT true AS returned FROM an_returns WHERE order_id = p.order_id
+                                 AND requested_at IS NOT NULL AND rejected_at IS NULL LIMIT 1) t ON true
+          WHERE p.day BETWEEN $1::date AND $2::date AND p.currency = $3
+          GROUP BY GROUPING SETS ((p.day), ())`,
         params,
       ),
+      // UV per day: visitors with behaviour that day; paying: those of them with a payment that day.
       this.sql.query(
-        `SELECT day::text AS day, count(DISTINCT visitor_id)::int AS uv,
-                (count(DISTINCT visitor_id) FILTER (WHERE step = 'order_paid'))::int AS payers
-           FROM an_visitor_events WHERE day BETWEEN $1::date AND $2::date
-          GROUP BY GROUPING SETS ((day), ())`,
-        params.slice(0, 2),
+        `WITH browsed AS (SELECT DISTINCT day, visitor_id FROM an_visitor_events
+                           WHERE day BETWEEN $1::date AND $2::date AND step = ANY($3::text[])),
+              paid AS (SELECT DISTINCT day, visitor_id FROM an_visitor_events
+                        WHERE day BETWEEN $1::date AND $2::date AND step = 'order_paid')
+         SELECT b.day::text AS day, count(*)::int AS uv, count(p.visitor_id)::int AS payers
+           FROM browsed b LEFT JOIN paid p USING (day, visitor_id) GROUP BY b.day`,
+        [options.from, options.to, BEHAVIOUR_STEPS],
+      ),
+      // Over the range: distinct visitors with behaviour in it, and those of them who paid in it.
+      this.sql.query(
+        `WITH browsed AS (SELECT DISTINCT visitor_id FROM an_visitor_events
+                           WHERE day BETWEEN $1::date AND $2::date AND step = ANY($3::text[])),
+              paid AS (SELECT DISTINCT visitor_id FROM an_visitor_events
+                        WHERE day BETWEEN $1::date AND $2::date AND step = 'order_paid')
+         SELECT NULL AS day, count(*)::int AS uv, count(p.visitor_id)::int AS payers
+           FROM browsed b LEFT JOIN paid p USING (visitor_id)`,
+        [options.from, options.to, BEHAVIOUR_STEPS],
       ),
       this.sql.query(
         `SELECT day::text AS day, count(*)::int AS n, sum(amount)::bigint AS amount FROM an_refunds
@@ -115,7 +150,7 @@ export class SalesQueries {
       new Map(rows.map((r) => [keyOf(r.day as string | null), r]));
     const placedBy = index(placed);
     const paidBy = index(paid);
-    const visitorsBy = index(visitors);
+    const visitorsBy = index([...visitorDays, ...visitorTotals]);
     const refundsBy = index(refunds);
     const returnsBy = new Map<string, Map<string, number>>();
     for (const r of returns as { day: string | null; reason: string; n: number }[]) {
@@ -135,8 +170,10 @@ export class SalesQueries {
       const payingVisitors = num(v?.payers);
       const byReasonCounts = returnsBy.get(key) ?? new Map<string, number>();
       const requested = [...byReasonCounts.values()].reduce((a, b) => a + b, 0);
+      const ordersReturned = num(p?.returned);
       return {
         gmv,
+        netGmv: num(p?.net_gmv),
         ordersPlaced: num(placedBy.get(key)?.n),
         ordersPaid,
         payingMembers: num(p?.members),
@@ -158,6 +195,8 @@ export class SalesQueries {
             ]),
             // Every reason is a key: fromEntries cannot know that the list above is all of them.
           ) as Record<ReturnReason, ReturnReasonFigures>,
+          ordersReturned,
+          cohortRate: ratio(ordersReturned, ordersPaid),
         },
       };
     };
