@@ -57,13 +57,26 @@ describe('projection order independence (handler level)', () => {
     if (service) await deleteTestTopics(service.topicPrefix);
   });
 
+  /**
+   * Projects the events from empty read models, batch by batch, then runs the schedules (warnings,
+   * RFM recomputation) and returns every read model. With `run`, a recomputation's run row is there
+   * from the start (live RFM scores against its cut points) and nothing is recomputed at the end.
+   */
   async function project(
     sequence: readonly EventEnvelope[],
     cuts: readonly number[],
+    run?: Record<string, unknown>,
   ): Promise<Record<string, unknown[]>> {
     await dataSource.transaction(async (tx) => {
       await truncateReadModels(tx);
       await forgetProcessedEvents(tx, { names: [consumer.name] });
+      if (run) {
+        const columns = Object.keys(run);
+        await tx.query(
+          `INSERT INTO an_rfm_runs (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+          Object.values(run),
+        );
+      }
     });
     let start = 0;
     let cut = 0;
@@ -98,9 +111,11 @@ describe('projection order independence (handler level)', () => {
         `SELECT day::text AS day, channel, s1, s2, s3, s4, s5 FROM an_funnel_days ORDER BY day, channel`,
       ),
     ).toEqual(await funnelDayRows(dataSource, { from: '-infinity', to: 'infinity' }));
-    const schedules = service.app.get(ProjectorSchedules);
-    await schedules.reevaluateStockWarnings();
-    await schedules.recomputeRfm();
+    if (!run) {
+      const schedules = service.app.get(ProjectorSchedules);
+      await schedules.reevaluateStockWarnings();
+      await schedules.recomputeRfm();
+    }
     return snapshotReadModels(dataSource);
   }
 
@@ -146,5 +161,34 @@ describe('projection order independence (handler level)', () => {
     expect(position('RefundIssued', 'o1b')).toBeLessThan(position('OrderPaid', 'o1b'));
     expect(position('ReturnRejected', 'o3a')).toBeLessThan(position('ReturnRequested', 'o3a'));
     expect(await project(reversed, [7])).toEqual(reference);
+  });
+
+  it('scores members live, in any order, with redeliveries and batch cuts, as the recomputation does', async () => {
+    // The reference: everything projected, then recomputed (cut points from every member's values).
+    const reference = await project(events, [25]);
+    const [run] = await dataSource.query(
+      `SELECT as_of, as_of_day::text AS as_of_day, members, duration_ms, recency_cuts::text[] AS recency_cuts,
+              frequency_cuts, monetary_cuts::text[] AS monetary_cuts FROM an_rfm_runs ORDER BY id DESC LIMIT 1`,
+    );
+    expect(reference.an_rfm_scores).toHaveLength(8);
+
+    const n = events.length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(), { minLength: n, maxLength: n }),
+        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        async (keys, redelivered, cuts) => {
+          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
+          const sequence = legalOrder(permutation);
+          const withDuplicates = [...sequence, ...redelivered.map((i) => sequence[i])];
+          // Those cut points in place from the start, nothing recomputed: every member's row is written
+          // by the batches that brought its payments and refunds, and equals the recomputation's.
+          const live = await project(withDuplicates, cuts, run);
+          expect(live.an_rfm_scores).toEqual(reference.an_rfm_scores);
+        },
+      ),
+      { numRuns: 10, seed: 20260310 },
+    );
   });
 });
