@@ -1,5 +1,7 @@
 import { AnalyticsClock } from '@ecom/analytics-read-models';
 import { Topics } from '@ecom/contracts';
+import { REDIS } from '@ecom/platform';
+import type Redis from 'ioredis';
 import { deleteTestTopics, TestService, testMessageBus, TopicProbe, waitUntil } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { cst, EventFactory, publishEvents } from '../test/event-factory';
@@ -122,6 +124,45 @@ describe('projector schedules', () => {
       type: 'NEAR_EXPIRY',
       available: 9,
       since: cst('2026-03-20 09:00'),
+    });
+  });
+});
+
+/**
+ * The RFM recomputation at start-up: a projector restarted more often than the interval (10 minutes
+ * by default) would otherwise never recompute. Replicas starting together run it once.
+ */
+describe('RFM recomputation at start-up', () => {
+  const env = { ANALYTICS_FIXED_NOW: cst('2026-03-01 12:00'), RFM_RECOMPUTE_INTERVAL_MS: '60000' };
+  const started: TestService[] = [];
+  afterAll(async () => {
+    for (const service of started.reverse()) await service.close();
+    if (started[0]) await deleteTestTopics(started[0].topicPrefix);
+  });
+
+  const runs = async (dataSource: DataSource): Promise<number> =>
+    (await dataSource.query(`SELECT count(*)::int AS n FROM an_rfm_runs`))[0].n;
+
+  it('runs once when two replicas start, and again on a restart once no run holds the interval', async () => {
+    const first = await startProjector({ topicPrefix: await freshTopics('rfm-start'), env });
+    started.push(first);
+    const more = { topicPrefix: first.topicPrefix, database: first.database, tokens: first.tokens, env };
+    started.push(await startProjector(more));
+    const dataSource = first.app.get(DataSource);
+    // The interval is a minute: only the start-up run can record a run this soon.
+    await waitUntil(async () => (await runs(dataSource)) >= 1, { message: 'a start-up recomputation' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await runs(dataSource)).toBe(1);
+
+    // A replica restarted within the interval of that run leaves it be...
+    started.push(await startProjector(more));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await runs(dataSource)).toBe(1);
+    // ...and one started once the interval's lock is gone (as after an interval without a run) runs it.
+    await first.app.get<Redis>(REDIS).del('schedule:analytics-projector:rfm');
+    started.push(await startProjector(more));
+    await waitUntil(async () => (await runs(dataSource)) >= 2, {
+      message: 'a second start-up recomputation',
     });
   });
 });
