@@ -1,3 +1,4 @@
+import '@ecom/platform/tracing'; // first: OpenTelemetry patches what the app loads after it
 import 'reflect-metadata';
 import { SERVICES, startService } from '@ecom/platform';
 import { AppModule } from './app.module';

@@ -165,6 +165,7 @@ export class EventSourcingRuntime implements OnApplicationBootstrap, BeforeAppli
       publisher: this.bus,
       registry: this.registry,
       logger: {
+        debug: (message) => this.logger.debug(message),
         warn: (message) => this.logger.warn(message),
         error: (message, error) => this.logger.error(`${message}: ${(error as Error)?.message}`),
       },

@@ -15,6 +15,7 @@ import { enableCors, readCorsOrigins } from './cors';
 import { correlationIdOf } from './event-context.decorator';
 import { registerJsonBodyParser, rejectIllegalParameters } from './json-body';
 import { closeWith, hideMetricsRoute, serveMetrics } from './metrics-server';
+import { flushTracing } from '../tracing/tracing-lifecycle';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -132,6 +133,11 @@ export async function startService(
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The spans of the last requests and events are exported before the process exits: Fastify closes
+  // after the consumers and the relay stopped (beforeApplicationShutdown), once requests drained.
+  fastify.addHook('onClose', async () => {
+    await flushTracing();
+  });
   registerHttpMetrics(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
