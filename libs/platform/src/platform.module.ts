@@ -158,7 +158,8 @@ export class PlatformModule {
             return dataSource;
           },
         }),
-        TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }),
+        // A failed check logs one JSON line (not a multi-line box with colour codes inside the JSON log).
+        TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
         AuthModule.forRoot(),
       ],
       controllers: [HealthController, MetricsController],
