@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { OutboxTraceContext1766000000000 } from './1766000000000-outbox-trace-context';
+import { OutboxTraceContext1763790000000 } from './1763790000000-outbox-trace-context';
 
 /**
  * The event-sourcing tables every service has in its own database: streams (the optimistic lock),
@@ -72,4 +72,4 @@ export class CreateEventStore1763780000000 implements MigrationInterface {
 }
 
 /** Every event-store migration, in order: each service runs them before its own. */
-export const EVENT_SOURCING_MIGRATIONS = [CreateEventStore1763780000000, OutboxTraceContext1766000000000];
+export const EVENT_SOURCING_MIGRATIONS = [CreateEventStore1763780000000, OutboxTraceContext1763790000000];
