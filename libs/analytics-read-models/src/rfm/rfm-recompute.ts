@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { addDays, dayOf, daysBetween } from '../calendar';
 import { bumpFactsVersion } from '../facts-version';
 import type { RfmSettings } from '../settings';
@@ -60,24 +60,32 @@ interface RawRow {
  * member_id column, e.g. unnest of ids), from the order and refund facts as of `asOfDay`:
  *  - last paid day and instant over every paid order on or before the as-of day;
  *  - frequency: orders paid 0..windowDays-1 days before the as-of day and not refunded in full;
- *  - monetary: what was paid in `currency` on those orders minus what was refunded on them, whenever.
+ *  - monetary: what was paid in `currency` on those orders minus what was refunded on them, whenever;
+ *  - fact_count: the member's paid orders and refunds, all of them (it only grows).
  * A member without a paid order on or before the as-of day comes back with a null last paid day.
- * Refunds are summed per order through its index, so the cost follows the members asked for.
+ * The members' orders and refunds are found through their member indexes and joined as sets, so
+ * the cost follows the members asked for.
  */
 function rawRfmSql(source: string): string {
-  return `SELECT m.member_id, a.last_paid_day::text AS last_paid_day, a.last_paid_at, a.frequency, a.monetary,
-            ((SELECT count(*) FROM an_orders_paid WHERE member_id = m.member_id)
-              + (SELECT count(*) FROM an_refunds WHERE member_id = m.member_id))::int AS fact_count
-       FROM ${source} m
-       CROSS JOIN LATERAL (
-         SELECT max(p.day) AS last_paid_day, max(p.paid_at) AS last_paid_at,
-                (count(*) FILTER (WHERE $1::date - p.day < $2 AND (r.refunded IS NULL OR r.refunded < p.amount)))::int
-                  AS frequency,
-                coalesce(sum(p.amount - coalesce(r.refunded, 0)) FILTER (WHERE $1::date - p.day < $2 AND p.currency = $3), 0)::bigint
-                  AS monetary
-           FROM an_orders_paid p
-           LEFT JOIN LATERAL (SELECT sum(amount) AS refunded FROM an_refunds WHERE order_id = p.order_id) r ON true
-          WHERE p.member_id = m.member_id AND p.day <= $1::date) a
+  return `WITH m AS (${source}),
+       o AS (SELECT p.member_id, p.order_id, p.day, p.paid_at, p.amount, p.currency
+               FROM an_orders_paid p JOIN m USING (member_id)),
+       f AS (SELECT r.member_id, r.order_id, r.amount FROM an_refunds r JOIN m USING (member_id)),
+       refunded AS (SELECT order_id, sum(amount) AS refunded FROM f GROUP BY order_id),
+       facts AS (SELECT member_id, count(*) AS n
+                   FROM (SELECT member_id FROM o UNION ALL SELECT member_id FROM f) x GROUP BY member_id),
+       kept AS (SELECT o.*, (r.refunded IS NULL OR r.refunded < o.amount) AS kept,
+                       o.amount - coalesce(r.refunded, 0) AS net,
+                       $1::date - o.day < $2 AS in_window
+                  FROM o LEFT JOIN refunded r USING (order_id) WHERE o.day <= $1::date),
+       agg AS (SELECT member_id, max(day) AS last_paid_day, max(paid_at) AS last_paid_at,
+                      count(*) FILTER (WHERE in_window AND kept) AS frequency,
+                      sum(net) FILTER (WHERE in_window AND currency = $3) AS monetary
+                 FROM kept GROUP BY member_id)
+     SELECT m.member_id, a.last_paid_day::text AS last_paid_day, a.last_paid_at,
+            coalesce(a.frequency, 0)::int AS frequency, coalesce(a.monetary, 0)::bigint AS monetary,
+            coalesce(facts.n, 0)::int AS fact_count
+       FROM m LEFT JOIN agg a USING (member_id) LEFT JOIN facts USING (member_id)
       ORDER BY m.member_id`;
 }
 
@@ -276,14 +284,88 @@ async function histograms(
 
 const EPOCH = '1970-01-01';
 
+type StoredRow = Record<(typeof SCORE_COLUMNS)[number], unknown>;
+
+/** The stored row says the same as a freshly scored member (as_of aside). */
+function sameRow(stored: StoredRow, scored: RfmScored & RawRfmRow): boolean {
+  return (
+    stored.last_paid_day === scored.lastPaidDay &&
+    stored.frequency === scored.frequency &&
+    Number(stored.monetary) === scored.monetary &&
+    stored.r === scored.r &&
+    stored.f === scored.f &&
+    stored.m === scored.m &&
+    stored.segment === scored.segment &&
+    stored.segment_code === scored.segmentCode &&
+    stored.sleeping === scored.sleeping &&
+    (stored.last_paid_at as Date).getTime() === scored.lastPaidAt.getTime() &&
+    stored.fact_count === scored.factCount
+  );
+}
+
+/**
+ * Writes a recomputation's chunk: the rows that changed (compared first, so an unchanged row is
+ * neither written nor locked), and deletes the rows of members of the chunk without a paid order by
+ * the as-of day, in one short transaction. Returns whether anything changed.
+ */
+async function rewriteChunk(
+  runner: QueryRunner,
+  chunk: readonly RawRow[],
+  asOfDay: string,
+  asOf: Date,
+  cuts: RfmCutPoints | null,
+  settings: RfmComputeSettings,
+): Promise<boolean> {
+  const stored = new Map<string, StoredRow>(
+    (
+      await runner.query(
+        `SELECT ${SCORE_COLUMNS.map((c) => (c === 'last_paid_day' ? `${c}::text AS ${c}` : c)).join(', ')}
+           FROM an_rfm_scores WHERE member_id = ANY($1::text[])`,
+        [chunk.map((row) => row.member_id)],
+      )
+    ).map((row: StoredRow) => [row.member_id as string, row]),
+  );
+  const scored = cuts
+    ? chunk.flatMap((row) => {
+        const raw = toRaw(row, asOfDay);
+        return raw ? [{ ...raw, ...scoreMember(raw, cuts, settings.sleepingDays) }] : [];
+      })
+    : [];
+  const changed = scored.filter((member) => {
+    const row = stored.get(member.memberId);
+    return !row || !sameRow(row, member);
+  });
+  // Members of this chunk with no paid order by the as-of day (the clock behind the facts): no row,
+  // unless a batch wrote it from facts this chunk did not see.
+  const unscored = chunk.filter((row) => row.last_paid_day === null && stored.has(row.member_id));
+  if (changed.length === 0 && unscored.length === 0) return false;
+  await runner.startTransaction();
+  try {
+    await writeScores(runner, changed, asOf);
+    if (unscored.length > 0) {
+      await runner.query(
+        `DELETE FROM an_rfm_scores s USING unnest($1::text[], $2::int[]) AS u(member_id, fact_count)
+          WHERE s.member_id = u.member_id AND s.fact_count <= u.fact_count`,
+        [unscored.map((r) => r.member_id), unscored.map((r) => r.fact_count)],
+      );
+    }
+    await runner.commitTransaction();
+  } catch (error) {
+    await runner.rollbackTransaction();
+    throw error;
+  }
+  return true;
+}
+
 /**
  * The full RFM recomputation as of an instant, under a lock that serialises recomputations:
  *  1. the cut points from every member's values as of the as-of day (one read, no lock on rows);
  *  2. a new run with those cut points, published under the cut-points lock: live scoring in the
  *     projector's batches uses them from then on (a batch scoring at that moment finishes first);
- *  3. every member rescored from fresh facts, RECOMPUTE_CHUNK members per transaction, rows written
- *     only when they change (a row a batch wrote from more facts is left alone). Readers see each
- *     row either scored against the previous cut points or these, never a half-written row.
+ *  3. every member rescored from fresh facts, RECOMPUTE_CHUNK members at a time: read without a
+ *     transaction, compared with the stored rows, and only the changed rows written in a short
+ *     transaction (a row a batch wrote from more facts meanwhile is left alone). Readers see each row
+ *     scored against the previous cut points or these, never a half-written row.
  * The read models' version advances after each commit that changed rows, so cached answers go.
  */
 export async function recomputeRfm(
@@ -332,38 +414,15 @@ export async function recomputeRfm(
         let done = 0;
         let after = '';
         for (;;) {
-          await runner.startTransaction();
-          let chunk: RawRow[];
-          try {
-            chunk = await runner.query(
-              rawRfmSql(
-                `(SELECT DISTINCT member_id FROM an_orders_paid WHERE member_id > $4 ORDER BY member_id LIMIT $5)`,
-              ),
-              [asOfDay, settings.windowDays, settings.currency, after, RECOMPUTE_CHUNK],
-            );
-            const raw = chunk.flatMap((row) => toRaw(row, asOfDay) ?? []);
-            const changed = cuts
-              ? await writeScores(
-                  runner,
-                  raw.map((member) => ({ ...member, ...scoreMember(member, cuts, settings.sleepingDays) })),
-                  asOf,
-                )
-              : 0;
-            // Members of this chunk with no paid order by the as-of day (the clock behind the facts):
-            // no row, unless a batch wrote it from facts this chunk did not see.
-            const unscored = chunk.filter((row) => row.last_paid_day === null);
-            const deleted: unknown[] = unscored.length
-              ? await runner.query(
-                  `DELETE FROM an_rfm_scores s USING unnest($1::text[], $2::int[]) AS u(member_id, fact_count)
-                    WHERE s.member_id = u.member_id AND s.fact_count <= u.fact_count RETURNING s.member_id`,
-                  [unscored.map((r) => r.member_id), unscored.map((r) => r.fact_count)],
-                )
-              : [];
-            await runner.commitTransaction();
-            if (changed + deleted.length > 0) await bumpFactsVersion(runner);
-          } catch (error) {
-            await runner.rollbackTransaction();
-            throw error;
+          // Read without a transaction (no lock held while reading); written in a short one below.
+          const chunk: RawRow[] = await runner.query(
+            rawRfmSql(
+              `SELECT DISTINCT member_id FROM an_orders_paid WHERE member_id > $4 ORDER BY member_id LIMIT $5`,
+            ),
+            [asOfDay, settings.windowDays, settings.currency, after, RECOMPUTE_CHUNK],
+          );
+          if (chunk.length > 0 && (await rewriteChunk(runner, chunk, asOfDay, asOf, cuts, settings))) {
+            await bumpFactsVersion(runner);
           }
           done += chunk.length;
           onProgress?.(Math.min(done, members), members);
