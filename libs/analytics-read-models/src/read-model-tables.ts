@@ -27,7 +27,7 @@ export const READ_MODEL_TABLES: readonly {
   { name: 'an_stock_batches', key: ['sku', 'warehouse', 'batch'] },
   { name: 'an_stock_sales', key: ['event_id', 'warehouse'] },
   { name: 'an_stock_warnings', key: ['type', 'sku', 'warehouse_key'] },
-  { name: 'an_rfm_scores', key: ['member_id'] },
+  { name: 'an_rfm_scores', key: ['member_id'], bookkeeping: ['as_of'] },
   { name: 'an_rfm_runs', key: ['id'] },
   { name: 'an_funnel_pending', key: ['event_id'] },
   { name: 'an_funnel_visitor_days', key: ['day', 'visitor_id'] },
