@@ -56,27 +56,24 @@ interface RawRow {
 }
 
 /**
- * Raw recency / frequency / monetary of the members `source` names (a SQL relation with a
- * member_id column, e.g. unnest of ids), from the order and refund facts as of `asOfDay`:
+ * Raw recency / frequency / monetary of the members whose ids are $4 (text[]), from the order and
+ * refund facts as of the day $1 (window $2 days, monetary in currency $3):
  *  - last paid day and instant over every paid order on or before the as-of day;
  *  - frequency: orders paid 0..windowDays-1 days before the as-of day and not refunded in full;
  *  - monetary: what was paid in `currency` on those orders minus what was refunded on them, whenever;
  *  - fact_count: the member's paid orders and refunds, all of them (it only grows).
  * A member without a paid order on or before the as-of day comes back with a null last paid day.
- * The members' orders and refunds are found through their member indexes and joined as sets, so
- * the cost follows the members asked for.
+ * The members' orders and refunds are read through their member indexes (`= ANY` of the ids), so
+ * the cost follows the members asked for, not the size of the tables.
  */
-function rawRfmSql(source: string): string {
-  return `WITH m AS (${source}),
-       o AS (SELECT p.member_id, p.order_id, p.day, p.paid_at, p.amount, p.currency
-               FROM an_orders_paid p JOIN m USING (member_id)),
-       f AS (SELECT r.member_id, r.order_id, r.amount FROM an_refunds r JOIN m USING (member_id)),
+const RAW_RFM_SQL = `WITH o AS (SELECT member_id, order_id, day, paid_at, amount, currency
+                                FROM an_orders_paid WHERE member_id = ANY($4::text[])),
+       f AS (SELECT member_id, order_id, amount FROM an_refunds WHERE member_id = ANY($4::text[])),
        refunded AS (SELECT order_id, sum(amount) AS refunded FROM f GROUP BY order_id),
        facts AS (SELECT member_id, count(*) AS n
                    FROM (SELECT member_id FROM o UNION ALL SELECT member_id FROM f) x GROUP BY member_id),
        kept AS (SELECT o.*, (r.refunded IS NULL OR r.refunded < o.amount) AS kept,
-                       o.amount - coalesce(r.refunded, 0) AS net,
-                       $1::date - o.day < $2 AS in_window
+                       o.amount - coalesce(r.refunded, 0) AS net, $1::date - o.day < $2 AS in_window
                   FROM o LEFT JOIN refunded r USING (order_id) WHERE o.day <= $1::date),
        agg AS (SELECT member_id, max(day) AS last_paid_day, max(paid_at) AS last_paid_at,
                       count(*) FILTER (WHERE in_window AND kept) AS frequency,
@@ -85,9 +82,9 @@ function rawRfmSql(source: string): string {
      SELECT m.member_id, a.last_paid_day::text AS last_paid_day, a.last_paid_at,
             coalesce(a.frequency, 0)::int AS frequency, coalesce(a.monetary, 0)::bigint AS monetary,
             coalesce(facts.n, 0)::int AS fact_count
-       FROM m LEFT JOIN agg a USING (member_id) LEFT JOIN facts USING (member_id)
+       FROM (SELECT DISTINCT unnest($4::text[]) AS member_id) m
+       LEFT JOIN agg a USING (member_id) LEFT JOIN facts USING (member_id)
       ORDER BY m.member_id`;
-}
 
 function toRaw(row: RawRow, asOfDay: string): RawRfmRow | undefined {
   if (row.last_paid_day === null || row.last_paid_at === null) return undefined;
@@ -110,7 +107,7 @@ export async function rawRfm(
   memberIds: readonly string[],
 ): Promise<RawRfmRow[]> {
   if (memberIds.length === 0) return [];
-  const rows: RawRow[] = await sql.query(rawRfmSql(`(SELECT DISTINCT unnest($4::text[]) AS member_id)`), [
+  const rows: RawRow[] = await sql.query(RAW_RFM_SQL, [
     asOfDay,
     settings.windowDays,
     settings.currency,
@@ -243,7 +240,7 @@ export async function scoreMembersLive(
   const raw = await rawRfm(sql, asOfDay, settings, ids);
   const written = await writeScores(
     sql,
-    raw.map((member) => ({ ...member, ...scoreMember(member, cuts, settings.sleepingDays) })),
+    raw.map((member) => scoreMember(member, cuts, settings.sleepingDays)),
     asOf,
   );
   // A member with no paid order by the as-of day (only possible when the clock is behind the facts) has no row.
@@ -328,7 +325,7 @@ async function rewriteChunk(
   const scored = cuts
     ? chunk.flatMap((row) => {
         const raw = toRaw(row, asOfDay);
-        return raw ? [{ ...raw, ...scoreMember(raw, cuts, settings.sleepingDays) }] : [];
+        return raw ? [scoreMember(raw, cuts, settings.sleepingDays)] : [];
       })
     : [];
   const changed = scored.filter((member) => {
@@ -415,19 +412,22 @@ export async function recomputeRfm(
         let after = '';
         for (;;) {
           // Read without a transaction (no lock held while reading); written in a short one below.
-          const chunk: RawRow[] = await runner.query(
-            rawRfmSql(
-              `SELECT DISTINCT member_id FROM an_orders_paid WHERE member_id > $4 ORDER BY member_id LIMIT $5`,
-            ),
-            [asOfDay, settings.windowDays, settings.currency, after, RECOMPUTE_CHUNK],
-          );
+          const ids: string[] = (
+            await runner.query(
+              `SELECT DISTINCT member_id FROM an_orders_paid WHERE member_id > $1 ORDER BY member_id LIMIT $2`,
+              [after, RECOMPUTE_CHUNK],
+            )
+          ).map((row: { member_id: string }) => row.member_id);
+          const chunk: RawRow[] = ids.length
+            ? await runner.query(RAW_RFM_SQL, [asOfDay, settings.windowDays, settings.currency, ids])
+            : [];
           if (chunk.length > 0 && (await rewriteChunk(runner, chunk, asOfDay, asOf, cuts, settings))) {
             await bumpFactsVersion(runner);
           }
-          done += chunk.length;
+          done += ids.length;
           onProgress?.(Math.min(done, members), members);
-          if (chunk.length < RECOMPUTE_CHUNK) break;
-          after = chunk[chunk.length - 1].member_id;
+          if (ids.length < RECOMPUTE_CHUNK) break;
+          after = ids[ids.length - 1];
         }
 
         const durationMs = Date.now() - started;

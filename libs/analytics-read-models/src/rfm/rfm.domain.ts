@@ -186,7 +186,11 @@ export function rfmCutPoints(
 }
 
 /** One member's scores and segment against cut points; `sleeping` = recencyDays > sleepingDays. */
-export function scoreMember(member: RfmRaw, cuts: RfmCutPoints, sleepingDays: number): RfmScored {
+export function scoreMember<T extends RfmRaw>(
+  member: T,
+  cuts: RfmCutPoints,
+  sleepingDays: number,
+): T & RfmScored {
   const r = scoreAgainst(cuts.recency, dayNumber(member.lastPaidDay));
   const f = scoreAgainst(cuts.frequency, member.frequency);
   const m = scoreAgainst(cuts.monetary, member.monetary);
