@@ -56,19 +56,21 @@ interface RawRow {
 }
 
 /**
- * Raw recency / frequency / monetary of the members whose ids are $4 (text[]), from the order and
- * refund facts as of the day $1 (window $2 days, monetary in currency $3):
+ * Raw recency / frequency / monetary from the order and refund facts as of the day $1 (window $2
+ * days, monetary in currency $3), of the members whose ids are $4 (text[]) or of every member with a
+ * paid order (`all`):
  *  - last paid day and instant over every paid order on or before the as-of day;
  *  - frequency: orders paid 0..windowDays-1 days before the as-of day and not refunded in full;
  *  - monetary: what was paid in `currency` on those orders minus what was refunded on them, whenever;
  *  - fact_count: the member's paid orders and refunds, all of them (it only grows).
  * A member without a paid order on or before the as-of day comes back with a null last paid day.
- * The members' orders and refunds are read through their member indexes (`= ANY` of the ids), so
+ * Some members' orders and refunds are read through their member indexes (`= ANY` of the ids), so
  * the cost follows the members asked for, not the size of the tables.
  */
-const RAW_RFM_SQL = `WITH o AS (SELECT member_id, order_id, day, paid_at, amount, currency
-                                FROM an_orders_paid WHERE member_id = ANY($4::text[])),
-       f AS (SELECT member_id, order_id, amount FROM an_refunds WHERE member_id = ANY($4::text[])),
+function rawRfmSql(members: 'ids' | 'all'): string {
+  const only = members === 'ids' ? 'WHERE member_id = ANY($4::text[])' : '';
+  return `WITH o AS (SELECT member_id, order_id, day, paid_at, amount, currency FROM an_orders_paid ${only}),
+       f AS (SELECT member_id, order_id, amount FROM an_refunds ${only}),
        refunded AS (SELECT order_id, sum(amount) AS refunded FROM f GROUP BY order_id),
        facts AS (SELECT member_id, count(*) AS n
                    FROM (SELECT member_id FROM o UNION ALL SELECT member_id FROM f) x GROUP BY member_id),
@@ -79,12 +81,13 @@ const RAW_RFM_SQL = `WITH o AS (SELECT member_id, order_id, day, paid_at, amount
                       count(*) FILTER (WHERE in_window AND kept) AS frequency,
                       sum(net) FILTER (WHERE in_window AND currency = $3) AS monetary
                  FROM kept GROUP BY member_id)
-     SELECT m.member_id, a.last_paid_day::text AS last_paid_day, a.last_paid_at,
+     SELECT m.member_id, a.last_paid_day${members === 'ids' ? '::text' : ''} AS last_paid_day, a.last_paid_at,
             coalesce(a.frequency, 0)::int AS frequency, coalesce(a.monetary, 0)::bigint AS monetary,
             coalesce(facts.n, 0)::int AS fact_count
-       FROM (SELECT DISTINCT unnest($4::text[]) AS member_id) m
+       FROM ${members === 'ids' ? '(SELECT DISTINCT unnest($4::text[]) AS member_id)' : '(SELECT DISTINCT member_id FROM o)'} m
        LEFT JOIN agg a USING (member_id) LEFT JOIN facts USING (member_id)
-      ORDER BY m.member_id`;
+      ${members === 'ids' ? 'ORDER BY m.member_id' : ''}`;
+}
 
 function toRaw(row: RawRow, asOfDay: string): RawRfmRow | undefined {
   if (row.last_paid_day === null || row.last_paid_at === null) return undefined;
@@ -107,7 +110,7 @@ export async function rawRfm(
   memberIds: readonly string[],
 ): Promise<RawRfmRow[]> {
   if (memberIds.length === 0) return [];
-  const rows: RawRow[] = await sql.query(RAW_RFM_SQL, [
+  const rows: RawRow[] = await sql.query(rawRfmSql('ids'), [
     asOfDay,
     settings.windowDays,
     settings.currency,
@@ -251,37 +254,51 @@ export async function scoreMembersLive(
   return written;
 }
 
-/** Histograms of every member's recency (day number of the last payment) and monetary, as of a day. */
+const EPOCH = '1970-01-01';
+
+/** Every member's raw values as of the as-of day, kept by a recomputation for its passes. */
+const RAW_TABLE = 'rfm_recompute_raw';
+
+/** Histograms of the members' recency (day number of the last payment) and monetary, from the raw table. */
 async function histograms(
   sql: SqlExecutor,
-  asOfDay: string,
-  settings: RfmComputeSettings,
 ): Promise<{ recency: ValueCount[]; monetary: ValueCount[]; members: number }> {
   const rows: { dimension: 'r' | 'm'; value: string; count: number }[] = await sql.query(
-    `WITH raw AS (
-       SELECT p.member_id, max(p.day) AS last_paid_day,
-              coalesce(sum(p.amount - coalesce(r.refunded, 0)) FILTER (WHERE $1::date - p.day < $2 AND p.currency = $3), 0)
-                AS monetary
-         FROM an_orders_paid p
-         LEFT JOIN (SELECT order_id, sum(amount) AS refunded FROM an_refunds GROUP BY order_id) r USING (order_id)
-        WHERE p.day <= $1::date
-        GROUP BY p.member_id)
-     SELECT 'r' AS dimension, (last_paid_day - DATE '1970-01-01')::text AS value, count(*)::int AS count
-       FROM raw GROUP BY last_paid_day
+    `SELECT 'r' AS dimension, (last_paid_day - DATE '1970-01-01')::text AS value, count(*)::int AS count
+       FROM ${RAW_TABLE} WHERE last_paid_day IS NOT NULL GROUP BY last_paid_day
      UNION ALL
-     SELECT 'm', monetary::text, count(*)::int FROM raw GROUP BY monetary`,
-    [asOfDay, settings.windowDays, settings.currency],
+     SELECT 'm', monetary::text, count(*)::int FROM ${RAW_TABLE} WHERE last_paid_day IS NOT NULL GROUP BY monetary`,
   );
   const recency: ValueCount[] = [];
   const monetary: ValueCount[] = [];
-  for (const row of rows)
+  for (const row of rows) {
     (row.dimension === 'r' ? recency : monetary).push({ value: Number(row.value), count: row.count });
+  }
   return { recency, monetary, members: recency.reduce((sum, b) => sum + b.count, 0) };
 }
 
-const EPOCH = '1970-01-01';
-
 type StoredRow = Record<(typeof SCORE_COLUMNS)[number], unknown>;
+const STORED_COLUMNS = SCORE_COLUMNS.map((c) =>
+  c === 'last_paid_day' ? `s.${c}::text AS stored_${c}` : `s.${c} AS stored_${c}`,
+).join(', ');
+
+function storedOf(row: Record<string, unknown>): StoredRow | undefined {
+  if (row.stored_member_id === null || row.stored_member_id === undefined) return undefined;
+  return Object.fromEntries(SCORE_COLUMNS.map((c) => [c, row[`stored_${c}`]])) as StoredRow;
+}
+
+/** A stored row's raw values, as of a day (for rescoring it against new cut points). */
+function rawOfStored(stored: StoredRow, asOfDay: string): RawRfmRow {
+  return {
+    memberId: stored.member_id as string,
+    lastPaidDay: stored.last_paid_day as string,
+    recencyDays: daysBetween(stored.last_paid_day as string, asOfDay),
+    frequency: stored.frequency as number,
+    monetary: Number(stored.monetary),
+    lastPaidAt: stored.last_paid_at as Date,
+    factCount: stored.fact_count as number,
+  };
+}
 
 /** The stored row says the same as a freshly scored member (as_of aside). */
 function sameRow(stored: StoredRow, scored: RfmScored & RawRfmRow): boolean {
@@ -301,49 +318,42 @@ function sameRow(stored: StoredRow, scored: RfmScored & RawRfmRow): boolean {
 }
 
 /**
- * Writes a recomputation's chunk: the rows that changed (compared first, so an unchanged row is
- * neither written nor locked), and deletes the rows of members of the chunk without a paid order by
- * the as-of day, in one short transaction. Returns whether anything changed.
+ * One page of a recomputation: each member's raw values as read at its start, next to its stored
+ * row. A stored row computed from more facts (a batch since that read) is rescored from its own
+ * values; a member without a paid order by the as-of day loses its row. Only rows that change are
+ * written (an unchanged row is neither written nor locked), in one short transaction, never over a
+ * row computed from more facts. Returns whether anything changed.
  */
-async function rewriteChunk(
+async function rewritePage(
   runner: QueryRunner,
-  chunk: readonly RawRow[],
+  page: readonly { raw?: RawRow; stored?: StoredRow }[],
   asOfDay: string,
   asOf: Date,
   cuts: RfmCutPoints | null,
   settings: RfmComputeSettings,
 ): Promise<boolean> {
-  const stored = new Map<string, StoredRow>(
-    (
-      await runner.query(
-        `SELECT ${SCORE_COLUMNS.map((c) => (c === 'last_paid_day' ? `${c}::text AS ${c}` : c)).join(', ')}
-           FROM an_rfm_scores WHERE member_id = ANY($1::text[])`,
-        [chunk.map((row) => row.member_id)],
-      )
-    ).map((row: StoredRow) => [row.member_id as string, row]),
-  );
-  const scored = cuts
-    ? chunk.flatMap((row) => {
-        const raw = toRaw(row, asOfDay);
-        return raw ? [scoreMember(raw, cuts, settings.sleepingDays)] : [];
-      })
-    : [];
-  const changed = scored.filter((member) => {
-    const row = stored.get(member.memberId);
-    return !row || !sameRow(row, member);
-  });
-  // Members of this chunk with no paid order by the as-of day (the clock behind the facts): no row,
-  // unless a batch wrote it from facts this chunk did not see.
-  const unscored = chunk.filter((row) => row.last_paid_day === null && stored.has(row.member_id));
-  if (changed.length === 0 && unscored.length === 0) return false;
+  const changed: (RfmScored & RawRfmRow)[] = [];
+  const gone: { memberId: string; factCount: number }[] = [];
+  for (const { raw, stored } of page) {
+    const fresher = stored && (!raw || (stored.fact_count as number) > raw.fact_count);
+    const member = fresher ? rawOfStored(stored, asOfDay) : raw && toRaw(raw, asOfDay);
+    if (!member) {
+      if (stored && raw) gone.push({ memberId: raw.member_id, factCount: raw.fact_count });
+      continue;
+    }
+    if (!cuts) continue;
+    const scored = scoreMember(member, cuts, settings.sleepingDays);
+    if (!stored || !sameRow(stored, scored)) changed.push(scored);
+  }
+  if (changed.length === 0 && gone.length === 0) return false;
   await runner.startTransaction();
   try {
     await writeScores(runner, changed, asOf);
-    if (unscored.length > 0) {
+    if (gone.length > 0) {
       await runner.query(
         `DELETE FROM an_rfm_scores s USING unnest($1::text[], $2::int[]) AS u(member_id, fact_count)
           WHERE s.member_id = u.member_id AND s.fact_count <= u.fact_count`,
-        [unscored.map((r) => r.member_id), unscored.map((r) => r.fact_count)],
+        [gone.map((g) => g.memberId), gone.map((g) => g.factCount)],
       );
     }
     await runner.commitTransaction();
@@ -356,13 +366,14 @@ async function rewriteChunk(
 
 /**
  * The full RFM recomputation as of an instant, under a lock that serialises recomputations:
- *  1. the cut points from every member's values as of the as-of day (one read, no lock on rows);
- *  2. a new run with those cut points, published under the cut-points lock: live scoring in the
- *     projector's batches uses them from then on (a batch scoring at that moment finishes first);
- *  3. every member rescored from fresh facts, RECOMPUTE_CHUNK members at a time: read without a
- *     transaction, compared with the stored rows, and only the changed rows written in a short
- *     transaction (a row a batch wrote from more facts meanwhile is left alone). Readers see each row
- *     scored against the previous cut points or these, never a half-written row.
+ *  1. every member's raw values as of the as-of day, read once into a table of the session, and the
+ *     cut points from their histograms;
+ *  2. a new run with those cut points, inserted under the cut points lock (held exclusively for that
+ *     insert only): a batch scoring at that moment commits first, later batches use the new ones;
+ *  3. every member rescored, RECOMPUTE_CHUNK at a time in member order, next to its stored row (see
+ *     rewritePage): a row a batch wrote since step 1 is rescored from its own, fresher values; then
+ *     the rows of members first seen since step 1 likewise. Readers see each row scored against the
+ *     previous cut points or these, never a half-written run.
  * The read models' version advances after each commit that changed rows, so cached answers go.
  */
 export async function recomputeRfm(
@@ -378,7 +389,19 @@ export async function recomputeRfm(
   try {
     await runner.query(`SELECT pg_advisory_lock($1)`, [RFM_LOCK_KEY]);
     try {
-      const { recency, monetary, members } = await histograms(runner, asOfDay, settings);
+      await runner.query(`DROP TABLE IF EXISTS pg_temp.${RAW_TABLE}`);
+      await runner.query(
+        `CREATE TEMP TABLE ${RAW_TABLE} (member_id text, last_paid_day date, last_paid_at timestamptz,
+           frequency integer, monetary bigint, fact_count integer)`,
+      );
+      await runner.query(`INSERT INTO ${RAW_TABLE} ${rawRfmSql('all')}`, [
+        asOfDay,
+        settings.windowDays,
+        settings.currency,
+      ]);
+      await runner.query(`ALTER TABLE ${RAW_TABLE} ADD PRIMARY KEY (member_id)`);
+      await runner.query(`ANALYZE ${RAW_TABLE}`);
+      const { recency, monetary, members } = await histograms(runner);
       const recencyCuts = quintileCutPoints(recency);
       const monetaryCuts = quintileCutPoints(monetary);
       const cuts: RfmCutPoints | null =
@@ -411,23 +434,30 @@ export async function recomputeRfm(
         let done = 0;
         let after = '';
         for (;;) {
-          // Read without a transaction (no lock held while reading); written in a short one below.
-          const ids: string[] = (
-            await runner.query(
-              `SELECT DISTINCT member_id FROM an_orders_paid WHERE member_id > $1 ORDER BY member_id LIMIT $2`,
-              [after, RECOMPUTE_CHUNK],
-            )
-          ).map((row: { member_id: string }) => row.member_id);
-          const chunk: RawRow[] = ids.length
-            ? await runner.query(RAW_RFM_SQL, [asOfDay, settings.windowDays, settings.currency, ids])
-            : [];
-          if (chunk.length > 0 && (await rewriteChunk(runner, chunk, asOfDay, asOf, cuts, settings))) {
+          const rows: Record<string, unknown>[] = await runner.query(
+            `SELECT t.member_id, t.last_paid_day::text AS last_paid_day, t.last_paid_at, t.frequency, t.monetary,
+                    t.fact_count, ${STORED_COLUMNS}
+               FROM ${RAW_TABLE} t LEFT JOIN an_rfm_scores s USING (member_id)
+              WHERE t.member_id > $1 ORDER BY t.member_id LIMIT $2`,
+            [after, RECOMPUTE_CHUNK],
+          );
+          const page = rows.map((row) => ({ raw: row as unknown as RawRow, stored: storedOf(row) }));
+          if (page.length > 0 && (await rewritePage(runner, page, asOfDay, asOf, cuts, settings))) {
             await bumpFactsVersion(runner);
           }
-          done += ids.length;
+          done += page.length;
           onProgress?.(Math.min(done, members), members);
-          if (ids.length < RECOMPUTE_CHUNK) break;
-          after = ids[ids.length - 1];
+          if (page.length < RECOMPUTE_CHUNK) break;
+          after = rows[rows.length - 1].member_id as string;
+        }
+        // Members whose first payment came after step 1: their rows, from their own values.
+        const newcomers: Record<string, unknown>[] = await runner.query(
+          `SELECT ${STORED_COLUMNS} FROM an_rfm_scores s
+            WHERE NOT EXISTS (SELECT 1 FROM ${RAW_TABLE} t WHERE t.member_id = s.member_id)`,
+        );
+        for (let i = 0; i < newcomers.length; i += RECOMPUTE_CHUNK) {
+          const page = newcomers.slice(i, i + RECOMPUTE_CHUNK).map((row) => ({ stored: storedOf(row) }));
+          if (await rewritePage(runner, page, asOfDay, asOf, cuts, settings)) await bumpFactsVersion(runner);
         }
 
         const durationMs = Date.now() - started;
@@ -441,6 +471,7 @@ export async function recomputeRfm(
         throw error;
       }
     } finally {
+      await runner.query(`DROP TABLE IF EXISTS pg_temp.${RAW_TABLE}`);
       await runner.query(`SELECT pg_advisory_unlock($1)`, [RFM_LOCK_KEY]);
     }
   } finally {
