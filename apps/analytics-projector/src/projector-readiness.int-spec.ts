@@ -109,7 +109,10 @@ describe('projector readiness with a backlog after a (re)start', () => {
 
     const answered = probes.filter((p) => p.status !== 'no answer');
     const firstOk = answered.findIndex((p) => p.status === 200);
-    expect(firstOk).toBeGreaterThan(0);
+    // Usually the first answers are 503s (the backlog takes seconds); on a machine loaded enough
+    // that the HTTP port opens only after the backlog is applied there is no 503 to see, and what
+    // must hold is checked below either way: no 200 before every event is projected, none lost after.
+    expect(firstOk).toBeGreaterThanOrEqual(0);
     const before = answered.slice(0, firstOk);
     const after = answered.slice(firstOk);
 
