@@ -208,7 +208,9 @@ describe('projector delivery through Kafka', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await observer.destroy();
     }
-  });
+    // A child process to start, kill and start again, and a backlog to apply twice: 39 s alone on a
+    // busy machine, over 60 s once under a full CI run's load.
+  }, 180_000);
 
   it('a rebuild from the topics equals the live read models, republishes no alert, and live projectors continue it', async () => {
     Object.assign(process.env, {
