@@ -171,7 +171,11 @@ async function main(): Promise<void> {
 
     const recompute = async (label: string, asOf: Date) => {
       let last = 0;
+      const started = Date.now();
+      let firstPage = 0;
       const summary = await recomputeRfm(sql, asOf, settings, (done, total) => {
+        // The first page comes after the one read of every member's values and the cut points.
+        firstPage ||= Date.now() - started;
         if (done - last >= total / 10 || done === total) {
           last = done;
           log(`  ${label}: ${done}/${total} members rescored`);
@@ -179,7 +183,8 @@ async function main(): Promise<void> {
       });
       const [{ rows }] = await sql.query(`SELECT count(*)::int AS rows FROM an_rfm_scores`);
       console.log(
-        `${`recompute, ${label}`.padEnd(44)} ${summary.durationMs} ms for ${summary.members} members (${rows} rows)`,
+        `${`recompute, ${label}`.padEnd(44)} ${summary.durationMs} ms for ${summary.members} members (${rows} rows; ` +
+          `values read and cut points published after ${firstPage} ms)`,
       );
       return summary.durationMs;
     };
