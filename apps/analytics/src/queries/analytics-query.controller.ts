@@ -35,7 +35,8 @@ const cachedOk = (type: Type<unknown> | [Type<unknown>], description: string) =>
     headers: {
       'X-Cache': {
         description:
-          'hit: served from the cache of recent answers (ANALYTICS_CACHE_TTL_MS); miss: computed now',
+          'hit: served from the cache (computed since the read models last changed, at most ' +
+          'ANALYTICS_CACHE_TTL_MS ago); miss: computed now',
         schema: { type: 'string', enum: ['hit', 'miss'] },
       },
     },
@@ -53,8 +54,10 @@ export class AnalyticsQueryController {
   constructor(private readonly service: AnalyticsQueryService) {}
 
   @Get('rfm/segments')
-  @ApiOperation({ summary: 'Members per RFM segment (last recomputation)' })
-  @cachedOk(RfmSegmentsResponse, 'members per segment, as of the last recomputation')
+  @ApiOperation({
+    summary: 'Members per RFM segment (live, against the cut points of the last recomputation)',
+  })
+  @cachedOk(RfmSegmentsResponse, 'scored members per segment')
   async rfmSegments(@Res({ passthrough: true }) reply: FastifyReply): Promise<RfmSegmentsResponse> {
     return served(reply, await this.service.rfmSegments());
   }

@@ -20,8 +20,8 @@ const score = (which: string): ApiPropertyOptions => ({
   maximum: 5,
   nullable: true,
   description:
-    `${which} quintile score of the last recomputation (5 = best); ` +
-    'null for a member first paid since then, until the next one',
+    `${which} (5 = best), against the cut points of the last recomputation and current with the ` +
+    "member's payments and refunds; null before the first recomputation",
 });
 
 export class RfmMemberResponse implements RfmMemberView {
@@ -31,15 +31,17 @@ export class RfmMemberResponse implements RfmMemberView {
   @ApiProperty(count('calendar days (ANALYTICS_TZ) from the last paid order to the as-of day'))
   recencyDays!: number;
 
-  @ApiProperty(count('orders paid in the RFM window (RFM_WINDOW_DAYS, 365) before the as-of day'))
+  @ApiProperty(
+    count('orders paid in the RFM window (RFM_WINDOW_DAYS, 365) before the as-of day, not refunded in full'),
+  )
   frequency!: number;
 
   @ApiProperty(money('amount paid on the orders of the window in ANALYTICS_CURRENCY, net of their refunds'))
   monetary!: number;
 
-  @ApiProperty(score('recency')) r!: number | null;
-  @ApiProperty(score('frequency')) f!: number | null;
-  @ApiProperty(score('monetary')) m!: number | null;
+  @ApiProperty(score('recency quintile score')) r!: number | null;
+  @ApiProperty(score('frequency score (fixed order counts, RFM_FREQUENCY_THRESHOLDS)')) f!: number | null;
+  @ApiProperty(score('monetary quintile score')) m!: number | null;
 
   @ApiProperty({
     ...nullableEnum(SEGMENT_NAMES),
@@ -68,7 +70,12 @@ export class RfmMemberResponse implements RfmMemberView {
   @ApiProperty(currency('the currency of monetary, ANALYTICS_CURRENCY'))
   currency!: string;
 
-  @ApiProperty(instant('the instant the values are as of: the last recomputation, or now for raw values'))
+  @ApiProperty(
+    instant(
+      'the instant the values are as of: when the row was computed from the facts, or the last ' +
+        'recomputation if later; now for raw values',
+    ),
+  )
   asOf!: string;
 }
 
@@ -90,7 +97,9 @@ export class RfmSegmentCountResponse implements RfmSegmentCountView {
 }
 
 export class RfmSegmentsResponse implements RfmSegmentsView {
-  @ApiProperty(instant('the last recomputation; null before the first one', true))
+  @ApiProperty(
+    instant('the last recomputation (its cut points score the members); null before the first', true),
+  )
   asOf!: string | null;
 
   @ApiProperty(count('scored members'))
@@ -104,7 +113,9 @@ export class RfmSegmentsResponse implements RfmSegmentsView {
 }
 
 export class RfmMemberListResponse implements RfmMemberListView {
-  @ApiProperty(instant('the last recomputation; null before the first one', true))
+  @ApiProperty(
+    instant('the last recomputation (its cut points score the members); null before the first', true),
+  )
   asOf!: string | null;
 
   @ApiProperty(count('members matching the filter, over all pages'))

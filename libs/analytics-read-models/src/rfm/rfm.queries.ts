@@ -65,7 +65,7 @@ export interface RfmMemberListView extends RfmMemberPage {
   offset: number;
 }
 
-/** RFM reads over the scores of the last recomputation (an_rfm_runs, an_rfm_scores). */
+/** RFM reads over the scored rows (an_rfm_scores, kept current by the projector) and the runs (an_rfm_runs). */
 export class RfmQueries {
   constructor(
     private readonly sql: SqlExecutor,
