@@ -268,7 +268,7 @@ describe('projector delivery through Kafka', () => {
       try {
         await running(live);
         const ready = await live.http('/health/ready');
-        expect(ready.body.info.projector).toMatchObject({
+        expect(ready.body.details.projector).toMatchObject({
           generation: 2,
           consumer: 'analytics-projector.g2',
         });

@@ -94,9 +94,10 @@ export class ProjectorRunner implements OnModuleInit, OnApplicationBootstrap, Be
       'Seconds the analytics projector is behind the events it applies (end-to-end delay when caught up)',
       (s) => s.lagSeconds,
     );
-    // Not ready while starting (its consumer not registered yet, so nothing could say it caught up).
+    // Not ready until its own consumer has caught up once since this start: while starting there is
+    // no consumer to say so, and the platform's consumer check may have looked before it registered.
     this.contributors.add(async () => ({
-      projector: { ...this.status(), status: this.state === 'starting' ? 'down' : 'up' },
+      projector: { ...this.status(), status: this.consumer?.status().caughtUpSinceStart ? 'up' : 'down' },
     }));
   }
 
