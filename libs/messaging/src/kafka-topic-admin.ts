@@ -38,6 +38,17 @@ export class KafkaTopicAdmin {
     this.naming = new TopicNaming(options.topicPrefix ?? '');
   }
 
+  /** The cluster's id: a new one whenever the cluster's storage was formatted anew (its topics start empty). */
+  async clusterId(): Promise<string> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.describeCluster()).clusterId;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Creates the topics that do not exist yet; returns the logical names it created. */
   async ensureTopics(specs: TopicSpec[]): Promise<string[]> {
     const admin = this.kafka.admin();

@@ -4,6 +4,7 @@ export * from './config/service-descriptor';
 export * from './config/environment';
 export * from './config/platform-settings';
 export * from './database/database-url';
+export * from './database/database-feed';
 export * from './database/run-migrations';
 export * from './database/migrate-command';
 export * from './event-sourcing/event-sourcing.runtime';
