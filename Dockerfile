@@ -8,8 +8,9 @@
 # The build stage does not read APP, so BuildKit builds the workspace once and every app's image
 # reuses that layer; only the small runtime stage differs per app.
 
-# Node 22 LTS. The code also runs on Node 20.19+ (package.json engines: the development machines), so
-# the runtime can be pinned back or moved on (node:24-bookworm-slim) with --build-arg NODE_IMAGE=...
+# Node 22 LTS, as package.json "engines" requires (>=22.12; the development scripts install the same
+# Node 22 where the machine's is older). It can move on (node:24-bookworm-slim) with
+# --build-arg NODE_IMAGE=...
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---- build: install everything, compile the whole workspace, drop dev dependencies ----

@@ -6,6 +6,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/project-node.sh
+source scripts/lib/project-node.sh
+use_project_node
 log() { printf '[setup] %s\n' "$*"; }
 
 # npm ci when node_modules is missing or package-lock.json changed since the last install.

@@ -8,6 +8,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/project-node.sh
+source scripts/lib/project-node.sh
+use_project_node
 APPS=(catalog orders inventory members analytics analytics-projector)
 declare -A PORT=([catalog]=3001 [orders]=3002 [inventory]=3003 [members]=3004 [analytics]=3005 [analytics-projector]=3006)
 STATE="$ROOT/.stack"

@@ -5,6 +5,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/project-node.sh
+source scripts/lib/project-node.sh
+use_project_node
 bash scripts/setup.sh
 
 echo "[test] type-checking the workspace"

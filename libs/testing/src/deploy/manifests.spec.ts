@@ -495,6 +495,21 @@ describe('deployment manifests', () => {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
 
+    it('runs on the Node that package.json "engines" asks for: the image, the scripts and this test run', () => {
+      const engines = (
+        JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }
+      ).engines.node;
+      expect(engines).toBe('>=22.12');
+      const pinned = readFileSync(join(ROOT, 'scripts/lib/project-node.sh'), 'utf8').match(
+        /^PROJECT_NODE_VERSION=(\d+)\.(\d+)\.\d+$/m,
+      );
+      expect(pinned).not.toBeNull();
+      expect(Number(pinned?.[1])).toBe(22);
+      expect(Number(pinned?.[2])).toBeGreaterThanOrEqual(12);
+      const [major, minor] = process.versions.node.split('.').map(Number);
+      expect(major > 22 || (major === 22 && minor >= 12)).toBe(true);
+    });
+
     it('builds on node:22-bookworm-slim (Node 22 LTS) in stages and runs the app chosen by ARG APP as a non-root user', () => {
       expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
       expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m);
