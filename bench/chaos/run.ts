@@ -13,6 +13,7 @@
  */
 import '../analytics/quiet';
 import { readModelDigests } from '@ecom/analytics-read-models';
+import { TcpProxy } from '@ecom/testing';
 import { spawn, spawnSync } from 'child_process';
 import { openSync } from 'fs';
 import { join } from 'path';
@@ -30,7 +31,6 @@ import { connect } from '../lib/pg';
 import { info, phase, sleep, warn } from '../lib/progress';
 import { seedShop, Shop } from '../lib/seed';
 import { APPS, AppName, ensureStack, PORTS, recordedPid, ROOT, waitReady } from '../lib/stack';
-import { TcpProxy } from '../lib/tcp-proxy';
 
 interface Accepted {
   id: string;
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
   const stack = await ensureStack();
   // Apps restarted by this run reach Redis through a proxy it can cut (the machine's Redis stays up for others).
   const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const redisProxy = await new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379)).start();
+  const redisProxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+  await redisProxy.start();
   const proxiedRedis = new URL(redisUrl);
   proxiedRedis.hostname = '127.0.0.1';
   proxiedRedis.port = String(redisProxy.port);
@@ -443,7 +444,7 @@ async function main(): Promise<void> {
     phase('comparing every analytics read model with a rebuild from the topics');
     await compareWithRebuild(clients, seeded.operator, appEnv, check);
   } finally {
-    await redisProxy.close();
+    await redisProxy.stop();
     await closeAll(clients);
     // The apps it started run under new pids after their restarts: stop those.
     for (const app of stack.started) {
