@@ -9,3 +9,4 @@ export * from './service-basics';
 export * from './event-factory';
 export * from './grpc-client';
 export * from './fuzz/openapi-fuzz';
+export * from './run-cli';

@@ -4,6 +4,7 @@ import {
   createTestTopics,
   deleteTestTopics,
   EventFactory,
+  runCli,
   startTestService,
   testInfrastructure,
   testMessageBus,
@@ -12,14 +13,11 @@ import {
   waitUntil,
 } from '@ecom/testing';
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { execFile } from 'child_process';
-import { resolve } from 'path';
 import { DataSource } from 'typeorm';
 import type { ServiceDescriptor } from '../../config/service-descriptor';
 import { EventSourcingRuntime } from '../../event-sourcing/event-sourcing.runtime';
 import { PlatformModule } from '../../platform.module';
 
-const REPO_ROOT = resolve(__dirname, '../../../../..');
 const CLI = 'libs/platform/src/cli/dlq/dlq.ts';
 
 const descriptor: ServiceDescriptor = {
@@ -67,32 +65,13 @@ class SkuConsumer implements OnModuleInit {
 @Module({ imports: [PlatformModule.forService(descriptor)], providers: [SkuConsumer] })
 class DlqTestModule {}
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run dlq` as an operator runs it (node + swc, as the package script does). */
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', CLI, ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
 describe('DLQ command (npm run dlq) against a consumer that dead-letters', () => {
   let prefix: string;
   let service: TestService;
   let env: Record<string, string>;
 
   const json = async (args: string[]) => {
-    const run = await runCli([...args, '--json'], env);
+    const run = await runCli(CLI, [...args, '--json'], env);
     if (run.code !== 0) throw new Error(`dlq ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
     return JSON.parse(run.stdout);
   };
@@ -173,12 +152,12 @@ describe('DLQ command (npm run dlq) against a consumer that dead-letters', () =>
       error: { type: 'EventValidationError' },
     });
 
-    const text = await runCli(['list'], env);
+    const text = await runCli(CLI, ['list'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('catalog.events.dlq: 2 message(s), 0 redriven');
     expect(text.stdout).toContain('BusinessRuleError: currency USD is not accepted');
     expect(text.stdout).toMatch(/empty: .*orders\.events\.dlq/);
-    const shown = await runCli(['show', 'catalog.events', refused.id], env);
+    const shown = await runCli(CLI, ['show', 'catalog.events', refused.id], env);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/^error +BusinessRuleError: currency USD is not accepted$/m);
     expect(shown.stdout).toContain('"currency": "USD"');
@@ -193,7 +172,7 @@ describe('DLQ command (npm run dlq) against a consumer that dead-letters', () =>
     });
 
     // A second redrive of the same message is refused; forced, it is sent and the consumer skips it.
-    const again = await runCli(['redrive', 'catalog.events', refused.id], env);
+    const again = await runCli(CLI, ['redrive', 'catalog.events', refused.id], env);
     expect(again.code).toBe(3);
     expect(again.stderr).toContain(`${refused.id}: already redriven at`);
     expect(again.stderr).toContain('by ops-alice');
@@ -223,16 +202,16 @@ describe('DLQ command (npm run dlq) against a consumer that dead-letters', () =>
   }, 240_000);
 
   it('refuses unknown topics, offsets that hold no message and a malformed command', async () => {
-    const unknown = await runCli(['list', '--topic', 'order.events'], env);
+    const unknown = await runCli(CLI, ['list', '--topic', 'order.events'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown topic order.events; the topics are catalog.events');
-    const missing = await runCli(['redrive', 'orders.events', '5'], env);
+    const missing = await runCli(CLI, ['redrive', 'orders.events', '5'], env);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('5: no dead-lettered message at this offset of orders.events.dlq');
-    const both = await runCli(['redrive', 'orders.events', '5', '--all'], env);
+    const both = await runCli(CLI, ['redrive', 'orders.events', '5', '--all'], env);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('redrive takes offsets or --all (not both)');
-    const notAnOffset = await runCli(['show', 'orders.events', 'last'], env);
+    const notAnOffset = await runCli(CLI, ['show', 'orders.events', 'last'], env);
     expect(notAnOffset.code).toBe(2);
   }, 120_000);
 });

@@ -1,34 +1,13 @@
 import { importedOrderId } from '@ecom/contracts';
 import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
-import { execFile } from 'child_process';
+import { CliRun, REPO_ROOT, runCli, startTestService, TestService } from '@ecom/testing';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import { AppModule } from '../../../app.module';
 
-const REPO_ROOT = resolve(__dirname, '../../../../../..');
 const CLI = 'apps/orders/src/order/import-orders/cli/import-orders.ts';
 const EXAMPLES = join(REPO_ROOT, 'docs/examples');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run import` as an operator would run it (node + swc, as the package script does). */
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', CLI, ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('import CLI (npm run import) against the orders service', () => {
   let service: TestService;
@@ -54,6 +33,7 @@ describe('import CLI (npm run import) against the orders service', () => {
   it('imports the example CSV in batches, and the example JSON lines of the same orders then change nothing', async () => {
     const csv = summaryOf(
       await runCli(
+        CLI,
         [join(EXAMPLES, 'orders-import.csv'), '--url', service.baseUrl, '--batch', '5', '--json'],
         env,
       ),
@@ -84,6 +64,7 @@ describe('import CLI (npm run import) against the orders service', () => {
 
     const jsonl = summaryOf(
       await runCli(
+        CLI,
         [join(EXAMPLES, 'orders-import.jsonl'), '--url', service.baseUrl, '--batch', '4', '--json'],
         env,
       ),
@@ -123,6 +104,7 @@ describe('import CLI (npm run import) against the orders service', () => {
     );
     const rejectedOut = join(dir, 'rejected.jsonl');
     const run = await runCli(
+      CLI,
       [file, '--url', service.baseUrl, '--batch', '2', '--concurrency', '3', '--rejected-out', rejectedOut],
       env,
     );
@@ -157,7 +139,7 @@ describe('import CLI (npm run import) against the orders service', () => {
         'CSV-4,cust-9,2024-06-04T10:00:00Z,2024-06-04T10:01:00Z,SCARF,2,15900,,', // 8
       ].join('\n'),
     );
-    const summary = summaryOf(await runCli([file, '--url', service.baseUrl, '--json'], env));
+    const summary = summaryOf(await runCli(CLI, [file, '--url', service.baseUrl, '--json'], env));
     expect(summary).toMatchObject({ orders: 4, imported: 1, skipped: 0, rejected: 3 });
     expect(summary.firstRejections).toEqual([
       { line: 3, field: 'price', reason: 'must be an integer (unit price in minor units)' },
@@ -169,18 +151,19 @@ describe('import CLI (npm run import) against the orders service', () => {
   it('stops with a non-zero exit on a fatal error: a bad CSV header, a refused token, a missing file', async () => {
     const badHeader = join(dir, 'bad-header.csv');
     writeFileSync(badHeader, 'order,customer\nA,B\n');
-    const header = await runCli([badHeader, '--url', service.baseUrl], env);
+    const header = await runCli(CLI, [badHeader, '--url', service.baseUrl], env);
     expect(header.code).toBe(1);
     expect(header.stderr).toContain('unknown CSV column "order"');
 
     const refused = await runCli(
+      CLI,
       [join(EXAMPLES, 'orders-import.jsonl'), '--url', service.baseUrl, '--auth-url', 'http://127.0.0.1:9'],
       { IMPORT_TOKEN: 'Bearer not-a-token' },
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/import failed: cannot reach http:\/\/127.0.0.1:9 to log in/);
 
-    const missing = await runCli([join(dir, 'nope.jsonl'), '--url', service.baseUrl], env);
+    const missing = await runCli(CLI, [join(dir, 'nope.jsonl'), '--url', service.baseUrl], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
   });
