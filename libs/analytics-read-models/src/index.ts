@@ -12,6 +12,8 @@ export * from './funnel/funnel.queries';
 export * from './funnel/funnel-aggregate';
 export * from './sales/sales.queries';
 export * from './stock-warnings/stock-warnings.queries';
+export * from './lifecycle/lifecycle.domain';
+export * from './lifecycle/lifecycle.queries';
 export * from './migrations/1764100000000-create-analytics-read-models';
 export * from './migrations/1764900000000-funnel-aggregate';
 export * from './migrations/1765300000000-imported-orders';

@@ -15,4 +15,32 @@ describe('analytics settings', () => {
       );
     }
   });
+
+  it('stage lifecycles at 30 / 60 / RFM_SLEEPING_DAYS / 180 days unless told otherwise', () => {
+    expect(readAnalyticsSettings({}).lifecycle).toEqual({
+      newDays: 30,
+      activeDays: 60,
+      sleepingDays: 90,
+      lostDays: 180,
+    });
+    expect(
+      readAnalyticsSettings({
+        LIFECYCLE_NEW_DAYS: '7',
+        LIFECYCLE_ACTIVE_DAYS: '45',
+        RFM_SLEEPING_DAYS: '120',
+        LIFECYCLE_LOST_DAYS: '365',
+      }).lifecycle,
+    ).toEqual({ newDays: 7, activeDays: 45, sleepingDays: 120, lostDays: 365 });
+  });
+
+  it('refuse lifecycle thresholds that do not rise', () => {
+    for (const env of [
+      { LIFECYCLE_NEW_DAYS: '61' },
+      { LIFECYCLE_ACTIVE_DAYS: '91' },
+      { LIFECYCLE_LOST_DAYS: '89' },
+      { RFM_SLEEPING_DAYS: '200' },
+    ]) {
+      expect(() => readAnalyticsSettings(env)).toThrow(/LIFECYCLE_NEW_DAYS <= LIFECYCLE_ACTIVE_DAYS/);
+    }
+  });
 });

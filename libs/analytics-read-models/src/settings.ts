@@ -1,6 +1,7 @@
 import { BaseEnvironment } from '@ecom/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsTimeZone, Matches, Max, Min } from 'class-validator';
+import type { LifecycleThresholds } from './lifecycle/lifecycle.domain';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -44,6 +45,30 @@ export class AnalyticsEnvironment extends BaseEnvironment {
   @Matches(/^\d{1,4},\d{1,4},\d{1,4},\d{1,4}$/)
   RFM_FREQUENCY_THRESHOLDS?: string;
 
+  /** Lifecycle: a member with one net paid order at most this many days old is `new` (default 30). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  LIFECYCLE_NEW_DAYS?: number;
+
+  /** Lifecycle: last net paid order at most this many days old is `active` (default 60); older `at_risk` up to RFM_SLEEPING_DAYS. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  LIFECYCLE_ACTIVE_DAYS?: number;
+
+  /** Lifecycle: beyond RFM_SLEEPING_DAYS `sleeping` up to this many days (default 180), older `lost`. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  LIFECYCLE_LOST_DAYS?: number;
+
   /** How often RFM scores are recomputed (once across replicas); 0 turns the schedule off. */
   @IsOptional()
   @Transform(toInt)
@@ -77,6 +102,8 @@ export interface AnalyticsSettings {
   timeZone: string;
   currency: string;
   rfm: RfmSettings;
+  /** Day thresholds of the lifecycle stages (sleepingDays is RFM's). */
+  lifecycle: LifecycleThresholds;
   cacheTtlMs: number;
   fixedNow: Date | null;
 }
@@ -90,6 +117,23 @@ function frequencyThresholds(value: string | undefined): [number, number, number
   return [f2, f3, f4, f5];
 }
 
+/** Lifecycle thresholds; they must rise (new <= active <= sleeping <= lost), or the stages overlap. */
+function lifecycleThresholds(env: NodeJS.ProcessEnv, sleepingDays: number): LifecycleThresholds {
+  const t = {
+    newDays: Number(env.LIFECYCLE_NEW_DAYS || 30),
+    activeDays: Number(env.LIFECYCLE_ACTIVE_DAYS || 60),
+    sleepingDays,
+    lostDays: Number(env.LIFECYCLE_LOST_DAYS || 180),
+  };
+  if (!(t.newDays <= t.activeDays && t.activeDays <= t.sleepingDays && t.sleepingDays <= t.lostDays)) {
+    throw new Error(
+      `LIFECYCLE_NEW_DAYS <= LIFECYCLE_ACTIVE_DAYS <= RFM_SLEEPING_DAYS <= LIFECYCLE_LOST_DAYS must hold; got ` +
+        `${t.newDays}, ${t.activeDays}, ${t.sleepingDays}, ${t.lostDays}`,
+    );
+  }
+  return t;
+}
+
 export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): AnalyticsSettings {
   return {
     timeZone: env.ANALYTICS_TZ || 'Asia/Shanghai',
@@ -100,6 +144,7 @@ export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): Ana
       recomputeIntervalMs: Number(env.RFM_RECOMPUTE_INTERVAL_MS ?? 10 * 60_000),
       frequencyThresholds: frequencyThresholds(env.RFM_FREQUENCY_THRESHOLDS),
     },
+    lifecycle: lifecycleThresholds(env, Number(env.RFM_SLEEPING_DAYS || 90)),
     cacheTtlMs: Number(env.ANALYTICS_CACHE_TTL_MS ?? 5000),
     fixedNow: env.ANALYTICS_FIXED_NOW ? new Date(env.ANALYTICS_FIXED_NOW) : null,
   };
