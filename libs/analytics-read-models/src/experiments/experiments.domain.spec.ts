@@ -4,7 +4,6 @@ import {
   compareVariants,
   differenceInterval,
   experimentReadout,
-  experimentsProblem,
   normalCdf,
   sampleRuleBreaches,
   twoProportionZTest,
@@ -226,19 +225,5 @@ describe('the control and the assignment field', () => {
     expect(chooseControl(['b', 'a'], 'z')).toBeUndefined();
     expect(chooseControl([])).toBeUndefined();
     expect(() => experimentReadout([counts('a', 1, 0)], 'b')).toThrow(RangeError);
-  });
-
-  it('allows at most 8 experiments of well-formed keys and variants, naming the field', () => {
-    expect(experimentsProblem({ 'checkout.v2': 'B', hero_banner: 'control-1' })).toBeNull();
-    expect(experimentsProblem({})).toBeNull();
-    const nine = Object.fromEntries([...Array(9).keys()].map((i) => [`e${i}`, 'A']));
-    expect(experimentsProblem(nine)).toBe('experiments has 9 experiments, at most 8 allowed');
-    expect(experimentsProblem({ 'bad key': 'A' })).toMatch(/^experiments key "bad key" must be/);
-    expect(experimentsProblem({ ok: 'a/b' })).toMatch(/^experiments\.ok must be a variant/);
-    expect(experimentsProblem({ ok: 'x'.repeat(65) })).toMatch(/^experiments\.ok must be/);
-    expect(experimentsProblem({ ok: 3 })).toMatch(/^experiments\.ok must be/);
-    expect(experimentsProblem(['A'], 'events.0.experiments')).toBe(
-      'events.0.experiments must be an object of experiment key to variant',
-    );
   });
 });

@@ -8,11 +8,6 @@ import { ratio } from '../funnel/funnel.domain';
  * null). Definitions: docs/analytics.md, "A/B test readouts".
  */
 
-/** An experiment key or variant as storefronts send it (docs/contract.md). */
-export const EXPERIMENT_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-/** At most this many experiments on one event or order. */
-export const MAX_EXPERIMENTS_PER_EVENT = 8;
-
 /** The sample rule: below these, the normal approximation behind the test and interval is not trusted. */
 export const MIN_VISITORS_PER_VARIANT = 100;
 export const MIN_OUTCOMES_PER_VARIANT = 5;
@@ -229,23 +224,4 @@ export function experimentReadout(counts: readonly VariantCounts[], control: str
     variants: sorted.map(variantReadout),
     comparisons: sorted.filter((c) => c.variant !== control).map((c) => compareVariants(base, c)),
   };
-}
-
-/**
- * Whether an `experiments` object is what the contract allows: at most 8 keys, each key and variant
- * matching EXPERIMENT_NAME_PATTERN. Returns the first problem, naming the field, or null.
- */
-export function experimentsProblem(value: unknown, field = 'experiments'): string | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return `${field} must be an object of experiment key to variant`;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > MAX_EXPERIMENTS_PER_EVENT)
-    return `${field} has ${entries.length} experiments, at most ${MAX_EXPERIMENTS_PER_EVENT} allowed`;
-  for (const [key, variant] of entries) {
-    if (!EXPERIMENT_NAME_PATTERN.test(key))
-      return `${field} key ${JSON.stringify(key.slice(0, 80))} must be 1-64 characters of A-Z, a-z, 0-9, _, . and -`;
-    if (typeof variant !== 'string' || !EXPERIMENT_NAME_PATTERN.test(variant))
-      return `${field}.${key} must be a variant of 1-64 characters of A-Z, a-z, 0-9, _, . and -`;
-  }
-  return null;
 }

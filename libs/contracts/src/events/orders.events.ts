@@ -3,6 +3,7 @@ import { Topics } from '../topics';
 import { Channel, Currency, Id, Money, Nullable, Quantity, Sku, Timestamp } from './common.schemas';
 import { defineEvent, EventUnion } from './define-event';
 import { ReservationLine, ShortLine } from './inventory.events';
+import { Experiments } from './storefront.events';
 
 const topic = Topics.orders;
 
@@ -131,6 +132,7 @@ export const OrdersEvents = {
             description: 'province or country of the shipping address, never the address itself',
           }),
         ),
+        experiments: Experiments,
       },
       { additionalProperties: false },
     ),
