@@ -21,6 +21,8 @@ const NOT_IN_DOMAIN = [
   // ANALYTICS_TZ, is pure: one definition for every part of the system
   '@ecom/analytics-read-models/*',
   '!@ecom/analytics-read-models/calendar',
+  // and the stock health's pure rules, which the stock warnings share (one sell-through)
+  '!@ecom/analytics-read-models/stock-health',
   '@nestjs/*',
   'typeorm',
   'pg',

@@ -11,6 +11,8 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
 import { QueryCache } from './queries/query-cache';
+import { StockHealthController } from './queries/stock-health.controller';
+import { StockHealthService } from './queries/stock-health.service';
 import { RateLimiter } from './track/rate-limiter';
 import { TrackController } from './track/track.controller';
 import { TrackHandler } from './track/track.handler';
@@ -25,7 +27,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     StockWarningsAdminModule,
     DashboardModule,
   ],
-  controllers: [TrackController, AnalyticsQueryController],
+  controllers: [TrackController, AnalyticsQueryController, StockHealthController],
   providers: [
     { provide: ANALYTICS_SETTINGS, useFactory: () => readAnalyticsSettings() },
     {
@@ -37,6 +39,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     TrackHandler,
     QueryCache,
     AnalyticsQueryService,
+    StockHealthService,
   ],
 })
 export class AppModule {}

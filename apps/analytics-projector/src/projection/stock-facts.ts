@@ -74,7 +74,8 @@ export class StockFacts {
     switch (event.type) {
       case 'StockReceived': {
         const d = event.data;
-        if (d.batch) await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.quantity, d.expiresAt);
+        if (d.batch)
+          await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.quantity, d.expiresAt, event.occurredAt);
         break;
       }
       case 'StockAdjusted': {
@@ -84,11 +85,27 @@ export class StockFacts {
           const sign = Math.sign(d.delta);
           for (const piece of d.batches) {
             if (piece.batch)
-              await this.addToBatch(tx, d.sku, d.warehouse, piece.batch, sign * piece.quantity, null);
+              await this.addToBatch(
+                tx,
+                d.sku,
+                d.warehouse,
+                piece.batch,
+                sign * piece.quantity,
+                null,
+                foundAt(sign, event.occurredAt),
+              );
           }
         } else if (d.batch) {
           // Written before events named their batches: only a named batch is known to have moved.
-          await this.addToBatch(tx, d.sku, d.warehouse, d.batch, d.delta, null);
+          await this.addToBatch(
+            tx,
+            d.sku,
+            d.warehouse,
+            d.batch,
+            d.delta,
+            null,
+            foundAt(d.delta, event.occurredAt),
+          );
         }
         break;
       }
@@ -103,7 +120,7 @@ export class StockFacts {
         const byWarehouse = new Map<string, number>();
         for (const a of d.allocations) {
           byWarehouse.set(a.warehouse, (byWarehouse.get(a.warehouse) ?? 0) + a.quantity);
-          if (a.batch) await this.addToBatch(tx, d.sku, a.warehouse, a.batch, -a.quantity, null);
+          if (a.batch) await this.addToBatch(tx, d.sku, a.warehouse, a.batch, -a.quantity, null, null);
         }
         for (const [warehouse, units] of byWarehouse) {
           await tx.query(
@@ -119,7 +136,11 @@ export class StockFacts {
     }
   }
 
-  /** Adds (or, negative, takes) units to a batch; a batch never goes below 0 units. */
+  /**
+   * Adds (or, negative, takes) units to a batch; a batch never goes below 0 units. `receivedAt` (units
+   * coming in) keeps the earliest receipt of the batch: LEAST is the same in any order and on a
+   * repeat, so a batch received twice is as old as its first receipt (stock age, docs/analytics.md).
+   */
   private async addToBatch(
     tx: SqlExecutor,
     sku: string,
@@ -127,13 +148,16 @@ export class StockFacts {
     batch: string,
     delta: number,
     expiresAt: string | null,
+    receivedAt: string | null,
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO an_stock_batches (sku, warehouse, batch, expires_at, quantity) VALUES ($1, $2, $3, $4, GREATEST($5::int, 0))
+      `INSERT INTO an_stock_batches (sku, warehouse, batch, expires_at, quantity, received_at)
+       VALUES ($1, $2, $3, $4, GREATEST($5::int, 0), $6)
        ON CONFLICT (sku, warehouse, batch) DO UPDATE SET
          quantity = GREATEST(an_stock_batches.quantity + $5::int, 0),
-         expires_at = coalesce(excluded.expires_at, an_stock_batches.expires_at)`,
-      [sku, warehouse, batch, expiresAt, delta],
+         expires_at = coalesce(excluded.expires_at, an_stock_batches.expires_at),
+         received_at = LEAST(an_stock_batches.received_at, excluded.received_at)`,
+      [sku, warehouse, batch, expiresAt, delta, receivedAt],
     );
   }
 
@@ -147,12 +171,21 @@ export class StockFacts {
   ) {
     for (const { batch, quantity } of pieces) {
       if (!batch) continue;
-      const [source]: { expires_at: Date | null }[] = await tx.query(
-        `SELECT expires_at FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND batch = $3`,
+      const [source]: { expires_at: Date | null; received_at: Date | null }[] = await tx.query(
+        `SELECT expires_at, received_at FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND batch = $3`,
         [sku, from, batch],
       );
-      await this.addToBatch(tx, sku, from, batch, -quantity, null);
-      await this.addToBatch(tx, sku, to, batch, quantity, source?.expires_at?.toISOString() ?? null);
+      await this.addToBatch(tx, sku, from, batch, -quantity, null, null);
+      // The goods are as old as their receipt at the source, not the transfer.
+      await this.addToBatch(
+        tx,
+        sku,
+        to,
+        batch,
+        quantity,
+        source?.expires_at?.toISOString() ?? null,
+        source?.received_at?.toISOString() ?? null,
+      );
     }
   }
 
@@ -167,18 +200,35 @@ export class StockFacts {
     to: string,
     quantity: number,
   ) {
-    const batches: { batch: string; expires_at: Date | null; quantity: number }[] = await tx.query(
-      `SELECT batch, expires_at, quantity FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND quantity > 0
+    const batches: { batch: string; expires_at: Date | null; quantity: number; received_at: Date | null }[] =
+      await tx.query(
+        `SELECT batch, expires_at, quantity, received_at FROM an_stock_batches WHERE sku = $1 AND warehouse = $2 AND quantity > 0
         ORDER BY expires_at ASC NULLS LAST, batch`,
-      [sku, from],
-    );
+        [sku, from],
+      );
     let left = quantity;
     for (const b of batches) {
       if (left <= 0) break;
       const moved = Math.min(left, b.quantity);
       left -= moved;
-      await this.addToBatch(tx, sku, from, b.batch, -moved, null);
-      await this.addToBatch(tx, sku, to, b.batch, moved, b.expires_at ? b.expires_at.toISOString() : null);
+      await this.addToBatch(tx, sku, from, b.batch, -moved, null, null);
+      await this.addToBatch(
+        tx,
+        sku,
+        to,
+        b.batch,
+        moved,
+        b.expires_at ? b.expires_at.toISOString() : null,
+        b.received_at ? b.received_at.toISOString() : null,
+      );
     }
   }
+}
+
+/**
+ * Units an adjustment put into a batch (found stock) date from the adjustment when the batch had no
+ * receipt yet; units taken out date nothing.
+ */
+function foundAt(delta: number, occurredAt: string): string | null {
+  return delta > 0 ? occurredAt : null;
 }

@@ -1,3 +1,10 @@
+import {
+  DEFAULT_NEAR_EXPIRY_DAYS,
+  DEFAULT_SELL_THROUGH_DAYS,
+  isNearExpiry,
+  sellThrough,
+  sellThroughBelow,
+} from '@ecom/analytics-read-models/stock-health';
 import type { StockWarningType } from '@ecom/contracts';
 /**
  * Stock warnings (docs/contract.md section 6, docs/analytics.md), pure: which warnings hold for one SKU at an instant, given
@@ -37,8 +44,8 @@ export interface StockWarningParams {
 export const DEFAULT_STOCK_WARNING_PARAMS: StockWarningParams = {
   salesWindowDays: 14,
   coverDays: 14,
-  nearExpiryDays: 30,
-  slowMovingDays: 30,
+  nearExpiryDays: DEFAULT_NEAR_EXPIRY_DAYS,
+  slowMovingDays: DEFAULT_SELL_THROUGH_DAYS,
   slowMovingSellThroughPct: 5,
 };
 
@@ -80,7 +87,6 @@ export interface ActiveWarning extends Warning {
   dismissed?: boolean;
 }
 
-const DAY_MS = 86_400_000;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function evaluateStockWarnings(
@@ -132,7 +138,6 @@ export function evaluateStockWarnings(
     });
   }
 
-  const horizon = at.getTime() + params.nearExpiryDays * DAY_MS;
   for (const level of inputs.warehouses) {
     if (level.onHand <= 0) continue;
     const expiring = inputs.batches
@@ -140,8 +145,7 @@ export function evaluateStockWarnings(
         (b) =>
           b.warehouse === level.warehouse &&
           b.quantity > 0 &&
-          b.expiresAt &&
-          b.expiresAt.getTime() <= horizon,
+          isNearExpiry(b.expiresAt, at, params.nearExpiryDays),
       )
       .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime() || a.batch.localeCompare(b.batch));
     if (expiring.length === 0) continue;
@@ -163,21 +167,23 @@ export function evaluateStockWarnings(
     });
   }
 
-  const shipped = inputs.unitsSoldSlowWindow;
-  const reserved = inputs.onHand - inputs.available;
-  const committed = shipped + reserved;
-  // committed / (shipped + onHand) < pct / 100  <=>  100 * committed < pct * (shipped + onHand)
-  if (inputs.available > 0 && 100 * committed < params.slowMovingSellThroughPct * (shipped + inputs.onHand)) {
+  // The stock health's sell-through (one definition for the warning and the figure).
+  const st = sellThrough({
+    shipped: inputs.unitsSoldSlowWindow,
+    reserved: inputs.onHand - inputs.available,
+    onHand: inputs.onHand,
+  });
+  if (inputs.available > 0 && sellThroughBelow(st, params.slowMovingSellThroughPct)) {
     warnings.push({
       type: 'SLOW_MOVING',
       warehouse: null,
       ...base,
       details: {
         onHand: inputs.onHand,
-        unitsSold: shipped,
-        unitsReserved: reserved,
+        unitsSold: st.shipped,
+        unitsReserved: st.reserved,
         windowDays: params.slowMovingDays,
-        sellThrough: Math.round((committed / (shipped + inputs.onHand)) * 10_000) / 10_000,
+        sellThrough: st.rate,
       },
     });
   }

@@ -1,0 +1,19 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Stock age: when each batch came into the shop. StockReceived carries no receipt time of its own,
+ * so the projector takes the receipt event's occurredAt; a batch code received again keeps its
+ * earliest receipt, a batch moved to another warehouse keeps the time it was received at the source.
+ * Rows written before this migration have none (their units count as of unknown age) until a rebuild.
+ */
+export class StockBatchReceivedAt1765820000000 implements MigrationInterface {
+  name = 'StockBatchReceivedAt1765820000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE an_stock_batches ADD COLUMN received_at timestamptz`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE an_stock_batches DROP COLUMN received_at`);
+  }
+}
