@@ -19,12 +19,16 @@ export * from './migrations/1764900000000-funnel-aggregate';
 export * from './migrations/1765300000000-imported-orders';
 export * from './migrations/1765600000000-catalog-listing';
 export * from './migrations/1765700000000-live-rfm';
+export * from './migrations/1765820000000-stock-batch-received-at';
+export * from './stock-health/stock-health.domain';
+export * from './stock-health/stock-health.queries';
 
 import { CreateAnalyticsReadModels1764100000000 } from './migrations/1764100000000-create-analytics-read-models';
 import { FunnelAggregate1764900000000 } from './migrations/1764900000000-funnel-aggregate';
 import { ImportedOrders1765300000000 } from './migrations/1765300000000-imported-orders';
 import { CatalogListing1765600000000 } from './migrations/1765600000000-catalog-listing';
 import { LiveRfm1765700000000 } from './migrations/1765700000000-live-rfm';
+import { StockBatchReceivedAt1765820000000 } from './migrations/1765820000000-stock-batch-received-at';
 
 /**
  * The analytics database's own migrations. Both apps list them (the projector writes these tables,
@@ -37,4 +41,5 @@ export const ANALYTICS_MIGRATIONS = [
   ImportedOrders1765300000000,
   CatalogListing1765600000000,
   LiveRfm1765700000000,
+  StockBatchReceivedAt1765820000000,
 ];
