@@ -10,6 +10,7 @@ import {
 import { DashboardModule } from './dashboard/dashboard.module';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
+import { CopurchaseModule } from './queries/copurchase.module';
 import { QueryCache } from './queries/query-cache';
 import { StockHealthController } from './queries/stock-health.controller';
 import { StockHealthService } from './queries/stock-health.service';
@@ -26,6 +27,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     }),
     StockWarningsAdminModule,
     DashboardModule,
+    CopurchaseModule,
   ],
   controllers: [TrackController, AnalyticsQueryController, StockHealthController],
   providers: [

@@ -19,6 +19,10 @@ export * from './migrations/1764900000000-funnel-aggregate';
 export * from './migrations/1765300000000-imported-orders';
 export * from './migrations/1765600000000-catalog-listing';
 export * from './migrations/1765700000000-live-rfm';
+export * from './copurchase/copurchase.domain';
+export * from './copurchase/copurchase-sync';
+export * from './copurchase/copurchase.queries';
+export * from './migrations/1765810000000-copurchase';
 export * from './migrations/1765820000000-stock-batch-received-at';
 export * from './stock-health/stock-health.domain';
 export * from './stock-health/stock-health.queries';
@@ -28,6 +32,7 @@ import { FunnelAggregate1764900000000 } from './migrations/1764900000000-funnel-
 import { ImportedOrders1765300000000 } from './migrations/1765300000000-imported-orders';
 import { CatalogListing1765600000000 } from './migrations/1765600000000-catalog-listing';
 import { LiveRfm1765700000000 } from './migrations/1765700000000-live-rfm';
+import { Copurchase1765810000000 } from './migrations/1765810000000-copurchase';
 import { StockBatchReceivedAt1765820000000 } from './migrations/1765820000000-stock-batch-received-at';
 
 /**
@@ -41,5 +46,6 @@ export const ANALYTICS_MIGRATIONS = [
   ImportedOrders1765300000000,
   CatalogListing1765600000000,
   LiveRfm1765700000000,
+  Copurchase1765810000000,
   StockBatchReceivedAt1765820000000,
 ];

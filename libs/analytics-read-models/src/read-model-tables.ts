@@ -32,6 +32,10 @@ export const READ_MODEL_TABLES: readonly {
   { name: 'an_funnel_pending', key: ['event_id'] },
   { name: 'an_funnel_visitor_days', key: ['day', 'visitor_id'] },
   { name: 'an_funnel_days', key: ['day', 'channel'] },
+  { name: 'an_copurchase_orders', key: ['order_id'] },
+  { name: 'an_copurchase_totals', key: ['id'] },
+  { name: 'an_copurchase_skus', key: ['sku'] },
+  { name: 'an_copurchase_pairs', key: ['sku_a', 'sku_b'] },
 ];
 
 /** Empties every read model (inside the caller's transaction). */

@@ -8,6 +8,13 @@ describe('analytics settings', () => {
     ]);
   });
 
+  it('answer co-purchase pairs bought together in 2 counted orders unless COPURCHASE_MIN_SUPPORT_ORDERS says otherwise', () => {
+    expect(readAnalyticsSettings({}).copurchase).toEqual({ minSupportOrders: 2 });
+    expect(readAnalyticsSettings({ COPURCHASE_MIN_SUPPORT_ORDERS: '5' }).copurchase).toEqual({
+      minSupportOrders: 5,
+    });
+  });
+
   it('refuse frequency thresholds that do not rise from at least 1', () => {
     for (const value of ['3,2,4,5', '0,1,2,3']) {
       expect(() => readAnalyticsSettings({ RFM_FREQUENCY_THRESHOLDS: value })).toThrow(

@@ -88,6 +88,14 @@ export class AnalyticsEnvironment extends BaseEnvironment {
   @IsOptional()
   @IsISO8601({ strict: true })
   ANALYTICS_FIXED_NOW?: string;
+
+  /** Co-purchase: a pair is answered once bought together in at least this many counted orders (default 2). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  COPURCHASE_MIN_SUPPORT_ORDERS?: number;
 }
 
 export interface RfmSettings {
@@ -106,6 +114,8 @@ export interface AnalyticsSettings {
   lifecycle: LifecycleThresholds;
   cacheTtlMs: number;
   fixedNow: Date | null;
+  /** Co-purchase: the minimum support count (orders with both SKUs) of an answered pair. */
+  copurchase: { minSupportOrders: number };
 }
 
 function frequencyThresholds(value: string | undefined): [number, number, number, number] {
@@ -147,6 +157,7 @@ export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): Ana
     lifecycle: lifecycleThresholds(env, Number(env.RFM_SLEEPING_DAYS || 90)),
     cacheTtlMs: Number(env.ANALYTICS_CACHE_TTL_MS ?? 5000),
     fixedNow: env.ANALYTICS_FIXED_NOW ? new Date(env.ANALYTICS_FIXED_NOW) : null,
+    copurchase: { minSupportOrders: Number(env.COPURCHASE_MIN_SUPPORT_ORDERS || 2) },
   };
 }
 

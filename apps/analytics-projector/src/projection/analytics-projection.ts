@@ -2,6 +2,7 @@ import { bumpFactsVersion, foldFunnel } from '@ecom/analytics-read-models';
 import { EnvelopeOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
+import { CopurchaseFacts } from './copurchase-facts';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
 import type { LiveRfm } from './live-rfm';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
@@ -59,6 +60,7 @@ export interface ApplyOptions {
 export class AnalyticsProjection {
   private readonly facts: FactWriters;
   private readonly stock = new StockFacts();
+  private readonly copurchase = new CopurchaseFacts();
   /** occurredAt of the newest event applied, for the lag in seconds. */
   lastEventAt: Date | null = null;
   /** How old the last applied event was when it was applied (its envelope time to now), in ms. */
@@ -83,6 +85,8 @@ export class AnalyticsProjection {
     options: ApplyOptions,
   ): Promise<void> {
     for (const event of events) await this.apply(event, session, options);
+    // Co-purchase counts of the orders whose facts the batch brought, committed with those facts.
+    await this.copurchase.sync(session.sql, events);
     await this.rfm?.rescore(session.sql, events);
     if (events.length > 0) session.afterCommit(FACTS_VERSION_KEY, (sql) => bumpFactsVersion(sql));
   }
