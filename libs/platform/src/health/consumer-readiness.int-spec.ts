@@ -14,6 +14,7 @@ import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { register } from 'prom-client';
 import { ServiceDescriptor } from '../config/service-descriptor';
 import { EventSourcingRuntime } from '../event-sourcing/event-sourcing.runtime';
+import { HealthController } from './health.controller';
 import { PlatformModule } from '../platform.module';
 
 const descriptor: ServiceDescriptor = {
@@ -156,4 +157,33 @@ describe('readiness and lag of consumers restarted with a backlog', () => {
     expect(consumer(all, 'plain')).toMatchObject({ lag: 0, caughtUpSinceStart: true });
     expect(all.details.consumers.catchingUp).toEqual([]);
   }, 90_000);
+
+  it('reads the consumers after the dependency probes answered, so a slow probe reports no stale consumers', async () => {
+    const controller = service.app.get(HealthController);
+    const runtime = service.app.get(EventSourcingRuntime);
+    const probe = (controller as unknown as { redisProbe: { current(): Promise<unknown> } }).redisProbe;
+    const answered = gate();
+    const order: string[] = [];
+    const current = probe.current.bind(probe);
+    const statuses = runtime.consumerStatuses.bind(runtime);
+    const slowProbe = jest.spyOn(probe, 'current').mockImplementation(async () => {
+      await answered.promise;
+      order.push('probe answered');
+      return current();
+    });
+    const snapshot = jest.spyOn(runtime, 'consumerStatuses').mockImplementation(() => {
+      order.push('consumers read');
+      return statuses();
+    });
+    try {
+      const answer = controller.ready();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answered.open();
+      await answer;
+      expect(order).toEqual(['probe answered', 'consumers read']);
+    } finally {
+      slowProbe.mockRestore();
+      snapshot.mockRestore();
+    }
+  });
 });

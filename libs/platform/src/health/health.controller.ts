@@ -102,15 +102,20 @@ export class HealthController implements OnModuleDestroy {
   @Get('ready')
   @HealthCheck()
   async ready(): Promise<ReadinessAnswer> {
-    // One snapshot of the consumers for the whole answer, so that its parts agree.
+    const [database, kafka, redis] = await Promise.all([
+      this.database.current(),
+      this.kafka.current(),
+      this.redisProbe.current(),
+    ]);
+    // One snapshot of the consumers for the whole answer, so that its parts agree, taken after the
+    // probes: a probe can wait seconds, and a consumer that started meanwhile must be in the answer.
     const statuses = this.runtime.consumerStatuses();
-    const [kafka, redis] = await Promise.all([this.kafka.current(), this.redisProbe.current()]);
     const degradable: Record<string, DependencyDetail> = {
       kafka: { ...degradableDetail(kafka, DEGRADED_IMPACT.kafka), consumers: statuses },
       redis: degradableDetail(redis, DEGRADED_IMPACT.redis),
     };
     try {
-      return withDegradable(await this.health.check(this.readinessChecks(statuses)), degradable);
+      return withDegradable(await this.health.check(this.readinessChecks(database, statuses)), degradable);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
@@ -119,14 +124,16 @@ export class HealthController implements OnModuleDestroy {
   }
 
   /** What takes the pod out of its Service when down. */
-  private readinessChecks(statuses: ReturnType<EventSourcingRuntime['consumerStatuses']>) {
+  private readinessChecks(
+    database: DependencyOutcome,
+    statuses: ReturnType<EventSourcingRuntime['consumerStatuses']>,
+  ) {
     return [
-      async () => {
-        const database = this.indicators.check('database');
-        const outcome = await this.database.current();
-        return outcome.up
-          ? database.up({ checkedAt: iso(outcome) })
-          : database.down({ message: outcome.message, checkedAt: iso(outcome) });
+      () => {
+        const indicator = this.indicators.check('database');
+        return database.up
+          ? indicator.up({ checkedAt: iso(database) })
+          : indicator.down({ message: database.message, checkedAt: iso(database) });
       },
       async () => {
         // A consumer that gates readiness (a projector) is not ready until it caught up once since
