@@ -16,6 +16,7 @@ import { correlationIdOf } from './event-context.decorator';
 import { registerJsonBodyParser, rejectIllegalParameters } from './json-body';
 import { closeWith, hideMetricsRoute, serveMetrics } from './metrics-server';
 import { flushTracing } from '../tracing/tracing-lifecycle';
+import { nameServerSpansByRoute } from '../tracing/route-span-name';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -139,6 +140,7 @@ export async function startService(
     await flushTracing();
   });
   registerHttpMetrics(fastify);
+  nameServerSpansByRoute(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });

@@ -229,8 +229,10 @@ describe('one trace from POST /v1/orders through the outbox and Kafka to the oth
     const request = inTrace().find(
       (s) => s.service === 'orders' && s.kind === SERVER && s.parentSpanId === callerSpanId,
     );
+    expect(request?.name).toBe('POST /v1/orders');
     expect(request?.attributes).toMatchObject({
       'http.request.method': 'POST',
+      'http.route': '/v1/orders',
       'url.path': '/v1/orders',
       'http.response.status_code': 202,
     });
