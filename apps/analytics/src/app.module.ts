@@ -8,6 +8,7 @@ import {
   readAnalyticsSettings,
 } from './config/analytics.settings';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { AnomaliesModule } from './queries/anomalies.module';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
 import { CopurchaseModule } from './queries/copurchase.module';
@@ -27,6 +28,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     }),
     StockWarningsAdminModule,
     DashboardModule,
+    AnomaliesModule,
     CopurchaseModule,
   ],
   controllers: [TrackController, AnalyticsQueryController, StockHealthController],

@@ -138,10 +138,21 @@ const GET_REQUESTS: Record<string, string[]> = {
     `/v1/analytics/products/matrix?${RANGE}`,
     '/v1/analytics/products/matrix?from=2026-01-01&to=2026-01-02&currency=USD',
   ],
+  'GET /v1/analytics/anomalies': ['/v1/analytics/anomalies', `/v1/analytics/anomalies?state=all&${RANGE}`],
 };
 
 /** Read-model facts as the projector writes them: orders, refunds, returns, catalog, behaviour, warnings. */
 async function seedReadModels(db: DataSource): Promise<void> {
+  // An open conversion drop and a cleared GMV spike (anomaly alerts).
+  await db.query(
+    `INSERT INTO an_anomaly_alerts (id, type, metric, sku, direction, expected, actual, deviation, window_from,
+       window_to, open, cleared_expected, cleared_actual, cleared_deviation, cleared_window_from, cleared_window_to)
+     VALUES ('HOURLY:CONVERSION:2026-03-10T10', 'HOURLY', 'CONVERSION', NULL, 'DROP', 0.25, 0.1, -0.6,
+             '2026-03-10T02:00:00Z', '2026-03-10T03:00:00Z', true, NULL, NULL, NULL, NULL, NULL),
+            ('HOURLY:GMV:2026-03-09T10', 'HOURLY', 'GMV', NULL, 'SPIKE', 100000, 150000, 0.5,
+             '2026-03-09T02:00:00Z', '2026-03-09T03:00:00Z', false, 100000, 110000, 0.1,
+             '2026-03-09T03:00:00Z', '2026-03-09T04:00:00Z')`,
+  );
   const at = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}:00:00+08:00`;
   await db.query(
     `INSERT INTO an_products (product_id, title) VALUES ('P-1', 'Organic cotton tee'), ('P-2', NULL)`,

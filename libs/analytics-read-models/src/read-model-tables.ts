@@ -36,6 +36,10 @@ export const READ_MODEL_TABLES: readonly {
   { name: 'an_copurchase_totals', key: ['id'] },
   { name: 'an_copurchase_skus', key: ['sku'] },
   { name: 'an_copurchase_pairs', key: ['sku_a', 'sku_b'] },
+  { name: 'an_payment_failures', key: ['event_id'] },
+  { name: 'an_anomaly_alerts', key: ['id'] },
+  // How far the hourly evaluation got depends on the clock when it ran, not on the events.
+  { name: 'an_anomaly_evaluations', key: ['rule'], bookkeeping: ['next_hour'] },
 ];
 
 /** Empties every read model (inside the caller's transaction). */

@@ -50,4 +50,28 @@ describe('analytics settings', () => {
       expect(() => readAnalyticsSettings(env)).toThrow(/LIFECYCLE_NEW_DAYS <= LIFECYCLE_ACTIVE_DAYS/);
     }
   });
+
+  it('compare an hour with 4 weeks, alert beyond 40 % from 20 expected, 5 min after the hour, unless told otherwise', () => {
+    expect(readAnalyticsSettings({}).anomalies).toEqual({
+      intervalMs: 60_000,
+      weeks: 4,
+      thresholdPct: 40,
+      minVolume: 20,
+      graceMs: 300_000,
+    });
+    const env = {
+      ANOMALY_INTERVAL_MS: '0',
+      ANOMALY_WEEKS: '6',
+      ANOMALY_THRESHOLD_PCT: '25',
+      ANOMALY_MIN_VOLUME: '50',
+      ANOMALY_GRACE_MS: '0',
+    };
+    expect(readAnalyticsSettings(env).anomalies).toEqual({
+      intervalMs: 0,
+      weeks: 6,
+      thresholdPct: 25,
+      minVolume: 50,
+      graceMs: 0,
+    });
+  });
 });

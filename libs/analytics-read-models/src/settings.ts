@@ -1,6 +1,7 @@
 import { BaseEnvironment } from '@ecom/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsTimeZone, Matches, Max, Min } from 'class-validator';
+import type { AnomalySettings } from './anomalies/anomaly.domain';
 import type { LifecycleThresholds } from './lifecycle/lifecycle.domain';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -76,6 +77,44 @@ export class AnalyticsEnvironment extends BaseEnvironment {
   @Min(0)
   RFM_RECOMPUTE_INTERVAL_MS?: number;
 
+  /** How often the projector evaluates the completed hours for anomaly alerts (once across replicas); 0 turns it off. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  ANOMALY_INTERVAL_MS?: number;
+
+  /** Anomaly alerts: how many previous weeks' same hour make the expected value (default 4). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  ANOMALY_WEEKS?: number;
+
+  /** Anomaly alerts: the relative deviation from the expected value, in percent, beyond which an hour alerts (default 40). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ANOMALY_THRESHOLD_PCT?: number;
+
+  /** Anomaly alerts: the expected volume (paid orders, visitors, payment attempts) an hour needs to alert (default 20). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ANOMALY_MIN_VOLUME?: number;
+
+  /** Anomaly alerts: how long after an hour ends it is evaluated, so that late facts count (default 300000). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  ANOMALY_GRACE_MS?: number;
+
   /** Cache lifetime of hot analytics queries in Redis; 0 turns the cache off. */
   @IsOptional()
   @Transform(toInt)
@@ -110,6 +149,7 @@ export interface AnalyticsSettings {
   timeZone: string;
   currency: string;
   rfm: RfmSettings;
+  anomalies: AnomalySettings;
   /** Day thresholds of the lifecycle stages (sleepingDays is RFM's). */
   lifecycle: LifecycleThresholds;
   cacheTtlMs: number;
@@ -153,6 +193,13 @@ export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): Ana
       sleepingDays: Number(env.RFM_SLEEPING_DAYS || 90),
       recomputeIntervalMs: Number(env.RFM_RECOMPUTE_INTERVAL_MS ?? 10 * 60_000),
       frequencyThresholds: frequencyThresholds(env.RFM_FREQUENCY_THRESHOLDS),
+    },
+    anomalies: {
+      intervalMs: Number(env.ANOMALY_INTERVAL_MS ?? 60_000),
+      weeks: Number(env.ANOMALY_WEEKS || 4),
+      thresholdPct: Number(env.ANOMALY_THRESHOLD_PCT || 40),
+      minVolume: Number(env.ANOMALY_MIN_VOLUME || 20),
+      graceMs: Number(env.ANOMALY_GRACE_MS ?? 5 * 60_000),
     },
     lifecycle: lifecycleThresholds(env, Number(env.RFM_SLEEPING_DAYS || 90)),
     cacheTtlMs: Number(env.ANALYTICS_CACHE_TTL_MS ?? 5000),

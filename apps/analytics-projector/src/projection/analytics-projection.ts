@@ -1,6 +1,7 @@
 import { bumpFactsVersion, foldFunnel } from '@ecom/analytics-read-models';
 import { EnvelopeOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { CommandSession, reactionContext } from '@ecom/event-sourcing';
+import { recordPaymentFailure } from '../anomalies/payment-failure-facts';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { CopurchaseFacts } from './copurchase-facts';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
@@ -30,6 +31,7 @@ export const PROJECTED_EVENT_TYPES = [
   'CartItemRemoved',
   'OrderPlaced',
   'OrderPaid',
+  'PaymentFailed',
   'RefundIssued',
   'OrderImported',
   'ReturnRequested',
@@ -61,6 +63,7 @@ export class AnalyticsProjection {
   private readonly facts: FactWriters;
   private readonly stock = new StockFacts();
   private readonly copurchase = new CopurchaseFacts();
+  private readonly timeZone: string;
   /** occurredAt of the newest event applied, for the lag in seconds. */
   lastEventAt: Date | null = null;
   /** How old the last applied event was when it was applied (its envelope time to now), in ms. */
@@ -72,6 +75,7 @@ export class AnalyticsProjection {
     private readonly rfm: LiveRfm | null = null,
   ) {
     this.facts = new FactWriters(timeZone);
+    this.timeZone = timeZone;
   }
 
   /**
@@ -155,6 +159,9 @@ export class AnalyticsProjection {
       case 'OrderPaid':
         await this.visitorEvent(session, event, VISITOR_STEPS.OrderPaid, event.data, event.occurredAt);
         return f.orderPaid(tx, event);
+      case 'PaymentFailed':
+        // A declined attempt, for the hourly payment success rate (anomaly alerts).
+        return recordPaymentFailure(tx, event, this.timeZone);
       case 'RefundIssued':
         return f.refundIssued(tx, event);
       case 'OrderImported':

@@ -1,5 +1,6 @@
 import { AnalyticsClock } from '@ecom/analytics-read-models';
 import { Module } from '@nestjs/common';
+import { AnomaliesService } from '../anomalies/anomalies.service';
 import {
   ANALYTICS_PROJECTOR_SETTINGS,
   AnalyticsProjectorSettings,
@@ -24,6 +25,11 @@ import { LiveRfm } from './live-rfm';
       useFactory: (s: AnalyticsProjectorSettings) => new StockWarningsService(s.stockWarnings),
     },
     {
+      provide: AnomaliesService,
+      inject: [ANALYTICS_PROJECTOR_SETTINGS],
+      useFactory: (s: AnalyticsProjectorSettings) => new AnomaliesService(s),
+    },
+    {
       provide: AnalyticsProjection,
       inject: [ANALYTICS_PROJECTOR_SETTINGS, StockWarningsService, AnalyticsClock],
       useFactory: (s: AnalyticsProjectorSettings, warnings: StockWarningsService, clock: AnalyticsClock) =>
@@ -34,6 +40,12 @@ import { LiveRfm } from './live-rfm';
         ),
     },
   ],
-  exports: [ANALYTICS_PROJECTOR_SETTINGS, AnalyticsClock, StockWarningsService, AnalyticsProjection],
+  exports: [
+    ANALYTICS_PROJECTOR_SETTINGS,
+    AnalyticsClock,
+    StockWarningsService,
+    AnalyticsProjection,
+    AnomaliesService,
+  ],
 })
 export class ProjectionModule {}

@@ -3,6 +3,7 @@ import { ClusterScheduler, EventSourcingRuntime } from '@ecom/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
+import { AnomaliesService, AnomalyEvaluation } from '../anomalies/anomalies.service';
 import {
   ANALYTICS_PROJECTOR_SETTINGS,
   AnalyticsProjectorSettings,
@@ -12,8 +13,9 @@ import { ProjectorRunner } from './projector-runner';
 
 /**
  * The projector's schedules, each run once per interval across all replicas (ClusterScheduler):
- * re-evaluation of the time-based stock warnings (expiry, sales windows)
- * and the RFM recomputation. Both take their instant from the injectable AnalyticsClock.
+ * re-evaluation of the time-based stock warnings (expiry, sales windows), the RFM recomputation and
+ * the evaluation of the completed hours for anomaly alerts. All take their instant from the injectable
+ * AnalyticsClock.
  */
 @Injectable()
 export class ProjectorSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,6 +29,7 @@ export class ProjectorSchedules implements OnApplicationBootstrap, OnApplication
     private readonly runner: ProjectorRunner,
     private readonly clock: AnalyticsClock,
     private readonly scheduler: ClusterScheduler,
+    private readonly anomalies: AnomaliesService,
     @Inject(ANALYTICS_PROJECTOR_SETTINGS) private readonly settings: AnalyticsProjectorSettings,
   ) {}
 
@@ -43,6 +46,9 @@ export class ProjectorSchedules implements OnApplicationBootstrap, OnApplication
     );
     this.scheduler.every('rfm', this.settings.rfm.recomputeIntervalMs, () => this.recomputeRfm(), { when });
     if (this.settings.rfm.recomputeIntervalMs > 0) void this.recomputeRfmAtStartup();
+    this.scheduler.every('anomalies', this.settings.anomalies.intervalMs, () => this.evaluateAnomalies(), {
+      when,
+    });
   }
 
   onApplicationShutdown(): void {
@@ -82,5 +88,22 @@ export class ProjectorSchedules implements OnApplicationBootstrap, OnApplication
       `RFM recomputed as of ${summary.asOf}: ${summary.members} members in ${summary.durationMs} ms`,
     );
     return summary;
+  }
+
+  /**
+   * Evaluates the hours completed (ANOMALY_GRACE_MS past their end) at the clock's instant and not
+   * evaluated yet, and publishes the alerts raised and cleared.
+   */
+  async evaluateAnomalies(at: Date = this.clock.now()): Promise<AnomalyEvaluation> {
+    const result = await this.anomalies.evaluate(this.runtime.commands, at, {
+      correlationId: uuidv7(),
+      causationId: null,
+    });
+    if (result.hours > 0) {
+      this.logger.log(
+        `anomalies: ${result.hours} hours evaluated, ${result.raised} raised, ${result.cleared} cleared`,
+      );
+    }
+    return result;
   }
 }

@@ -8,11 +8,11 @@ import {
   HourFigures,
   hourRange,
   judge,
-  median,
   MetricReading,
   readMetric,
   weeksBefore,
 } from './anomaly.domain';
+import { median } from '../matrix/matrix.domain';
 
 /** Fixed seed: a failure reproduces on every run. */
 const RUNS = { seed: 20261215, numRuns: 200 };

@@ -1,3 +1,5 @@
+import { median } from '../matrix/matrix.domain';
+
 /**
  * Hourly anomaly alerts, pure: what an hour's figures say about a metric, the expected value from the
  * same hour of the previous weeks, the verdict (drop, spike, normal, or no verdict) and the raise/clear
@@ -57,14 +59,6 @@ export function readMetric(metric: HourlyAnomalyMetric, f: HourFigures): MetricR
   }
 }
 
-/** The median (the mean of the two middle values for an even count); null for no values. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 export interface AnomalyParams {
   /** Previous weeks whose same hour makes the expected value (ANOMALY_WEEKS, default 4). */
   weeks: number;
@@ -72,6 +66,14 @@ export interface AnomalyParams {
   thresholdPct: number;
   /** Expected volume (median over the weeks) an hour needs for a verdict (ANOMALY_MIN_VOLUME, default 20). */
   minVolume: number;
+}
+
+/** The anomaly rules' settings (ANOMALY_* variables): the parameters, and when the projector evaluates. */
+export interface AnomalySettings extends AnomalyParams {
+  /** How often the projector evaluates the completed hours; 0 turns the schedule off. */
+  intervalMs: number;
+  /** An hour is evaluated once this long has passed since it ended (late facts still count). */
+  graceMs: number;
 }
 
 export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = { weeks: 4, thresholdPct: 40, minVolume: 20 };

@@ -25,6 +25,23 @@ export function stockWarningAggregateId(type: string, sku: string, warehouse: st
   return `${type}:${sku}:${warehouse ?? '*'}`;
 }
 
+/** The rules that raise anomaly alerts (docs/analytics.md, "Anomaly alerts"). */
+export const ANOMALY_TYPES = ['HOURLY'] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+/** What an anomaly alert measures: the hourly GMV, conversion and payment success rate. */
+export const ANOMALY_METRICS = ['GMV', 'CONVERSION', 'PAYMENT_SUCCESS'] as const;
+export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const anomalyAggregateType = 'Anomaly';
+/** The wall-clock hour (of ANALYTICS_TZ) an alert was decided on, as instants: from inclusive, to exclusive. */
+const AnomalyWindow = Type.Object({ from: Timestamp, to: Timestamp }, { additionalProperties: false });
+
+/** The aggregate id of an anomaly alert stream: one per rule, metric and SKU ('*' = the whole shop). */
+export function anomalyAggregateId(type: string, metric: string, sku: string | null): string {
+  return `${type}:${metric}:${sku ?? '*'}`;
+}
+
 export const AlertEvents = {
   StockWarningRaised: defineEvent({
     type: 'StockWarningRaised',
@@ -61,6 +78,51 @@ export const AlertEvents = {
         type: StockWarningType,
         available: Type.Integer(),
         clearedAt: Timestamp,
+      },
+      { additionalProperties: false },
+    ),
+  }),
+  AnomalyRaised: defineEvent({
+    type: 'AnomalyRaised',
+    version: 1,
+    topic,
+    aggregateType: anomalyAggregateType,
+    description:
+      'An hour of GMV, conversion or payment success deviated from the same hour of the previous weeks ' +
+      'beyond the threshold (a drop or a spike). For operations and risk control.',
+    schema: Type.Object(
+      {
+        alertId: Type.String({ minLength: 1, maxLength: 128 }),
+        type: literals(ANOMALY_TYPES),
+        metric: literals(ANOMALY_METRICS),
+        sku: Nullable(Sku),
+        direction: literals(['DROP', 'SPIKE'] as const),
+        expected: Type.Number(),
+        actual: Type.Number(),
+        deviation: Type.Number({ description: '(actual - expected) / expected' }),
+        window: AnomalyWindow,
+      },
+      { additionalProperties: false },
+    ),
+  }),
+  AnomalyCleared: defineEvent({
+    type: 'AnomalyCleared',
+    version: 1,
+    topic,
+    aggregateType: anomalyAggregateType,
+    description:
+      'A raised anomaly no longer holds: a later hour was back within the threshold (its figures), or the ' +
+      'facts no longer show the alert after a rebuild (figures and window null).',
+    schema: Type.Object(
+      {
+        alertId: Type.String({ minLength: 1, maxLength: 128 }),
+        type: literals(ANOMALY_TYPES),
+        metric: literals(ANOMALY_METRICS),
+        sku: Nullable(Sku),
+        expected: Nullable(Type.Number()),
+        actual: Nullable(Type.Number()),
+        deviation: Nullable(Type.Number()),
+        window: Nullable(AnomalyWindow),
       },
       { additionalProperties: false },
     ),

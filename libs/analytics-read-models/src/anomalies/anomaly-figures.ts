@@ -1,0 +1,108 @@
+import type { SqlExecutor } from '@ecom/event-sourcing';
+import { instantAt } from '../calendar';
+import { BEHAVIOUR_STEPS } from '../sales/sales.queries';
+import { addHours, EMPTY_HOUR, HourFigures, HourKey, weeksBefore } from './anomaly.domain';
+
+/** The SQL expression of the wall-clock hour key ('YYYY-MM-DDTHH') of a timestamptz column. */
+const hourOf = (column: string) =>
+  `to_char(date_trunc('hour', ${column} AT TIME ZONE $3), 'YYYY-MM-DD"T"HH24')`;
+
+/** The instant the wall clock of `timeZone` shows the start of `hour`. */
+export function hourStart(hour: HourKey, timeZone: string): Date {
+  return instantAt(hour.slice(0, 10), Number(hour.slice(11, 13)) * 60, timeZone);
+}
+
+/** The window of an hour as instants: from its start (inclusive) to the next hour's start (exclusive). */
+export function hourWindow(hour: HourKey, timeZone: string): { from: string; to: string } {
+  return {
+    from: hourStart(hour, timeZone).toISOString(),
+    to: hourStart(addHours(hour, 1), timeZone).toISOString(),
+  };
+}
+
+/** The wall-clock hour of an instant in a time zone. */
+export async function hourKeyOf(sql: SqlExecutor, instant: Date, timeZone: string): Promise<HourKey> {
+  const [row] = await sql.query(
+    `SELECT to_char(date_trunc('hour', $1::timestamptz AT TIME ZONE $2), 'YYYY-MM-DD"T"HH24') AS hour`,
+    [instant, timeZone],
+  );
+  return row.hour;
+}
+
+/** The hour of the earliest fact the hourly metrics read (a payment, a declined payment, a visit); null without facts. */
+export async function firstFactHour(sql: SqlExecutor, timeZone: string): Promise<HourKey | null> {
+  const [row] = await sql.query(
+    `SELECT to_char(date_trunc('hour', min(t) AT TIME ZONE $1), 'YYYY-MM-DD"T"HH24') AS hour FROM (
+       SELECT min(paid_at) AS t FROM an_orders_paid
+       UNION ALL SELECT min(failed_at) FROM an_payment_failures
+       UNION ALL SELECT min(occurred_at) FROM an_visitor_events WHERE step = ANY($2::text[])) f`,
+    [timeZone, BEHAVIOUR_STEPS],
+  );
+  return row?.hour ?? null;
+}
+
+/**
+ * The hourly figures of the hours from `from` (inclusive) to `to` (exclusive) and of the same hours of
+ * the previous `weeks` weeks, keyed by hour; hours without facts are absent. Read from the projected
+ * facts: payments (an_orders_paid), declined payments (an_payment_failures) and storefront behaviour
+ * (an_visitor_events, as the sales figures count UV and paying visitors).
+ */
+export async function loadHourFigures(
+  sql: SqlExecutor,
+  range: { from: HourKey; to: HourKey },
+  options: { weeks: number; timeZone: string; currency: string },
+): Promise<Map<HourKey, HourFigures>> {
+  // One span when the range is a week or longer (the shifted copies overlap), else one per week.
+  const spans: { from: HourKey; to: HourKey }[] =
+    weeksBefore(range.to, 1) >= range.from
+      ? [{ from: weeksBefore(range.from, options.weeks), to: range.to }]
+      : Array.from({ length: options.weeks + 1 }, (_, w) => ({
+          from: weeksBefore(range.from, w),
+          to: weeksBefore(range.to, w),
+        }));
+  const figures = new Map<HourKey, HourFigures>();
+  const at = (hour: HourKey) => {
+    let f = figures.get(hour);
+    if (!f) figures.set(hour, (f = { ...EMPTY_HOUR }));
+    return f;
+  };
+  for (const span of spans) {
+    const from = hourStart(span.from, options.timeZone);
+    const to = hourStart(span.to, options.timeZone);
+    // The local days that hold the span, so the visitor query can use its (day, step, ...) index.
+    const days = [span.from.slice(0, 10), span.to.slice(0, 10)];
+    const params = [from, to, options.timeZone];
+    // One after another: in the caller's transaction they share one connection.
+    const paid = await sql.query(
+      `SELECT ${hourOf('paid_at')} AS hour, count(*)::int AS succeeded,
+                count(*) FILTER (WHERE currency = $4)::int AS orders,
+                coalesce(sum(amount) FILTER (WHERE currency = $4), 0)::bigint AS gmv
+           FROM an_orders_paid WHERE paid_at >= $1 AND paid_at < $2 GROUP BY 1`,
+      [...params, options.currency],
+    );
+    const visitors = await sql.query(
+      `WITH browsed AS (SELECT DISTINCT ${hourOf('occurred_at')} AS hour, visitor_id FROM an_visitor_events
+                           WHERE day BETWEEN $4::date AND $5::date AND step = ANY($6::text[])
+                             AND occurred_at >= $1 AND occurred_at < $2),
+              paid AS (SELECT DISTINCT ${hourOf('occurred_at')} AS hour, visitor_id FROM an_visitor_events
+                        WHERE day BETWEEN $4::date AND $5::date AND step = 'order_paid'
+                          AND occurred_at >= $1 AND occurred_at < $2)
+         SELECT b.hour, count(*)::int AS visitors, count(p.visitor_id)::int AS payers
+           FROM browsed b LEFT JOIN paid p USING (hour, visitor_id) GROUP BY b.hour`,
+      [...params, ...days, BEHAVIOUR_STEPS],
+    );
+    const failed = await sql.query(
+      `SELECT ${hourOf('failed_at')} AS hour, count(*)::int AS failed
+           FROM an_payment_failures WHERE failed_at >= $1 AND failed_at < $2 GROUP BY 1`,
+      params,
+    );
+    for (const r of paid as { hour: string; succeeded: number; orders: number; gmv: string }[]) {
+      Object.assign(at(r.hour), { paymentsSucceeded: r.succeeded, paidOrders: r.orders, gmv: Number(r.gmv) });
+    }
+    for (const r of visitors as { hour: string; visitors: number; payers: number }[]) {
+      Object.assign(at(r.hour), { visitors: r.visitors, payingVisitors: r.payers });
+    }
+    for (const r of failed as { hour: string; failed: number }[]) at(r.hour).paymentsFailed = r.failed;
+  }
+  return figures;
+}
