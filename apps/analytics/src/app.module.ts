@@ -8,6 +8,7 @@ import {
   readAnalyticsSettings,
 } from './config/analytics.settings';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { LifecycleModule } from './queries/lifecycle.module';
 import { AnomaliesModule } from './queries/anomalies.module';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
@@ -28,6 +29,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     }),
     StockWarningsAdminModule,
     DashboardModule,
+    LifecycleModule,
     AnomaliesModule,
     CopurchaseModule,
   ],

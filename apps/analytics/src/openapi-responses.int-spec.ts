@@ -138,6 +138,19 @@ const GET_REQUESTS: Record<string, string[]> = {
     `/v1/analytics/products/matrix?${RANGE}`,
     '/v1/analytics/products/matrix?from=2026-01-01&to=2026-01-02&currency=USD',
   ],
+  'GET /v1/analytics/lifecycle': ['/v1/analytics/lifecycle', '/v1/analytics/lifecycle?asOf=2025-01-01'],
+  'GET /v1/analytics/lifecycle/members': [
+    '/v1/analytics/lifecycle/members',
+    '/v1/analytics/lifecycle/members?stage=sleeping&limit=1&offset=0&asOf=2026-03-10',
+  ],
+  'GET /v1/analytics/repurchase': [
+    `/v1/analytics/repurchase?${RANGE}`,
+    '/v1/analytics/repurchase?from=2026-01-01&to=2026-01-02',
+  ],
+  'GET /v1/analytics/cohorts': [
+    '/v1/analytics/cohorts',
+    '/v1/analytics/cohorts?from=2025-09&to=2026-03&months=2',
+  ],
   'GET /v1/analytics/anomalies': ['/v1/analytics/anomalies', `/v1/analytics/anomalies?state=all&${RANGE}`],
 };
 
@@ -156,6 +169,10 @@ async function seedReadModels(db: DataSource): Promise<void> {
   const at = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}:00:00+08:00`;
   await db.query(
     `INSERT INTO an_products (product_id, title) VALUES ('P-1', 'Organic cotton tee'), ('P-2', NULL)`,
+  );
+  // Categories for repurchase: m-1 buys apparel twice in the range (a median), m-2 kitchen once (none).
+  await db.query(
+    `UPDATE an_products SET category_id = CASE product_id WHEN 'P-1' THEN 'apparel' ELSE 'kitchen' END`,
   );
   await db.query(
     `INSERT INTO an_skus (sku, product_id, price, cost, currency) VALUES
@@ -352,6 +369,18 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
     const funnel = answers.get(`/v1/analytics/funnel?${RANGE}`) as { channels: { channel: string | null }[] };
     expect(funnel.channels.map((c) => c.channel)).toEqual(['app', 'web', null]);
     expect(answers.get('/v1/analytics/stock-warnings')).toHaveLength(3);
+    const repurchase = answers.get(`/v1/analytics/repurchase?${RANGE}`) as {
+      categories: { categoryId: string; medianDaysBetween: number | null }[];
+    };
+    expect(repurchase.categories.map((c) => [c.categoryId, c.medianDaysBetween])).toEqual([
+      ['apparel', 2],
+      ['kitchen', null],
+    ]);
+    const cohorts = answers.get('/v1/analytics/cohorts?from=2025-09&to=2026-03&months=2') as {
+      cohorts: { month: string; members: number; retention: { share: number | null }[] }[];
+    };
+    expect(cohorts.cohorts.find((c) => c.month === '2025-09')).toMatchObject({ members: 1 });
+    expect(cohorts.cohorts.find((c) => c.month === '2025-11')!.retention[0].share).toBeNull();
   });
 
   it('fails an answer whose field its schema does not name, or whose null its schema does not allow', async () => {

@@ -1,0 +1,98 @@
+import { RequireRole } from '@ecom/auth';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
+import type { Cached } from './analytics-query.service';
+import {
+  CohortsQueryDto,
+  LifecycleMembersQueryDto,
+  LifecycleQueryDto,
+  RepurchaseQueryDto,
+} from './lifecycle.dto';
+import {
+  CohortsResponse,
+  LifecycleMemberPageResponse,
+  LifecycleResponse,
+  RepurchaseResponse,
+} from './lifecycle.responses';
+import { LifecycleService } from './lifecycle.service';
+
+const X_CACHE = {
+  'X-Cache': {
+    description:
+      'hit: served from the cache (computed since the read models last changed, at most ' +
+      'ANALYTICS_CACHE_TTL_MS ago); miss: computed now',
+    schema: { type: 'string', enum: ['hit', 'miss'] },
+  },
+};
+
+function served<T>(reply: FastifyReply, cached: Cached<T>): T {
+  void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
+  return cached.value;
+}
+
+/** Lifecycle stages, repurchase per category and monthly cohort retention (docs/analytics.md), operator only. */
+@ApiTags('analytics')
+@ApiOperatorRouteErrors()
+@RequireRole('operator')
+@Controller('analytics')
+export class LifecycleController {
+  constructor(private readonly service: LifecycleService) {}
+
+  @Get('lifecycle')
+  @ApiOperation({ summary: 'Members per lifecycle stage (new, active, at_risk, sleeping, lost) as of a day' })
+  @ApiOkResponse({ type: LifecycleResponse, headers: X_CACHE, description: 'the counts per stage' })
+  @ApiErrorResponses({ 400: 'asOf not a calendar day, or an unknown query parameter' })
+  async lifecycle(
+    @Query() query: LifecycleQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LifecycleResponse> {
+    return served(reply, await this.service.stages(query));
+  }
+
+  @Get('lifecycle/members')
+  @ApiOperation({
+    summary: 'Members with their lifecycle stage, most recent last order first; filter by stage',
+  })
+  @ApiOkResponse({ type: LifecycleMemberPageResponse, headers: X_CACHE, description: 'a page of members' })
+  @ApiErrorResponses({
+    400: 'an unknown stage, asOf not a calendar day, a limit or offset out of range, or an unknown query parameter',
+  })
+  async members(
+    @Query() query: LifecycleMembersQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LifecycleMemberPageResponse> {
+    return served(reply, await this.service.members(query));
+  }
+
+  @Get('repurchase')
+  @ApiOperation({
+    summary: 'Per category: repurchase rate and median days between orders, over a range of days',
+  })
+  @ApiOkResponse({ type: RepurchaseResponse, headers: X_CACHE, description: 'every category with a buyer' })
+  @ApiErrorResponses({
+    400: 'a malformed day, from after to, a range over 366 days, or an unknown query parameter (each named)',
+  })
+  async repurchase(
+    @Query() query: RepurchaseQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RepurchaseResponse> {
+    return served(reply, await this.service.repurchase(query));
+  }
+
+  @Get('cohorts')
+  @ApiOperation({
+    summary: 'Monthly cohorts by first paid order, and the share who paid again in each following month',
+  })
+  @ApiOkResponse({ type: CohortsResponse, headers: X_CACHE, description: 'every cohort month from..to' })
+  @ApiErrorResponses({
+    400: 'a malformed month, from after to, over 36 months, months out of 1..36, or an unknown query parameter',
+  })
+  async cohorts(
+    @Query() query: CohortsQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CohortsResponse> {
+    return served(reply, await this.service.cohorts(query));
+  }
+}
