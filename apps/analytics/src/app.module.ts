@@ -12,6 +12,8 @@ import { LifecycleModule } from './queries/lifecycle.module';
 import { AnomaliesModule } from './queries/anomalies.module';
 import { AnalyticsQueryController } from './queries/analytics-query.controller';
 import { AnalyticsQueryService } from './queries/analytics-query.service';
+import { ExperimentsController } from './queries/experiments.controller';
+import { ExperimentsService } from './queries/experiments.service';
 import { CopurchaseModule } from './queries/copurchase.module';
 import { QueryCache } from './queries/query-cache';
 import { StockHealthController } from './queries/stock-health.controller';
@@ -33,7 +35,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     AnomaliesModule,
     CopurchaseModule,
   ],
-  controllers: [TrackController, AnalyticsQueryController, StockHealthController],
+  controllers: [TrackController, AnalyticsQueryController, ExperimentsController, StockHealthController],
   providers: [
     { provide: ANALYTICS_SETTINGS, useFactory: () => readAnalyticsSettings() },
     {
@@ -45,6 +47,7 @@ import { StockWarningsAdminModule } from './warnings/stock-warnings-admin.module
     TrackHandler,
     QueryCache,
     AnalyticsQueryService,
+    ExperimentsService,
     StockHealthService,
   ],
 })

@@ -19,6 +19,9 @@ export * from './migrations/1764900000000-funnel-aggregate';
 export * from './migrations/1765300000000-imported-orders';
 export * from './migrations/1765600000000-catalog-listing';
 export * from './migrations/1765700000000-live-rfm';
+export * from './experiments/experiments.domain';
+export * from './experiments/experiments.queries';
+export * from './migrations/1765830000000-experiments';
 export * from './anomalies/anomaly.domain';
 export * from './anomalies/anomaly-figures';
 export * from './anomalies/anomaly.queries';
@@ -36,6 +39,7 @@ import { FunnelAggregate1764900000000 } from './migrations/1764900000000-funnel-
 import { ImportedOrders1765300000000 } from './migrations/1765300000000-imported-orders';
 import { CatalogListing1765600000000 } from './migrations/1765600000000-catalog-listing';
 import { LiveRfm1765700000000 } from './migrations/1765700000000-live-rfm';
+import { Experiments1765830000000 } from './migrations/1765830000000-experiments';
 import { AnomalyAlerts1765840000000 } from './migrations/1765840000000-anomaly-alerts';
 import { Copurchase1765810000000 } from './migrations/1765810000000-copurchase';
 import { StockBatchReceivedAt1765820000000 } from './migrations/1765820000000-stock-batch-received-at';
@@ -51,6 +55,7 @@ export const ANALYTICS_MIGRATIONS = [
   ImportedOrders1765300000000,
   CatalogListing1765600000000,
   LiveRfm1765700000000,
+  Experiments1765830000000,
   Copurchase1765810000000,
   StockBatchReceivedAt1765820000000,
   AnomalyAlerts1765840000000,

@@ -32,6 +32,8 @@ export const READ_MODEL_TABLES: readonly {
   { name: 'an_funnel_pending', key: ['event_id'] },
   { name: 'an_funnel_visitor_days', key: ['day', 'visitor_id'] },
   { name: 'an_funnel_days', key: ['day', 'channel'] },
+  { name: 'an_experiment_visitors', key: ['experiment', 'visitor_id'] },
+  { name: 'an_experiment_orders', key: ['order_id', 'experiment'] },
   { name: 'an_copurchase_orders', key: ['order_id'] },
   { name: 'an_copurchase_totals', key: ['id'] },
   { name: 'an_copurchase_skus', key: ['sku'] },

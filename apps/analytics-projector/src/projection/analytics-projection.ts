@@ -4,6 +4,7 @@ import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { recordPaymentFailure } from '../anomalies/payment-failure-facts';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { CopurchaseFacts } from './copurchase-facts';
+import { ExperimentFacts } from './experiment-facts';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
 import type { LiveRfm } from './live-rfm';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
@@ -61,6 +62,7 @@ export interface ApplyOptions {
 /** The projector's one event handler: routes each event to the fact writers and the stock warnings. */
 export class AnalyticsProjection {
   private readonly facts: FactWriters;
+  private readonly experiments: ExperimentFacts;
   private readonly stock = new StockFacts();
   private readonly copurchase = new CopurchaseFacts();
   private readonly timeZone: string;
@@ -75,6 +77,7 @@ export class AnalyticsProjection {
     private readonly rfm: LiveRfm | null = null,
   ) {
     this.facts = new FactWriters(timeZone);
+    this.experiments = new ExperimentFacts(timeZone);
     this.timeZone = timeZone;
   }
 
@@ -142,6 +145,8 @@ export class AnalyticsProjection {
       case 'PageViewed':
       case 'ProductViewed':
       case 'Searched':
+        // A/B exposure at the time the visitor acted (the storefront's time when it sent one).
+        await this.experiments.exposure(tx, event, FactWriters.behaviourTime(event));
         return this.visitorEvent(
           session,
           event,
@@ -155,6 +160,7 @@ export class AnalyticsProjection {
         return this.visitorEvent(session, event, VISITOR_STEPS[event.type], event.data, event.occurredAt);
       case 'OrderPlaced':
         await this.visitorEvent(session, event, VISITOR_STEPS.OrderPlaced, event.data, event.occurredAt);
+        await this.experiments.orderPlaced(tx, event);
         return f.orderPlaced(tx, event);
       case 'OrderPaid':
         await this.visitorEvent(session, event, VISITOR_STEPS.OrderPaid, event.data, event.occurredAt);
