@@ -138,6 +138,14 @@ const GET_REQUESTS: Record<string, string[]> = {
     `/v1/analytics/products/matrix?${RANGE}`,
     '/v1/analytics/products/matrix?from=2026-01-01&to=2026-01-02&currency=USD',
   ],
+  'GET /v1/analytics/stock/health': [
+    '/v1/analytics/stock/health',
+    '/v1/analytics/stock/health?days=7&category=none-such',
+  ],
+  'GET /v1/analytics/stock/value-at-risk': [
+    '/v1/analytics/stock/value-at-risk',
+    '/v1/analytics/stock/value-at-risk?withinDays=0',
+  ],
   'GET /v1/analytics/lifecycle': ['/v1/analytics/lifecycle', '/v1/analytics/lifecycle?asOf=2025-01-01'],
   'GET /v1/analytics/lifecycle/members': [
     '/v1/analytics/lifecycle/members',
@@ -266,6 +274,22 @@ async function seedReadModels(db: DataSource): Promise<void> {
         '{"batch": "L-7", "expiresAt": "2026-03-30T00:00:00.000Z", "quantity": 12, "expiringBatches": 1, "expired": false}', $1)`,
     [NOW],
   );
+  // Stock facts (stock health): CAP's batch expires within 30 days; TEE-S's batch predates receipt
+  // times (unknown age); GHOST is a SKU catalog never named (no category, price, cost or currency).
+  await db.query(
+    `INSERT INTO an_stock_items (sku, on_hand, reserved, available) VALUES
+       ('TEE-S', 20, 2, 18), ('CAP', 12, 0, 12), ('GHOST', 3, 0, 3)`,
+  );
+  await db.query(
+    `INSERT INTO an_stock_batches (sku, warehouse, batch, expires_at, quantity, received_at) VALUES
+       ('CAP', 'SH-01', 'L-7', '2026-03-30T00:00:00Z', 12, '2026-01-10T01:00:00Z'),
+       ('TEE-S', 'SH-01', 'T-1', NULL, 20, NULL),
+       ('GHOST', 'SH-01', 'G-1', '2026-03-01T00:00:00Z', 3, '2026-02-01T01:00:00Z')`,
+  );
+  await db.query(
+    `INSERT INTO an_stock_sales (event_id, sku, warehouse, occurred_at, units) VALUES ($1, 'TEE-S', 'SH-01', $2, 5)`,
+    [randomUUID(), at(D2, 15)],
+  );
 }
 
 describe('analytics OpenAPI document: every answer declared, and the real answers match it', () => {
@@ -369,6 +393,13 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
     const funnel = answers.get(`/v1/analytics/funnel?${RANGE}`) as { channels: { channel: string | null }[] };
     expect(funnel.channels.map((c) => c.channel)).toEqual(['app', 'web', null]);
     expect(answers.get('/v1/analytics/stock-warnings')).toHaveLength(3);
+    // CAP: 12 x 2000 at cost; GHOST: 3 expired units of unknown cost and price.
+    expect(answers.get('/v1/analytics/stock/value-at-risk')).toMatchObject({
+      totals: [
+        { currency: 'CNY', units: 12, costValue: 24000, retailValue: 70800 },
+        { currency: null, units: 3, expiredUnits: 3, unitsWithoutCost: 3, unitsWithoutPrice: 3 },
+      ],
+    });
     const repurchase = answers.get(`/v1/analytics/repurchase?${RANGE}`) as {
       categories: { categoryId: string; medianDaysBetween: number | null }[];
     };
