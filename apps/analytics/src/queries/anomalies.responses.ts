@@ -74,11 +74,23 @@ export class AnomalyAlertResponse extends AnomalyReadingResponse implements Anom
   state!: 'OPEN' | 'CLEARED';
 
   @ApiProperty({
-    type: AnomalyReadingResponse,
+    type: Number,
     nullable: true,
-    description: 'the later hour that was back within the threshold; null while open',
+    description: 'the expected value of the later hour that was back within the threshold; null while open',
   })
-  cleared!: AnomalyReadingResponse | null;
+  clearedExpected!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: "that hour's own value; null while open" })
+  clearedActual!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: "that hour's deviation; null while open" })
+  clearedDeviation!: number | null;
+
+  @ApiProperty(instant('start of the hour that cleared it; null while open', true))
+  clearedFrom!: string | null;
+
+  @ApiProperty(instant('end of the hour that cleared it; null while open', true))
+  clearedTo!: string | null;
 }
 
 export class AnomalyListResponse implements AnomalyListView {

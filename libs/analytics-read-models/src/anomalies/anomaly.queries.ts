@@ -26,8 +26,12 @@ export interface AnomalyAlertView extends AnomalyReadingView {
   sku: string | null;
   direction: AnomalyDirection;
   state: 'OPEN' | 'CLEARED';
-  /** The hour that was back within the threshold; null while open. */
-  cleared: AnomalyReadingView | null;
+  /** The later hour that was back within the threshold, its figures (all null while open). */
+  clearedExpected: number | null;
+  clearedActual: number | null;
+  clearedDeviation: number | null;
+  clearedFrom: string | null;
+  clearedTo: string | null;
 }
 
 export interface AnomalyListView {
@@ -75,14 +79,11 @@ export class AnomalyQueries {
         deviation: num(r.deviation),
         window: { from: iso(r.window_from), to: iso(r.window_to) },
         state: r.open ? 'OPEN' : 'CLEARED',
-        cleared: r.open
-          ? null
-          : {
-              expected: num(r.cleared_expected),
-              actual: num(r.cleared_actual),
-              deviation: num(r.cleared_deviation),
-              window: { from: iso(r.cleared_window_from), to: iso(r.cleared_window_to) },
-            },
+        clearedExpected: r.open ? null : num(r.cleared_expected),
+        clearedActual: r.open ? null : num(r.cleared_actual),
+        clearedDeviation: r.open ? null : num(r.cleared_deviation),
+        clearedFrom: r.open ? null : iso(r.cleared_window_from),
+        clearedTo: r.open ? null : iso(r.cleared_window_to),
       })),
     };
   }
