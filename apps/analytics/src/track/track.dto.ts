@@ -1,3 +1,4 @@
+import { EXPERIMENT_NAME_PATTERN, experimentsProblem } from '@ecom/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -32,6 +33,30 @@ function OnlyForType(type: TrackType, options?: ValidationOptions) {
     options,
   );
 }
+
+/** A/B test assignments: at most 8, each key and variant 1-64 of A-Z a-z 0-9 _ . - (docs/contract.md). */
+export function IsExperiments(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isExperiments',
+      validator: {
+        validate: (value) => experimentsProblem(value) === null,
+        defaultMessage: (args) => experimentsProblem(args?.value, args?.property) ?? 'experiments is invalid',
+      },
+    },
+    options,
+  );
+}
+
+/** OpenAPI schema of the `experiments` field (the same on POST /v1/orders). */
+export const EXPERIMENTS_PROPERTY = {
+  type: 'object',
+  additionalProperties: { type: 'string', pattern: EXPERIMENT_NAME_PATTERN.source },
+  maxProperties: 8,
+  example: { checkout_v2: 'B' },
+  description:
+    'A/B test assignments of the visitor, experiment key -> variant (at most 8; each 1-64 characters of A-Z, a-z, 0-9, _, . and -)',
+} as const;
 
 export class TrackEventDto {
   @ApiProperty({ enum: TRACK_TYPES })
@@ -74,6 +99,11 @@ export class TrackEventDto {
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   occurredAt?: string;
+
+  @ApiPropertyOptional(EXPERIMENTS_PROPERTY)
+  @IsOptional()
+  @IsExperiments()
+  experiments?: Record<string, string>;
 }
 
 export class TrackBatchDto {

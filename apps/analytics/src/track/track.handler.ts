@@ -130,6 +130,9 @@ export class TrackHandler {
     };
     if (event.type === 'product_view') data.sku = event.sku;
     if (event.type === 'search') data.query = event.query;
+    // Only when there is an assignment: an event without the field is one that older readers accept.
+    if (event.experiments && Object.keys(event.experiments).length > 0)
+      data.experiments = { ...event.experiments };
     return { type: EVENT_TYPE[event.type], data };
   }
 }

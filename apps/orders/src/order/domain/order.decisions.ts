@@ -31,6 +31,8 @@ export type OrderCommand =
       lines: PricedLine[];
       currency: string;
       shippingRegion: string | null;
+      /** The storefront's A/B test assignments, carried to OrderPlaced as they are. */
+      experiments?: Record<string, string>;
     }
   | { kind: 'confirmReservation'; lines: ReservedLine[] }
   | { kind: 'rejectReservation'; shortLines: { sku: string; requested: number; available: number }[] }
@@ -113,6 +115,10 @@ export function place(state: OrderState, c: CommandOf<'place'>): OrderEvent[] {
         total: sumLines(c.lines),
         currency: c.currency,
         shippingRegion: c.shippingRegion,
+        // Only when there is an assignment: an event without the field is one that older readers accept.
+        ...(c.experiments && Object.keys(c.experiments).length > 0
+          ? { experiments: { ...c.experiments } }
+          : {}),
       },
     },
   ];

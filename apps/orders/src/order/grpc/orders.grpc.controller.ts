@@ -24,6 +24,7 @@ interface GrpcPlaceOrderRequest {
   visitorId?: string;
   channel?: string;
   idempotencyKey?: string;
+  experiments?: Record<string, string>;
 }
 
 interface GrpcWatchOrderRequest {
@@ -50,6 +51,9 @@ export function toPlaceOrderDto(request: GrpcPlaceOrderRequest): Record<string, 
       : undefined,
     visitorId: orEmpty(request.visitorId),
     channel: orEmpty(request.channel),
+    // A proto3 map is never absent: an empty one means none sent.
+    experiments:
+      request.experiments && Object.keys(request.experiments).length > 0 ? request.experiments : undefined,
   };
 }
 

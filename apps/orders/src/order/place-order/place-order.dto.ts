@@ -1,3 +1,4 @@
+import { EXPERIMENT_NAME_PATTERN, experimentsProblem } from '@ecom/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -13,10 +14,22 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
 export const CHANNEL_PATTERN = /^[a-z0-9_-]{1,32}$/;
+
+/** A/B test assignments: at most 8, each key and variant 1-64 of A-Z a-z 0-9 _ . - (docs/contract.md). */
+function IsExperiments() {
+  return ValidateBy({
+    name: 'isExperiments',
+    validator: {
+      validate: (value) => experimentsProblem(value) === null,
+      defaultMessage: (args) => experimentsProblem(args?.value, args?.property) ?? 'experiments is invalid',
+    },
+  });
+}
 
 /** A SKU and how many units; never a price (prices come from the orders read model). */
 export class OrderItemDto {
@@ -112,6 +125,19 @@ export class PlaceOrderDto {
   @IsOptional()
   @Matches(CHANNEL_PATTERN, { message: 'channel must be 1 to 32 characters of a-z, 0-9, _ and -' })
   channel?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', pattern: EXPERIMENT_NAME_PATTERN.source },
+    maxProperties: 8,
+    example: { checkout_v2: 'B' },
+    description:
+      "the visitor's A/B test assignments, experiment key -> variant (at most 8; each 1-64 characters of " +
+      'A-Z, a-z, 0-9, _, . and -), published on OrderPlaced for the A/B readouts',
+  })
+  @IsOptional()
+  @IsExperiments()
+  experiments?: Record<string, string>;
 }
 
 export class PlaceOrderResponse {

@@ -135,6 +135,7 @@ export class PlaceOrderHandler {
       lines: priced.lines,
       currency: priced.currency,
       shippingRegion: address.province ?? address.country,
+      experiments: dto.experiments,
     });
     // A new order's stream: if the id is taken (an Idempotency-Key takeover), the commit conflicts.
     streams.push({
