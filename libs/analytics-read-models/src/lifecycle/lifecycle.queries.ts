@@ -51,17 +51,14 @@ export interface CohortsView {
 }
 
 /**
- * Paid orders not refunded in full ("net paid"), paid on days $from..$to (SQL expressions): the
- * refunds of those orders only, summed per order, whenever they were issued. The same notion as RFM
- * frequency (rfm-recompute.ts).
+ * Paid orders not refunded in full ("net paid"), paid on days $from..$to (SQL expressions), with
+ * the refunds of each order summed whenever they were issued: the same notion as RFM frequency
+ * (rfm-recompute.ts). Refunds are few beside orders, so all of them are summed once and hash-joined.
  */
 function netPaidOrders(from: string, to: string): string {
   return `(SELECT o.order_id, o.member_id, o.day, o.paid_at
              FROM an_orders_paid o
-             LEFT JOIN (SELECT r.order_id, sum(r.amount) AS refunded
-                          FROM an_refunds r JOIN an_orders_paid p USING (order_id)
-                         WHERE p.day BETWEEN ${from} AND ${to}
-                         GROUP BY r.order_id) r USING (order_id)
+             LEFT JOIN (SELECT order_id, sum(amount) AS refunded FROM an_refunds GROUP BY order_id) r USING (order_id)
             WHERE o.day BETWEEN ${from} AND ${to} AND (r.refunded IS NULL OR r.refunded < o.amount))`;
 }
 
@@ -204,12 +201,12 @@ export class LifecycleQueries {
       `WITH months AS (
          SELECT DISTINCT member_id, date_trunc('month', day)::date AS month
            FROM ${netPaidOrders(`'-infinity'::date`, '$1::date')} n),
-       firsts AS (SELECT member_id, min(month) AS cohort FROM months GROUP BY member_id)
-       SELECT to_char(f.cohort, 'YYYY-MM') AS cohort, to_char(m.month, 'YYYY-MM') AS month,
-              count(*)::int AS members
-         FROM firsts f JOIN months m USING (member_id)
-        WHERE f.cohort BETWEEN $2::date AND $3::date AND m.month <= f.cohort + make_interval(months => $4)
-        GROUP BY f.cohort, m.month`,
+       -- One pass over the members' months: each row carries its member's first month (the cohort).
+       firsts AS (SELECT member_id, month, min(month) OVER (PARTITION BY member_id) AS cohort FROM months)
+       SELECT to_char(cohort, 'YYYY-MM') AS cohort, to_char(month, 'YYYY-MM') AS month, count(*)::int AS members
+         FROM firsts
+        WHERE cohort BETWEEN $2::date AND $3::date AND month <= cohort + make_interval(months => $4)
+        GROUP BY cohort, month`,
       [options.asOfDay, `${options.from}-01`, `${options.to}-01`, options.horizon],
     );
     return {

@@ -1,0 +1,218 @@
+import { LifecycleQueries, LifecycleThresholds, truncateReadModels } from '@ecom/analytics-read-models';
+import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
+import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
+import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
+import { EventSourcingRuntime } from '@ecom/platform';
+import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
+import fc from 'fast-check';
+import { DataSource } from 'typeorm';
+import { topicOf } from '../test/event-factory';
+import { goldenEvents } from '../test/golden-events';
+import { freshTopics, startProjector } from '../test/harness';
+import {
+  AnalyticsProjection,
+  PROJECTED_EVENT_TYPES,
+  PROJECTED_TOPICS,
+  ProjectedEvent,
+} from './analytics-projection';
+
+const INVENTORY = 'inventory.events';
+const AS_OF = '2026-03-10';
+const THRESHOLDS: LifecycleThresholds = { newDays: 30, activeDays: 60, sleepingDays: 90, lostDays: 180 };
+
+/**
+ * Lifecycle stages, repurchase and cohorts read the order facts the projector writes: the golden
+ * events through the projector's handler give the figures worked out by hand, and the same figures
+ * for Kafka-legal reorderings (any interleaving across topics, each inventory stream in order), with
+ * redeliveries and random batch cuts, and after the read models are emptied and projected again
+ * (what a rebuild does).
+ */
+describe('lifecycle, repurchase and cohorts from the projected golden events', () => {
+  let service: TestService;
+  let dataSource: DataSource;
+  let bus: KafkaMessageBus;
+  let consumer: IdempotentEventConsumer<ProjectedEvent>;
+  let queries: LifecycleQueries;
+  const events = goldenEvents();
+
+  beforeAll(async () => {
+    service = await startProjector({ topicPrefix: await freshTopics('lifecycle') });
+    dataSource = service.app.get(DataSource);
+    queries = new LifecycleQueries(dataSource, THRESHOLDS);
+    const projection = service.app.get(AnalyticsProjection);
+    // Fed batch by batch below (never subscribed): the bus would only dead-letter.
+    bus = testMessageBus(service.topicPrefix, 'lifecycle-test');
+    consumer = new IdempotentEventConsumer<ProjectedEvent>({
+      name: 'analytics-projector.lifecycle-test',
+      topics: [...PROJECTED_TOPICS],
+      handles: PROJECTED_EVENT_TYPES,
+      dataSource,
+      sessions: service.app.get(EventSourcingRuntime).commands,
+      subscriber: bus,
+      publisher: bus,
+      registry: service.app.get(EventSchemaRegistry),
+      handleEvents: (batch, session) => projection.applyBatch(batch, session, { publishAlerts: false }),
+    });
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await service?.close();
+    if (service) await deleteTestTopics(service.topicPrefix);
+  });
+
+  /** Projects the events from empty read models, in batches of the given sizes (cycled). */
+  async function project(sequence: readonly EventEnvelope[], cuts: readonly number[]): Promise<void> {
+    await dataSource.transaction(async (tx) => {
+      await truncateReadModels(tx);
+      await forgetProcessedEvents(tx, { names: [consumer.name] });
+    });
+    let start = 0;
+    let cut = 0;
+    while (start < sequence.length) {
+      const size = Math.max(1, cuts[cut++ % cuts.length]);
+      const slice = sequence.slice(start, start + size);
+      start += size;
+      const batch: IncomingBatch = {
+        topic: topicOf(slice[0]),
+        partition: 0,
+        messages: slice.map((e, i) => ({
+          topic: topicOf(e),
+          partition: 0,
+          offset: String(start + i),
+          key: e.aggregateId,
+          value: Buffer.from(JSON.stringify(e)),
+          headers: {},
+          timestamp: Date.now(),
+        })),
+        lagAfterBatch: () => 0,
+        markProcessed: () => undefined,
+        heartbeat: async () => undefined,
+        isRunning: () => true,
+      };
+      await consumer.handleBatch(batch);
+    }
+  }
+
+  /** Every answer of the four routes for the golden as-of day. */
+  async function answers() {
+    return {
+      stages: await queries.stages(AS_OF),
+      members: await queries.members({ asOfDay: AS_OF, limit: 100 }),
+      repurchase: await queries.repurchase({ from: '2025-09-01', to: AS_OF }),
+      cohorts: await queries.cohorts({ from: '2025-02', to: '2026-03', asOfDay: AS_OF, horizon: 12 }),
+    };
+  }
+
+  /** Applies the permutation to every event, then puts the inventory events back in their own order. */
+  function legalOrder(permutation: number[]): EventEnvelope[] {
+    const shuffled = permutation.map((i) => events[i]);
+    const inventory = events.filter((e) => topicOf(e) === INVENTORY);
+    let next = 0;
+    return shuffled.map((e) => (topicOf(e) === INVENTORY ? inventory[next++] : e));
+  }
+
+  it('gives the figures worked out by hand', async () => {
+    await project(events, [25]);
+    const { stages, members, repurchase, cohorts } = await answers();
+    // Net paid orders (paid, not refunded in full) up to 2026-03-10, imported ones at their paidAt:
+    //  M1 03-01, 03-02 (half refunded), 03-03: 3 orders, 7 days -> active
+    //  M2 03-02; 03-03 refunded in full (cancelled) does not count: 1 order, 8 days -> new
+    //  M3 02-15, 03-01: 2 orders, 9 days -> active
+    //  M4 2025-02-03, 2025-11-01, 2025-12-01, 01-10, 01-29: 5 orders, 40 days -> active
+    //  M5 2025-03-10 .. 2025-08-22: 6 orders, 200 days -> lost (> 180)
+    //  M6 2025-11-30: 1 order, 100 days -> sleeping (91..180)
+    //  M8 imported 2025-10-01 (paid 00:10, placed the day before), 2025-11-10 (partly refunded): 120 days -> sleeping
+    //  M9 imported 03-02 (partly refunded): 1 order, 8 days -> new
+    expect(stages.stages.map((s) => [s.stage, s.members])).toEqual([
+      ['new', 2],
+      ['active', 3],
+      ['at_risk', 0],
+      ['sleeping', 2],
+      ['lost', 1],
+    ]);
+    expect(stages.members).toBe(8);
+    expect(
+      members.items.map((m) => [m.memberId, m.stage, m.orders, m.firstPaidDay, m.lastPaidDay, m.recencyDays]),
+    ).toEqual([
+      ['M1', 'active', 3, '2026-03-01', '2026-03-03', 7],
+      ['M2', 'new', 1, '2026-03-02', '2026-03-02', 8],
+      ['M9', 'new', 1, '2026-03-02', '2026-03-02', 8],
+      ['M3', 'active', 2, '2026-02-15', '2026-03-01', 9],
+      ['M4', 'active', 5, '2025-02-03', '2026-01-29', 40],
+      ['M6', 'sleeping', 1, '2025-11-30', '2025-11-30', 100],
+      ['M8', 'sleeping', 2, '2025-10-01', '2025-11-10', 120],
+      ['M5', 'lost', 6, '2025-03-10', '2025-08-22', 200],
+    ]);
+    // Orders with lines (P1 = cat-1: A, B; P2 = cat-2: C, D, E), paid 2025-09-01 .. 03-10:
+    //  cat-1: M1 o1a 03-01 (A) and o1b 03-02 (B): 1 day; M3 o3a 03-01 (B); M8 io8-b 10-01 (B) and io8-a 11-10 (A): 40 days
+    //         -> 3 buyers, 2 repurchase (0.6667), gaps 1 and 40 -> median 20.5
+    //  cat-2: M1 o1a 03-01 (E) and o1c 03-03 (E): 2 days; M2 o2a 03-02 (D) (o2b, C, refunded in full); M9 io9-a 03-02 (E)
+    //         -> 3 buyers, 1 repurchases (0.3333), one gap of 2 days
+    expect(repurchase.categories).toEqual([
+      {
+        categoryId: 'cat-1',
+        buyers: 3,
+        repurchasers: 2,
+        repurchaseRate: 0.6667,
+        intervals: 2,
+        medianDaysBetween: 20.5,
+      },
+      {
+        categoryId: 'cat-2',
+        buyers: 3,
+        repurchasers: 1,
+        repurchaseRate: 0.3333,
+        intervals: 1,
+        medianDaysBetween: 2,
+      },
+    ]);
+    // First net paid month: M4 2025-02 (then 2025-11, 2025-12, 2026-01 = k 9, 10, 11); M5 2025-03 (then 05..08 = k 2..5);
+    // M8 2025-10 (then 11 = k 1); M6 2025-11; M3 2026-02 (then 03 = k 1, still running); M1, M2, M9 2026-03.
+    const cohort = (month: string) => cohorts.cohorts.find((c) => c.month === month)!;
+    const paidAgain = (month: string) =>
+      cohort(month)
+        .retention.filter((r) => r.members > 0)
+        .map((r) => r.k);
+    expect(cohorts.cohorts.map((c) => [c.month, c.members]).filter(([, n]) => n)).toEqual([
+      ['2025-02', 1],
+      ['2025-03', 1],
+      ['2025-10', 1],
+      ['2025-11', 1],
+      ['2026-02', 1],
+      ['2026-03', 3],
+    ]);
+    expect(paidAgain('2025-02')).toEqual([9, 10, 11]);
+    expect(cohort('2025-02').retention).toHaveLength(12);
+    expect(paidAgain('2025-03')).toEqual([2, 3, 4, 5]);
+    expect(paidAgain('2025-10')).toEqual([1]);
+    expect(paidAgain('2025-11')).toEqual([]);
+    expect(cohort('2026-02').retention).toEqual([
+      { k: 1, month: '2026-03', members: 1, share: 1, complete: false },
+    ]);
+    expect(cohort('2026-03').retention).toEqual([]);
+  });
+
+  it('answers the same for shuffled cross-topic orders, redeliveries and batch cuts, and after projecting again', async () => {
+    await project(events, [25]);
+    const reference = await answers();
+    expect(reference.stages.members).toBe(8);
+    await project(events, [1000]);
+    expect(await answers()).toEqual(reference);
+
+    const n = events.length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(), { minLength: n, maxLength: n }),
+        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        async (keys, redelivered, cuts) => {
+          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
+          const sequence = legalOrder(permutation);
+          await project([...sequence, ...redelivered.map((i) => sequence[i])], cuts);
+          expect(await answers()).toEqual(reference);
+        },
+      ),
+      { numRuns: 8, seed: 20260310 },
+    );
+  });
+});
