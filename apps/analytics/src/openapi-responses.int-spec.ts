@@ -160,6 +160,12 @@ const GET_REQUESTS: Record<string, string[]> = {
     '/v1/analytics/cohorts?from=2025-09&to=2026-03&months=2',
   ],
   'GET /v1/analytics/anomalies': ['/v1/analytics/anomalies', `/v1/analytics/anomalies?state=all&${RANGE}`],
+  'GET /v1/analytics/experiments': ['/v1/analytics/experiments', `/v1/analytics/experiments?${RANGE}`],
+  'GET /v1/analytics/experiments/{key}': [
+    `/v1/analytics/experiments/checkout_v2?${RANGE}`,
+    // Nobody exposed in the range: zero counts, null ratios and statistics.
+    '/v1/analytics/experiments/checkout_v2?from=2026-01-01&to=2026-01-02&control=B',
+  ],
 };
 
 /** Read-model facts as the projector writes them: orders, refunds, returns, catalog, behaviour, warnings. */
@@ -290,6 +296,17 @@ async function seedReadModels(db: DataSource): Promise<void> {
     `INSERT INTO an_stock_sales (event_id, sku, warehouse, occurred_at, units) VALUES ($1, 'TEE-S', 'SH-01', $2, 5)`,
     [randomUUID(), at(D2, 15)],
   );
+  // A/B: v-1 in B (its O-1 carried B), v-2 and v-3 in control (v-2's O-4 carried control).
+  await db.query(
+    `INSERT INTO an_experiment_visitors (experiment, visitor_id, variant, first_seen_at, first_event_id, day) VALUES
+       ('checkout_v2', 'v-1', 'B', $1, $2, $5), ('checkout_v2', 'v-2', 'control', $1, $3, $5),
+       ('checkout_v2', 'v-3', 'control', $1, $4, $5)`,
+    [at(D1, 8), randomUUID(), randomUUID(), randomUUID(), D1],
+  );
+  await db.query(
+    `INSERT INTO an_experiment_orders (order_id, experiment, variant, visitor_id) VALUES
+       ('O-1', 'checkout_v2', 'B', 'v-1'), ('O-4', 'checkout_v2', 'control', 'v-2')`,
+  );
 }
 
 describe('analytics OpenAPI document: every answer declared, and the real answers match it', () => {
@@ -412,6 +429,15 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
     };
     expect(cohorts.cohorts.find((c) => c.month === '2025-09')).toMatchObject({ members: 1 });
     expect(cohorts.cohorts.find((c) => c.month === '2025-11')!.retention[0].share).toBeNull();
+    type Readout = {
+      comparisons: { z: number | null; confidenceLower: number | null; sampleTooSmall: boolean }[];
+    };
+    const experiment = answers.get(`/v1/analytics/experiments/checkout_v2?${RANGE}`) as Readout;
+    expect(experiment.comparisons[0]).toMatchObject({ z: expect.any(Number), sampleTooSmall: true });
+    const unexposed = answers.get(
+      '/v1/analytics/experiments/checkout_v2?from=2026-01-01&to=2026-01-02&control=B',
+    ) as Readout;
+    expect(unexposed.comparisons[0]).toMatchObject({ z: null, confidenceLower: null });
   });
 
   it('fails an answer whose field its schema does not name, or whose null its schema does not allow', async () => {

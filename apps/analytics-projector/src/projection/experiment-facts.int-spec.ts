@@ -247,9 +247,9 @@ describe('A/B test readouts through the projector', () => {
     expect(b.relativeDifference).toBeCloseTo(1, 9);
     expect(b.z).toBeCloseTo(1.9803, 4);
     expect(b.pValue).toBeCloseTo(0.04767, 5);
-    expect(b.confidenceInterval.level).toBe(0.95);
-    expect(b.confidenceInterval.lower).toBeCloseTo(0.0020018, 7);
-    expect(b.confidenceInterval.upper).toBeCloseTo(0.1979982, 7);
+    expect(b.confidenceLevel).toBe(0.95);
+    expect(b.confidenceLower).toBeCloseTo(0.0020018, 7);
+    expect(b.confidenceUpper).toBeCloseTo(0.1979982, 7);
   });
 
   it('counts only the orders paid in the range', async () => {

@@ -1,5 +1,4 @@
 import type {
-  ConfidenceInterval,
   ExperimentListView,
   ExperimentSummary,
   ExperimentVariantSummary,
@@ -49,17 +48,6 @@ export class VariantReadoutResponse implements VariantReadout {
   revenuePerVisitor!: number | null;
 }
 
-export class ConfidenceIntervalResponse implements ConfidenceInterval {
-  @ApiProperty({ type: Number, example: 0.95, description: 'the confidence level' })
-  level!: number;
-
-  @ApiProperty({ type: Number, description: `lower bound of the conversion difference; ${UNROUNDED}` })
-  lower!: number;
-
-  @ApiProperty({ type: Number, description: `upper bound of the conversion difference; ${UNROUNDED}` })
-  upper!: number;
-}
-
 export class VariantComparisonResponse implements VariantComparison {
   @ApiProperty({ ...NAME, description: 'the variant compared' })
   variant!: string;
@@ -81,13 +69,22 @@ export class VariantComparisonResponse implements VariantComparison {
   })
   relativeDifference!: number | null;
 
+  @ApiProperty({ type: Number, example: 0.95, description: 'the confidence level of the interval' })
+  confidenceLevel!: number;
+
   @ApiProperty({
-    type: ConfidenceIntervalResponse,
+    type: Number,
     nullable: true,
-    description:
-      '95% Wald interval of absoluteDifference (unpooled standard error); null when either has no visitors',
+    description: `lower bound of the 95% Wald interval of absoluteDifference (unpooled standard error); ${UNROUNDED}; null when either has no visitors`,
   })
-  confidenceInterval!: ConfidenceIntervalResponse | null;
+  confidenceLower!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: `upper bound of that interval; ${UNROUNDED}; null when either has no visitors`,
+  })
+  confidenceUpper!: number | null;
 
   @ApiProperty({
     type: Number,

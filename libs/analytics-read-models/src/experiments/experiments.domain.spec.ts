@@ -123,7 +123,9 @@ describe('the two-proportion z-test (textbook example)', () => {
     expect(b.relativeDifference).toBeCloseTo(0.25, 12); // 0.05 / 0.20
     expect(b.z).toBeCloseTo(2.6774, 4);
     expect(b.pValue).toBeCloseTo(0.00742, 5);
-    expect(b.confidenceInterval!.lower).toBeCloseTo(0.0134636, 7);
+    expect(b.confidenceLevel).toBe(0.95);
+    expect(b.confidenceLower).toBeCloseTo(0.0134636, 7);
+    expect(b.confidenceUpper).toBeCloseTo(0.0865364, 7);
   });
 
   it('is not significant when p >= 0.05: 200/1000 against 220/1000', () => {
@@ -133,8 +135,8 @@ describe('the two-proportion z-test (textbook example)', () => {
     expect(b.pValue).toBeCloseTo(0.2722, 4);
     expect(b.significant).toBe(false);
     // The interval straddles 0: 0.02 -+ 1.959964 x sqrt(0.16/1000 + 0.1716/1000) = 0.02 -+ 0.035693
-    expect(b.confidenceInterval!.lower).toBeCloseTo(-0.015693, 5);
-    expect(b.confidenceInterval!.upper).toBeCloseTo(0.055693, 5);
+    expect(b.confidenceLower).toBeCloseTo(-0.015693, 5);
+    expect(b.confidenceUpper).toBeCloseTo(0.055693, 5);
   });
 
   it('is antisymmetric: swapping the samples negates z and keeps p', () => {
@@ -203,7 +205,8 @@ describe('the sample rule', () => {
     expect(c).toMatchObject({
       absoluteDifference: null,
       relativeDifference: null,
-      confidenceInterval: null,
+      confidenceLower: null,
+      confidenceUpper: null,
       z: null,
       pValue: null,
       significant: false,

@@ -116,7 +116,11 @@ export interface VariantComparison {
   absoluteDifference: number | null;
   /** absoluteDifference / conversion(control); null when that is 0 or unknown. */
   relativeDifference: number | null;
-  confidenceInterval: ConfidenceInterval | null;
+  /** The confidence level of the interval: 0.95. */
+  confidenceLevel: number;
+  /** Bounds of the Wald interval of absoluteDifference; null when either variant has no visitors. */
+  confidenceLower: number | null;
+  confidenceUpper: number | null;
   z: number | null;
   pValue: number | null;
   /** pValue < 0.05 and the sample is large enough. */
@@ -159,13 +163,15 @@ export function compareVariants(control: VariantCounts, variant: VariantCounts):
     control: control.variant,
     sampleTooSmall: reasons.length > 0,
     sampleTooSmallReasons: reasons,
+    confidenceLevel: 0.95,
   };
   if (control.visitors === 0 || variant.visitors === 0) {
     return {
       ...base,
       absoluteDifference: null,
       relativeDifference: null,
-      confidenceInterval: null,
+      confidenceLower: null,
+      confidenceUpper: null,
       z: null,
       pValue: null,
       significant: false,
@@ -178,16 +184,18 @@ export function compareVariants(control: VariantCounts, variant: VariantCounts):
     variant.visitors,
   );
   const controlRate = control.convertedVisitors / control.visitors;
+  const interval = differenceInterval(
+    control.convertedVisitors,
+    control.visitors,
+    variant.convertedVisitors,
+    variant.visitors,
+  );
   return {
     ...base,
     absoluteDifference: test.difference,
     relativeDifference: controlRate === 0 ? null : test.difference / controlRate,
-    confidenceInterval: differenceInterval(
-      control.convertedVisitors,
-      control.visitors,
-      variant.convertedVisitors,
-      variant.visitors,
-    ),
+    confidenceLower: interval.lower,
+    confidenceUpper: interval.upper,
     z: test.z,
     pValue: test.pValue,
     significant: test.pValue !== null && test.pValue < SIGNIFICANCE_LEVEL && reasons.length === 0,
