@@ -69,29 +69,28 @@ export class ExperimentQueries {
     currency: string;
   }): Promise<VariantCounts[]> {
     const rows: Record<string, unknown>[] = await this.sql.query(
-      `WITH exposed AS (
-         SELECT visitor_id, variant FROM an_experiment_visitors
-          WHERE experiment = $1 AND day BETWEEN $2::date AND $3::date
-       ), outcomes AS (
-         SELECT e.variant, e.visitor_id,
-                count(p.order_id) AS paid_any,
-                count(p.order_id) FILTER (WHERE p.currency = $4) AS paid_orders,
+      `WITH paid AS (
+         -- Per visitor and variant: the experiment's orders paid in the range (few next to the visitors).
+         SELECT o.visitor_id, o.variant,
+                count(*) FILTER (WHERE p.currency = $4) AS paid_orders,
                 coalesce(sum(p.amount) FILTER (WHERE p.currency = $4), 0) AS revenue
-           FROM exposed e
-           LEFT JOIN an_experiment_orders o
-                  ON o.experiment = $1 AND o.visitor_id = e.visitor_id AND o.variant = e.variant
-           LEFT JOIN an_orders_paid p ON p.order_id = o.order_id AND p.day BETWEEN $2::date AND $3::date
-          GROUP BY e.variant, e.visitor_id
+           FROM an_experiment_orders o
+           JOIN an_orders_paid p ON p.order_id = o.order_id AND p.day BETWEEN $2::date AND $3::date
+          WHERE o.experiment = $1
+          GROUP BY o.visitor_id, o.variant
+       ), outcomes AS (
+         SELECT e.variant, count(*) AS visitors, count(paid.visitor_id) AS converted,
+                coalesce(sum(paid.paid_orders), 0) AS paid_orders, coalesce(sum(paid.revenue), 0) AS revenue
+           FROM an_experiment_visitors e
+           LEFT JOIN paid ON paid.visitor_id = e.visitor_id AND paid.variant = e.variant
+          WHERE e.experiment = $1 AND e.day BETWEEN $2::date AND $3::date
+          GROUP BY e.variant
        ), seen AS (
          SELECT DISTINCT variant FROM an_experiment_visitors WHERE experiment = $1
        )
-       SELECT s.variant,
-              count(x.visitor_id)::int AS visitors,
-              (count(x.visitor_id) FILTER (WHERE x.paid_any > 0))::int AS converted,
-              coalesce(sum(x.paid_orders), 0)::int AS paid_orders,
-              coalesce(sum(x.revenue), 0)::bigint AS revenue
-         FROM seen s LEFT JOIN outcomes x ON x.variant = s.variant
-        GROUP BY s.variant`,
+       SELECT s.variant, coalesce(x.visitors, 0)::int AS visitors, coalesce(x.converted, 0)::int AS converted,
+              coalesce(x.paid_orders, 0)::int AS paid_orders, coalesce(x.revenue, 0)::bigint AS revenue
+         FROM seen s LEFT JOIN outcomes x ON x.variant = s.variant`,
       [options.experiment, options.from, options.to, options.currency],
     );
     return rows
