@@ -134,6 +134,12 @@ const GET_REQUESTS: Record<string, string[]> = {
     // No facts at all: every ratio and the AOV null.
     '/v1/analytics/sales?from=2026-01-01&to=2026-01-02&currency=USD',
   ],
+  'GET /v1/analytics/co-purchase': ['/v1/analytics/co-purchase', '/v1/analytics/co-purchase?limit=1'],
+  'GET /v1/analytics/co-purchase/{sku}': [
+    '/v1/analytics/co-purchase/TEE-S?limit=5',
+    // In no counted order: no partners.
+    '/v1/analytics/co-purchase/NOPE',
+  ],
   'GET /v1/analytics/products/matrix': [
     `/v1/analytics/products/matrix?${RANGE}`,
     '/v1/analytics/products/matrix?from=2026-01-01&to=2026-01-02&currency=USD',
@@ -270,6 +276,16 @@ async function seedReadModels(db: DataSource): Promise<void> {
     }
   }
 
+  // Co-purchase counts as the projector keeps them: 4 counted orders; TEE-S 3, TEE-M 2, MUG 2;
+  // (MUG, TEE-S) 2, (TEE-M, TEE-S) 2, (MUG, TEE-M) 1 (under the default minimum support count of 2).
+  await db.query(`INSERT INTO an_copurchase_totals (id, orders) VALUES (1, 4)`);
+  await db.query(
+    `INSERT INTO an_copurchase_skus (sku, orders) VALUES ('TEE-S', 3), ('TEE-M', 2), ('MUG', 2)`,
+  );
+  await db.query(
+    `INSERT INTO an_copurchase_pairs (sku_a, sku_b, orders) VALUES
+       ('MUG', 'TEE-S', 2), ('TEE-M', 'TEE-S', 2), ('MUG', 'TEE-M', 1)`,
+  );
   await db.query(
     `INSERT INTO an_stock_warnings (type, sku, warehouse_key, warehouse, available, safety_stock, days_of_cover,
        suggested_reorder_qty, details, since) VALUES
@@ -429,6 +445,17 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
     };
     expect(cohorts.cohorts.find((c) => c.month === '2025-09')).toMatchObject({ members: 1 });
     expect(cohorts.cohorts.find((c) => c.month === '2025-11')!.retention[0].share).toBeNull();
+    // TEE-S: MUG and TEE-M each 2 x 4 / (3 x 2) = 4/3; equal lift and orders, so by SKU.
+    expect(answers.get('/v1/analytics/co-purchase/TEE-S?limit=5')).toMatchObject({
+      orders: 3,
+      countedOrders: 4,
+      minSupportOrders: 2,
+      partners: [
+        { sku: 'MUG', orders: 2, confidence: 2 / 3, lift: 4 / 3 },
+        { sku: 'TEE-M', orders: 2, confidence: 2 / 3, lift: 4 / 3 },
+      ],
+    });
+    expect((answers.get('/v1/analytics/co-purchase') as { pairs: unknown[] }).pairs).toHaveLength(2);
     type Readout = {
       comparisons: { z: number | null; confidenceLower: number | null; sampleTooSmall: boolean }[];
     };
@@ -476,6 +503,12 @@ describe('analytics OpenAPI document: every answer declared, and the real answer
       {
         key: 'GET /v1/analytics/sales',
         path: '/v1/analytics/sales?from=2026-3-1&x=1',
+        status: 400,
+        token: operator,
+      },
+      {
+        key: 'GET /v1/analytics/co-purchase/{sku}',
+        path: '/v1/analytics/co-purchase/TEE-S?limit=101',
         status: 400,
         token: operator,
       },
