@@ -51,13 +51,16 @@ describe('analytics settings', () => {
     }
   });
 
-  it('compare an hour with 4 weeks, alert beyond 40 % from 20 expected, 5 min after the hour, unless told otherwise', () => {
+  it('compare an hour with 4 weeks, alert beyond 40 % from 20 expected, 5 min after the hour, refund rates above 20 % of 20 units, bursts above 20 failures, unless told otherwise', () => {
     expect(readAnalyticsSettings({}).anomalies).toEqual({
       intervalMs: 60_000,
       weeks: 4,
       thresholdPct: 40,
       minVolume: 20,
       graceMs: 300_000,
+      refundRatePct: 20,
+      refundMinUnits: 20,
+      burstFailures: 20,
     });
     const env = {
       ANOMALY_INTERVAL_MS: '0',
@@ -65,6 +68,9 @@ describe('analytics settings', () => {
       ANOMALY_THRESHOLD_PCT: '25',
       ANOMALY_MIN_VOLUME: '50',
       ANOMALY_GRACE_MS: '0',
+      ANOMALY_REFUND_RATE_PCT: '15',
+      ANOMALY_REFUND_MIN_UNITS: '50',
+      ANOMALY_BURST_FAILURES: '8',
     };
     expect(readAnalyticsSettings(env).anomalies).toEqual({
       intervalMs: 0,
@@ -72,6 +78,9 @@ describe('analytics settings', () => {
       thresholdPct: 25,
       minVolume: 50,
       graceMs: 0,
+      refundRatePct: 15,
+      refundMinUnits: 50,
+      burstFailures: 8,
     });
   });
 });

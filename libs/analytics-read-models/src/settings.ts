@@ -115,6 +115,28 @@ export class AnalyticsEnvironment extends BaseEnvironment {
   @Max(86_400_000)
   ANOMALY_GRACE_MS?: number;
 
+  /** Anomaly alerts: a SKU's refund rate (refunded / paid units over 30 days) above this percentage alerts (default 20). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  ANOMALY_REFUND_RATE_PCT?: number;
+
+  /** Anomaly alerts: paid units a SKU needs over the 30 days for a refund-rate verdict (default 20). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ANOMALY_REFUND_MIN_UNITS?: number;
+
+  /** Anomaly alerts: PaymentFailed events in a 10-minute window above which a burst alerts (default 20). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ANOMALY_BURST_FAILURES?: number;
+
   /** Cache lifetime of hot analytics queries in Redis; 0 turns the cache off. */
   @IsOptional()
   @Transform(toInt)
@@ -200,6 +222,9 @@ export function readAnalyticsSettings(env: NodeJS.ProcessEnv = process.env): Ana
       thresholdPct: Number(env.ANOMALY_THRESHOLD_PCT || 40),
       minVolume: Number(env.ANOMALY_MIN_VOLUME || 20),
       graceMs: Number(env.ANOMALY_GRACE_MS ?? 5 * 60_000),
+      refundRatePct: Number(env.ANOMALY_REFUND_RATE_PCT || 20),
+      refundMinUnits: Number(env.ANOMALY_REFUND_MIN_UNITS || 20),
+      burstFailures: Number(env.ANOMALY_BURST_FAILURES || 20),
     },
     lifecycle: lifecycleThresholds(env, Number(env.RFM_SLEEPING_DAYS || 90)),
     cacheTtlMs: Number(env.ANALYTICS_CACHE_TTL_MS ?? 5000),

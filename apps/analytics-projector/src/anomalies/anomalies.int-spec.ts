@@ -160,6 +160,8 @@ describe('anomaly alerts', () => {
     // Evaluating again at the same instant evaluates nothing and publishes nothing (exactly once).
     expect(await live.app.get(ProjectorSchedules).evaluateAnomalies()).toEqual({
       hours: 0,
+      days: 0,
+      windows: 0,
       raised: 0,
       cleared: 0,
       published: { raised: 0, cleared: 0 },

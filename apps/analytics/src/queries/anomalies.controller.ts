@@ -18,7 +18,8 @@ export class AnomaliesController {
   @Get()
   @ApiOperation({
     summary:
-      'Hourly GMV, conversion and payment success alerts against the same hour of the previous weeks, open or all',
+      'Anomaly alerts, open or all: hourly GMV, conversion and payment success against the same hour of the ' +
+      'previous weeks, refund rate per SKU, payment-failure bursts',
   })
   @ApiOkResponse({
     type: AnomalyListResponse,

@@ -20,8 +20,9 @@ export class AnomalyReadingResponse implements AnomalyReadingView {
   @ApiProperty({
     type: Number,
     description:
-      'the median of the same hour of the previous ANOMALY_WEEKS weeks: GMV in minor units, conversion and ' +
-      'payment success as ratios 0..1',
+      'HOURLY: the median of the same hour of the previous ANOMALY_WEEKS weeks (GMV in minor units, conversion ' +
+      'and payment success as ratios 0..1); REFUND_RATE: the limit ANOMALY_REFUND_RATE_PCT as a ratio; ' +
+      'PAYMENT_FAILURE_BURST: the limit ANOMALY_BURST_FAILURES',
   })
   expected!: number;
 
@@ -31,14 +32,19 @@ export class AnomalyReadingResponse implements AnomalyReadingView {
   @ApiProperty({ type: Number, example: -0.5, description: '(actual - expected) / expected' })
   deviation!: number;
 
-  @ApiProperty({ type: AnomalyWindowResponse, description: 'the hour' })
+  @ApiProperty({
+    type: AnomalyWindowResponse,
+    description:
+      'HOURLY: the hour; REFUND_RATE: the 30 days of paid orders; PAYMENT_FAILURE_BURST: the 10 minutes',
+  })
   window!: AnomalyWindowResponse;
 }
 
 export class AnomalyAlertResponse extends AnomalyReadingResponse implements AnomalyAlertView {
   @ApiProperty({
     example: 'HOURLY:CONVERSION:2026-03-01T11',
-    description: 'the rule, the metric and the wall-clock hour that raised it (alertId on analytics.alerts)',
+    description:
+      'the rule, the metric (and SKU) and the hour, day or window start that raised it (alertId on analytics.alerts)',
   })
   id!: string;
 
@@ -52,7 +58,8 @@ export class AnomalyAlertResponse extends AnomalyReadingResponse implements Anom
     enum: ANOMALY_METRICS,
     description:
       'GMV (amount paid in the hour, analytics currency), CONVERSION (paying visitors / visitors with ' +
-      'storefront behaviour in the hour) or PAYMENT_SUCCESS (OrderPaid / (OrderPaid + PaymentFailed) in the hour)',
+      'storefront behaviour in the hour), PAYMENT_SUCCESS (OrderPaid / (OrderPaid + PaymentFailed) in the hour), ' +
+      'REFUND_RATE or PAYMENT_FAILURES (a count)',
   })
   metric!: AnomalyMetric;
 

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { instantAt } from '../calendar';
 import { BEHAVIOUR_STEPS } from '../sales/sales.queries';
-import { addHours, EMPTY_HOUR, HourFigures, HourKey, weeksBefore } from './anomaly.domain';
+import { addHours, EMPTY_HOUR, HourFigures, HourKey, SkuRefundUnits, weeksBefore } from './anomaly.domain';
 
 /** The SQL expression of the wall-clock hour key ('YYYY-MM-DDTHH') of a timestamptz column. */
 const hourOf = (column: string) =>
@@ -105,4 +105,52 @@ export async function loadHourFigures(
     for (const r of failed as { hour: string; failed: number }[]) at(r.hour).paymentsFailed = r.failed;
   }
   return figures;
+}
+
+/** PaymentFailed events per 10-minute window (start as ISO) from `from` (inclusive) to `to` (exclusive). */
+export async function loadBurstCounts(sql: SqlExecutor, from: Date, to: Date): Promise<Map<string, number>> {
+  const rows: { window: Date; n: number }[] = await sql.query(
+    `SELECT to_timestamp(floor(extract(epoch FROM failed_at) / 600) * 600) AS window, count(*)::int AS n
+       FROM an_payment_failures WHERE failed_at >= $1 AND failed_at < $2 GROUP BY 1`,
+    [from, to],
+  );
+  return new Map(rows.map((r) => [r.window.toISOString(), r.n]));
+}
+
+/** The earliest PaymentFailed instant; null without any. */
+export async function firstFailureAt(sql: SqlExecutor): Promise<Date | null> {
+  const [row] = await sql.query(`SELECT min(failed_at) AS at FROM an_payment_failures`);
+  return row?.at ?? null;
+}
+
+/** The day of the earliest paid order; null without any. */
+export async function firstPaidDay(sql: SqlExecutor): Promise<string | null> {
+  const [row] = await sql.query(`SELECT min(day)::text AS day FROM an_orders_paid`);
+  return row?.day ?? null;
+}
+
+/**
+ * Per SKU, the units of the orders paid on the days `from`..`to` (their lines), and how many of those
+ * units were refunded by refunds issued on or before `to`: a return's refund refunds the return's
+ * lines, a cancellation's refund every line of the order. Imported refunds carry no units and are left
+ * out. One cohort: the refunds counted are those of the window's own paid orders.
+ */
+export async function loadRefundUnits(sql: SqlExecutor, from: string, to: string): Promise<SkuRefundUnits[]> {
+  const rows: { sku: string; paid: number; refunded: number }[] = await sql.query(
+    `WITH paid AS (SELECT order_id FROM an_orders_paid WHERE day BETWEEN $1::date AND $2::date),
+          units AS (SELECT l.sku, sum(l.quantity)::int AS paid FROM an_order_lines l JOIN paid USING (order_id)
+                     GROUP BY l.sku),
+          refunded AS (
+            SELECT rl.sku, rl.quantity FROM an_refunds r JOIN paid USING (order_id)
+              JOIN an_return_lines rl ON rl.return_id = r.return_id
+             WHERE r.cause = 'RETURN' AND r.day <= $2::date
+            UNION ALL
+            SELECT l.sku, l.quantity FROM an_refunds r JOIN paid USING (order_id)
+              JOIN an_order_lines l ON l.order_id = r.order_id
+             WHERE r.cause = 'CANCELLATION' AND r.day <= $2::date)
+     SELECT u.sku, u.paid, coalesce((SELECT sum(quantity) FROM refunded f WHERE f.sku = u.sku), 0)::int AS refunded
+       FROM units u ORDER BY u.sku`,
+    [from, to],
+  );
+  return rows.map((r) => ({ sku: r.sku, paidUnits: r.paid, refundedUnits: r.refunded }));
 }

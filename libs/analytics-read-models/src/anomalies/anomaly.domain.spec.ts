@@ -4,7 +4,10 @@ import {
   decide,
   DEFAULT_ANOMALY_PARAMS,
   EMPTY_HOUR,
+  evaluateBursts,
   evaluateHours,
+  evaluateRefundRates,
+  thresholdVerdict,
   HourFigures,
   hourRange,
   judge,
@@ -206,5 +209,103 @@ describe('evaluateHours', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('limit rules', () => {
+  it('golden: above the limit is a spike, at it normal, without volume no verdict', () => {
+    expect(thresholdVerdict(0.25, 0.2, true)).toEqual({
+      kind: 'SPIKE',
+      expected: 0.2,
+      actual: 0.25,
+      deviation: (0.25 - 0.2) / 0.2,
+    });
+    expect(thresholdVerdict(0.2, 0.2, true).kind).toBe('NORMAL');
+    expect(thresholdVerdict(0.9, 0.2, false)).toEqual({ kind: 'NONE', reason: 'QUIET' });
+    expect(thresholdVerdict(null, 0.2, true)).toEqual({ kind: 'NONE', reason: 'NO_VALUE' });
+  });
+
+  it('golden: 25 failures in 10:00-10:10 raise a burst, 3 at 10:10 clear it, exactly 20 does not raise, 21 does', () => {
+    const w = (hhmm: string) => new Date(`2026-03-01T${hhmm}:00.000Z`).toISOString();
+    const counts = new Map([
+      [w('10:00'), 25],
+      [w('10:10'), 3],
+      [w('10:20'), 20],
+      [w('10:30'), 21],
+    ]);
+    const changes = evaluateBursts(new Date(w('09:50')), new Date(w('10:50')), counts, null, 20);
+    expect(changes).toEqual([
+      {
+        kind: 'RAISE',
+        id: `PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:${w('10:00')}`,
+        sku: null,
+        at: w('10:00'),
+        expected: 20,
+        actual: 25,
+        deviation: 0.25,
+      },
+      {
+        kind: 'CLEAR',
+        id: `PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:${w('10:00')}`,
+        sku: null,
+        at: w('10:10'),
+        expected: 20,
+        actual: 3,
+        deviation: -0.85,
+      },
+      {
+        kind: 'RAISE',
+        id: `PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:${w('10:30')}`,
+        sku: null,
+        at: w('10:30'),
+        expected: 20,
+        actual: 21,
+        deviation: 0.05,
+      },
+      // 10:40 had no failure: 0 is within the limit.
+      {
+        kind: 'CLEAR',
+        id: `PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:${w('10:30')}`,
+        sku: null,
+        at: w('10:40'),
+        expected: 20,
+        actual: 0,
+        deviation: -1,
+      },
+    ]);
+  });
+
+  it('golden: refund rate 6 of 25 units (24 %) raises, 8 of 40 (20 %) does not, 5 of 10 units is too few', () => {
+    const params = { refundRatePct: 20, refundMinUnits: 20 };
+    const day1 = evaluateRefundRates(
+      '2026-03-01',
+      [
+        { sku: 'OK', paidUnits: 40, refundedUnits: 8 },
+        { sku: 'BAD', paidUnits: 25, refundedUnits: 6 },
+        { sku: 'FEW', paidUnits: 10, refundedUnits: 5 },
+      ],
+      [{ id: 'REFUND_RATE:REFUND_RATE:FEW:2026-02-20', sku: 'FEW' }],
+      params,
+    );
+    expect(day1.map((c) => [c.kind, c.id, c.actual])).toEqual([
+      ['RAISE', 'REFUND_RATE:REFUND_RATE:BAD:2026-03-01', 0.24],
+    ]);
+    expect(day1[0].deviation).toBeCloseTo(0.2, 10);
+    // The next day 4 of 25: 16 %, cleared; FEW, still too few, stays open (no change).
+    const day2 = evaluateRefundRates(
+      '2026-03-02',
+      [
+        { sku: 'BAD', paidUnits: 25, refundedUnits: 4 },
+        { sku: 'FEW', paidUnits: 12, refundedUnits: 0 },
+      ],
+      [
+        { id: 'REFUND_RATE:REFUND_RATE:BAD:2026-03-01', sku: 'BAD' },
+        { id: 'REFUND_RATE:REFUND_RATE:FEW:2026-02-20', sku: 'FEW' },
+      ],
+      params,
+    );
+    expect(day2.map((c) => [c.kind, c.id, c.actual])).toEqual([
+      ['CLEAR', 'REFUND_RATE:REFUND_RATE:BAD:2026-03-01', 0.16],
+    ]);
   });
 });

@@ -69,11 +69,13 @@ export interface AnomalyParams {
 }
 
 /** The anomaly rules' settings (ANOMALY_* variables): the parameters, and when the projector evaluates. */
-export interface AnomalySettings extends AnomalyParams {
-  /** How often the projector evaluates the completed hours; 0 turns the schedule off. */
+export interface AnomalySettings extends AnomalyParams, RefundRateParams {
+  /** How often the projector evaluates the completed hours, days and windows; 0 turns the schedule off. */
   intervalMs: number;
-  /** An hour is evaluated once this long has passed since it ended (late facts still count). */
+  /** An hour (day, 10-minute window) is evaluated once this long has passed since it ended (late facts still count). */
   graceMs: number;
+  /** PaymentFailed events in one 10-minute window above which a burst is raised (ANOMALY_BURST_FAILURES, default 20). */
+  burstFailures: number;
 }
 
 export const DEFAULT_ANOMALY_PARAMS: AnomalyParams = { weeks: 4, thresholdPct: 40, minVolume: 20 };
@@ -235,6 +237,128 @@ export function evaluateHours(
         });
         openBy.set(metric, { id, metric, direction: decision.raise });
       }
+    }
+  }
+  return changes;
+}
+
+/**
+ * A rule against a fixed limit (refund rate, payment-failure burst): above it is a SPIKE, at or below
+ * it normal; no verdict without enough volume or without a value. The limit is the alert's expected
+ * value, so deviation = (actual - limit) / limit (the limit is at least 1, or 1 %).
+ */
+export function thresholdVerdict(actual: number | null, limit: number, enoughVolume: boolean): Verdict {
+  if (!enoughVolume) return { kind: 'NONE', reason: 'QUIET' };
+  if (actual === null) return { kind: 'NONE', reason: 'NO_VALUE' };
+  return {
+    kind: actual > limit ? 'SPIKE' : 'NORMAL',
+    expected: limit,
+    actual,
+    deviation: (actual - limit) / limit,
+  };
+}
+
+/** A raise or clear of the limit rules, at the window (10-minute window start, or day) that decided it. */
+export interface LimitChange {
+  kind: 'RAISE' | 'CLEAR';
+  id: string;
+  sku: string | null;
+  /** A 10-minute window's start (ISO instant) or a day ('YYYY-MM-DD'). */
+  at: string;
+  expected: number;
+  actual: number;
+  deviation: number;
+}
+
+/** An alert of a limit rule open before an evaluation. */
+export interface OpenLimitAlert {
+  id: string;
+  sku: string | null;
+}
+
+/** The length of a payment-failure burst window. */
+export const BURST_WINDOW_MS = 10 * 60_000;
+
+/** The start of the 10-minute window (aligned on the epoch: hh:00, hh:10, ... in UTC) holding an instant. */
+export function burstWindowOf(instant: Date): Date {
+  return new Date(Math.floor(instant.getTime() / BURST_WINDOW_MS) * BURST_WINDOW_MS);
+}
+
+/**
+ * Payment-failure bursts: each 10-minute window from `from` (inclusive) to `to` (exclusive), in order,
+ * with its PaymentFailed count (`counts` by window start, ISO; absent = 0): more than `limit` raises,
+ * a later window at or below it clears.
+ */
+export function evaluateBursts(
+  from: Date,
+  to: Date,
+  counts: ReadonlyMap<string, number>,
+  open: OpenLimitAlert | null,
+  limit: number,
+): LimitChange[] {
+  const changes: LimitChange[] = [];
+  let current = open;
+  for (let t = from.getTime(); t < to.getTime(); t += BURST_WINDOW_MS) {
+    const at = new Date(t).toISOString();
+    const verdict = thresholdVerdict(counts.get(at) ?? 0, limit, true);
+    const decision = decide(current ? { direction: 'SPIKE' } : null, verdict);
+    if (verdict.kind === 'NONE') continue;
+    const { expected, actual, deviation } = verdict;
+    if (decision.clear && current) {
+      changes.push({ kind: 'CLEAR', id: current.id, sku: null, at, expected, actual, deviation });
+      current = null;
+    }
+    if (decision.raise) {
+      const id = `PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:${at}`;
+      changes.push({ kind: 'RAISE', id, sku: null, at, expected, actual, deviation });
+      current = { id, sku: null };
+    }
+  }
+  return changes;
+}
+
+export interface RefundRateParams {
+  /** Refunded / paid units of a SKU above this percentage raises (ANOMALY_REFUND_RATE_PCT, default 20). */
+  refundRatePct: number;
+  /** Paid units a SKU needs in the window for a verdict (ANOMALY_REFUND_MIN_UNITS, default 20). */
+  refundMinUnits: number;
+}
+
+/** Days of orders paid that a SKU's refund rate is computed over, ending with the day evaluated. */
+export const REFUND_RATE_DAYS = 30;
+
+/** A SKU's units of the orders paid in the window, and how many of them were refunded by the window's end. */
+export interface SkuRefundUnits {
+  sku: string;
+  paidUnits: number;
+  refundedUnits: number;
+}
+
+/**
+ * The refund-rate alerts of one day: each SKU with paid units in its window, and each SKU with an open
+ * alert (absent from `units`: no paid units, so no verdict), against the limit.
+ */
+export function evaluateRefundRates(
+  day: string,
+  units: readonly SkuRefundUnits[],
+  open: readonly OpenLimitAlert[],
+  params: RefundRateParams,
+): LimitChange[] {
+  const openBy = new Map(open.map((a) => [a.sku, a]));
+  const changes: LimitChange[] = [];
+  for (const u of [...units].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))) {
+    const rate = u.paidUnits > 0 ? Math.min(u.refundedUnits, u.paidUnits) / u.paidUnits : null;
+    const verdict = thresholdVerdict(rate, params.refundRatePct / 100, u.paidUnits >= params.refundMinUnits);
+    const current = openBy.get(u.sku) ?? null;
+    const decision = decide(current ? { direction: 'SPIKE' } : null, verdict);
+    if (verdict.kind === 'NONE') continue;
+    const { expected, actual, deviation } = verdict;
+    if (decision.clear && current) {
+      changes.push({ kind: 'CLEAR', id: current.id, sku: u.sku, at: day, expected, actual, deviation });
+    }
+    if (decision.raise) {
+      const id = `REFUND_RATE:REFUND_RATE:${u.sku}:${day}`;
+      changes.push({ kind: 'RAISE', id, sku: u.sku, at: day, expected, actual, deviation });
     }
   }
   return changes;

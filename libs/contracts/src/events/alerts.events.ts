@@ -25,11 +25,20 @@ export function stockWarningAggregateId(type: string, sku: string, warehouse: st
   return `${type}:${sku}:${warehouse ?? '*'}`;
 }
 
-/** The rules that raise anomaly alerts (docs/analytics.md, "Anomaly alerts"). */
-export const ANOMALY_TYPES = ['HOURLY'] as const;
+/**
+ * The rules that raise anomaly alerts (docs/analytics.md, "Anomaly alerts"): an hour against the same
+ * hour of the previous weeks, a SKU's refund rate over 30 days, PaymentFailed in a 10-minute window.
+ */
+export const ANOMALY_TYPES = ['HOURLY', 'REFUND_RATE', 'PAYMENT_FAILURE_BURST'] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
-/** What an anomaly alert measures: the hourly GMV, conversion and payment success rate. */
-export const ANOMALY_METRICS = ['GMV', 'CONVERSION', 'PAYMENT_SUCCESS'] as const;
+/** What an anomaly alert measures: the hourly GMV, conversion and payment success rate; a SKU's refund rate; failed payments. */
+export const ANOMALY_METRICS = [
+  'GMV',
+  'CONVERSION',
+  'PAYMENT_SUCCESS',
+  'REFUND_RATE',
+  'PAYMENT_FAILURES',
+] as const;
 export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -89,7 +98,8 @@ export const AlertEvents = {
     aggregateType: anomalyAggregateType,
     description:
       'An hour of GMV, conversion or payment success deviated from the same hour of the previous weeks ' +
-      'beyond the threshold (a drop or a spike). For operations and risk control.',
+      "beyond the threshold (a drop or a spike); a SKU's refund rate over 30 days, or the payment failures in " +
+      'a 10-minute window, went above its limit (a spike; expected is the limit). For operations and risk control.',
     schema: Type.Object(
       {
         alertId: Type.String({ minLength: 1, maxLength: 128 }),
@@ -111,7 +121,7 @@ export const AlertEvents = {
     topic,
     aggregateType: anomalyAggregateType,
     description:
-      'A raised anomaly no longer holds: a later hour was back within the threshold (its figures), or the ' +
+      'A raised anomaly no longer holds: a later hour, day or window was back within the threshold (its figures), or the ' +
       'facts no longer show the alert after a rebuild (figures and window null).',
     schema: Type.Object(
       {
