@@ -88,6 +88,7 @@ interface ItemRow {
   cost: string | null;
   price: string | null;
   currency: string | null;
+  shipped: number;
 }
 
 const byCategory = (a: string | null, b: string | null) =>
@@ -102,33 +103,63 @@ const byCategory = (a: string | null, b: string | null) =>
 export class StockHealthQueries {
   constructor(private readonly sql: SqlExecutor) {}
 
-  private items(category: string | null): Promise<ItemRow[]> {
+  /**
+   * SKUs with stock facts (in `category` when given) with their catalog facts and, with `window`,
+   * the units shipped in (from, to]: over every SKU one pass over the window's shipments (index on
+   * occurred_at), for one category an index range of (sku, occurred_at) per SKU.
+   */
+  private items(category: string | null, window?: { from: Date; to: Date }): Promise<ItemRow[]> {
+    const shipped =
+      category === null
+        ? `LEFT JOIN (SELECT x.sku, sum(x.units) AS units FROM an_stock_sales x
+                       WHERE x.occurred_at > $2 AND x.occurred_at <= $3 GROUP BY x.sku) sh ON sh.sku = i.sku`
+        : `LEFT JOIN LATERAL (SELECT sum(x.units) AS units FROM an_stock_sales x
+                              WHERE x.sku = i.sku AND x.occurred_at > $2 AND x.occurred_at <= $3) sh ON true`;
     return this.sql.query(
-      `SELECT i.sku, s.product_id, p.title, p.category_id, i.on_hand, i.available, s.cost, s.price, s.currency
+      `SELECT i.sku, s.product_id, p.title, p.category_id, i.on_hand, i.available, s.cost, s.price, s.currency,
+              coalesce(sh.units, 0)::int AS shipped
          FROM an_stock_items i
          LEFT JOIN an_skus s ON s.sku = i.sku
          LEFT JOIN an_products p ON p.product_id = s.product_id
+         ${shipped}
         WHERE $1::text IS NULL OR p.category_id = $1
         ORDER BY i.sku`,
-      [category],
+      // Without a window nothing is shipped in it: an empty range.
+      [category, window?.from ?? new Date(0), window?.to ?? new Date(0)],
     );
   }
 
-  /** Batches with units left, per SKU. */
-  private async batches(
-    skus: string[],
-  ): Promise<Map<string, { quantity: number; receivedAt: Date | null; expiresAt: Date | null }[]>> {
-    const rows: { sku: string; quantity: number; received_at: Date | null; expires_at: Date | null }[] =
+  /**
+   * Batches with units left, per SKU: of these SKUs (`skus` given: a category's few, read through the
+   * primary key), expiring by `expiringBy` (given), or all.
+   */
+  private async batches(options: {
+    skus?: string[];
+    expiringBy?: Date;
+  }): Promise<Map<string, { quantity: number; receivedAt: Date | null; expiresAt: Date | null }[]>> {
+    // Instants as whole epoch milliseconds (float8 arrives as a number, exact to the millisecond):
+    // parsing tens of thousands of timestamps as dates was most of the time of an answer over every SKU.
+    const rows: { sku: string; quantity: number; received_ms: number | null; expires_ms: number | null }[] =
       await this.sql.query(
-        `SELECT sku, quantity, received_at, expires_at FROM an_stock_batches
-          WHERE sku = ANY($1::text[]) AND quantity > 0 ORDER BY sku, warehouse, batch`,
-        [skus],
+        `SELECT b.sku, b.quantity, floor(extract(epoch FROM b.received_at) * 1000)::float8 AS received_ms,
+                floor(extract(epoch FROM b.expires_at) * 1000)::float8 AS expires_ms
+           FROM an_stock_batches b
+          WHERE b.quantity > 0
+            AND ($1::text[] IS NULL OR b.sku = ANY($1::text[]))
+            AND ($2::timestamptz IS NULL OR b.expires_at <= $2)
+          ORDER BY b.sku, b.warehouse, b.batch`,
+        [options.skus ?? null, options.expiringBy ?? null],
       );
     const bySku = new Map<string, { quantity: number; receivedAt: Date | null; expiresAt: Date | null }[]>();
     for (const r of rows) {
-      const list = bySku.get(r.sku) ?? [];
-      list.push({ quantity: r.quantity, receivedAt: r.received_at, expiresAt: r.expires_at });
-      bySku.set(r.sku, list);
+      const list = bySku.get(r.sku);
+      const batch = {
+        quantity: r.quantity,
+        receivedAt: r.received_ms === null ? null : new Date(r.received_ms),
+        expiresAt: r.expires_ms === null ? null : new Date(r.expires_ms),
+      };
+      if (list) list.push(batch);
+      else bySku.set(r.sku, [batch]);
     }
     return bySku;
   }
@@ -139,15 +170,11 @@ export class StockHealthQueries {
    */
   async health(options: { at: Date; days: number; category?: string | null }): Promise<StockHealthView> {
     const category = options.category ?? null;
-    const items = await this.items(category);
-    const skus = items.map((i) => i.sku);
-    const shippedRows: { sku: string; units: number }[] = await this.sql.query(
-      `SELECT sku, sum(units)::int AS units FROM an_stock_sales
-        WHERE sku = ANY($1::text[]) AND occurred_at > $2 AND occurred_at <= $3 GROUP BY sku`,
-      [skus, new Date(options.at.getTime() - options.days * DAY_MS), options.at],
-    );
-    const shipped = new Map(shippedRows.map((r) => [r.sku, r.units]));
-    const batches = await this.batches(skus);
+    const items = await this.items(category, {
+      from: new Date(options.at.getTime() - options.days * DAY_MS),
+      to: options.at,
+    });
+    const batches = await this.batches(category === null ? {} : { skus: items.map((i) => i.sku) });
 
     const rows: StockHealthSkuView[] = items.map((i) => ({
       sku: i.sku,
@@ -157,7 +184,7 @@ export class StockHealthQueries {
       onHand: i.on_hand,
       available: i.available,
       sellThrough: sellThrough({
-        shipped: shipped.get(i.sku) ?? 0,
+        shipped: i.shipped,
         reserved: i.on_hand - i.available,
         onHand: i.on_hand,
       }),
@@ -165,7 +192,11 @@ export class StockHealthQueries {
     }));
 
     const groups = new Map<string | null, StockHealthSkuView[]>();
-    for (const row of rows) groups.set(row.categoryId, [...(groups.get(row.categoryId) ?? []), row]);
+    for (const row of rows) {
+      const members = groups.get(row.categoryId);
+      if (members) members.push(row);
+      else groups.set(row.categoryId, [row]);
+    }
     const categories = [...groups.entries()]
       .sort(([a], [b]) => byCategory(a, b))
       .map(([categoryId, members]) => ({
@@ -184,11 +215,16 @@ export class StockHealthQueries {
    * SKU's current unit cost (and, separately, price), summed per category and currency and per currency.
    */
   async valueAtRisk(options: { at: Date; withinDays: number }): Promise<ValueAtRiskView> {
+    // Only batches expiring by the horizon are read; expiringUnits applies the rule itself.
+    const batches = await this.batches({
+      expiringBy: new Date(options.at.getTime() + options.withinDays * DAY_MS),
+    });
     const items = await this.items(null);
-    const batches = await this.batches(items.map((i) => i.sku));
     const skus: ValueAtRiskSkuView[] = [];
     for (const i of items) {
-      const expiring = expiringUnits(batches.get(i.sku) ?? [], options.at, options.withinDays);
+      const mine = batches.get(i.sku);
+      if (!mine) continue;
+      const expiring = expiringUnits(mine, options.at, options.withinDays);
       if (expiring.units === 0) continue;
       const unitCost = i.cost === null ? null : Number(i.cost);
       const unitPrice = i.price === null ? null : Number(i.price);
@@ -220,7 +256,9 @@ export class StockHealthQueries {
       const map = new Map<string, { key: K; members: ValueAtRiskSkuView[] }>();
       for (const s of skus) {
         const k = JSON.stringify(key(s));
-        map.set(k, { key: key(s), members: [...(map.get(k)?.members ?? []), s] });
+        const group = map.get(k);
+        if (group) group.members.push(s);
+        else map.set(k, { key: key(s), members: [s] });
       }
       return [...map.values()];
     };

@@ -1,0 +1,104 @@
+/**
+ * Stock health benchmark: BENCH_SKUS SKUs (default 20,000) in 200 categories, each with 4 batches in
+ * 2 warehouses (receipts over the last 200 days, expiries over the next 90) and a shipment every 3 days
+ * over 90 days, written straight into the stock read models of a fresh analytics database; then
+ * GET /stock/health's query (every SKU, and one category) and /stock/value-at-risk's, p50/p99 over
+ * BENCH_RUNS runs.
+ *
+ *   node -r @swc-node/register bench/analytics/stock-health.ts
+ */
+import './quiet';
+import 'reflect-metadata';
+import { ANALYTICS_MIGRATIONS, StockHealthQueries } from '@ecom/analytics-read-models';
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+const SKUS = Number(process.env.BENCH_SKUS ?? 20_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const AT = new Date('2026-03-10T04:00:00.000Z');
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function timed(label: string, work: () => Promise<unknown>) {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    await work();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)];
+  console.log(
+    `${label.padEnd(44)} p50 ${at(0.5).toFixed(1).padStart(8)} ms  p99 ${at(0.99).toFixed(1).padStart(8)} ms  (${RUNS} runs)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `bench_stock_health_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const sql = new DataSource({ type: 'postgres', url: url.toString(), migrations: ANALYTICS_MIGRATIONS });
+  try {
+    await sql.initialize();
+    await sql.runMigrations({ transaction: 'each' });
+    const started = Date.now();
+    await sql.query(
+      `INSERT INTO an_products (product_id, title, category_id)
+       SELECT 'P' || p, 'Product ' || p, 'cat-' || (p % 200) FROM generate_series(1, $1::int / 4) p`,
+      [SKUS],
+    );
+    await sql.query(
+      `INSERT INTO an_skus (sku, product_id, price, cost, currency)
+       SELECT 'S' || s, 'P' || (1 + (s - 1) / 4), 1000 + s % 5000, CASE WHEN s % 10 = 0 THEN NULL ELSE 400 + s % 2000 END, 'CNY'
+         FROM generate_series(1, $1::int) s`,
+      [SKUS],
+    );
+    await sql.query(
+      `INSERT INTO an_stock_batches (sku, warehouse, batch, expires_at, quantity, received_at)
+       SELECT 'S' || s, 'WH' || (b % 2), 'B' || b, $2::timestamptz + (random() * 90) * interval '1 day',
+              (random() * 100)::int, $2::timestamptz - (random() * 200) * interval '1 day'
+         FROM generate_series(1, $1::int) s, generate_series(1, 4) b`,
+      [SKUS, AT],
+    );
+    await sql.query(
+      `INSERT INTO an_stock_items (sku, on_hand, reserved, available)
+       SELECT sku, sum(quantity), least(sum(quantity), 3), sum(quantity) - least(sum(quantity), 3)
+         FROM an_stock_batches GROUP BY sku`,
+    );
+    await sql.query(
+      `INSERT INTO an_stock_sales (event_id, sku, warehouse, occurred_at, units)
+       SELECT gen_random_uuid(), 'S' || s, 'WH0', $2::timestamptz - d * interval '1 day', 1 + (random() * 5)::int
+         FROM generate_series(1, $1::int) s, generate_series(0, 89, 3) d`,
+      [SKUS, AT],
+    );
+    await sql.query(`ANALYZE`);
+    const [{ batches, sales }] = await sql.query(
+      `SELECT (SELECT count(*) FROM an_stock_batches)::int AS batches, (SELECT count(*) FROM an_stock_sales)::int AS sales`,
+    );
+    console.log(
+      `facts: ${SKUS} SKUs, ${batches} batches, ${sales} shipments in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    const queries = new StockHealthQueries(sql);
+    log('timing');
+    await timed('health, every SKU, 30 days', () => queries.health({ at: AT, days: 30 }));
+    await timed('health, one category, 30 days', () =>
+      queries.health({ at: AT, days: 30, category: 'cat-7' }),
+    );
+    await timed('value at risk, every SKU, 30 days', () => queries.valueAtRisk({ at: AT, withinDays: 30 }));
+  } finally {
+    await sql.destroy().catch(() => undefined);
+    if (process.env.BENCH_KEEP !== '1') await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
