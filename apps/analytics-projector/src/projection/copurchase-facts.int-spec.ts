@@ -1,4 +1,6 @@
 import { countBaskets, pairOfKey, truncateReadModels } from '@ecom/analytics-read-models';
+import { createTestDatabase, TestDatabase, testMessageBus as busFor } from '@ecom/testing';
+import { NestFactory } from '@nestjs/core';
 import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
 import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
 import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
@@ -6,8 +8,17 @@ import { EventSourcingRuntime } from '@ecom/platform';
 import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { cst, EventFactory, topicOf } from '../test/event-factory';
-import { freshTopics, startProjector } from '../test/harness';
+import { RebuildModule } from '../rebuild/rebuild.module';
+import { rebuildReadModels } from '../rebuild/rebuild-read-models';
+import { cst, EventFactory, publishEvents, topicOf } from '../test/event-factory';
+import {
+  DETERMINISTIC_ENV,
+  freshTopics,
+  handledCount,
+  openDataSource,
+  startProjector,
+  waitForProjection,
+} from '../test/harness';
 import {
   AnalyticsProjection,
   PROJECTED_EVENT_TYPES,
@@ -96,6 +107,64 @@ function scenario(): { events: EventEnvelope[]; counted: string[][] } {
       ['A', 'B', 'D'],
     ],
   };
+}
+
+/**
+ * `n` paid orders of 1..6 SKUs out of 8 (a deterministic sequence), about one in six refunded in
+ * full (in two refunds), one in six in part, and their counted baskets: many orders share SKUs and
+ * pairs, and keyed by order id they spread over every partition.
+ */
+function manyOrders(n: number): { events: EventEnvelope[]; counted: string[][] } {
+  const f = new EventFactory();
+  let seed = 20261202;
+  const next = (m: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return Math.floor(seed / 65536) % m; // the high bits: the low ones of this generator cycle short
+  };
+  const counted: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const orderId = `many-${i}`;
+    const skus = Array.from({ length: 1 + next(6) }, () => `S${next(8)}`);
+    const total = skus.length * 1000;
+    const base = { orderId, memberId: `M${i % 7}`, visitorId: `v${i % 7}`, channel: 'web' };
+    const at = (minute: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + i * 60_000 + minute * 1000);
+    f.make(
+      'OrderPlaced',
+      {
+        ...base,
+        cartId: null,
+        lines: skus.map((sku) => ({ sku, quantity: 1, unitPrice: 1000, lineTotal: 1000 })),
+        total,
+        currency: CNY,
+        shippingRegion: null,
+      },
+      at(0),
+    );
+    f.make(
+      'OrderPaid',
+      { ...base, amount: total, currency: CNY, method: 'card', paymentId: `pay-${orderId}` },
+      at(1),
+    );
+    const fate = next(6);
+    const refunds = fate === 0 ? [total - 500, 500] : fate === 1 ? [500] : [];
+    refunds.forEach((amount, r) =>
+      f.make(
+        'RefundIssued',
+        {
+          orderId,
+          memberId: base.memberId,
+          refundId: `rf-${orderId}-${r}`,
+          returnId: null,
+          amount,
+          currency: CNY,
+          cause: 'CANCELLATION',
+        },
+        at(2 + r),
+      ),
+    );
+    if (fate !== 0) counted.push(skus);
+  }
+  return { events: f.events, counted };
 }
 
 describe('co-purchase counts through the projection', () => {
@@ -223,7 +292,7 @@ describe('co-purchase counts through the projection', () => {
     );
   });
 
-  it('a rebuild (every event replayed from empty read models in large batches) equals the live counts', async () => {
+  it('a replay of every event from empty read models, in large batches, equals the live counts', async () => {
     const live = await project(events, [1, 2]);
     expect(await project(events, [1000])).toEqual(live);
     expect(await project(events, [7])).toEqual(live);
@@ -254,4 +323,79 @@ describe('co-purchase counts through the projection', () => {
       { numRuns: 25, seed: 20261202 },
     );
   });
+});
+
+describe('co-purchase counts through Kafka: live projector, then a rebuild', () => {
+  let database: TestDatabase;
+  let prefix: string;
+  const { events, counted } = manyOrders(400);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('copurchase_rebuild');
+    prefix = await freshTopics('cp-rebuild');
+    const bus = busFor(prefix, 'copurchase-producer');
+    try {
+      await publishEvents(bus, events);
+    } finally {
+      await bus.close();
+    }
+  });
+  afterAll(async () => {
+    await database?.drop().catch(() => undefined);
+    if (prefix) await deleteTestTopics(prefix).catch(() => undefined);
+  });
+
+  const pairsOf = (sql: DataSource) =>
+    sql.query(`SELECT sku_a, sku_b, orders FROM an_copurchase_pairs ORDER BY sku_a, sku_b`);
+  const countsOf = async (sql: DataSource) => ({
+    total: await sql.query(`SELECT orders FROM an_copurchase_totals`),
+    skus: await sql.query(`SELECT sku, orders FROM an_copurchase_skus ORDER BY sku`),
+    pairs: await pairsOf(sql),
+    orders: await sql.query(`SELECT order_id, skus FROM an_copurchase_orders ORDER BY order_id`),
+  });
+
+  it('the live counts over three partitions are the domain counts, and a rebuild from the topics rewrites them', async () => {
+    const domain = countBaskets(counted);
+    expect(counted.length).toBeGreaterThan(300);
+    expect(domain.pairs.size).toBe(28); // every pair of the 8 SKUs
+    const projector = await startProjector({ database, topicPrefix: prefix });
+    let live;
+    try {
+      const dataSource = projector.app.get(DataSource);
+      await waitForProjection(dataSource, handledCount(events), 120_000);
+      live = await countsOf(dataSource);
+    } finally {
+      await projector.close();
+    }
+    expect(live.total).toEqual([{ orders: counted.length }]);
+    expect(live.skus).toEqual(
+      [...domain.skus].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sku, orders]) => ({ sku, orders })),
+    );
+    expect(live.pairs).toEqual(
+      [...domain.pairs]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, orders]) => ({ sku_a: pairOfKey(key).skuA, sku_b: pairOfKey(key).skuB, orders })),
+    );
+
+    Object.assign(process.env, {
+      ...DETERMINISTIC_ENV,
+      ANALYTICS_DATABASE_URL: database.url,
+      KAFKA_TOPIC_PREFIX: prefix,
+      REDIS_KEY_PREFIX: prefix,
+    });
+    const observer = await openDataSource(database);
+    try {
+      // Scribble on the counts: the rebuild must not care what was there.
+      await observer.query(`UPDATE an_copurchase_pairs SET orders = orders + 100`);
+      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
+      try {
+        await rebuildReadModels(app);
+      } finally {
+        await app.close();
+      }
+      expect(await countsOf(observer)).toEqual(live);
+    } finally {
+      await observer.destroy();
+    }
+  }, 240_000);
 });
