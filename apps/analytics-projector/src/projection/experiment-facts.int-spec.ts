@@ -359,6 +359,14 @@ describe('A/B test readouts through the projector', () => {
     expect(missing.code).toBe('EXPERIMENT_NOT_FOUND');
   });
 
+  it('answers operators only: 401 without a token, 403 for a customer', async () => {
+    const customer = await projector!.tokens.bearer('c-1', 'customer');
+    for (const path of ['/v1/analytics/experiments', `/v1/analytics/experiments/checkout_v2?${FULL}`]) {
+      expect([path, (await api.http(path)).status]).toEqual([path, 401]);
+      expect([path, (await api.http(path, { token: customer })).status]).toEqual([path, 403]);
+    }
+  });
+
   it('comes out the same for any delivery order, with redeliveries and batch cuts (handler level)', async () => {
     const service = projector!;
     const dataSource = service.app.get(DataSource);
