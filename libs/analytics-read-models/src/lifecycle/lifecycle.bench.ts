@@ -9,6 +9,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'crypto';
+import { loadavg } from 'os';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ANALYTICS_MIGRATIONS } from '../index';
@@ -94,6 +95,18 @@ async function main(): Promise<void> {
       `generated ${MEMBERS} members, ${orders} paid orders, ${lines} lines, ${refunds} refunds in ${Math.round(ms(started))} ms`,
     );
 
+    // A yardstick for the machine's speed at the time (the figures below scan these tables).
+    await timed('yardstick: count(*) of an_orders_paid', () =>
+      sql.query(`SELECT count(*) FROM an_orders_paid`),
+    );
+    await timed('yardstick: count(*) of an_order_lines', () =>
+      sql.query(`SELECT count(*) FROM an_order_lines`),
+    );
+    log(
+      `load average: ${loadavg()
+        .map((x: number) => x.toFixed(2))
+        .join(' ')}`,
+    );
     const queries = new LifecycleQueries(sql, {
       newDays: 30,
       activeDays: 60,
@@ -118,6 +131,11 @@ async function main(): Promise<void> {
     );
     await timed('GET /cohorts (18 cohorts x 36 months)', () =>
       queries.cohorts({ from: '2025-06', to: '2026-11', asOfDay: AS_OF_DAY, horizon: 36 }),
+    );
+    log(
+      `load average: ${loadavg()
+        .map((x: number) => x.toFixed(2))
+        .join(' ')}`,
     );
   } finally {
     if (sql.isInitialized) await sql.destroy();

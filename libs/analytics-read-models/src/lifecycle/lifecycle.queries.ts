@@ -152,22 +152,25 @@ export class LifecycleQueries {
   /** Repurchase per category over orders paid from `from` to `to` (days, both included). */
   async repurchase(range: { from: string; to: string }): Promise<RepurchaseView> {
     const rows: Record<string, unknown>[] = await this.sql.query(
+      // One sort serves both steps: the (order, category) pairs are grouped in the window's order, byte
+      // order ("C") for the ids (cheaper than the database's collation, the same groups); a member's
+      // first row in a category makes a buyer, the second a repurchaser.
       `WITH oc AS (
-         SELECT DISTINCT n.order_id, n.member_id, n.day, n.paid_at, p.category_id
+         SELECT p.category_id COLLATE "C" AS category_id, n.member_id COLLATE "C" AS member_id, n.paid_at,
+                n.order_id COLLATE "C" AS order_id, n.day
            FROM ${netPaidOrders('$1::date', '$2::date')} n
            JOIN an_order_lines l USING (order_id)
            JOIN an_skus s ON s.sku = l.sku
            JOIN an_products p ON p.product_id = s.product_id
-          WHERE p.category_id IS NOT NULL),
+          WHERE p.category_id IS NOT NULL
+          GROUP BY 1, 2, 3, 4, 5),
        gaps AS (
-         SELECT category_id, member_id,
-                day - lag(day) OVER (PARTITION BY category_id, member_id ORDER BY paid_at, order_id) AS gap
-           FROM oc)
-       SELECT category_id, count(DISTINCT member_id)::int AS buyers,
-              (count(DISTINCT member_id) FILTER (WHERE gap IS NOT NULL))::int AS repurchasers,
-              count(gap)::int AS intervals,
+         SELECT category_id, day - lag(day) OVER w AS gap, row_number() OVER w AS nth
+           FROM oc WINDOW w AS (PARTITION BY category_id, member_id ORDER BY paid_at, order_id))
+       SELECT category_id, (count(*) FILTER (WHERE nth = 1))::int AS buyers,
+              (count(*) FILTER (WHERE nth = 2))::int AS repurchasers, count(gap)::int AS intervals,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median
-         FROM gaps GROUP BY category_id ORDER BY category_id COLLATE "C"`,
+         FROM gaps GROUP BY category_id ORDER BY category_id`,
       [range.from, range.to],
     );
     return {
@@ -199,7 +202,8 @@ export class LifecycleQueries {
   }): Promise<CohortsView> {
     const rows: RetentionCohortCount[] = await this.sql.query(
       `WITH months AS (
-         SELECT DISTINCT member_id, date_trunc('month', day)::date AS month
+         -- Byte order ("C") for the member ids: a cheaper sort than the database's collation, same groups.
+         SELECT DISTINCT member_id COLLATE "C" AS member_id, date_trunc('month', day)::date AS month
            FROM ${netPaidOrders(`'-infinity'::date`, '$1::date')} n),
        -- One pass over the members' months: each row carries its member's first month (the cohort).
        firsts AS (SELECT member_id, month, min(month) OVER (PARTITION BY member_id) AS cohort FROM months)
