@@ -2,6 +2,7 @@ import { createTestDatabase, createTestDataSource, TestDatabase } from '@ecom/te
 import { DataSource } from 'typeorm';
 import { ANALYTICS_MIGRATIONS } from '../index';
 import { syncCopurchase } from './copurchase-sync';
+import { CopurchaseQueries } from './copurchase.queries';
 
 const ORDERS_PER_SIZE = 300;
 const CATALOG = 2000;
@@ -70,5 +71,67 @@ describe('co-purchase maintenance cost per paid order', () => {
     );
     expect(n).toBe(pairsExpected);
     console.log(`co-purchase sync per paid order (own transaction):\n${report.join('\n')}`);
+  }, 300_000);
+
+  it('measures a batch of 100 orders of 5 SKUs synced at once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const id = `batch-${i}`;
+      ids.push(id);
+      await dataSource.query(
+        `INSERT INTO an_order_lines (order_id, line_no, sku, quantity, unit_price, line_total)
+         SELECT $1, n, 'B-' || ((n * 37 + $2 * 11) % 500), 1, 1000, 1000 FROM generate_series(1, 5) AS n`,
+        [id, i],
+      );
+      await dataSource.query(
+        `INSERT INTO an_orders_paid (order_id, event_id, member_id, visitor_id, channel, paid_at, day, amount,
+                                     currency, method, payment_id)
+         VALUES ($1, gen_random_uuid(), 'm', 'v', NULL, now(), '2026-03-01', 5000, 'CNY', 'card', $1)`,
+        [id],
+      );
+    }
+    const start = process.hrtime.bigint();
+    const result = await dataSource.transaction((tx) => syncCopurchase(tx, ids));
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    expect(result).toEqual({ added: 100, removed: 0 });
+    console.log(
+      `co-purchase sync, one batch of 100 orders x 5 SKUs: ${ms.toFixed(1)} ms, ${(ms / 100).toFixed(2)} ms per order`,
+    );
+  }, 120_000);
+
+  it('measures the answers over 1,000,000 pairs of 20,000 SKUs', async () => {
+    await dataSource.query(`TRUNCATE an_copurchase_pairs, an_copurchase_skus, an_copurchase_totals`);
+    await dataSource.query(`INSERT INTO an_copurchase_totals (id, orders) VALUES (1, 5000000)`);
+    await dataSource.query(
+      `INSERT INTO an_copurchase_skus (sku, orders) SELECT 'K' || lpad(n::text, 5, '0'), 1000 + n % 5000
+         FROM generate_series(0, 19999) AS n`,
+    );
+    // 50 partners per SKU: K_i with K_{i+1..i+50} (mod 20000, kept as sku_a < sku_b), 1..40 orders.
+    await dataSource.query(
+      `INSERT INTO an_copurchase_pairs (sku_a, sku_b, orders)
+       SELECT least(a, b), greatest(a, b), 1 + (i * 7 + d) % 40
+         FROM generate_series(0, 19999) AS i, generate_series(1, 50) AS d,
+              LATERAL (SELECT 'K' || lpad(i::text, 5, '0') AS a, 'K' || lpad(((i + d) % 20000)::text, 5, '0') AS b) k
+       ON CONFLICT DO NOTHING`,
+    );
+    await dataSource.query(`ANALYZE an_copurchase_pairs; ANALYZE an_copurchase_skus`);
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM an_copurchase_pairs`);
+    expect(n).toBe(1_000_000);
+    const queries = new CopurchaseQueries(dataSource);
+    const time = async (work: () => Promise<unknown>) => {
+      const runs: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const start = process.hrtime.bigint();
+        await work();
+        runs.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      return runs.sort((a, b) => a - b)[2].toFixed(1);
+    };
+    const partners = await time(() => queries.partners('K10000', { limit: 10, minSupportOrders: 2 }));
+    const pairs = await time(() => queries.pairs({ limit: 10, minSupportOrders: 2 }));
+    expect((await queries.partners('K10000', { limit: 10, minSupportOrders: 2 })).partners).toHaveLength(10);
+    console.log(
+      `co-purchase answers over 1,000,000 pairs (median of 5): one SKU's partners ${partners} ms, top pairs ${pairs} ms`,
+    );
   }, 300_000);
 });

@@ -41,8 +41,6 @@ export class Copurchase1765810000000 implements MigrationInterface {
          CHECK (sku_a < sku_b))`,
     );
     await q.query(`CREATE INDEX an_copurchase_pairs_b ON an_copurchase_pairs (sku_b, sku_a)`);
-    // The top pairs overall: pairs at or above the minimum support count, read from the largest count down.
-    await q.query(`CREATE INDEX an_copurchase_pairs_orders ON an_copurchase_pairs (orders)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
