@@ -1,10 +1,27 @@
 import { AnalyticsClock } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
-import { deleteTestTopics, testMessageBus, TestService, TopicProbe } from '@ecom/testing';
+import {
+  createTestDatabase,
+  deleteTestTopics,
+  testMessageBus,
+  TestDatabase,
+  TestService,
+  TopicProbe,
+} from '@ecom/testing';
+import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { RebuildModule } from '../rebuild/rebuild.module';
+import { rebuildReadModels } from '../rebuild/rebuild-read-models';
 import { ProjectorSchedules } from '../runner/projector-schedules';
 import { cst, EventFactory, publishEvents } from '../test/event-factory';
-import { freshTopics, handledCount, startProjector, waitForProjection } from '../test/harness';
+import {
+  DETERMINISTIC_ENV,
+  freshTopics,
+  handledCount,
+  openDataSource,
+  startProjector,
+  waitForProjection,
+} from '../test/harness';
 
 /**
  * The refund-rate alert per SKU and the payment-failure burst alert, end to end: events through Kafka,
@@ -118,18 +135,20 @@ const rowsOf = (dataSource: DataSource): Promise<Record<string, unknown>[]> =>
 describe('refund-rate and payment-failure burst alerts', () => {
   const events = limitScenario();
   const prefixes: string[] = [];
+  let database: TestDatabase;
   afterAll(async () => {
+    await database?.drop().catch(() => undefined);
     for (const prefix of prefixes) await deleteTestTopics(prefix).catch(() => undefined);
   });
 
-  async function run(prefix: string, publish: EventEnvelope[][]) {
+  async function run(prefix: string, publish: EventEnvelope[][], db?: TestDatabase) {
     const bus = testMessageBus(prefix, 'limits-producer');
     try {
       for (const list of publish) await publishEvents(bus, list);
     } finally {
       await bus.close();
     }
-    const service = await startProjector({ topicPrefix: prefix });
+    const service = await startProjector({ topicPrefix: prefix, database: db });
     await waitForProjection(service.app.get(DataSource), handledCount(events));
     return service;
   }
@@ -140,7 +159,8 @@ describe('refund-rate and payment-failure burst alerts', () => {
     const prefix = await freshTopics('limits');
     prefixes.push(prefix);
     const probe = await TopicProbe.start(prefix, [Topics.analyticsAlerts]);
-    const service = await run(prefix, [events]);
+    database = await createTestDatabase('analytics_limits');
+    const service = await run(prefix, [events], database);
     try {
       const [first, second, third] = await evaluateSteps(service);
       expect(first).toMatchObject({ days: 6, raised: 1, cleared: 0, published: { raised: 1, cleared: 0 } });
@@ -227,6 +247,40 @@ describe('refund-rate and payment-failure burst alerts', () => {
       expect(await rowsOf(service.app.get(DataSource))).toEqual(reference);
     } finally {
       await service.close();
+    }
+  }, 120_000);
+
+  it('a rebuild from the topics writes the same rows and publishes nothing again', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      ...DETERMINISTIC_ENV,
+      // The rebuild evaluates the days and windows as the live schedule does when it is on.
+      ANOMALY_INTERVAL_MS: '3600000',
+      ANALYTICS_FIXED_NOW: cst(STEPS[STEPS.length - 1]),
+      ANALYTICS_DATABASE_URL: database.url,
+      KAFKA_TOPIC_PREFIX: prefixes[0],
+      REDIS_KEY_PREFIX: prefixes[0],
+    });
+    const observer = await openDataSource(database);
+    try {
+      const count = async () =>
+        (await observer.query(`SELECT count(*)::int AS n FROM es_events WHERE aggregate_type = 'Anomaly'`))[0]
+          .n;
+      const before = await count();
+      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
+      let result;
+      try {
+        result = await rebuildReadModels(app);
+      } finally {
+        await app.close();
+      }
+      // One catch-up run: both alerts raised and cleared in it, the topic already said so.
+      expect(result.anomalies).toMatchObject({ raised: 2, cleared: 2, published: { raised: 0, cleared: 0 } });
+      expect(await rowsOf(observer)).toEqual(reference);
+      expect([before, await count()]).toEqual([4, 4]);
+    } finally {
+      await observer.destroy();
+      process.env = saved;
     }
   }, 120_000);
 });

@@ -309,3 +309,34 @@ describe('limit rules', () => {
     ]);
   });
 });
+
+describe('payment-failure bursts over any split of the windows', () => {
+  it('decide the same in one run as in runs cut anywhere (a run carries the open alert on)', () => {
+    const start = new Date('2026-03-01T00:00:00.000Z');
+    const at = (i: number) => new Date(start.getTime() + i * 600_000);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 29 }), { maxLength: 5 }),
+        (perWindow, cuts) => {
+          const counts = new Map(perWindow.map((n, i) => [at(i).toISOString(), n]));
+          const whole = evaluateBursts(at(0), at(perWindow.length), counts, null, 20);
+          const bounds = [0, ...new Set(cuts.filter((c) => c < perWindow.length))].sort((a, b) => a - b);
+          const pieces: typeof whole = [];
+          let open: { id: string; sku: null } | null = null;
+          bounds.forEach((from, k) => {
+            const to = bounds[k + 1] ?? perWindow.length;
+            for (const c of evaluateBursts(at(from), at(to), counts, open, 20)) {
+              pieces.push(c);
+              open = c.kind === 'RAISE' ? { id: c.id, sku: null } : null;
+            }
+          });
+          expect(pieces).toEqual(whole);
+          // A raise only on a window above 20, a clear only on one at or below it.
+          for (const c of whole) expect(c.kind === 'RAISE' ? c.actual > 20 : c.actual <= 20).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+});
