@@ -28,6 +28,13 @@ import { QueryCache } from './query-cache';
 
 const MAX_RANGE_DAYS = 366;
 const MAX_COHORTS = 36;
+/** Days and months before it are refused: the database has no year 0, and no analytics fact is older. */
+const EARLIEST_DAY = '1970-01-01';
+
+function checkDay(name: string, day: string): void {
+  if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
+  if (day < EARLIEST_DAY) throw new InvalidCommandError(`${name} must be ${EARLIEST_DAY} or later`);
+}
 
 /**
  * Lifecycle stages, repurchase per category and cohort retention, as of today in ANALYTICS_TZ
@@ -54,7 +61,7 @@ export class LifecycleService {
 
   private asOf(query: LifecycleQueryDto): string {
     const day = query.asOf ?? this.today();
-    if (!isDay(day)) throw new InvalidCommandError(`asOf is not a calendar day: ${day}`);
+    checkDay('asOf', day);
     return day;
   }
 
@@ -78,12 +85,8 @@ export class LifecycleService {
   repurchase(query: RepurchaseQueryDto): Promise<Cached<RepurchaseView>> {
     const to = query.to ?? this.today();
     const from = query.from ?? addDays(to, -364);
-    for (const [name, day] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
-    }
+    checkDay('from', from);
+    checkDay('to', to);
     if (from > to) throw new InvalidCommandError('from must not be after to');
     if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
       throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
@@ -94,6 +97,13 @@ export class LifecycleService {
     const asOfDay = this.today();
     const to = query.to ?? defaultCohortMonths(asOfDay).to;
     const from = query.from ?? addCalendarMonths(to, -11);
+    for (const [name, month] of [
+      ['to', to],
+      ['from', from],
+    ] as const) {
+      if (month < EARLIEST_DAY.slice(0, 7))
+        throw new InvalidCommandError(`${name} must be ${EARLIEST_DAY.slice(0, 7)} or later`);
+    }
     if (from > to) throw new InvalidCommandError('from must not be after to');
     if (calendarMonthsBetween(from, to) + 1 > MAX_COHORTS)
       throw new InvalidCommandError(`from..to covers at most ${MAX_COHORTS} months`);

@@ -202,7 +202,7 @@ export function isCalendarMonth(value: string): boolean {
 export function addCalendarMonths(month: string, n: number): string {
   const [year, m] = month.split('-').map(Number);
   const index = year * 12 + (m - 1) + n;
-  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((((index % 12) + 12) % 12) + 1).padStart(2, '0')}`;
 }
 
 /** Whole months from `from` to `to` ('YYYY-MM'; positive when `to` is later). */
