@@ -43,7 +43,7 @@ export class LifecycleStageCountResponse implements LifecycleStageCount {
 
   @ApiProperty({
     description: 'what puts a member in the stage',
-    example: 'last net paid order at most ACTIVE_DAYS days before the as-of day',
+    example: 'not new; last net paid order at most LIFECYCLE_ACTIVE_DAYS days before the as-of day',
   })
   rule!: string;
 

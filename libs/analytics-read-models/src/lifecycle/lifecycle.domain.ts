@@ -10,11 +10,20 @@ import { ratio } from '../funnel/funnel.domain';
  */
 
 export const LIFECYCLE_STAGES = [
-  { stage: 'new', rule: 'one net paid order, paid at most NEW_DAYS days before the as-of day' },
-  { stage: 'active', rule: 'last net paid order at most ACTIVE_DAYS days before the as-of day' },
-  { stage: 'at_risk', rule: 'last net paid order at most RFM_SLEEPING_DAYS days before the as-of day' },
-  { stage: 'sleeping', rule: 'last net paid order at most LOST_DAYS days before the as-of day' },
-  { stage: 'lost', rule: 'last net paid order more than LOST_DAYS days before the as-of day' },
+  { stage: 'new', rule: 'one net paid order, at most LIFECYCLE_NEW_DAYS days before the as-of day' },
+  {
+    stage: 'active',
+    rule: 'not new; last net paid order at most LIFECYCLE_ACTIVE_DAYS days before the as-of day',
+  },
+  {
+    stage: 'at_risk',
+    rule: 'last net paid order more than LIFECYCLE_ACTIVE_DAYS and at most RFM_SLEEPING_DAYS days before',
+  },
+  {
+    stage: 'sleeping',
+    rule: 'last net paid order more than RFM_SLEEPING_DAYS and at most LIFECYCLE_LOST_DAYS days before',
+  },
+  { stage: 'lost', rule: 'last net paid order more than LIFECYCLE_LOST_DAYS days before the as-of day' },
 ] as const;
 
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number]['stage'];
