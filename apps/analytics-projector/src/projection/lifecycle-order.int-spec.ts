@@ -6,6 +6,7 @@ import { EventSourcingRuntime } from '@ecom/platform';
 import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
+import { ProjectorSchedules } from '../runner/projector-schedules';
 import { topicOf } from '../test/event-factory';
 import { goldenEvents } from '../test/golden-events';
 import { freshTopics, startProjector } from '../test/harness';
@@ -190,6 +191,19 @@ describe('lifecycle, repurchase and cohorts from the projected golden events', (
       { k: 1, month: '2026-03', members: 1, share: 1, complete: false },
     ]);
     expect(cohort('2026-03').retention).toEqual([]);
+    // sleeping and lost together are RFM's sleeping members (recency > RFM_SLEEPING_DAYS), the
+    // recomputation running at the same fixed clock (no member here has a last order cancelled).
+    await service.app.get(ProjectorSchedules).recomputeRfm();
+    const rfmSleeping: { member_id: string }[] = await dataSource.query(
+      `SELECT member_id FROM an_rfm_scores WHERE sleeping ORDER BY member_id`,
+    );
+    expect(rfmSleeping.map((r) => r.member_id)).toEqual(['M5', 'M6', 'M8']);
+    expect(
+      members.items
+        .filter((m) => m.stage === 'sleeping' || m.stage === 'lost')
+        .map((m) => m.memberId)
+        .sort(),
+    ).toEqual(['M5', 'M6', 'M8']);
   });
 
   it('answers the same for shuffled cross-topic orders, redeliveries and batch cuts, and after projecting again', async () => {
