@@ -19,7 +19,7 @@ import {
   LimitChange,
   loadBurstCounts,
   loadHourFigures,
-  loadRefundUnits,
+  loadDailyRefundUnits,
   OpenHourlyAlert,
   OpenLimitAlert,
   REFUND_RATE_DAYS,
@@ -174,9 +174,10 @@ export class AnomaliesService {
     }));
     const changes: AlertChange[] = [];
     let count = 0;
+    const unitsByDay = await loadDailyRefundUnits(tx, start, addDays(end, -1));
     for (let day = start; day < end; day = addDays(day, 1)) {
       const from = addDays(day, -(REFUND_RATE_DAYS - 1));
-      const units = await loadRefundUnits(tx, from, day);
+      const units = unitsByDay.get(day) ?? [];
       const window = {
         from: instantAt(from, 0, timeZone).toISOString(),
         to: instantAt(addDays(day, 1), 0, timeZone).toISOString(),

@@ -1,4 +1,4 @@
-import { AnalyticsClock } from '@ecom/analytics-read-models';
+import { addDays, AnalyticsClock, loadDailyRefundUnits, loadRefundUnits } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
 import {
   createTestDatabase,
@@ -226,6 +226,17 @@ describe('refund-rate and payment-failure burst alerts', () => {
         window: { from: cst('2026-03-01 10:10'), to: cst('2026-03-01 10:20') },
       });
       reference = await rowsOf(service.app.get(DataSource));
+      // The evaluation's daily loader sums the same units as the definition, day by day.
+      const dataSource = service.app.get(DataSource);
+      const daily = await loadDailyRefundUnits(dataSource, '2026-02-19', '2026-03-02');
+      for (let day = '2026-02-19'; day <= '2026-03-02'; day = addDays(day, 1)) {
+        const bySku = (units: { sku: string }[]) => [...units].sort((a, b) => a.sku.localeCompare(b.sku));
+        const definition = await loadRefundUnits(dataSource, addDays(day, -29), day);
+        expect([day, bySku(daily.get(day) ?? [])]).toEqual([day, bySku(definition)]);
+      }
+      expect(daily.get('2026-02-25')).toEqual(
+        expect.arrayContaining([{ sku: 'MUG', paidUnits: 25, refundedUnits: 6 }]),
+      );
       // TEE at exactly 20 % and the 20 failures of 10:20 raised nothing.
       expect(reference.map((r) => [r.id, r.open])).toEqual([
         [BURST, false],

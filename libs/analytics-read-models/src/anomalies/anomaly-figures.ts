@@ -1,7 +1,15 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
-import { instantAt } from '../calendar';
+import { addDays, instantAt } from '../calendar';
 import { BEHAVIOUR_STEPS } from '../sales/sales.queries';
-import { addHours, EMPTY_HOUR, HourFigures, HourKey, SkuRefundUnits, weeksBefore } from './anomaly.domain';
+import {
+  addHours,
+  EMPTY_HOUR,
+  HourFigures,
+  HourKey,
+  REFUND_RATE_DAYS,
+  SkuRefundUnits,
+  weeksBefore,
+} from './anomaly.domain';
 
 /** The SQL expression of the wall-clock hour key ('YYYY-MM-DDTHH') of a timestamptz column. */
 const hourOf = (column: string) =>
@@ -130,7 +138,70 @@ export async function firstPaidDay(sql: SqlExecutor): Promise<string | null> {
 }
 
 /**
- * Per SKU, the units of the orders paid on the days `from`..`to` (their lines), and how many of those
+ * For each day from `from` to `to` (inclusive), per SKU: the units of the orders paid on the
+ * REFUND_RATE_DAYS days ending with that day (their lines), and how many of those units were refunded
+ * by refunds issued on or before that day: a return's refund refunds the return's lines, a
+ * cancellation's refund every line of the order. Imported refunds carry no units and are left out.
+ * One cohort: the refunds counted are those of the window's own paid orders. Read in two queries
+ * (units per paid day, refunded units per paid day and refund day) and summed per window here, so a
+ * catch-up over many days costs no query per day.
+ */
+export async function loadDailyRefundUnits(
+  sql: SqlExecutor,
+  from: string,
+  to: string,
+): Promise<Map<string, SkuRefundUnits[]>> {
+  const spanFrom = addDays(from, -(REFUND_RATE_DAYS - 1));
+  const paid: { day: string; sku: string; units: number }[] = await sql.query(
+    `SELECT p.day::text AS day, l.sku, sum(l.quantity)::int AS units
+       FROM an_orders_paid p JOIN an_order_lines l USING (order_id)
+      WHERE p.day BETWEEN $1::date AND $2::date GROUP BY 1, 2`,
+    [spanFrom, to],
+  );
+  const refunded: { paid_day: string; refund_day: string; sku: string; units: number }[] = await sql.query(
+    `WITH paid AS (SELECT order_id, day FROM an_orders_paid WHERE day BETWEEN $1::date AND $2::date)
+     SELECT p.day::text AS paid_day, r.day::text AS refund_day, rl.sku, sum(rl.quantity)::int AS units
+       FROM an_refunds r JOIN paid p USING (order_id) JOIN an_return_lines rl ON rl.return_id = r.return_id
+      WHERE r.cause = 'RETURN' AND r.day <= $2::date GROUP BY 1, 2, 3
+     UNION ALL
+     SELECT p.day::text, r.day::text, l.sku, sum(l.quantity)::int
+       FROM an_refunds r JOIN paid p USING (order_id) JOIN an_order_lines l ON l.order_id = r.order_id
+      WHERE r.cause = 'CANCELLATION' AND r.day <= $2::date GROUP BY 1, 2, 3`,
+    [spanFrom, to],
+  );
+  const paidBy = new Map<string, typeof paid>();
+  for (const r of paid) {
+    if (!paidBy.has(r.day)) paidBy.set(r.day, []);
+    paidBy.get(r.day)!.push(r);
+  }
+  const refundedBy = new Map<string, typeof refunded>();
+  for (const r of refunded) {
+    if (!refundedBy.has(r.paid_day)) refundedBy.set(r.paid_day, []);
+    refundedBy.get(r.paid_day)!.push(r);
+  }
+  const byDay = new Map<string, SkuRefundUnits[]>();
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const units = new Map<string, SkuRefundUnits>();
+    for (let d = addDays(day, -(REFUND_RATE_DAYS - 1)); d <= day; d = addDays(d, 1)) {
+      for (const r of paidBy.get(d) ?? []) {
+        const u = units.get(r.sku) ?? { sku: r.sku, paidUnits: 0, refundedUnits: 0 };
+        u.paidUnits += r.units;
+        units.set(r.sku, u);
+      }
+    }
+    for (let d = addDays(day, -(REFUND_RATE_DAYS - 1)); d <= day; d = addDays(d, 1)) {
+      for (const r of refundedBy.get(d) ?? []) {
+        const u = units.get(r.sku);
+        if (u && r.refund_day <= day) u.refundedUnits += r.units;
+      }
+    }
+    byDay.set(day, [...units.values()]);
+  }
+  return byDay;
+}
+
+/**
+ * The definition, for one window: per SKU, the units of the orders paid on the days `from`..`to` (their lines), and how many of those
  * units were refunded by refunds issued on or before `to`: a return's refund refunds the return's
  * lines, a cancellation's refund every line of the order. Imported refunds carry no units and are left
  * out. One cohort: the refunds counted are those of the window's own paid orders.
