@@ -39,6 +39,15 @@ describe('anomaly expected value and verdict', () => {
     // 1600 is +45.45 %: a spike; 1540 is exactly +40 %: not beyond.
     expect(judge(gmv(1600, 30), weeks, P).kind).toBe('SPIKE');
     expect(judge(gmv(1540, 30), weeks, P).kind).toBe('NORMAL');
+    // Exactly 40 % below is not beyond either: 600 against a flat 1000.
+    const flat = [1, 2, 3, 4].map(() => gmv(1000, 20));
+    expect(judge(gmv(600, 12), flat, P)).toEqual({
+      kind: 'NORMAL',
+      expected: 1000,
+      actual: 600,
+      deviation: -0.4,
+    });
+    expect(judge(gmv(599, 12), flat, P).kind).toBe('DROP');
   });
 
   it('golden: conversion 5 of 200 visitors against weeks of 5, 5, 4, 6 of 100 is a 50 % drop', () => {
