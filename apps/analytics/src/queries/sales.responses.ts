@@ -1,13 +1,12 @@
 import {
   RefundFigures,
-  RETURN_REASONS,
   ReturnFigures,
-  ReturnReason,
   ReturnReasonFigures,
   SalesDayView,
   SalesFigures,
   SalesView,
 } from '@ecom/analytics-read-models';
+import { RETURN_REASONS, type ReturnReasonCode } from '@ecom/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { count, currency, day, money, ratio } from '../openapi/properties';
 import type { Expect, SameShape } from '../openapi/same-shape';
@@ -21,7 +20,7 @@ export class ReturnReasonFiguresResponse implements ReturnReasonFigures {
 }
 
 /** One property per return reason: the schema lists each, so a client need not guess the keys. */
-export class ReturnsByReasonResponse implements Record<ReturnReason, ReturnReasonFigures> {
+export class ReturnsByReasonResponse implements Record<ReturnReasonCode, ReturnReasonFigures> {
   @ApiProperty({ type: ReturnReasonFiguresResponse }) SIZE_MISMATCH!: ReturnReasonFiguresResponse;
   @ApiProperty({ type: ReturnReasonFiguresResponse }) QUALITY!: ReturnReasonFiguresResponse;
   @ApiProperty({ type: ReturnReasonFiguresResponse }) DAMAGED_IN_TRANSIT!: ReturnReasonFiguresResponse;

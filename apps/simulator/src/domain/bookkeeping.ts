@@ -1,5 +1,5 @@
 import { daysBetween } from '@ecom/analytics-read-models/calendar';
-import type { ReturnReason } from './traffic';
+import type { ReturnReasonCode } from '@ecom/contracts';
 
 export type OrderSource = 'history' | 'live' | 'flash';
 
@@ -68,7 +68,7 @@ export class Bookkeeping {
     delivered: 0,
     receiptsConfirmed: 0,
     returnsRequested: 0,
-    returnsByReason: {} as Partial<Record<ReturnReason, number>>,
+    returnsByReason: {} as Partial<Record<ReturnReasonCode, number>>,
     returnsRefunded: 0,
     returnsRejected: 0,
   };

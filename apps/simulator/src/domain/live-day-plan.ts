@@ -8,15 +8,15 @@ import {
   pickPaymentMethod,
   pickReturnReason,
   pickSku,
-  ReturnReason,
 } from './traffic';
+import type { ReturnReasonCode } from '@ecom/contracts';
 
 export type Checkout = 'rest' | 'grpc';
 
 export interface ReturnPlan {
   sku: string;
   quantity: number;
-  reason: ReturnReason;
+  reason: ReturnReasonCode;
   note?: string;
   /** What the back office decides: approve, receive and refund it, or reject it. */
   outcome: 'refund' | 'reject';

@@ -1,3 +1,4 @@
+import { RETURN_REASONS, type ReturnReasonCode } from '@ecom/contracts';
 import { Prng } from './prng';
 
 /** Relative traffic per hour of the day (0-23): quiet nights, a lunch bump, the evening peak at 20-21. */
@@ -12,14 +13,7 @@ export const PEAK_HOUR = 20;
 export const CHANNELS = ['web', 'app', 'mini_program'] as const;
 const CHANNEL_SHARE = [0.45, 0.4, 0.15];
 
-export const RETURN_REASONS = [
-  'SIZE_MISMATCH',
-  'QUALITY',
-  'DAMAGED_IN_TRANSIT',
-  'NOT_AS_DESCRIBED',
-  'OTHER',
-] as const;
-export type ReturnReason = (typeof RETURN_REASONS)[number];
+/** Shares of the return reasons, in the order of RETURN_REASONS. */
 const RETURN_REASON_SHARE = [0.35, 0.25, 0.15, 0.15, 0.1];
 
 export const PAYMENT_METHODS = ['alipay', 'wechat_pay', 'card'] as const;
@@ -29,7 +23,7 @@ export function pickChannel(prng: Prng): string {
   return prng.weighted(CHANNELS, CHANNEL_SHARE);
 }
 
-export function pickReturnReason(prng: Prng): ReturnReason {
+export function pickReturnReason(prng: Prng): ReturnReasonCode {
   return prng.weighted(RETURN_REASONS, RETURN_REASON_SHARE);
 }
 

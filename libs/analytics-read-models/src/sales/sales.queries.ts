@@ -1,17 +1,8 @@
+import { RETURN_REASONS, type ReturnReasonCode } from '@ecom/contracts';
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { ratio } from '../funnel/funnel.domain';
 import type { AnalyticsSettings } from '../settings';
 import { dayRange } from '../time';
-
-/** The reasons of a return request (ReturnRequested), each reported in `returns.byReason`. */
-export const RETURN_REASONS = [
-  'SIZE_MISMATCH',
-  'QUALITY',
-  'DAMAGED_IN_TRANSIT',
-  'NOT_AS_DESCRIBED',
-  'OTHER',
-] as const;
-export type ReturnReason = (typeof RETURN_REASONS)[number];
 
 export interface ReturnReasonFigures {
   count: number;
@@ -53,7 +44,7 @@ export interface ReturnFigures {
   requested: number;
   /** requested / ordersPaid (different cohorts: a request is often about an order of an earlier day). */
   rate: number | null;
-  byReason: Record<ReturnReason, ReturnReasonFigures>;
+  byReason: Record<ReturnReasonCode, ReturnReasonFigures>;
   /** Orders paid that day (or in the range) with a return request not rejected, whenever requested. */
   ordersReturned: number;
   /** ordersReturned / ordersPaid: one cohort, at most 1, still rising for recent days. */
@@ -194,7 +185,7 @@ export class SalesQueries {
               },
             ]),
             // Every reason is a key: fromEntries cannot know that the list above is all of them.
-          ) as Record<ReturnReason, ReturnReasonFigures>,
+          ) as Record<ReturnReasonCode, ReturnReasonFigures>,
           ordersReturned,
           cohortRate: ratio(ordersReturned, ordersPaid),
         },

@@ -14,13 +14,16 @@ export const OrderLine = Type.Object(
 );
 /** One line of a return: which SKU, how many units. */
 export const ReturnLine = Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false });
-export const ReturnReason = Type.Union([
-  Type.Literal('SIZE_MISMATCH'),
-  Type.Literal('QUALITY'),
-  Type.Literal('DAMAGED_IN_TRANSIT'),
-  Type.Literal('NOT_AS_DESCRIBED'),
-  Type.Literal('OTHER'),
-]);
+/** Why a customer returns goods (ReturnRequested): the one list every service and report uses. */
+export const RETURN_REASONS = [
+  'SIZE_MISMATCH',
+  'QUALITY',
+  'DAMAGED_IN_TRANSIT',
+  'NOT_AS_DESCRIBED',
+  'OTHER',
+] as const;
+export type ReturnReasonCode = (typeof RETURN_REASONS)[number];
+export const ReturnReason = Type.Union(RETURN_REASONS.map((reason) => Type.Literal(reason)));
 export const OrderStatus = Type.Union([
   Type.Literal('PENDING'),
   Type.Literal('CONFIRMED'),

@@ -1,4 +1,10 @@
-import type { DomainEventOf, OrderLine, ReservationLine, ReturnLine, ReturnReason } from '@ecom/contracts';
+import type {
+  DomainEventOf,
+  OrderLine,
+  ReservationLine,
+  ReturnLine,
+  ReturnReasonCode,
+} from '@ecom/contracts';
 import type { AggregateDefinition } from '@ecom/event-sourcing/domain';
 import type { Static } from '@sinclair/typebox';
 
@@ -80,14 +86,6 @@ export const RETURN_TRANSITIONS: Readonly<Record<ReturnStatus, readonly ReturnSt
 export type PricedLine = Static<typeof OrderLine>;
 export type ReservedLine = Static<typeof ReservationLine>;
 export type ReturnedLine = Static<typeof ReturnLine>;
-export type ReturnReasonCode = Static<typeof ReturnReason>;
-export const RETURN_REASONS: readonly ReturnReasonCode[] = [
-  'SIZE_MISMATCH',
-  'QUALITY',
-  'DAMAGED_IN_TRANSIT',
-  'NOT_AS_DESCRIBED',
-  'OTHER',
-];
 
 export interface ReturnState {
   returnId: string;

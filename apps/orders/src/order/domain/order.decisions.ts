@@ -12,10 +12,10 @@ import {
   ReservedLine,
   RETURN_TRANSITIONS,
   ReturnedLine,
-  ReturnReasonCode,
   ReturnState,
   ReturnStatus,
 } from './order.aggregate';
+import type { ReturnReasonCode } from '@ecom/contracts';
 
 export type Actor = 'customer' | 'operator' | 'system';
 

@@ -10,7 +10,7 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { RETURN_REASONS, ReturnReasonCode } from '../../domain/order.aggregate';
+import { RETURN_REASONS, ReturnReasonCode } from '@ecom/contracts';
 import { OrderItemDto } from '../../place-order/place-order.dto';
 
 export class RequestReturnDto {
