@@ -1,23 +1,13 @@
-import { LifecycleQueries, LifecycleThresholds, truncateReadModels } from '@ecom/analytics-read-models';
-import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
-import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
-import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
-import { EventSourcingRuntime } from '@ecom/platform';
-import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
+import { LifecycleQueries, LifecycleThresholds } from '@ecom/analytics-read-models';
+import { EventEnvelope, Topics } from '@ecom/contracts';
+import { deleteTestTopics, TestService } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { topicOf } from '../test/event-factory';
+import { deliveries, DirectProjection, keepingTopicOrder, withRedeliveries } from '../test/delivery';
 import { goldenEvents } from '../test/golden-events';
 import { freshTopics, startProjector } from '../test/harness';
-import {
-  AnalyticsProjection,
-  PROJECTED_EVENT_TYPES,
-  PROJECTED_TOPICS,
-  ProjectedEvent,
-} from './analytics-projection';
 
-const INVENTORY = 'inventory.events';
 const AS_OF = '2026-03-10';
 const THRESHOLDS: LifecycleThresholds = { newDays: 30, activeDays: 60, sleepingDays: 90, lostDays: 180 };
 
@@ -31,8 +21,7 @@ const THRESHOLDS: LifecycleThresholds = { newDays: 30, activeDays: 60, sleepingD
 describe('lifecycle, repurchase and cohorts from the projected golden events', () => {
   let service: TestService;
   let dataSource: DataSource;
-  let bus: KafkaMessageBus;
-  let consumer: IdempotentEventConsumer<ProjectedEvent>;
+  let direct: DirectProjection;
   let queries: LifecycleQueries;
   const events = goldenEvents();
 
@@ -40,59 +29,17 @@ describe('lifecycle, repurchase and cohorts from the projected golden events', (
     service = await startProjector({ topicPrefix: await freshTopics('lifecycle') });
     dataSource = service.app.get(DataSource);
     queries = new LifecycleQueries(dataSource, THRESHOLDS);
-    const projection = service.app.get(AnalyticsProjection);
-    // Fed batch by batch below (never subscribed): the bus would only dead-letter.
-    bus = testMessageBus(service.topicPrefix, 'lifecycle-test');
-    consumer = new IdempotentEventConsumer<ProjectedEvent>({
-      name: 'analytics-projector.lifecycle-test',
-      topics: [...PROJECTED_TOPICS],
-      handles: PROJECTED_EVENT_TYPES,
-      dataSource,
-      sessions: service.app.get(EventSourcingRuntime).commands,
-      subscriber: bus,
-      publisher: bus,
-      registry: service.app.get(EventSchemaRegistry),
-      handleEvents: (batch, session) => projection.applyBatch(batch, session, { publishAlerts: false }),
-    });
+    direct = DirectProjection.open(service, 'lifecycle-test');
   });
   afterAll(async () => {
-    await bus?.close();
+    await direct?.close();
     await service?.close();
     if (service) await deleteTestTopics(service.topicPrefix);
   });
 
   /** Projects the events from empty read models, in batches of the given sizes (cycled). */
-  async function project(sequence: readonly EventEnvelope[], cuts: readonly number[]): Promise<void> {
-    await dataSource.transaction(async (tx) => {
-      await truncateReadModels(tx);
-      await forgetProcessedEvents(tx, { names: [consumer.name] });
-    });
-    let start = 0;
-    let cut = 0;
-    while (start < sequence.length) {
-      const size = Math.max(1, cuts[cut++ % cuts.length]);
-      const slice = sequence.slice(start, start + size);
-      start += size;
-      const batch: IncomingBatch = {
-        topic: topicOf(slice[0]),
-        partition: 0,
-        messages: slice.map((e, i) => ({
-          topic: topicOf(e),
-          partition: 0,
-          offset: String(start + i),
-          key: e.aggregateId,
-          value: Buffer.from(JSON.stringify(e)),
-          headers: {},
-          timestamp: Date.now(),
-        })),
-        lagAfterBatch: () => 0,
-        markProcessed: () => undefined,
-        heartbeat: async () => undefined,
-        isRunning: () => true,
-      };
-      await consumer.handleBatch(batch);
-    }
-  }
+  const project = (sequence: readonly EventEnvelope[], cuts: readonly number[]) =>
+    direct.replay(sequence, cuts);
 
   /** Every answer of the four routes for the golden as-of day. */
   async function answers() {
@@ -104,13 +51,9 @@ describe('lifecycle, repurchase and cohorts from the projected golden events', (
     };
   }
 
-  /** Applies the permutation to every event, then puts the inventory events back in their own order. */
-  function legalOrder(permutation: number[]): EventEnvelope[] {
-    const shuffled = permutation.map((i) => events[i]);
-    const inventory = events.filter((e) => topicOf(e) === INVENTORY);
-    let next = 0;
-    return shuffled.map((e) => (topicOf(e) === INVENTORY ? inventory[next++] : e));
-  }
+  /** Any interleaving across topics; inventory keeps its order (each SKU's stream is in order on its partition). */
+  const legalOrder = (permutation: readonly number[]) =>
+    keepingTopicOrder(events, permutation, Topics.inventory);
 
   it('gives the figures worked out by hand', async () => {
     await project(events, [25]);
@@ -216,13 +159,9 @@ describe('lifecycle, repurchase and cohorts from the projected golden events', (
     const n = events.length;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(), { minLength: n, maxLength: n }),
-        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 30 }),
-        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
-        async (keys, redelivered, cuts) => {
-          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
-          const sequence = legalOrder(permutation);
-          await project([...sequence, ...redelivered.map((i) => sequence[i])], cuts);
+        deliveries(n, { redeliveries: 30, maxCut: 40, maxCuts: 10 }),
+        async ({ permutation, redelivered, cuts }) => {
+          await project(withRedeliveries(legalOrder(permutation), redelivered), cuts);
           expect(await answers()).toEqual(reference);
         },
       ),

@@ -1,23 +1,12 @@
-import { funnelDayRows, snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
-import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
-import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
-import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
-import { EventSourcingRuntime } from '@ecom/platform';
-import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
+import { funnelDayRows, snapshotReadModels } from '@ecom/analytics-read-models';
+import { EventEnvelope, Topics } from '@ecom/contracts';
+import { deleteTestTopics, TestService } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { topicOf } from '../test/event-factory';
+import { deliveries, DirectProjection, keepingTopicOrder, withRedeliveries } from '../test/delivery';
 import { goldenEvents } from '../test/golden-events';
 import { freshTopics, startProjector } from '../test/harness';
-import {
-  AnalyticsProjection,
-  PROJECTED_EVENT_TYPES,
-  PROJECTED_TOPICS,
-  ProjectedEvent,
-} from './analytics-projection';
-
-const INVENTORY = 'inventory.events';
 
 /**
  * Order independence at the handler: the golden events applied in Kafka-legal orders that differ
@@ -29,30 +18,16 @@ const INVENTORY = 'inventory.events';
 describe('projection order independence (handler level)', () => {
   let service: TestService;
   let dataSource: DataSource;
-  let bus: KafkaMessageBus;
-  let consumer: IdempotentEventConsumer<ProjectedEvent>;
+  let direct: DirectProjection;
   const events = goldenEvents();
 
   beforeAll(async () => {
     service = await startProjector({ topicPrefix: await freshTopics('order') });
     dataSource = service.app.get(DataSource);
-    const projection = service.app.get(AnalyticsProjection);
-    // Fed batch by batch below (never subscribed): the bus would only dead-letter.
-    bus = testMessageBus(service.topicPrefix, 'order-test');
-    consumer = new IdempotentEventConsumer<ProjectedEvent>({
-      name: 'analytics-projector.order-test',
-      topics: [...PROJECTED_TOPICS],
-      handles: PROJECTED_EVENT_TYPES,
-      dataSource,
-      sessions: service.app.get(EventSourcingRuntime).commands,
-      subscriber: bus,
-      publisher: bus,
-      registry: service.app.get(EventSchemaRegistry),
-      handleEvents: (events, session) => projection.applyBatch(events, session, { publishAlerts: true }),
-    });
+    direct = DirectProjection.open(service, 'order-test', { publishAlerts: true });
   });
   afterAll(async () => {
-    await bus?.close();
+    await direct?.close();
     await service?.close();
     if (service) await deleteTestTopics(service.topicPrefix);
   });
@@ -67,9 +42,7 @@ describe('projection order independence (handler level)', () => {
     cuts: readonly number[],
     run?: Record<string, unknown>,
   ): Promise<Record<string, unknown[]>> {
-    await dataSource.transaction(async (tx) => {
-      await truncateReadModels(tx);
-      await forgetProcessedEvents(tx, { names: [consumer.name] });
+    await direct.reset(async (tx) => {
       if (run) {
         const columns = Object.keys(run);
         await tx.query(
@@ -78,31 +51,7 @@ describe('projection order independence (handler level)', () => {
         );
       }
     });
-    let start = 0;
-    let cut = 0;
-    while (start < sequence.length) {
-      const size = Math.max(1, cuts[cut++ % cuts.length]);
-      const slice = sequence.slice(start, start + size);
-      start += size;
-      const batch: IncomingBatch = {
-        topic: topicOf(slice[0]),
-        partition: 0,
-        messages: slice.map((e, i) => ({
-          topic: topicOf(e),
-          partition: 0,
-          offset: String(start + i),
-          key: e.aggregateId,
-          value: Buffer.from(JSON.stringify(e)),
-          headers: {},
-          timestamp: Date.now(),
-        })),
-        lagAfterBatch: () => 0,
-        markProcessed: () => undefined,
-        heartbeat: async () => undefined,
-        isRunning: () => true,
-      };
-      await consumer.handleBatch(batch);
-    }
+    await direct.deliverInBatches(sequence, cuts);
     // Every batch's behaviour facts were folded into the funnel's pre-aggregation after its commit,
     // and the day counts hold exactly what the funnel answers.
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM an_funnel_pending`)).toEqual([{ n: 0 }]);
@@ -119,13 +68,9 @@ describe('projection order independence (handler level)', () => {
     return snapshotReadModels(dataSource);
   }
 
-  /** Applies the permutation to every event, then puts the inventory events back in their own order. */
-  function legalOrder(permutation: number[]): EventEnvelope[] {
-    const shuffled = permutation.map((i) => events[i]);
-    const inventory = events.filter((e) => topicOf(e) === INVENTORY);
-    let next = 0;
-    return shuffled.map((e) => (topicOf(e) === INVENTORY ? inventory[next++] : e));
-  }
+  /** Any interleaving across topics; inventory keeps its order (each SKU's stream is in order on its partition). */
+  const legalOrder = (permutation: readonly number[]) =>
+    keepingTopicOrder(events, permutation, Topics.inventory);
 
   it('comes out the same for shuffled cross-topic orders, redeliveries and batch cuts', async () => {
     const reference = await project(events, [25]);
@@ -135,16 +80,11 @@ describe('projection order independence (handler level)', () => {
     const n = events.length;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(), { minLength: n, maxLength: n }),
-        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 30 }),
-        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
-        async (keys, redelivered, cuts) => {
-          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
+        deliveries(n, { redeliveries: 30, maxCut: 40, maxCuts: 10 }),
+        async ({ permutation, redelivered, cuts }) => {
           const sequence = legalOrder(permutation);
           // Redeliveries of already-seen events (an inventory one goes back to its stream position + later).
-          const withDuplicates = [...sequence];
-          for (const index of redelivered) withDuplicates.push(sequence[index]);
-          expect(await project(withDuplicates, cuts)).toEqual(reference);
+          expect(await project(withRedeliveries(sequence, redelivered), cuts)).toEqual(reference);
         },
       ),
       { numRuns: 15 },
@@ -175,13 +115,9 @@ describe('projection order independence (handler level)', () => {
     const n = events.length;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(), { minLength: n, maxLength: n }),
-        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 30 }),
-        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
-        async (keys, redelivered, cuts) => {
-          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
-          const sequence = legalOrder(permutation);
-          const withDuplicates = [...sequence, ...redelivered.map((i) => sequence[i])];
+        deliveries(n, { redeliveries: 30, maxCut: 40, maxCuts: 10 }),
+        async ({ permutation, redelivered, cuts }) => {
+          const withDuplicates = withRedeliveries(legalOrder(permutation), redelivered);
           // Those cut points in place from the start, nothing recomputed: every member's row is written
           // by the batches that brought its payments and refunds, and equals the recomputation's.
           const live = await project(withDuplicates, cuts, run);
