@@ -1,30 +1,17 @@
-import { countBaskets, pairOfKey, truncateReadModels } from '@ecom/analytics-read-models';
-import { createTestDatabase, TestDatabase, testMessageBus as busFor } from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
-import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
-import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
-import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
-import { EventSourcingRuntime } from '@ecom/platform';
-import { deleteTestTopics, TestService, testMessageBus } from '@ecom/testing';
+import { countBaskets, pairOfKey } from '@ecom/analytics-read-models';
+import { EventEnvelope } from '@ecom/contracts';
+import { createTestDatabase, deleteTestTopics, TestDatabase, TestService } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { RebuildModule } from '../rebuild/rebuild.module';
-import { rebuildReadModels } from '../rebuild/rebuild-read-models';
-import { cst, EventFactory, publishEvents, topicOf } from '../test/event-factory';
+import { cst, EventFactory } from '../test/event-factory';
+import { deliveries, DirectProjection, permuted, publishTo, rebuildFromTopics } from '../test/delivery';
 import {
-  DETERMINISTIC_ENV,
   freshTopics,
   handledCount,
   openDataSource,
   startProjector,
   waitForProjection,
 } from '../test/harness';
-import {
-  AnalyticsProjection,
-  PROJECTED_EVENT_TYPES,
-  PROJECTED_TOPICS,
-  ProjectedEvent,
-} from './analytics-projection';
 
 const CNY = 'CNY';
 
@@ -170,55 +157,19 @@ function manyOrders(n: number): { events: EventEnvelope[]; counted: string[][] }
 describe('co-purchase counts through the projection', () => {
   let service: TestService;
   let dataSource: DataSource;
-  let bus: KafkaMessageBus;
-  let consumer: IdempotentEventConsumer<ProjectedEvent>;
+  let direct: DirectProjection;
   const { events, counted } = scenario();
 
   beforeAll(async () => {
     service = await startProjector({ topicPrefix: await freshTopics('copurchase') });
     dataSource = service.app.get(DataSource);
-    const projection = service.app.get(AnalyticsProjection);
-    // Fed batch by batch below (never subscribed): the bus would only dead-letter.
-    bus = testMessageBus(service.topicPrefix, 'copurchase-test');
-    consumer = new IdempotentEventConsumer<ProjectedEvent>({
-      name: 'analytics-projector.copurchase-test',
-      topics: [...PROJECTED_TOPICS],
-      handles: PROJECTED_EVENT_TYPES,
-      dataSource,
-      sessions: service.app.get(EventSourcingRuntime).commands,
-      subscriber: bus,
-      publisher: bus,
-      registry: service.app.get(EventSchemaRegistry),
-      handleEvents: (batch, session) => projection.applyBatch(batch, session, { publishAlerts: false }),
-    });
+    direct = DirectProjection.open(service, 'copurchase-test');
   });
   afterAll(async () => {
-    await bus?.close();
+    await direct?.close();
     await service?.close();
     if (service) await deleteTestTopics(service.topicPrefix);
   });
-
-  let offset = 0;
-  async function deliver(slice: readonly EventEnvelope[]): Promise<void> {
-    const batch: IncomingBatch = {
-      topic: topicOf(slice[0]),
-      partition: 0,
-      messages: slice.map((e) => ({
-        topic: topicOf(e),
-        partition: 0,
-        offset: String(offset++),
-        key: e.aggregateId,
-        value: Buffer.from(JSON.stringify(e)),
-        headers: {},
-        timestamp: Date.now(),
-      })),
-      lagAfterBatch: () => 0,
-      markProcessed: () => undefined,
-      heartbeat: async () => undefined,
-      isRunning: () => true,
-    };
-    await consumer.handleBatch(batch);
-  }
 
   /** The co-purchase tables, in key order. */
   const tables = async () => ({
@@ -240,20 +191,10 @@ describe('co-purchase counts through the projection', () => {
     cuts: readonly number[],
     again: EventEnvelope[] = [],
   ) {
-    await dataSource.transaction(async (tx) => {
-      await truncateReadModels(tx);
-      await forgetProcessedEvents(tx, { names: [consumer.name] });
-    });
-    let start = 0;
-    let cut = 0;
-    while (start < sequence.length) {
-      const size = Math.max(1, cuts[cut++ % cuts.length]);
-      await deliver(sequence.slice(start, start + size));
-      start += size;
-    }
+    await direct.replay(sequence, cuts);
     if (again.length > 0) {
-      await forgetProcessedEvents(dataSource, { names: [consumer.name] });
-      for (let i = 0; i < again.length; i += 3) await deliver(again.slice(i, i + 3));
+      await direct.forget();
+      await direct.deliverInBatches(again, [3]);
     }
     return tables();
   }
@@ -303,21 +244,13 @@ describe('co-purchase counts through the projection', () => {
     const n = events.length;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(), { minLength: n, maxLength: n }),
-        fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 15 }),
-        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 6 }),
-        async (keys, twice, cuts) => {
+        deliveries(n, { redeliveries: 15, maxCut: 12, maxCuts: 6 }),
+        async ({ permutation, redelivered, cuts }) => {
           // Any order at all, across orders and within one (OrderPaid before OrderPlaced, a refund
           // before the payment): stricter than Kafka, which keeps one order's events in order.
-          const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
-          const sequence = permutation.map((i) => events[i]);
-          expect(
-            await project(
-              sequence,
-              cuts,
-              twice.map((i) => sequence[i]),
-            ),
-          ).toEqual(reference);
+          const sequence = permuted(events, permutation);
+          const twice = redelivered.map((i) => sequence[i]);
+          expect(await project(sequence, cuts, twice)).toEqual(reference);
         },
       ),
       { numRuns: 25, seed: 20261202 },
@@ -333,12 +266,7 @@ describe('co-purchase counts through Kafka: live projector, then a rebuild', () 
   beforeAll(async () => {
     database = await createTestDatabase('copurchase_rebuild');
     prefix = await freshTopics('cp-rebuild');
-    const bus = busFor(prefix, 'copurchase-producer');
-    try {
-      await publishEvents(bus, events);
-    } finally {
-      await bus.close();
-    }
+    await publishTo(prefix, events, 'copurchase-producer');
   });
   afterAll(async () => {
     await database?.drop().catch(() => undefined);
@@ -377,22 +305,11 @@ describe('co-purchase counts through Kafka: live projector, then a rebuild', () 
         .map(([key, orders]) => ({ sku_a: pairOfKey(key).skuA, sku_b: pairOfKey(key).skuB, orders })),
     );
 
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      ANALYTICS_DATABASE_URL: database.url,
-      KAFKA_TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: prefix,
-    });
     const observer = await openDataSource(database);
     try {
       // Scribble on the counts: the rebuild must not care what was there.
       await observer.query(`UPDATE an_copurchase_pairs SET orders = orders + 100`);
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
-      try {
-        await rebuildReadModels(app);
-      } finally {
-        await app.close();
-      }
+      await rebuildFromTopics({ database, topicPrefix: prefix });
       expect(await countsOf(observer)).toEqual(live);
     } finally {
       await observer.destroy();
