@@ -1,21 +1,11 @@
 import { AnalyticsClock } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
-import {
-  createTestDatabase,
-  deleteTestTopics,
-  TestDatabase,
-  testMessageBus,
-  TestService,
-  TopicProbe,
-} from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
+import { createTestDatabase, deleteTestTopics, TestDatabase, TestService, TopicProbe } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { RebuildModule } from '../rebuild/rebuild.module';
-import { rebuildReadModels } from '../rebuild/rebuild-read-models';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { cst, publishEvents, topicOf } from '../test/event-factory';
+import { publishTo, rebuildFromTopics } from '../test/delivery';
+import { cst, topicOf } from '../test/event-factory';
 import {
-  DETERMINISTIC_ENV,
   freshTopics,
   handledCount,
   openDataSource,
@@ -60,14 +50,8 @@ const CLEARED = {
 
 const anomalyEvents = (probe: TopicProbe) => probe.events().filter((e) => e.aggregateType === 'Anomaly');
 
-async function publish(prefix: string, events: readonly EventEnvelope[]): Promise<void> {
-  const bus = testMessageBus(prefix, 'anomaly-producer');
-  try {
-    await publishEvents(bus, events);
-  } finally {
-    await bus.close();
-  }
-}
+const publish = (prefix: string, events: readonly EventEnvelope[]) =>
+  publishTo(prefix, events, 'anomaly-producer');
 
 async function alertRows(dataSource: DataSource): Promise<Record<string, unknown>[]> {
   return dataSource.query(`SELECT * FROM an_anomaly_alerts ORDER BY id`);
@@ -198,27 +182,19 @@ describe('anomaly alerts', () => {
   it('a rebuild from the topics gives the same alerts and publishes nothing again', async () => {
     const before = await alertRows(live.app.get(DataSource));
     await live.close();
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      ...ENV,
-      // The rebuild evaluates the hours as the live schedule does when it is on.
-      ANOMALY_INTERVAL_MS: '3600000',
-      ANALYTICS_FIXED_NOW: cst(STEPS[STEPS.length - 1]),
-      ANALYTICS_DATABASE_URL: database.url,
-      KAFKA_TOPIC_PREFIX: prefixes[0],
-      REDIS_KEY_PREFIX: prefixes[0],
-    });
     const observer = await openDataSource(database);
     try {
       await observer.query(`UPDATE an_anomaly_alerts SET actual = -1`);
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
-      let result;
-      try {
-        result = await rebuildReadModels(app);
-      } finally {
-        await app.close();
-      }
+      const result = await rebuildFromTopics({
+        database,
+        topicPrefix: prefixes[0],
+        env: {
+          ...ENV,
+          // The rebuild evaluates the hours as the live schedule does when it is on.
+          ANOMALY_INTERVAL_MS: '3600000',
+          ANALYTICS_FIXED_NOW: cst(STEPS[STEPS.length - 1]),
+        },
+      });
       expect(result.anomalies).toMatchObject({ raised: 1, cleared: 1, published: { raised: 0, cleared: 0 } });
       expect(await alertRows(observer)).toEqual(before);
       const [{ n }] = await observer.query(
@@ -227,7 +203,6 @@ describe('anomaly alerts', () => {
       expect(n).toBe(2);
     } finally {
       await observer.destroy();
-      process.env = saved;
       live = undefined as unknown as TestService;
     }
   }, 180_000);

@@ -1,21 +1,11 @@
 import { addDays, AnalyticsClock, loadDailyRefundUnits, loadRefundUnits } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
-import {
-  createTestDatabase,
-  deleteTestTopics,
-  testMessageBus,
-  TestDatabase,
-  TestService,
-  TopicProbe,
-} from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
+import { createTestDatabase, deleteTestTopics, TestDatabase, TestService, TopicProbe } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { RebuildModule } from '../rebuild/rebuild.module';
-import { rebuildReadModels } from '../rebuild/rebuild-read-models';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { cst, EventFactory, publishEvents } from '../test/event-factory';
+import { publishTo, rebuildFromTopics } from '../test/delivery';
+import { cst, EventFactory } from '../test/event-factory';
 import {
-  DETERMINISTIC_ENV,
   freshTopics,
   handledCount,
   openDataSource,
@@ -142,12 +132,7 @@ describe('refund-rate and payment-failure burst alerts', () => {
   });
 
   async function run(prefix: string, publish: EventEnvelope[][], db?: TestDatabase) {
-    const bus = testMessageBus(prefix, 'limits-producer');
-    try {
-      for (const list of publish) await publishEvents(bus, list);
-    } finally {
-      await bus.close();
-    }
+    for (const list of publish) await publishTo(prefix, list, 'limits-producer');
     const service = await startProjector({ topicPrefix: prefix, database: db });
     await waitForProjection(service.app.get(DataSource), handledCount(events));
     return service;
@@ -262,36 +247,27 @@ describe('refund-rate and payment-failure burst alerts', () => {
   }, 120_000);
 
   it('a rebuild from the topics writes the same rows and publishes nothing again', async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      // The rebuild evaluates the days and windows as the live schedule does when it is on.
-      ANOMALY_INTERVAL_MS: '3600000',
-      ANALYTICS_FIXED_NOW: cst(STEPS[STEPS.length - 1]),
-      ANALYTICS_DATABASE_URL: database.url,
-      KAFKA_TOPIC_PREFIX: prefixes[0],
-      REDIS_KEY_PREFIX: prefixes[0],
-    });
     const observer = await openDataSource(database);
     try {
       const count = async () =>
         (await observer.query(`SELECT count(*)::int AS n FROM es_events WHERE aggregate_type = 'Anomaly'`))[0]
           .n;
       const before = await count();
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
-      let result;
-      try {
-        result = await rebuildReadModels(app);
-      } finally {
-        await app.close();
-      }
+      const result = await rebuildFromTopics({
+        database,
+        topicPrefix: prefixes[0],
+        env: {
+          // The rebuild evaluates the days and windows as the live schedule does when it is on.
+          ANOMALY_INTERVAL_MS: '3600000',
+          ANALYTICS_FIXED_NOW: cst(STEPS[STEPS.length - 1]),
+        },
+      });
       // One catch-up run: both alerts raised and cleared in it, the topic already said so.
       expect(result.anomalies).toMatchObject({ raised: 2, cleared: 2, published: { raised: 0, cleared: 0 } });
       expect(await rowsOf(observer)).toEqual(reference);
       expect([before, await count()]).toEqual([4, 4]);
     } finally {
       await observer.destroy();
-      process.env = saved;
     }
   }, 120_000);
 });

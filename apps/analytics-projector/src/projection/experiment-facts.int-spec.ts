@@ -1,25 +1,25 @@
-import { ExperimentQueries, snapshotReadModels, truncateReadModels } from '@ecom/analytics-read-models';
-import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
-import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
-import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
-import { EventSourcingRuntime } from '@ecom/platform';
+import { ExperimentQueries, snapshotReadModels } from '@ecom/analytics-read-models';
+import { EventEnvelope } from '@ecom/contracts';
 import {
   createTestDatabase,
   deleteTestTopics,
   ServiceProcess,
   TestDatabase,
-  testMessageBus,
   TestService,
 } from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { RebuildModule } from '../rebuild/rebuild.module';
-import { rebuildReadModels } from '../rebuild/rebuild-read-models';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { cst, EventFactory, publishEvents, topicOf } from '../test/event-factory';
 import {
-  DETERMINISTIC_ENV,
+  deliveries,
+  DirectProjection,
+  permuted,
+  publishTo,
+  rebuildFromTopics,
+  withRedeliveries,
+} from '../test/delivery';
+import { cst, EventFactory } from '../test/event-factory';
+import {
   freshTopics,
   handledCount,
   openDataSource,
@@ -27,12 +27,6 @@ import {
   startProjector,
   waitForProjection,
 } from '../test/harness';
-import {
-  AnalyticsProjection,
-  PROJECTED_EVENT_TYPES,
-  PROJECTED_TOPICS,
-  ProjectedEvent,
-} from './analytics-projection';
 
 const pad = (i: number) => String(i).padStart(3, '0');
 
@@ -195,12 +189,7 @@ describe('A/B test readouts through the projector', () => {
     projector = await startProjector({ database, topicPrefix: prefix });
     api = await startApi({ database, topicPrefix: prefix, tokens: projector.tokens });
     operator = await projector.tokens.bearer('ops-1', 'operator');
-    const bus = testMessageBus(prefix, 'experiments-producer');
-    try {
-      await publishEvents(bus, events);
-    } finally {
-      await bus.close();
-    }
+    await publishTo(prefix, events, 'experiments-producer');
     const dataSource = projector.app.get(DataSource);
     await waitForProjection(dataSource, handledCount(events));
     const schedules = projector.app.get(ProjectorSchedules);
@@ -370,20 +359,8 @@ describe('A/B test readouts through the projector', () => {
   it('comes out the same for any delivery order, with redeliveries and batch cuts (handler level)', async () => {
     const service = projector!;
     const dataSource = service.app.get(DataSource);
-    const projection = service.app.get(AnalyticsProjection);
     const queries = new ExperimentQueries(dataSource);
-    const bus: KafkaMessageBus = testMessageBus(prefix, 'experiments-order-test');
-    const consumer = new IdempotentEventConsumer<ProjectedEvent>({
-      name: 'analytics-projector.experiments-test',
-      topics: [...PROJECTED_TOPICS],
-      handles: PROJECTED_EVENT_TYPES,
-      dataSource,
-      sessions: service.app.get(EventSourcingRuntime).commands,
-      subscriber: bus,
-      publisher: bus,
-      registry: service.app.get(EventSchemaRegistry),
-      handleEvents: (batch, session) => projection.applyBatch(batch, session, { publishAlerts: false }),
-    });
+    const direct = DirectProjection.open(service, 'experiments-test');
     const range = { from: '2026-03-01', to: '2026-03-10', currency: 'CNY' };
     const figures = async () => ({
       visitors: await dataSource.query(
@@ -396,34 +373,7 @@ describe('A/B test readouts through the projector', () => {
       list: await queries.list(),
     });
     const project = async (sequence: readonly EventEnvelope[], cuts: readonly number[]) => {
-      await dataSource.transaction(async (tx) => {
-        await truncateReadModels(tx);
-        await forgetProcessedEvents(tx, { names: [consumer.name] });
-      });
-      let start = 0;
-      let cut = 0;
-      while (start < sequence.length) {
-        const slice = sequence.slice(start, start + Math.max(1, cuts[cut++ % cuts.length]));
-        const batch: IncomingBatch = {
-          topic: topicOf(slice[0]),
-          partition: 0,
-          messages: slice.map((e, i) => ({
-            topic: topicOf(e),
-            partition: 0,
-            offset: String(start + i),
-            key: e.aggregateId,
-            value: Buffer.from(JSON.stringify(e)),
-            headers: {},
-            timestamp: Date.now(),
-          })),
-          lagAfterBatch: () => 0,
-          markProcessed: () => undefined,
-          heartbeat: async () => undefined,
-          isRunning: () => true,
-        };
-        start += slice.length;
-        await consumer.handleBatch(batch);
-      }
+      await direct.replay(sequence, cuts);
       return figures();
     };
     try {
@@ -439,15 +389,11 @@ describe('A/B test readouts through the projector', () => {
       const n = events.length;
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.nat(), { minLength: n, maxLength: n }),
-          fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 40 }),
-          fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 8 }),
-          async (keys, redelivered, cuts) => {
+          deliveries(n, { redeliveries: 40, maxCut: 80, maxCuts: 8 }),
+          async ({ permutation, redelivered, cuts }) => {
             // Any order at all (stricter than Kafka, which keeps each visitor's and order's stream in order).
-            const permutation = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
-            const sequence = permutation.map((i) => events[i]);
-            const withDuplicates = [...sequence, ...redelivered.map((i) => sequence[i])];
-            expect(await project(withDuplicates, cuts)).toEqual(reference);
+            const sequence = permuted(events, permutation);
+            expect(await project(withRedeliveries(sequence, redelivered), cuts)).toEqual(reference);
           },
         ),
         { numRuns: 8, seed: 20261202 },
@@ -455,7 +401,7 @@ describe('A/B test readouts through the projector', () => {
       // Reversed: b100's B event comes before its control one, OrderPaid before OrderPlaced.
       expect(await project([...events].reverse(), [13])).toEqual(reference);
     } finally {
-      await bus.close();
+      await direct.close();
     }
   }, 300_000);
 
@@ -463,25 +409,13 @@ describe('A/B test readouts through the projector', () => {
     // The rebuild takes the projector lock exclusively: the live projector stops first.
     await projector?.close();
     projector = undefined;
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      ANALYTICS_DATABASE_URL: database.url,
-      KAFKA_TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: prefix,
-    });
     const observer = await openDataSource(database);
     try {
       // Scribble on the read models: the rebuild must not care what was there.
       await observer.query(`UPDATE an_experiment_visitors SET variant = 'scribbled'`);
       await observer.query(`DELETE FROM an_experiment_orders WHERE order_id = 'ob001'`);
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
-      try {
-        const result = await rebuildReadModels(app);
-        expect(result.events).toBe(events.length);
-      } finally {
-        await app.close();
-      }
+      const result = await rebuildFromTopics({ database, topicPrefix: prefix });
+      expect(result.events).toBe(events.length);
       const rebuilt = await snapshotReadModels(observer);
       expect(rebuilt.an_experiment_visitors).toHaveLength(205);
       expect(rebuilt.an_experiment_orders).toEqual(live.an_experiment_orders);
@@ -504,7 +438,6 @@ describe('A/B test readouts through the projector', () => {
       );
     } finally {
       await observer.destroy();
-      process.env = saved;
     }
   }, 180_000);
 });

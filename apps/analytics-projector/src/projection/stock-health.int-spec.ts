@@ -2,40 +2,28 @@ import {
   DEFAULT_NEAR_EXPIRY_DAYS,
   snapshotReadModels,
   StockHealthQueries,
-  truncateReadModels,
 } from '@ecom/analytics-read-models';
-import { EventEnvelope, EventSchemaRegistry, Topics } from '@ecom/contracts';
-import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
-import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
-import { EventSourcingRuntime } from '@ecom/platform';
-import {
-  createTestDatabase,
-  deleteTestTopics,
-  TestDatabase,
-  testMessageBus,
-  TestService,
-} from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
+import { EventEnvelope, Topics } from '@ecom/contracts';
+import { createTestDatabase, deleteTestTopics, TestDatabase, TestService } from '@ecom/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { rebuildReadModels } from '../rebuild/rebuild-read-models';
-import { RebuildModule } from '../rebuild/rebuild.module';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { cst, EventFactory, publishEvents, topicOf } from '../test/event-factory';
 import {
-  DETERMINISTIC_ENV,
+  deliveries,
+  DirectProjection,
+  keepingStreamOrder,
+  publishTo,
+  rebuildFromTopics,
+  withRedeliveries,
+} from '../test/delivery';
+import { cst, EventFactory, topicOf } from '../test/event-factory';
+import {
   freshTopics,
   handledCount,
   openDataSource,
   startProjector,
   waitForProjection,
 } from '../test/harness';
-import {
-  AnalyticsProjection,
-  PROJECTED_EVENT_TYPES,
-  PROJECTED_TOPICS,
-  ProjectedEvent,
-} from './analytics-projection';
 
 /** The analytics clock of the harness: 2026-03-10 12:00 Asia/Shanghai. */
 const AT = new Date(cst('2026-03-10 12:00'));
@@ -232,12 +220,7 @@ describe('stock health from inventory events', () => {
     prefix = await freshTopics('stock-health');
     projector = await startProjector({ database, topicPrefix: prefix });
     dataSource = projector.app.get(DataSource);
-    const bus = testMessageBus(prefix, 'stock-health-producer');
-    try {
-      await publishEvents(bus, events);
-    } finally {
-      await bus.close();
-    }
+    await publishTo(prefix, events, 'stock-health-producer');
     await waitForProjection(dataSource, handledCount(events));
     // The scheduled re-evaluation at the clock, as a rebuild ends with.
     await projector.app.get(ProjectorSchedules).reevaluateStockWarnings();
@@ -429,60 +412,14 @@ describe('stock health from inventory events', () => {
   });
 
   it('comes out the same for any partition-legal order with redeliveries and batch cuts', async () => {
-    const projection = projector!.app.get(AnalyticsProjection);
-    const bus: KafkaMessageBus = testMessageBus(prefix, 'stock-health-order');
-    const consumer = new IdempotentEventConsumer<ProjectedEvent>({
-      name: 'analytics-projector.stock-health-order',
-      topics: [...PROJECTED_TOPICS],
-      handles: PROJECTED_EVENT_TYPES,
-      dataSource,
-      sessions: projector!.app.get(EventSourcingRuntime).commands,
-      subscriber: bus,
-      publisher: bus,
-      registry: projector!.app.get(EventSchemaRegistry),
-      handleEvents: (list, session) => projection.applyBatch(list, session, { publishAlerts: false }),
-    });
+    const direct = DirectProjection.open(projector!, 'stock-health-order');
     /** From empty read models, fed batch by batch as a consumer would be. */
     const project = async (sequence: readonly EventEnvelope[], cuts: readonly number[]) => {
-      await dataSource.transaction(async (tx) => {
-        await truncateReadModels(tx);
-        await forgetProcessedEvents(tx, { names: [consumer.name] });
-      });
-      let start = 0;
-      let cut = 0;
-      while (start < sequence.length) {
-        const slice = sequence.slice(start, start + Math.max(1, cuts[cut++ % cuts.length]));
-        const batch: IncomingBatch = {
-          topic: topicOf(slice[0]),
-          partition: 0,
-          messages: slice.map((e, i) => ({
-            topic: topicOf(e),
-            partition: 0,
-            offset: String(start + i),
-            key: e.aggregateId,
-            value: Buffer.from(JSON.stringify(e)),
-            headers: {},
-            timestamp: Date.now(),
-          })),
-          lagAfterBatch: () => 0,
-          markProcessed: () => undefined,
-          heartbeat: async () => undefined,
-          isRunning: () => true,
-        };
-        start += slice.length;
-        await consumer.handleBatch(batch);
-      }
+      await direct.replay(sequence, cuts);
       return {
         batches: await dataSource.query(`SELECT * FROM an_stock_batches ORDER BY sku, warehouse, batch`),
         answers: await answers(dataSource),
       };
-    };
-    /** Each stream (a SKU's stock, a product) keeps its order, as its partition does; streams interleave freely. */
-    const legal = (keys: readonly number[]) => {
-      const order = [...events.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
-      const queues = new Map<string, EventEnvelope[]>();
-      for (const e of events) queues.set(e.aggregateId, [...(queues.get(e.aggregateId) ?? []), e]);
-      return order.map((i) => queues.get(events[i].aggregateId)!.shift()!);
     };
     try {
       const inOrder = await project(events, [100]);
@@ -490,13 +427,12 @@ describe('stock health from inventory events', () => {
       const n = events.length;
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.nat(), { minLength: n, maxLength: n }),
-          fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 12 }),
-          fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 5 }),
-          async (keys, redelivered, cuts) => {
-            const sequence = legal(keys);
+          deliveries(n, { redeliveries: 12, maxCut: 10, maxCuts: 5 }),
+          async ({ permutation, redelivered, cuts }) => {
+            // Each stream (a SKU's stock, a product) keeps its order, as its partition does.
+            const sequence = keepingStreamOrder(events, permutation);
             // Redelivered events come again later (a producer retry, a rebalance): the same again.
-            const result = await project([...sequence, ...redelivered.map((i) => sequence[i])], cuts);
+            const result = await project(withRedeliveries(sequence, redelivered), cuts);
             expect(result).toEqual(inOrder);
           },
         ),
@@ -508,27 +444,16 @@ describe('stock health from inventory events', () => {
       );
       expect(events.filter((e) => topicOf(e) === Topics.inventory).length).toBeGreaterThan(10);
     } finally {
-      await bus.close();
+      await direct.close();
     }
   });
 
   it('a rebuild from the topics equals the live read models and answers', async () => {
     await projector!.close();
     projector = undefined;
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      ANALYTICS_DATABASE_URL: database.url,
-      KAFKA_TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: prefix,
-    });
     const observer = await openDataSource(database);
     try {
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
-      try {
-        await rebuildReadModels(app);
-      } finally {
-        await app.close();
-      }
+      await rebuildFromTopics({ database, topicPrefix: prefix });
       const rebuilt = await snapshotReadModels(observer);
       expect(rebuilt.an_stock_batches).toEqual(live.an_stock_batches);
       expect(rebuilt).toEqual(live);
