@@ -1,20 +1,11 @@
 import { snapshotReadModels, StockWarningQueries } from '@ecom/analytics-read-models';
 import { Topics, type EventEnvelope } from '@ecom/contracts';
-import {
-  createTestDatabase,
-  deleteTestTopics,
-  TestDatabase,
-  testMessageBus,
-  TestService,
-} from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
+import { createTestDatabase, deleteTestTopics, TestDatabase, TestService } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { rebuildReadModels } from '../rebuild/rebuild-read-models';
-import { RebuildModule } from '../rebuild/rebuild.module';
 import { ProjectorSchedules } from '../runner/projector-schedules';
-import { cst, publishEvents, topicOf } from '../test/event-factory';
+import { publishTo, rebuildFromTopics } from '../test/delivery';
+import { cst, topicOf } from '../test/event-factory';
 import {
-  DETERMINISTIC_ENV,
   freshTopics,
   handledCount,
   openDataSource,
@@ -43,14 +34,8 @@ describe('stock warnings from batches, reservations and listings', () => {
   let dataSource: DataSource;
   let live: Snapshot;
 
-  async function publish(topicPrefix: string, list: readonly EventEnvelope[]): Promise<void> {
-    const bus = testMessageBus(topicPrefix, 'stock-scenario-producer');
-    try {
-      await publishEvents(bus, list);
-    } finally {
-      await bus.close();
-    }
-  }
+  const publish = (topicPrefix: string, list: readonly EventEnvelope[]) =>
+    publishTo(topicPrefix, list, 'stock-scenario-producer');
 
   /** Every event projected, then the schedule's re-evaluation at the clock, as live. */
   async function settle(service: TestService): Promise<Snapshot> {
@@ -240,22 +225,11 @@ describe('stock warnings from batches, reservations and listings', () => {
   it('a rebuild from the topics equals the live read models and republishes no alert', async () => {
     await projector!.close();
     projector = undefined;
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      ANALYTICS_DATABASE_URL: database.url,
-      KAFKA_TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: prefix,
-    });
     const observer = await openDataSource(database);
     try {
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
-      try {
-        const result = await rebuildReadModels(app);
-        expect(result.alertsPublished).toEqual({ raised: 0, cleared: 0 });
-        expect(result.stockWarnings.active).toBe(10);
-      } finally {
-        await app.close();
-      }
+      const result = await rebuildFromTopics({ database, topicPrefix: prefix });
+      expect(result.alertsPublished).toEqual({ raised: 0, cleared: 0 });
+      expect(result.stockWarnings.active).toBe(10);
       expect(await snapshotReadModels(observer)).toEqual(live);
     } finally {
       await observer.destroy();
