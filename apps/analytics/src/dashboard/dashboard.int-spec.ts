@@ -40,6 +40,22 @@ import { ensureDashboardBuilt } from './test/build-dashboard';
  *   product matrix (unit costs 4.00, 4.50, 10.00, 9.00): medians 6 units and 33.00 margin;
  *     SKU-STAR star, SKU-TRAFFIC traffic, SKU-PROFIT profit, SKU-SLOW slow
  *   RFM: members m1 (o0, o1), m2, m3 and m4, whose only order (2025-11-01) makes them sleeping
+ *   lifecycle as of 03-10 (new <= 30 days, active <= 60, sleeping > 90 and <= 180): m2, m3 new (one
+ *     order, 1 and 0 days old), m1 active (two orders), m4 sleeping (129 days) -> 2 / 1 / 0 / 1 / 0
+ *   cohorts 2025-04..2026-03: 2025-11 m4 (0% in each of M+1..M+4), 2026-02 m1 (100% in M+1, March
+ *     still running), 2026-03 m2, m3 (no month after yet)
+ *   repurchase 2025-03-11..2026-03-10: outerwear (SKU-STAR) m1 twice, 9 days apart -> 1 buyer, 1
+ *     again, 100%, median 9; accessories (the others) m2, m3, m4 once each -> 3 buyers, 0%, no median
+ *   anomaly alerts: open GMV drop 03-10 09:00-10:00 (expected 200.00, actual 80.00, -60%) and the
+ *     refund rate of SKU-SLOW over the 30 days to 03-09 (20% expected, 50% actual, +150%); a
+ *     cleared conversion alert, not listed
+ *   stock at 03-10 04:00Z: SKU-STAR 20 on hand (2 reserved), 8 shipped on 03-01, batches of 12
+ *     received 03-01 (9 days) and 8 received 2025-11-20 (110 days) expiring 03-20; SKU-TRAFFIC none
+ *     on hand, 12 shipped on 03-09; SKU-PROFIT 5 on hand received 2025-12-25 (75 days), expired 03-05
+ *     -> outerwear sell-through (8 + 2) / (8 + 20) = 35.7%, 12 units 0-30 days and 8 over 90,
+ *     average (12 x 9 + 8 x 110) / 20 = 49.4 days; accessories 12 / (12 + 5) = 70.6%, 5 units 61-90
+ *     days; value at risk within 30 days: 8 x 4.00 + 5 x 10.00 = 82.00 at cost, 8 x 10.00 + 5 x 50.00
+ *     = 330.00 at retail, 13 units of which 5 expired
  */
 /**
  * The few browser globals the page-side functions use. This file is compiled for Node, without the
@@ -157,7 +173,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
   const panelsSettled = (page: Page) =>
     page.waitForFunction(() => {
       const panels = [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.panel')];
-      return panels.length === 5 && panels.every((panel) => panel.dataset.state !== 'loading');
+      return panels.length === 8 && panels.every((panel) => panel.dataset.state !== 'loading');
     });
 
   const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
@@ -215,6 +231,9 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
     }
     expect(await text(page, '#panel-rfm .empty-state')).toContain('尚未计算 RFM 评分');
     expect(await text(page, '#panel-warnings .empty-state')).toBe('当前没有库存预警。');
+    expect(await text(page, '#panel-anomalies .empty-state')).toContain('当前没有未关闭的异常告警');
+    expect(await text(page, '#panel-lifecycle .empty-state')).toContain('npm run simulate');
+    expect(await text(page, '#panel-stock-health .empty-state')).toContain('还没有库存记录');
     await screenshot(page, 'empty');
     expectOnlyServiceOrigins(record);
     expect(await cspViolations(page)).toEqual([]);
@@ -286,6 +305,58 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await rows.nth(0).getAttribute('data-sku')).toBe('SKU-TRAFFIC');
       expect(await rows.nth(0).innerText()).toContain('紧急');
       expect(await rows.nth(1).innerText()).toMatch(/低于安全库存\s+SKU-STAR\s+全部\s+3\s+10\s+1\.5\s+25/);
+
+      // Anomaly alerts: the open ones, newest window first, each figure in its metric's unit.
+      const alerts = page.locator('.anomalies-table tbody tr');
+      expect(await alerts.count()).toBe(2);
+      expect(await alerts.nth(0).getAttribute('data-alert')).toBe('HOURLY:GMV:2026-03-10T09');
+      expect(await alerts.nth(0).innerText()).toMatch(
+        /小时指标\s+GMV\s+¥200\.00\s+¥80\.00\s+-60\.0%（下降）\s+2026-03-10 09:00 – 10:00/,
+      );
+      expect(await alerts.nth(1).innerText()).toMatch(
+        /退款率\s+退款率 · SKU-SLOW\s+20\.0%\s+50\.0%\s+\+150\.0%（上升）\s+2026-02-08 00:00 – 2026-03-10 00:00/,
+      );
+
+      // Lifecycle: members per stage, the cohorts' retention, repurchase per category.
+      expect(await text(page, '[data-testid=lifecycle-summary]')).toBe(
+        '有支付订单的会员 4 人，阶段截至 2026-03-10',
+      );
+      for (const [stage, members] of [
+        ['new', '2'],
+        ['active', '1'],
+        ['at_risk', '0'],
+        ['sleeping', '1'],
+        ['lost', '0'],
+      ])
+        expect(await text(page, `tr[data-stage=${stage}] td:nth-child(2)`)).toBe(members);
+      expect(await text(page, 'tr[data-stage=new]')).toMatch(/新客\s+2\s+50\.0%/);
+      expect(await page.locator('[data-testid=lifecycle-chart] canvas').count()).toBe(1);
+      // ECharts may draw the heatmap's hover and legend on canvases of their own.
+      expect(await page.locator('[data-testid=cohort-heatmap] canvas').count()).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('.cohort-table tbody tr').allTextContents()).toEqual([
+        '2025-111第1月 0.0% · 第2月 0.0% · 第3月 0.0% · 第4月 0.0%*',
+        '2026-021第1月 100.0%*',
+        '2026-032—',
+      ]);
+      expect(await text(page, 'tr[data-category=outerwear]')).toMatch(/outerwear\s+1\s+1\s+100\.0%\s+9/);
+      expect(await text(page, 'tr[data-category=accessories]')).toMatch(/accessories\s+3\s+0\s+0\.0%\s+—/);
+
+      // Stock health: value at risk per currency and category, sell-through and age per category.
+      expect(await text(page, '[data-testid=risk-cost-CNY]')).toBe('¥82.00');
+      expect(await text(page, '[data-testid=risk-retail-CNY]')).toBe('¥330.00');
+      expect(await text(page, '#panel-stock-health .kpi')).toContain('13 件，其中已过期 5 件');
+      expect(await text(page, '.risk-table tr[data-category=outerwear]')).toMatch(
+        /outerwear\s+CNY\s+1\s+8\s+0\s+¥32\.00\s+¥80\.00/,
+      );
+      expect(await text(page, '.risk-table tr[data-category=accessories]')).toMatch(
+        /accessories\s+CNY\s+1\s+5\s+5\s+¥50\.00\s+¥250\.00/,
+      );
+      expect(await text(page, '.health-table tr[data-category=outerwear]')).toMatch(
+        /outerwear\s+1\s+20\s+35\.7%\s+12\s+0\s+0\s+8\s+0\s+49\.4/,
+      );
+      expect(await text(page, '.health-table tr[data-category=accessories]')).toMatch(
+        /accessories\s+2\s+5\s+70\.6%\s+0\s+0\s+5\s+0\s+0\s+75/,
+      );
       await screenshot(page, 'operator-zh');
 
       // English: the same figures under English labels.
@@ -298,6 +369,13 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await text(page, '.funnel-table tbody tr')).toContain('Visit');
       expect(await rows.nth(1).innerText()).toContain('Below safety stock');
       expect(await text(page, '[data-testid=kpi-gmv]')).toBe('¥270.00');
+      expect(await text(page, '#panel-anomalies h2')).toBe('Anomaly alerts');
+      expect(await alerts.nth(0).innerText()).toMatch(/Hourly\s+GMV\s+¥200\.00\s+¥80\.00\s+-60\.0% \(drop\)/);
+      expect(await text(page, '#panel-lifecycle h2')).toBe('Lifecycle and cohorts');
+      expect(await text(page, 'tr[data-stage=sleeping]')).toMatch(/Sleeping\s+1\s+25\.0%/);
+      expect(await text(page, '.cohort-table tbody tr[data-cohort="2026-02"]')).toContain('M+1 100.0%*');
+      expect(await text(page, '#panel-stock-health h2')).toBe('Stock health');
+      expect(await text(page, '#panel-stock-health .kpi')).toContain('13 units, 5 already expired');
       await screenshot(page, 'operator-en');
 
       // The token stayed in memory: not in any URL, not in the browser's storage, not in members' log.
@@ -546,19 +624,20 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
     await order('o3', 3, 'v5', '2026-03-10T01:10:00Z', '2026-03-10', [['SKU-PROFIT', 2, 5_000]]);
     await order('o4', 4, 'v11', '2025-11-01T10:00:00Z', '2025-11-01', [['SKU-SLOW', 1, 2_000]]);
 
-    for (const [sku, cost, title] of [
-      ['SKU-STAR', 400, 'Down jacket'],
-      ['SKU-TRAFFIC', 450, 'Socks'],
-      ['SKU-PROFIT', 1_000, 'Cashmere scarf'],
-      ['SKU-SLOW', 900, 'Umbrella'],
+    for (const [sku, cost, price, title] of [
+      ['SKU-STAR', 400, 1_000, 'Down jacket'],
+      ['SKU-TRAFFIC', 450, 500, 'Socks'],
+      ['SKU-PROFIT', 1_000, 5_000, 'Cashmere scarf'],
+      ['SKU-SLOW', 900, 1_000, 'Umbrella'],
     ] as const) {
-      await dataSource.query(`INSERT INTO an_products (product_id, title) VALUES ($1, $2)`, [
+      await dataSource.query(`INSERT INTO an_products (product_id, title, category_id) VALUES ($1, $2, $3)`, [
         `p-${sku}`,
         title,
+        sku === 'SKU-STAR' ? 'outerwear' : 'accessories',
       ]);
       await dataSource.query(
-        `INSERT INTO an_skus (sku, product_id, cost, currency) VALUES ($1, $2, $3, 'CNY')`,
-        [sku, `p-${sku}`, cost],
+        `INSERT INTO an_skus (sku, product_id, cost, price, currency) VALUES ($1, $2, $3, $4, 'CNY')`,
+        [sku, `p-${sku}`, cost, price],
       );
     }
     for (const [n, tier] of [
@@ -575,5 +654,115 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
 
     await insertWarning('OUT_OF_STOCK', 'SKU-TRAFFIC', 0, 5, null, 40);
     await insertWarning('BELOW_SAFETY_STOCK', 'SKU-STAR', 3, 10, 1.5, 25);
+
+    // Stock as the inventory projection writes it: levels per SKU, batches, shipments.
+    for (const [sku, onHand, available] of [
+      ['SKU-STAR', 20, 18],
+      ['SKU-TRAFFIC', 0, 0],
+      ['SKU-PROFIT', 5, 5],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO an_stock_items (sku, on_hand, reserved, available) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sku) DO UPDATE SET on_hand = $2, reserved = $3, available = $4`,
+        [sku, onHand, onHand - available, available],
+      );
+    }
+    for (const [sku, batch, quantity, receivedAt, expiresAt] of [
+      ['SKU-STAR', 'B1', 12, '2026-03-01T00:00:00Z', null],
+      ['SKU-STAR', 'B2', 8, '2025-11-20T00:00:00Z', '2026-03-20T00:00:00Z'],
+      ['SKU-PROFIT', 'B3', 5, '2025-12-25T00:00:00Z', '2026-03-05T00:00:00Z'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO an_stock_batches (sku, warehouse, batch, quantity, received_at, expires_at)
+         VALUES ($1, 'WH-1', $2, $3, $4, $5)`,
+        [sku, batch, quantity, receivedAt, expiresAt],
+      );
+    }
+    for (const [sku, units, at] of [
+      ['SKU-STAR', 8, '2026-03-01T02:00:00Z'],
+      ['SKU-TRAFFIC', 12, '2026-03-09T03:00:00Z'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO an_stock_sales (event_id, sku, warehouse, occurred_at, units) VALUES ($1, $2, 'WH-1', $3, $4)`,
+        [randomUUID(), sku, at, units],
+      );
+    }
+
+    await insertAlert({
+      id: 'HOURLY:GMV:2026-03-10T09',
+      type: 'HOURLY',
+      metric: 'GMV',
+      direction: 'DROP',
+      expected: 20_000,
+      actual: 8_000,
+      deviation: -0.6,
+      from: '2026-03-10T01:00:00Z',
+      to: '2026-03-10T02:00:00Z',
+    });
+    await insertAlert({
+      id: 'REFUND_RATE:REFUND_RATE:SKU-SLOW:2026-03-09',
+      type: 'REFUND_RATE',
+      metric: 'REFUND_RATE',
+      sku: 'SKU-SLOW',
+      direction: 'SPIKE',
+      expected: 0.2,
+      actual: 0.5,
+      deviation: 1.5,
+      from: '2026-02-07T16:00:00Z',
+      to: '2026-03-09T16:00:00Z',
+    });
+    await insertAlert({
+      id: 'HOURLY:CONVERSION:2026-03-09T10',
+      type: 'HOURLY',
+      metric: 'CONVERSION',
+      direction: 'DROP',
+      expected: 0.5,
+      actual: 0.1,
+      deviation: -0.8,
+      from: '2026-03-09T02:00:00Z',
+      to: '2026-03-09T03:00:00Z',
+      cleared: true,
+    });
+  }
+
+  /** An anomaly alert as the projector's evaluation writes it; a cleared one with its clearing hour. */
+  async function insertAlert(a: {
+    id: string;
+    type: string;
+    metric: string;
+    sku?: string;
+    direction: string;
+    expected: number;
+    actual: number;
+    deviation: number;
+    from: string;
+    to: string;
+    cleared?: boolean;
+  }): Promise<void> {
+    await dataSource.query(
+      `INSERT INTO an_anomaly_alerts (id, type, metric, sku, direction, expected, actual, deviation, window_from,
+                                      window_to, open, cleared_expected, cleared_actual, cleared_deviation,
+                                      cleared_window_from, cleared_window_to)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        ...[
+          a.id,
+          a.type,
+          a.metric,
+          a.sku ?? null,
+          a.direction,
+          a.expected,
+          a.actual,
+          a.deviation,
+          a.from,
+          a.to,
+        ],
+        !a.cleared,
+        // A cleared alert: the next hour was back at the expected value.
+        ...(a.cleared
+          ? [a.expected, a.expected, 0, a.to, new Date(Date.parse(a.to) + 3_600_000).toISOString()]
+          : [null, null, null, null, null]),
+      ],
+    );
   }
 });

@@ -1,11 +1,21 @@
 import type {
+  AnomalyListView,
+  CohortsView,
+  CopurchasePairsView,
+  CopurchaseSkuView,
+  ExperimentListView,
+  ExperimentView,
   FunnelView,
+  LifecycleView,
   MatrixView,
   RfmMemberListView,
   RfmMemberView,
+  RepurchaseView,
   RfmSegmentsView,
   SalesView,
+  StockHealthView,
   StockWarningView,
+  ValueAtRiskView,
 } from '@ecom/analytics-read-models';
 import type { DayRange } from './format';
 
@@ -103,5 +113,46 @@ export class AnalyticsApi {
 
   productMatrix(range: DayRange): Promise<MatrixView> {
     return this.get('products/matrix', { ...range });
+  }
+
+  anomalies(): Promise<AnomalyListView> {
+    return this.get('anomalies', { state: 'open' });
+  }
+
+  lifecycle(): Promise<LifecycleView> {
+    return this.get('lifecycle');
+  }
+
+  /** The API's default range: the 365 days ending today (a week holds too few second orders). */
+  repurchase(): Promise<RepurchaseView> {
+    return this.get('repurchase');
+  }
+
+  cohorts(): Promise<CohortsView> {
+    return this.get('cohorts');
+  }
+
+  stockHealth(): Promise<StockHealthView> {
+    return this.get('stock/health');
+  }
+
+  valueAtRisk(): Promise<ValueAtRiskView> {
+    return this.get('stock/value-at-risk');
+  }
+
+  copurchasePairs(limit: number): Promise<CopurchasePairsView> {
+    return this.get('co-purchase', { limit });
+  }
+
+  copurchaseSku(sku: string, limit: number): Promise<CopurchaseSkuView> {
+    return this.get(`co-purchase/${encodeURIComponent(sku)}`, { limit });
+  }
+
+  experiments(range: DayRange): Promise<ExperimentListView> {
+    return this.get('experiments', { ...range });
+  }
+
+  experiment(key: string, range: DayRange): Promise<ExperimentView> {
+    return this.get(`experiments/${encodeURIComponent(key)}`, { ...range });
   }
 }

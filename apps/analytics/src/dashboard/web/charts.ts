@@ -1,16 +1,24 @@
-import { BarChart, FunnelChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, FunnelChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import type {
   BarSeriesOption,
   FunnelSeriesOption,
+  HeatmapSeriesOption,
   LineSeriesOption,
   ScatterSeriesOption,
 } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import type {
   GridComponentOption,
   LegendComponentOption,
   MarkLineComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import { init, use } from 'echarts/core';
 import type { ComposeOption, ECElementEvent, EChartsType } from 'echarts/core';
@@ -23,10 +31,12 @@ use([
   LineChart,
   FunnelChart,
   ScatterChart,
+  HeatmapChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
   MarkLineComponent,
+  VisualMapComponent,
   CanvasRenderer,
 ]);
 
@@ -35,10 +45,12 @@ export type ChartOption = ComposeOption<
   | LineSeriesOption
   | FunnelSeriesOption
   | ScatterSeriesOption
+  | HeatmapSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
   | MarkLineComponentOption
+  | VisualMapComponentOption
 >;
 
 export const PALETTE = ['#2f6fde', '#f08c2e', '#2aa876', '#8a5cd1', '#d64550', '#6b7a90'];

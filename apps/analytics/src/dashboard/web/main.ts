@@ -3,11 +3,14 @@ import { AnalyticsApi, ApiError } from './api';
 import { h, replaceChildren } from './dom';
 import { addDays, DayRange, Lang, rangeProblem } from './format';
 import { LANGS, MessageKey, translate } from './i18n';
+import { AnomaliesPanel } from './panels/anomalies.panel';
 import { FunnelPanel } from './panels/funnel.panel';
+import { LifecyclePanel } from './panels/lifecycle.panel';
 import { MatrixPanel } from './panels/matrix.panel';
 import type { DashboardConfig, Panel, PanelContext } from './panels/panel';
 import { RfmPanel } from './panels/rfm.panel';
 import { SalesPanel } from './panels/sales.panel';
+import { StockHealthPanel } from './panels/stock-health.panel';
 import { StockWarningsPanel } from './panels/stock-warnings.panel';
 import { LoginError, logIn, logOut, mayUseDashboard, Session } from './session';
 
@@ -252,7 +255,10 @@ class DashboardApp {
       new FunnelPanel(ctx),
       new RfmPanel(ctx),
       new StockWarningsPanel(ctx),
+      new AnomaliesPanel(ctx),
       new MatrixPanel(ctx),
+      new LifecyclePanel(ctx),
+      new StockHealthPanel(ctx),
     ];
     replaceChildren(this.grid, ...this.panels.map((panel) => panel.element));
     this.renderFrame();
@@ -278,8 +284,7 @@ class DashboardApp {
       }
       this.range = range;
       this.renderFrame();
-      for (const panel of this.panels)
-        if (!(panel instanceof RfmPanel || panel instanceof StockWarningsPanel)) void panel.load();
+      for (const panel of this.panels) if (panel.followsRange) void panel.load();
     };
     const lastDays = (n: number) =>
       apply({ from: addDays(this.config!.today, -(n - 1)), to: this.config!.today });

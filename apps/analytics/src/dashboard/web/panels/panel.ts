@@ -32,6 +32,8 @@ export abstract class Panel {
   protected readonly body: HTMLElement;
   private readonly heading: HTMLElement;
   private readonly tools: HTMLElement;
+  /** Whether the panel shows the page's date range (loaded again when it changes). */
+  readonly followsRange: boolean = true;
   /** Answers to an older request than the latest are dropped (the operator changed the range meanwhile). */
   private generation = 0;
 

@@ -13,6 +13,7 @@ const PAGE_SIZE = 20;
  * member's row opens their RFM detail.
  */
 export class RfmPanel extends Panel {
+  override readonly followsRange = false;
   private segments?: RfmSegmentsView;
   private segment?: string;
   private sleepingOnly = false;

@@ -20,6 +20,7 @@ import { Panel, PanelContext } from './panel';
  * refresh keeps the last answer on screen and says so.
  */
 export class StockWarningsPanel extends Panel {
+  override readonly followsRange = false;
   private warnings?: StockWarningView[];
   private changed = new Set<string>();
   private type = '';
