@@ -1,9 +1,10 @@
 import { RequireRole } from '@ecom/auth';
-import { Controller, Get, HttpCode, Param, Post, Query, Res, Type } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
-import { AnalyticsQueryService, Cached } from './analytics-query.service';
+import { AnalyticsQueryService } from './analytics-query.service';
+import { cachedOk, RANGE_ERROR, served } from './cached-route';
 import { FunnelResponse } from './funnel.responses';
 import { MatrixResponse } from './matrix.responses';
 import {
@@ -21,29 +22,6 @@ import {
 } from './rfm.responses';
 import { SalesResponse } from './sales.responses';
 import { StockWarningResponse } from './stock-warnings.responses';
-
-function served<T>(reply: FastifyReply, cached: Cached<T>): T {
-  void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
-  return cached.value;
-}
-
-/** A 200 answered from the short-lived Redis cache or computed now; X-Cache says which. */
-const cachedOk = (type: Type<unknown> | [Type<unknown>], description: string) =>
-  ApiOkResponse({
-    type,
-    description,
-    headers: {
-      'X-Cache': {
-        description:
-          'hit: served from the cache (computed since the read models last changed, at most ' +
-          'ANALYTICS_CACHE_TTL_MS ago); miss: computed now',
-        schema: { type: 'string', enum: ['hit', 'miss'] },
-      },
-    },
-  });
-
-const RANGE_ERROR =
-  'a malformed day, from after to, a range over 366 days, or an unknown query parameter (each named)';
 
 /** The operator-only analytics API (docs/contract.md section 5, analytics). */
 @ApiTags('analytics')

@@ -1,13 +1,10 @@
 import {
-  addDays,
   ANALYTICS_SETTINGS,
   AnalyticsClock,
   AnalyticsSettings,
   dayOf,
-  daysBetween,
   findSegment,
   FunnelQueries,
-  isDay,
   MatrixQueries,
   recomputeRfm,
   RfmMemberListView,
@@ -18,6 +15,7 @@ import {
 import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Cached, resolveDayRange } from './cached-route';
 import { QueryCache } from './query-cache';
 import type {
   FunnelQueryDto,
@@ -27,13 +25,6 @@ import type {
   SalesQueryDto,
   StockWarningsQueryDto,
 } from './query.dto';
-
-const MAX_RANGE_DAYS = 366;
-
-export interface Cached<T> {
-  value: T;
-  hit: boolean;
-}
 
 /**
  * The operator queries: ranges resolved in ANALYTICS_TZ, answers cached briefly in Redis, each read
@@ -62,18 +53,7 @@ export class AnalyticsQueryService {
 
   /** from/to as days; `to` defaults to today, `from` to `defaultDays` days back including `to`. */
   private range(query: RangeQueryDto, defaultDays: number): { from: string; to: string } {
-    const to = query.to ?? dayOf(this.clock.now(), this.settings.timeZone);
-    const from = query.from ?? addDays(to, -(defaultDays - 1));
-    for (const [name, day] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
-    }
-    if (from > to) throw new InvalidCommandError('from must not be after to');
-    if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
-      throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
-    return { from, to };
+    return resolveDayRange(query, dayOf(this.clock.now(), this.settings.timeZone), defaultDays);
   }
 
   async rfmSegments() {

@@ -1,9 +1,10 @@
 import { RequireRole } from '@ecom/auth';
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
 import { AnomaliesQueryDto } from './anomalies.dto';
+import { cachedOk, RANGE_ERROR, served } from './cached-route';
 import { AnomalyListResponse } from './anomalies.responses';
 import { AnomaliesService } from './anomalies.service';
 
@@ -21,27 +22,12 @@ export class AnomaliesController {
       'Anomaly alerts, open or all: hourly GMV, conversion and payment success against the same hour of the ' +
       'previous weeks, refund rate per SKU, payment-failure bursts',
   })
-  @ApiOkResponse({
-    type: AnomalyListResponse,
-    description: 'the alerts, newest raising hour first',
-    headers: {
-      'X-Cache': {
-        description:
-          'hit: served from the cache (computed since the read models last changed, at most ' +
-          'ANALYTICS_CACHE_TTL_MS ago); miss: computed now',
-        schema: { type: 'string', enum: ['hit', 'miss'] },
-      },
-    },
-  })
-  @ApiErrorResponses({
-    400: 'a state other than open or all, a malformed day, from after to, a range over 366 days, or an unknown query parameter (each named)',
-  })
+  @cachedOk(AnomalyListResponse, 'the alerts, newest raising hour first')
+  @ApiErrorResponses({ 400: `a state other than open or all, ${RANGE_ERROR}` })
   async list(
     @Query() query: AnomaliesQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AnomalyListResponse> {
-    const cached = await this.service.list(query);
-    void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
-    return cached.value;
+    return served(reply, await this.service.list(query));
   }
 }

@@ -1,21 +1,12 @@
 import { RequireRole } from '@ecom/auth';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
+import { cachedOk, RANGE_ERROR, served } from './cached-route';
 import { ExperimentListQueryDto, ExperimentParamsDto, ExperimentQueryDto } from './experiments.dto';
 import { ExperimentListResponse, ExperimentResponse } from './experiments.responses';
 import { ExperimentsService } from './experiments.service';
-
-const X_CACHE = {
-  'X-Cache': {
-    description:
-      'hit: served from the cache (computed since the read models last changed, at most ' +
-      'ANALYTICS_CACHE_TTL_MS ago); miss: computed now',
-    schema: { type: 'string', enum: ['hit', 'miss'] },
-  },
-};
-const RANGE_ERROR = 'a malformed day, from after to, a range over 366 days, or an unknown query parameter';
 
 /** A/B test readouts (docs/analytics.md, "A/B test readouts"), operator only. */
 @ApiTags('analytics')
@@ -27,15 +18,13 @@ export class ExperimentsController {
 
   @Get()
   @ApiOperation({ summary: 'Experiments seen, with their variants and exposed visitors' })
-  @ApiOkResponse({ type: ExperimentListResponse, headers: X_CACHE, description: 'every experiment key seen' })
+  @cachedOk(ExperimentListResponse, 'every experiment key seen')
   @ApiErrorResponses({ 400: RANGE_ERROR })
   async list(
     @Query() query: ExperimentListQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExperimentListResponse> {
-    const cached = await this.service.list(query);
-    void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
-    return cached.value;
+    return served(reply, await this.service.list(query));
   }
 
   @Get(':key')
@@ -44,7 +33,7 @@ export class ExperimentsController {
       'Per variant visitors, conversion, AOV and revenue per visitor; each variant against the control ' +
       '(difference, 95% interval, two-proportion z-test, sample size check)',
   })
-  @ApiOkResponse({ type: ExperimentResponse, headers: X_CACHE, description: 'the readout over the range' })
+  @cachedOk(ExperimentResponse, 'the readout over the range')
   @ApiErrorResponses({
     400: `a malformed key or control, a control that is not a variant (CONTROL_NOT_A_VARIANT), a malformed currency; ${RANGE_ERROR}`,
     404: 'no visitor was ever exposed to the experiment (EXPERIMENT_NOT_FOUND)',
@@ -54,8 +43,6 @@ export class ExperimentsController {
     @Query() query: ExperimentQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExperimentResponse> {
-    const cached = await this.service.readout(params.key, query);
-    void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
-    return cached.value;
+    return served(reply, await this.service.readout(params.key, query));
   }
 }

@@ -1,23 +1,19 @@
 import {
-  addDays,
   ANALYTICS_SETTINGS,
   AnalyticsClock,
   AnalyticsSettings,
   dayOf,
-  daysBetween,
   ExperimentListView,
   ExperimentQueries,
   ExperimentView,
-  isDay,
 } from '@ecom/analytics-read-models';
 import { InvalidCommandError, NotFoundError } from '@ecom/event-sourcing';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Cached } from './analytics-query.service';
+import { Cached, resolveDayRange } from './cached-route';
 import type { ExperimentListQueryDto, ExperimentQueryDto } from './experiments.dto';
 import { QueryCache } from './query-cache';
 
-const MAX_RANGE_DAYS = 366;
 /** An experiment's readout covers the 30 days ending with `to` unless `from` is given. */
 const DEFAULT_RANGE_DAYS = 30;
 
@@ -36,18 +32,7 @@ export class ExperimentsService {
   }
 
   private range(query: { from?: string; to?: string }): { from: string; to: string } {
-    const to = query.to ?? dayOf(this.clock.now(), this.settings.timeZone);
-    const from = query.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-    for (const [name, day] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
-    }
-    if (from > to) throw new InvalidCommandError('from must not be after to');
-    if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
-      throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
-    return { from, to };
+    return resolveDayRange(query, dayOf(this.clock.now(), this.settings.timeZone), DEFAULT_RANGE_DAYS);
   }
 
   async readout(key: string, query: ExperimentQueryDto): Promise<Cached<ExperimentView>> {

@@ -1,9 +1,9 @@
 import { RequireRole } from '@ecom/auth';
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
-import type { Cached } from './analytics-query.service';
+import { cachedOk, RANGE_ERROR, served } from './cached-route';
 import {
   CohortsQueryDto,
   LifecycleMembersQueryDto,
@@ -18,20 +18,6 @@ import {
 } from './lifecycle.responses';
 import { LifecycleService } from './lifecycle.service';
 
-const X_CACHE = {
-  'X-Cache': {
-    description:
-      'hit: served from the cache (computed since the read models last changed, at most ' +
-      'ANALYTICS_CACHE_TTL_MS ago); miss: computed now',
-    schema: { type: 'string', enum: ['hit', 'miss'] },
-  },
-};
-
-function served<T>(reply: FastifyReply, cached: Cached<T>): T {
-  void reply.header('x-cache', cached.hit ? 'hit' : 'miss');
-  return cached.value;
-}
-
 /** Lifecycle stages, repurchase per category and monthly cohort retention (docs/analytics.md), operator only. */
 @ApiTags('analytics')
 @ApiOperatorRouteErrors()
@@ -42,7 +28,7 @@ export class LifecycleController {
 
   @Get('lifecycle')
   @ApiOperation({ summary: 'Members per lifecycle stage (new, active, at_risk, sleeping, lost) as of a day' })
-  @ApiOkResponse({ type: LifecycleResponse, headers: X_CACHE, description: 'the counts per stage' })
+  @cachedOk(LifecycleResponse, 'the counts per stage')
   @ApiErrorResponses({ 400: 'asOf not a calendar day, or an unknown query parameter' })
   async lifecycle(
     @Query() query: LifecycleQueryDto,
@@ -55,7 +41,7 @@ export class LifecycleController {
   @ApiOperation({
     summary: 'Members with their lifecycle stage, most recent last order first; filter by stage',
   })
-  @ApiOkResponse({ type: LifecycleMemberPageResponse, headers: X_CACHE, description: 'a page of members' })
+  @cachedOk(LifecycleMemberPageResponse, 'a page of members')
   @ApiErrorResponses({
     400: 'an unknown stage, asOf not a calendar day, a limit or offset out of range, or an unknown query parameter',
   })
@@ -70,10 +56,8 @@ export class LifecycleController {
   @ApiOperation({
     summary: 'Per category: repurchase rate and median days between orders, over a range of days',
   })
-  @ApiOkResponse({ type: RepurchaseResponse, headers: X_CACHE, description: 'every category with a buyer' })
-  @ApiErrorResponses({
-    400: 'a malformed day, from after to, a range over 366 days, or an unknown query parameter (each named)',
-  })
+  @cachedOk(RepurchaseResponse, 'every category with a buyer')
+  @ApiErrorResponses({ 400: RANGE_ERROR })
   async repurchase(
     @Query() query: RepurchaseQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -85,7 +69,7 @@ export class LifecycleController {
   @ApiOperation({
     summary: 'Monthly cohorts by first paid order, and the share who paid again in each following month',
   })
-  @ApiOkResponse({ type: CohortsResponse, headers: X_CACHE, description: 'every cohort month from..to' })
+  @cachedOk(CohortsResponse, 'every cohort month from..to')
   @ApiErrorResponses({
     400: 'a malformed month, from after to, over 36 months, months out of 1..36, or an unknown query parameter',
   })

@@ -1,14 +1,11 @@
 import {
-  addDays,
   addCalendarMonths,
   ANALYTICS_SETTINGS,
   AnalyticsSettings,
   calendarMonthsBetween,
   CohortsView,
   dayOf,
-  daysBetween,
   defaultCohortMonths,
-  isDay,
   LifecycleMemberPage,
   LifecycleQueries,
   LifecycleView,
@@ -17,7 +14,7 @@ import {
 import { InvalidCommandError } from '@ecom/event-sourcing';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Cached } from './analytics-query.service';
+import { Cached, checkDay, resolveDayRange } from './cached-route';
 import type {
   CohortsQueryDto,
   LifecycleMembersQueryDto,
@@ -26,15 +23,9 @@ import type {
 } from './lifecycle.dto';
 import { QueryCache } from './query-cache';
 
-const MAX_RANGE_DAYS = 366;
 const MAX_COHORTS = 36;
 /** Days and months before it are refused: the database has no year 0, and no analytics fact is older. */
 const EARLIEST_DAY = '1970-01-01';
-
-function checkDay(name: string, day: string): void {
-  if (!isDay(day)) throw new InvalidCommandError(`${name} is not a calendar day: ${day}`);
-  if (day < EARLIEST_DAY) throw new InvalidCommandError(`${name} must be ${EARLIEST_DAY} or later`);
-}
 
 /**
  * Lifecycle stages, repurchase per category and cohort retention, as of today in ANALYTICS_TZ
@@ -61,7 +52,7 @@ export class LifecycleService {
 
   private asOf(query: LifecycleQueryDto): string {
     const day = query.asOf ?? this.today();
-    checkDay('asOf', day);
+    checkDay('asOf', day, EARLIEST_DAY);
     return day;
   }
 
@@ -83,13 +74,7 @@ export class LifecycleService {
   }
 
   repurchase(query: RepurchaseQueryDto): Promise<Cached<RepurchaseView>> {
-    const to = query.to ?? this.today();
-    const from = query.from ?? addDays(to, -364);
-    checkDay('from', from);
-    checkDay('to', to);
-    if (from > to) throw new InvalidCommandError('from must not be after to');
-    if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
-      throw new InvalidCommandError(`a range covers at most ${MAX_RANGE_DAYS} days`);
+    const { from, to } = resolveDayRange(query, this.today(), 365, EARLIEST_DAY);
     return this.cache.get(`repurchase:${from}:${to}`, () => this.queries.repurchase({ from, to }));
   }
 

@@ -8,7 +8,7 @@ import {
 } from '@ecom/analytics-read-models';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Cached } from './analytics-query.service';
+import type { Cached } from './cached-route';
 import { QueryCache } from './query-cache';
 import type { StockHealthQueryDto, ValueAtRiskQueryDto } from './stock-health.dto';
 
