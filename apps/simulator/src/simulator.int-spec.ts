@@ -87,8 +87,9 @@ describe('npm run simulate against the whole system', () => {
 
     const out = join(dir, 'report.json');
     const url = (name: ServiceName) => services.get(name)!.baseUrl;
+    // Seed 3: at 60 shoppers its live day plans returns, gRPC and REST checkouts and both variants.
     args = [
-      ...['--shoppers', '60', '--history-days', '120', '--seed', '7', '--tz', TIME_ZONE],
+      ...['--shoppers', '60', '--history-days', '120', '--seed', '3', '--tz', TIME_ZONE],
       ...['--settle-seconds', '90', '--concurrency', '4'],
       ...['--catalog-url', url('catalog'), '--orders-url', url('orders')],
       ...['--inventory-url', url('inventory'), '--members-url', url('members')],
@@ -194,6 +195,31 @@ describe('npm run simulate against the whole system', () => {
     expect(expected.length).toBeGreaterThan(0);
   });
 
+  it('the checkout_copy readout counts every tracked visitor of the live day and its conversions, per variant', () => {
+    const { experiment, funnel, live, flash } = report.bookkeeping;
+    expect(experiment.map((v) => v.variant)).toEqual(['control', 'urgency']);
+    // Every session and every flash shopper tracked once, each carrying its variant.
+    const exposed = experiment.reduce((sum, v) => sum + v.visitors, 0);
+    expect(exposed).toBe(live.sessions + flash.orders);
+    expect(exposed).toBe(funnel.visit);
+    for (const v of experiment) expect(v.visitors).toBeGreaterThan(0);
+    expect(experiment.reduce((sum, v) => sum + v.convertedVisitors, 0)).toBeGreaterThan(0);
+    const { variants, comparisons } = report.analytics.experiment;
+    expect(
+      variants.map(({ variant, visitors, convertedVisitors }) => ({ variant, visitors, convertedVisitors })),
+    ).toEqual(experiment);
+    expect(comparisons).toEqual([
+      expect.objectContaining({
+        variant: 'urgency',
+        control: 'control',
+        sampleTooSmall: expect.any(Boolean),
+      }),
+    ]);
+    const check = report.checks.find((c) => c.name.startsWith('the checkout_copy readout'));
+    expect(check).toMatchObject({ ok: true });
+    expect(output).toContain('urgency vs control:');
+  });
+
   it("the simulator's own checks agree", () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
   });
@@ -201,7 +227,7 @@ describe('npm run simulate against the whole system', () => {
   it('refuses to seed the same shop twice on one stack, and bad options, with exit code 2', async () => {
     const again = await runSimulator(args);
     expect(again.code).toBe(2);
-    expect(again.output).toContain('this stack already holds the shop of prefix "sim7"');
+    expect(again.output).toContain('this stack already holds the shop of prefix "sim3"');
     const bad = await runSimulator(['--shoppers', '5']);
     expect(bad.code).toBe(2);
     expect(bad.output).toContain('--shoppers must be a whole number from 10 to 100000, got "5"');

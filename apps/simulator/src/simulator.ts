@@ -117,6 +117,8 @@ function bookkeepingOf(ctx: RunContext, asOfDay: string) {
     live: books.live,
     flash: books.flash,
     funnel: books.funnel(),
+    /** The live day's A/B test per variant: visitors exposed and converted. */
+    experiment: books.experiment(),
     salesByDay: salesByDay(books.paid, books.refunds),
     /** Members whose last paid order is more than 90 days before the RFM as-of day. */
     sleepingMembers: sleepingMembers(books.paid, asOfDay, SLEEPING_AFTER_DAYS),

@@ -18,6 +18,8 @@ interface PlaceOrderRequest {
   visitorId: string;
   channel: string;
   idempotencyKey: string;
+  /** map<string, string> experiments: the visitor's A/B test assignments. */
+  experiments?: Record<string, string>;
 }
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;

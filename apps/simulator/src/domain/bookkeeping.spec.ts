@@ -49,4 +49,38 @@ describe('bookkeeping', () => {
     ];
     expect(sleepingMembers(paid, asOf, 90)).toEqual(['at-91']);
   });
+
+  it('counts per variant the exposed visitors and those a paid order with their variant converted', () => {
+    const books = new Bookkeeping();
+    books.expose('c1', 'control');
+    books.expose('c1', 'control'); // a second batch of the same visitor
+    books.expose('c2', 'control');
+    books.expose('u1', 'urgency');
+    books.expose('u2', 'urgency');
+    books.expose('u3', 'urgency');
+    books.convert('c1', 'control');
+    books.convert('c1', 'control'); // a second paid order converts the visitor once
+    books.convert('u1', 'urgency');
+    books.convert('u2', 'control'); // another variant than its exposure: converts nobody
+    books.convert('never-tracked', 'urgency'); // never exposed: converts nobody
+    expect(books.experiment()).toEqual([
+      { variant: 'control', visitors: 2, convertedVisitors: 1 },
+      { variant: 'urgency', visitors: 3, convertedVisitors: 1 },
+    ]);
+  });
+
+  it('keeps the variant of the first exposure and lists both variants with none exposed', () => {
+    const books = new Bookkeeping();
+    expect(books.experiment()).toEqual([
+      { variant: 'control', visitors: 0, convertedVisitors: 0 },
+      { variant: 'urgency', visitors: 0, convertedVisitors: 0 },
+    ]);
+    books.expose('v', 'urgency');
+    books.expose('v', 'control');
+    books.convert('v', 'control');
+    expect(books.experiment()).toEqual([
+      { variant: 'control', visitors: 0, convertedVisitors: 0 },
+      { variant: 'urgency', visitors: 1, convertedVisitors: 0 },
+    ]);
+  });
 });

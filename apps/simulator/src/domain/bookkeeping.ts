@@ -1,5 +1,6 @@
 import { daysBetween } from '@ecom/analytics-read-models/calendar';
 import type { ReturnReasonCode } from '@ecom/contracts';
+import { EXPERIMENT_VARIANTS, type Variant } from './experiment';
 
 export type OrderSource = 'history' | 'live' | 'flash';
 
@@ -17,6 +18,15 @@ export interface RefundRecord {
   amount: number;
   day: string;
   source: OrderSource;
+}
+
+/** One variant of the live day's experiment as the simulator drove it. */
+export interface VariantBooks {
+  variant: Variant;
+  /** Visitors with at least one tracked event (202) carrying the variant. */
+  visitors: number;
+  /** Those of them with an order carrying the variant that was paid (201). */
+  convertedVisitors: number;
 }
 
 export const FUNNEL_STEPS = ['visit', 'product_view', 'add_to_cart', 'order_placed', 'order_paid'] as const;
@@ -91,6 +101,9 @@ export class Bookkeeping {
   readonly refunds: RefundRecord[] = [];
   /** Live-day visitors by the furthest funnel step they reached in order. */
   private readonly reached = new Map<string, number>();
+  /** The experiment's exposed visitors with their variant, and those with a paid order. */
+  private readonly exposed = new Map<string, Variant>();
+  private readonly converted = new Set<string>();
 
   recordPaid(order: PaidOrder): void {
     this.paid.push(order);
@@ -108,6 +121,30 @@ export class Bookkeeping {
     const index = FUNNEL_STEPS.indexOf(step);
     const before = this.reached.get(visitorId) ?? -1;
     if (index === before + 1) this.reached.set(visitorId, index);
+  }
+
+  /** A tracking batch carrying the visitor's variant was accepted: the visitor is exposed. */
+  expose(visitorId: string, variant: Variant): void {
+    if (!this.exposed.has(visitorId)) this.exposed.set(visitorId, variant);
+  }
+
+  /**
+   * An order the visitor placed with its variant was paid. Like analytics, it converts only an
+   * exposed visitor, and only when the order carried the variant the visitor was exposed to.
+   */
+  convert(visitorId: string, variant: Variant): void {
+    if (this.exposed.get(visitorId) === variant) this.converted.add(visitorId);
+  }
+
+  /** Per variant (every one, in code-point order): visitors exposed and converted. */
+  experiment(): VariantBooks[] {
+    const books = EXPERIMENT_VARIANTS.map((variant) => ({ variant, visitors: 0, convertedVisitors: 0 }));
+    const of = new Map(books.map((b) => [b.variant, b]));
+    for (const [visitorId, variant] of this.exposed) {
+      of.get(variant)!.visitors++;
+      if (this.converted.has(visitorId)) of.get(variant)!.convertedVisitors++;
+    }
+    return books;
   }
 
   /** Visitors (one day: visitor-days) that reached each step. */

@@ -1,4 +1,5 @@
 import type { CatalogPlan } from './catalog-plan';
+import { CHECKOUT_CHANCE, Variant, variantOf } from './experiment';
 import { Prng } from './prng';
 import {
   HOURLY_TRAFFIC,
@@ -34,6 +35,8 @@ export interface FulfilmentPlan {
 export interface SessionPlan {
   index: number;
   visitorId: string;
+  /** The visitor's variant of the checkout_copy experiment (a hash of the visitor id). */
+  variant: Variant;
   /** Index of the registered shopper (members plan), or null for an anonymous visitor. */
   member: number | null;
   hour: number;
@@ -54,6 +57,8 @@ export interface SessionPlan {
 export interface FlashShopper {
   member: number;
   visitorId: string;
+  /** The visitor's variant of the checkout_copy experiment (no effect on the race). */
+  variant: Variant;
   channel: string;
   quantity: number;
   checkout: Checkout;
@@ -87,7 +92,8 @@ export function concurrencyFor(hour: number, base: number): number {
 /**
  * Half of the shoppers visit (signed in), plus anonymous visitors worth 15% of them. A visit views
  * a few SKUs (popular ones more often), sometimes searches, and about half the time fills a cart;
- * signed-in shoppers check out most carts (every fourth over gRPC), pay most orders (trying a
+ * signed-in shoppers check out most carts (72% in the checkout_copy experiment's control, 80% with
+ * the urgency copy; every fourth over gRPC), pay most orders (trying a
  * second method after a decline now and then) and cancel the rest. Paid orders are mostly shipped
  * and delivered; about one in eight deliveries comes back with a reason. The flash SKU is kept out
  * of every session: only the flash sale sells it, and none of its orders is cancelled or returned.
@@ -95,8 +101,15 @@ export function concurrencyFor(hour: number, base: number): number {
 export function planLiveDay(
   prng: Prng,
   catalog: CatalogPlan,
-  options: { shoppers: number; prefix: string; flashUnits: number },
+  options: {
+    shoppers: number;
+    prefix: string;
+    flashUnits: number;
+    /** The experiment's assignment: the storefronts' hash of the visitor id unless a test forces one. */
+    variantOf?: (visitorId: string) => Variant;
+  },
 ): LiveDayPlan {
+  const assign = options.variantOf ?? variantOf;
   const skus = catalog.skus.filter((s) => s.code !== catalog.flashSku);
   const members = prng.sample(
     Array.from({ length: options.shoppers }, (_, i) => i),
@@ -107,6 +120,8 @@ export function planLiveDay(
 
   let checkouts = 0;
   const sessions = visitors.map((member, index): SessionPlan => {
+    const visitorId = `${options.prefix}-v${String(index + 1).padStart(6, '0')}`;
+    const variant = assign(visitorId);
     const views = Array.from({ length: prng.chance(0.9) ? prng.int(1, 4) : 0 }, () => pickSku(prng, skus));
     const searches = Array.from({ length: prng.chance(0.45) ? prng.int(1, 2) : 0 }, () =>
       prng.pick(catalog.searchTerms),
@@ -114,9 +129,10 @@ export function planLiveDay(
     const cartSkus =
       views.length > 0 && prng.chance(0.55) ? prng.sample([...new Set(views)], prng.int(1, 3)) : [];
     const cart = cartSkus.map((sku) => ({ sku, quantity: prng.chance(0.8) ? 1 : 2 }));
-    // Every fourth checkout goes over gRPC, so even a small run uses both APIs.
+    // One draw as before the experiment: only its threshold follows the variant. Every fourth
+    // checkout goes over gRPC, so even a small run uses both APIs.
     const checkout: Checkout | null =
-      member !== null && cart.length > 0 && prng.chance(0.75)
+      member !== null && cart.length > 0 && prng.chance(CHECKOUT_CHANCE[variant])
         ? checkouts++ % 4 === 3
           ? 'grpc'
           : 'rest'
@@ -133,7 +149,8 @@ export function planLiveDay(
     const line = cart[0];
     return {
       index,
-      visitorId: `${options.prefix}-v${String(index + 1).padStart(6, '0')}`,
+      visitorId,
+      variant,
       member,
       hour: pickHour(prng),
       channel: pickChannel(prng),
@@ -169,9 +186,11 @@ export function planLiveDay(
   const waves = waveSizes.map((size, w) =>
     Array.from({ length: size }, (_, n): FlashShopper => {
       const member = racers[next++ % racers.length];
+      const visitorId = `${options.prefix}-f${w + 1}-${String(n + 1).padStart(4, '0')}`;
       return {
         member,
-        visitorId: `${options.prefix}-f${w + 1}-${String(n + 1).padStart(4, '0')}`,
+        visitorId,
+        variant: assign(visitorId),
         channel: pickChannel(prng),
         quantity: prng.chance(0.75) ? 1 : 2,
         checkout: n % 3 === 2 ? 'grpc' : 'rest',

@@ -10,6 +10,10 @@ function scenario() {
     books.reach('v1', step);
   books.reach('v2', 'visit');
   Object.assign(books.flash, { sku: 'F-1', unitsReceived: 6, confirmedUnits: 6, paidUnits: 6 });
+  // The A/B test: v1 (urgency, bought) and v2 (control, did not).
+  books.expose('v1', 'urgency');
+  books.expose('v2', 'control');
+  books.convert('v1', 'urgency');
   const summary: AnalyticsSummary = {
     asOfDay: '2026-12-01',
     rfm: { members: 2, sleeping: 1, segments: [] },
@@ -28,6 +32,14 @@ function scenario() {
       { day: '2026-12-01', gmv: 1500, ordersPaid: 1, ordersPlaced: 1, refunds: 0, refundAmount: 0 },
     ],
     flashStock: { onHand: 6, reserved: 6, available: 0 },
+    experiment: {
+      key: 'checkout_copy',
+      variants: [
+        { variant: 'control', visitors: 1, convertedVisitors: 0, conversion: 0 },
+        { variant: 'urgency', visitors: 1, convertedVisitors: 1, conversion: 1 },
+      ],
+      comparisons: [],
+    },
   };
   return { books, summary };
 }
@@ -80,5 +92,55 @@ describe('summary checks', () => {
     expect(sleeping.ok).toBe(false);
     expect(sleeping.detail).toContain('not sleeping in analytics: old');
     expect(sleeping.detail).toContain('sleeping only in analytics: new');
+  });
+
+  it('find an A/B readout that differs from the books by one visitor or one conversion, naming the variant', () => {
+    const experimentCheck = (summary: AnalyticsSummary, books: Bookkeeping) =>
+      checkSummary(books, summary, 90).find((c) => c.name.startsWith('the checkout_copy readout'))!;
+    const held = scenario();
+    expect(experimentCheck(held.summary, held.books)).toMatchObject({
+      ok: true,
+      detail:
+        'control: simulator 1 visitors / 0 converted, analytics 1 visitors / 0 converted; ' +
+        'urgency: simulator 1 visitors / 1 converted, analytics 1 visitors / 1 converted',
+    });
+
+    const moreVisitors = scenario();
+    moreVisitors.summary.experiment.variants[0].visitors = 2;
+    expect(experimentCheck(moreVisitors.summary, moreVisitors.books)).toEqual({
+      name: 'the checkout_copy readout counts the visitors and conversions the simulator drove, per variant',
+      ok: false,
+      detail: 'control: simulator 1 visitors / 0 converted, analytics 2 visitors / 0 converted',
+    });
+
+    const lostConversion = scenario();
+    lostConversion.summary.experiment.variants[1].convertedVisitors = 0;
+    expect(experimentCheck(lostConversion.summary, lostConversion.books)).toMatchObject({
+      ok: false,
+      detail: 'urgency: simulator 1 visitors / 1 converted, analytics 1 visitors / 0 converted',
+    });
+  });
+
+  it('find an A/B readout analytics does not have (404), or with a variant the simulator never drove', () => {
+    const missing = scenario();
+    missing.summary.experiment.variants = [];
+    expect(failing(missing.books, missing.summary)).toEqual([
+      'the checkout_copy readout counts the visitors and conversions the simulator drove, per variant',
+    ]);
+
+    const extra = scenario();
+    extra.summary.experiment.variants.push({
+      variant: 'scarcity',
+      visitors: 1,
+      convertedVisitors: 0,
+      conversion: 0,
+    });
+    const check = checkSummary(extra.books, extra.summary, 90).find((c) =>
+      c.name.startsWith('the checkout_copy readout'),
+    )!;
+    expect(check.ok).toBe(false);
+    expect(check.detail).toBe(
+      'scarcity: simulator 0 visitors / 0 converted, analytics 1 visitors / 0 converted',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { Bookkeeping, DaySales, FUNNEL_STEPS, salesByDay, sleepingMembers } from './bookkeeping';
+import { EXPERIMENT_KEY } from './experiment';
 
 /** What the analytics and inventory APIs answered at the end of the run. */
 export interface AnalyticsSummary {
@@ -29,6 +30,29 @@ export interface AnalyticsSummary {
     refundAmount: number;
   }[];
   flashStock: { onHand: number; reserved: number; available: number };
+  /**
+   * The live day's A/B readout (`GET /v1/analytics/experiments/checkout_copy` over the days of the
+   * live day); no variants when analytics knows no visitor of it (404).
+   */
+  experiment: {
+    key: string;
+    variants: {
+      variant: string;
+      visitors: number;
+      convertedVisitors: number;
+      conversion: number | null;
+    }[];
+    comparisons: {
+      variant: string;
+      control: string;
+      absoluteDifference: number | null;
+      relativeDifference: number | null;
+      pValue: number | null;
+      significant: boolean;
+      sampleTooSmall: boolean;
+      sampleTooSmallReasons: string[];
+    }[];
+  };
 }
 
 export interface Check {
@@ -44,7 +68,8 @@ const list = (items: readonly string[], max = 5) =>
  * The summary against the bookkeeping: every paid order in GMV on its day (per day: orders paid and
  * GMV equal), the funnel never growing from one step to the next, the live day's funnel equal to
  * the visitors the simulator drove, the flash SKU out of stock and never oversold, and the sleeping
- * members exactly those whose last paid order is more than `sleepingAfterDays` days old. On a stack
+ * members exactly those whose last paid order is more than `sleepingAfterDays` days old, and the A/B
+ * readout's visitors and converted visitors per variant equal the simulator's. On a stack
  * that held data before the run, analytics counts more than this run did: the checks say where.
  */
 export function checkSummary(
@@ -124,6 +149,29 @@ export function checkSummary(
       `${expectedSleeping.length} expected, ${answeredSleeping.size} answered` +
       (missing.length ? `; not sleeping in analytics: ${list(missing)}` : '') +
       (extra.length ? `; sleeping only in analytics: ${list(extra)}` : ''),
+  });
+
+  // Exact per variant, and every variant either side: one analytics has and the simulator never
+  // drove (or the reverse) is a difference too.
+  const booked = new Map(books.experiment().map((v) => [v.variant as string, v]));
+  const readout = new Map(summary.experiment.variants.map((v) => [v.variant, v]));
+  const variants = [...new Set([...booked.keys(), ...readout.keys()])].sort();
+  const counts = (v?: { visitors: number; convertedVisitors: number }) =>
+    `${v?.visitors ?? 0} visitors / ${v?.convertedVisitors ?? 0} converted`;
+  const differing = variants.filter(
+    (variant) =>
+      (booked.get(variant)?.visitors ?? 0) !== (readout.get(variant)?.visitors ?? 0) ||
+      (booked.get(variant)?.convertedVisitors ?? 0) !== (readout.get(variant)?.convertedVisitors ?? 0),
+  );
+  checks.push({
+    name: `the ${EXPERIMENT_KEY} readout counts the visitors and conversions the simulator drove, per variant`,
+    ok: differing.length === 0,
+    detail: (differing.length === 0 ? variants : differing)
+      .map(
+        (variant) =>
+          `${variant}: simulator ${counts(booked.get(variant))}, analytics ${counts(readout.get(variant))}`,
+      )
+      .join('; '),
   });
   return checks;
 }

@@ -10,6 +10,23 @@ export function money(minor: number): string {
 }
 
 const percent = (ratio: number | null) => (ratio === null ? '-' : `${(ratio * 100).toFixed(1)}%`);
+const signed = (value: number, digits: number) => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+
+/** One comparison of the A/B readout: the difference, its p-value and what to make of it. */
+function comparisonText(c: AnalyticsSummary['experiment']['comparisons'][number]): string {
+  const difference =
+    c.absoluteDifference === null
+      ? 'no difference (a variant without visitors)'
+      : `${signed(c.absoluteDifference * 100, 1)} points` +
+        (c.relativeDifference === null ? '' : ` (${signed(c.relativeDifference * 100, 1)}%)`);
+  const p = c.pValue === null ? 'p-value -' : `p-value ${c.pValue.toFixed(4)}`;
+  const verdict = c.sampleTooSmall
+    ? `sample too small (${c.sampleTooSmallReasons.join('; ')})`
+    : c.significant
+      ? 'significant'
+      : 'not significant';
+  return `${c.variant} vs ${c.control}: ${difference}, ${p}, ${verdict}`;
+}
 
 /** Days shown one per line; earlier days are summed on one line. */
 const RECENT_DAYS = 14;
@@ -60,6 +77,25 @@ export function renderSummary(
     `flash SKU ${books.flash.sku}: ${summary.stockWarnings.flashSkuTypes.join(', ') || 'no warning'}; ` +
       `inventory on hand ${summary.flashStock.onHand}, reserved ${summary.flashStock.reserved}, available ${summary.flashStock.available}`,
   );
+
+  const { experiment } = summary;
+  const readout = new Map(experiment.variants.map((v) => [v.variant, v]));
+  const booked = books.experiment();
+  const variants = [...new Set([...booked.map((v) => v.variant as string), ...readout.keys()])].sort();
+  row(
+    `A/B ${experiment.key}`,
+    experiment.variants.length ? 'analytics | simulator' : 'analytics has no visitor of it',
+  );
+  for (const variant of variants) {
+    const a = readout.get(variant);
+    const b = booked.find((v) => v.variant === variant);
+    row(
+      '',
+      `${variant.padEnd(10)}${a ? `${a.visitors} visitors, ${a.convertedVisitors} converted (${percent(a.conversion)})` : '-'}` +
+        ` | ${b ? `${b.visitors} visitors, ${b.convertedVisitors} converted` : '-'}`,
+    );
+  }
+  for (const comparison of experiment.comparisons) row('', comparisonText(comparison));
 
   const mine = new Map(salesByDay(books.paid, books.refunds).map((d) => [d.day, d]));
   const days = [...new Set([...summary.sales.map((d) => d.day), ...mine.keys()])].sort();

@@ -1,5 +1,6 @@
 import { ProgressBar } from '@ecom/platform/cli';
 import type { Account } from '../api/account';
+import { experimentsOf, type Variant } from '../domain/experiment';
 import { concurrencyFor, FlashShopper, SessionPlan } from '../domain/live-day-plan';
 import { PEAK_HOUR } from '../domain/traffic';
 import { inParallel, RunContext } from './run-context';
@@ -61,21 +62,35 @@ export async function runLiveDay(ctx: RunContext): Promise<FulfilmentTask[]> {
   return fulfilment;
 }
 
-/** Page view, searches and product views as one tracking batch (a storefront sends them as they happen). */
+/**
+ * Page view, searches and product views as one tracking batch (a storefront sends them as they
+ * happen), each event carrying the visitor's A/B test assignment, which exposes the visitor.
+ */
 async function track(
   ctx: RunContext,
-  visitorId: string,
+  visitor: { visitorId: string; variant: Variant },
   channel: string,
   events: object[],
   account: Account | null,
 ) {
+  const { visitorId } = visitor;
   const memberId = account ? await account.memberId() : undefined;
   const token = account ? await account.bearer() : undefined;
+  const experiments = experimentsOf(visitor.variant);
   await ctx.api.analytics.post(
     '/v1/track/batch',
-    { events: events.map((e) => ({ ...e, visitorId, channel, ...(memberId ? { memberId } : {}) })) },
+    {
+      events: events.map((e) => ({
+        ...e,
+        visitorId,
+        channel,
+        experiments,
+        ...(memberId ? { memberId } : {}),
+      })),
+    },
     { token, gate: ctx.trackingGate, expect: [202] },
   );
+  ctx.books.expose(visitorId, visitor.variant);
 }
 
 async function runSession(
@@ -89,7 +104,7 @@ async function runSession(
   live.sessions++;
   await track(
     ctx,
-    session.visitorId,
+    session,
     session.channel,
     [
       { type: 'page_view' },
@@ -117,6 +132,7 @@ async function runSession(
     checkout: session.checkout,
     account,
     member: ctx.plan.members[session.member],
+    experiments: experimentsOf(session.variant),
   });
   live[session.checkout === 'grpc' ? 'ordersPlacedGrpc' : 'ordersPlacedRest']++;
   books.reach(session.visitorId, 'order_placed');
@@ -134,6 +150,7 @@ async function runSession(
   }
   live.paid++;
   books.reach(session.visitorId, 'order_paid');
+  books.convert(session.visitorId, session.variant);
   if (session.cancelAfterPaying) {
     await cancel(ctx, order, account, 'found_it_cheaper', 'live');
     live.cancelledPaid++;
@@ -199,13 +216,7 @@ async function raceForFlashSku(
   const { books } = ctx;
   const { flash } = books;
   const sku = ctx.plan.liveDay.flashSale.sku;
-  await track(
-    ctx,
-    shopper.visitorId,
-    shopper.channel,
-    [{ type: 'page_view' }, { type: 'product_view', sku }],
-    account,
-  );
+  await track(ctx, shopper, shopper.channel, [{ type: 'page_view' }, { type: 'product_view', sku }], account);
   books.reach(shopper.visitorId, 'visit');
   books.reach(shopper.visitorId, 'product_view');
   const cartId = await createCart(ctx, shopper.visitorId, shopper.channel, account);
@@ -219,6 +230,7 @@ async function raceForFlashSku(
     checkout: shopper.checkout,
     account,
     member: ctx.plan.members[shopper.member],
+    experiments: experimentsOf(shopper.variant),
   });
   flash.orders++;
   if (shopper.checkout === 'grpc') flash.ordersGrpc++;
@@ -234,6 +246,7 @@ async function raceForFlashSku(
       flash.paidOrders++;
       flash.paidUnits += shopper.quantity;
       books.reach(shopper.visitorId, 'order_paid');
+      books.convert(shopper.visitorId, shopper.variant);
       fulfilment.push({
         orderId: order.id,
         account,

@@ -88,6 +88,8 @@ export async function checkOut(
     checkout: Checkout;
     account: Account;
     member: MemberPlan;
+    /** The visitor's A/B test assignments, sent with the order as a storefront does. */
+    experiments: Record<string, string>;
   },
 ): Promise<PlacedOrder> {
   const key = `${ctx.options.prefix}-${options.visitorId}`;
@@ -101,6 +103,7 @@ export async function checkOut(
         visitorId: options.visitorId,
         channel: options.channel,
         idempotencyKey: key,
+        experiments: options.experiments,
       },
       token,
     );
@@ -108,7 +111,13 @@ export async function checkOut(
   }
   const placed = await ctx.api.orders.post<{ id: string; total: number }>(
     '/v1/orders',
-    { cartId: options.cartId, shippingAddress, visitorId: options.visitorId, channel: options.channel },
+    {
+      cartId: options.cartId,
+      shippingAddress,
+      visitorId: options.visitorId,
+      channel: options.channel,
+      experiments: options.experiments,
+    },
     { token, headers: { 'idempotency-key': key }, idempotent: true, expect: [202] },
   );
   return { id: placed.body.id, total: placed.body.total, checkout: 'rest' };

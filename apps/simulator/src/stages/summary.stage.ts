@@ -1,6 +1,7 @@
 import { sleep } from '../api/service-api';
 import { FUNNEL_STEPS, salesByDay } from '../domain/bookkeeping';
-import { addDays } from '@ecom/analytics-read-models/calendar';
+import { addDays, dayOf } from '@ecom/analytics-read-models/calendar';
+import { EXPERIMENT_KEY } from '../domain/experiment';
 import type { AnalyticsSummary } from '../domain/summary-checks';
 import type { RunContext } from './run-context';
 
@@ -21,13 +22,15 @@ interface WarningAnswer {
   type: string;
 }
 
+type ExperimentAnswer = Omit<AnalyticsSummary['experiment'], 'key'>;
+
 const POLL_MS = 2000;
 
 /**
  * Stage 6: waits until analytics has counted what the run did (every day's paid orders and refunds,
- * the live day's funnel, the flash SKU's OUT_OF_STOCK), has RFM recomputed, and reads the summary:
- * segments, sleeping members, the live day's funnel, open stock warnings, sales by day, and the flash
- * SKU's stock from inventory.
+ * the live day's funnel and A/B readout, the flash SKU's OUT_OF_STOCK), has RFM recomputed, and
+ * reads the summary: segments, sleeping members, the live day's funnel, open stock warnings, sales by
+ * day, the A/B readout, and the flash SKU's stock from inventory.
  */
 export async function readSummary(ctx: RunContext): Promise<AnalyticsSummary> {
   const { api, books, today, options } = ctx;
@@ -49,13 +52,23 @@ export async function readSummary(ctx: RunContext): Promise<AnalyticsSummary> {
     ).body;
   const warnings = async () =>
     (await api.analytics.get<WarningAnswer[]>('/v1/analytics/stock-warnings', await operator())).body;
+  // Through the day it is now: a live day that ran past midnight exposed and converted on both.
+  const experiment = async (): Promise<ExperimentAnswer> => {
+    const answer = await api.analytics.get<ExperimentAnswer>(
+      `/v1/analytics/experiments/${EXPERIMENT_KEY}?from=${today}&to=${dayOf(Date.now(), options.timeZone)}`,
+      { ...(await operator()), expect: [200, 404] },
+    );
+    // 404: no visitor of the experiment counted yet.
+    return answer.status === 404 ? { variants: [], comparisons: [] } : answer.body;
+  };
 
   const expectedDays = salesByDay(books.paid, books.refunds);
   const expectedFunnel = books.funnel();
+  const expectedVariants = books.experiment();
   const started = Date.now();
   let behind = '';
   for (;;) {
-    const [answered, steps, open] = await Promise.all([sales(), funnel(), warnings()]);
+    const [answered, steps, open, readout] = await Promise.all([sales(), funnel(), warnings(), experiment()]);
     const byDay = new Map(answered.days.map((d) => [d.day, d]));
     const lateDays = expectedDays.filter((d) => {
       const got = byDay.get(d.day);
@@ -64,10 +77,15 @@ export async function readSummary(ctx: RunContext): Promise<AnalyticsSummary> {
     const lateSteps = FUNNEL_STEPS.filter(
       (step, i) => (steps.steps[i]?.visitors ?? 0) < expectedFunnel[step],
     ).length;
+    const lateVariants = expectedVariants.filter((mine) => {
+      const got = readout.variants.find((v) => v.variant === mine.variant);
+      return (got?.visitors ?? 0) < mine.visitors || (got?.convertedVisitors ?? 0) < mine.convertedVisitors;
+    }).length;
     const flashWarned = open.some((w) => w.sku === books.flash.sku && w.type === 'OUT_OF_STOCK');
     behind = [
       lateDays ? `${lateDays} days of sales` : '',
       lateSteps ? `${lateSteps} funnel steps` : '',
+      lateVariants ? `${lateVariants} ${EXPERIMENT_KEY} variants` : '',
       flashWarned ? '' : 'the flash SKU warning',
     ]
       .filter(Boolean)
@@ -100,7 +118,7 @@ export async function readSummary(ctx: RunContext): Promise<AnalyticsSummary> {
     sleepingMemberIds.push(...page.body.items.map((i) => i.memberId));
     if (page.body.items.length === 0 || sleepingMemberIds.length >= page.body.total) break;
   }
-  const [answered, steps, open] = await Promise.all([sales(), funnel(), warnings()]);
+  const [answered, steps, open, readout] = await Promise.all([sales(), funnel(), warnings(), experiment()]);
   const byType: Record<string, number> = {};
   for (const warning of open) byType[warning.type] = (byType[warning.type] ?? 0) + 1;
   const flashStock = await api.inventory.get<{ onHand: number; reserved: number; available: number }>(
@@ -133,6 +151,25 @@ export async function readSummary(ctx: RunContext): Promise<AnalyticsSummary> {
       onHand: flashStock.body.onHand,
       reserved: flashStock.body.reserved,
       available: flashStock.body.available,
+    },
+    experiment: {
+      key: EXPERIMENT_KEY,
+      variants: readout.variants.map(({ variant, visitors, convertedVisitors, conversion }) => ({
+        variant,
+        visitors,
+        convertedVisitors,
+        conversion,
+      })),
+      comparisons: readout.comparisons.map((c) => ({
+        variant: c.variant,
+        control: c.control,
+        absoluteDifference: c.absoluteDifference,
+        relativeDifference: c.relativeDifference,
+        pValue: c.pValue,
+        significant: c.significant,
+        sampleTooSmall: c.sampleTooSmall,
+        sampleTooSmallReasons: c.sampleTooSmallReasons,
+      })),
     },
   };
 }
