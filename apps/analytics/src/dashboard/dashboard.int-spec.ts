@@ -56,6 +56,10 @@ import { ensureDashboardBuilt } from './test/build-dashboard';
  *     average (12 x 9 + 8 x 110) / 20 = 49.4 days; accessories 12 / (12 + 5) = 70.6%, 5 units 61-90
  *     days; value at risk within 30 days: 8 x 4.00 + 5 x 10.00 = 82.00 at cost, 8 x 10.00 + 5 x 50.00
  *     = 330.00 at retail, 13 units of which 5 expired
+ *   co-purchase counts: 10 orders; SKU-STAR 6, SKU-TRAFFIC 5, SKU-SLOW 4, SKU-PROFIT 2; SLOW+TRAFFIC 4,
+ *     STAR+TRAFFIC 3, PROFIT+STAR 1 (under the minimum support of 2 orders) -> SLOW+TRAFFIC support
+ *     40%, confidence 4/4 = 100% and 4/5 = 80%, lift 4 x 10 / (4 x 5) = 2; STAR+TRAFFIC 30%, 50% and
+ *     60%, lift 1; SKU-TRAFFIC's partners SKU-SLOW (80%, lift 2) then SKU-STAR (60%, lift 1)
  */
 /**
  * The few browser globals the page-side functions use. This file is compiled for Node, without the
@@ -173,7 +177,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
   const panelsSettled = (page: Page) =>
     page.waitForFunction(() => {
       const panels = [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.panel')];
-      return panels.length === 8 && panels.every((panel) => panel.dataset.state !== 'loading');
+      return panels.length === 9 && panels.every((panel) => panel.dataset.state !== 'loading');
     });
 
   const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
@@ -234,6 +238,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
     expect(await text(page, '#panel-anomalies .empty-state')).toContain('当前没有未关闭的异常告警');
     expect(await text(page, '#panel-lifecycle .empty-state')).toContain('npm run simulate');
     expect(await text(page, '#panel-stock-health .empty-state')).toContain('还没有库存记录');
+    expect(await text(page, '#panel-copurchase .empty-state')).toContain('还没有统计到支付订单');
     await screenshot(page, 'empty');
     expectOnlyServiceOrigins(record);
     expect(await cspViolations(page)).toEqual([]);
@@ -357,6 +362,28 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await text(page, '.health-table tr[data-category=accessories]')).toMatch(
         /accessories\s+2\s+5\s+70\.6%\s+0\s+0\s+5\s+0\s+0\s+75/,
       );
+
+      // Co-purchase: the pairs by lift; a SKU clicked shows its partners.
+      const pairs = page.locator('.copurchase-table tbody tr');
+      expect(await pairs.count()).toBe(2);
+      expect(await pairs.nth(0).innerText()).toMatch(
+        /SKU-SLOW\s+SKU-TRAFFIC\s+4\s+40\.0%\s+100\.0%\s+80\.0%\s+2$/,
+      );
+      expect(await pairs.nth(1).innerText()).toMatch(
+        /SKU-STAR\s+SKU-TRAFFIC\s+3\s+30\.0%\s+50\.0%\s+60\.0%\s+1$/,
+      );
+      await page.click(
+        '.copurchase-table tr[data-pair="SKU-SLOW+SKU-TRAFFIC"] button[data-copurchase-sku=SKU-TRAFFIC]',
+      );
+      const partners = page.locator('.partners-table tbody tr');
+      await partners.first().waitFor();
+      expect(await text(page, '[data-testid=copurchase-partners] h3')).toBe(
+        '与 SKU-TRAFFIC 一起购买（5 笔订单）',
+      );
+      expect(await partners.allInnerTexts()).toEqual([
+        expect.stringMatching(/^SKU-SLOW\s+4\s+40\.0%\s+80\.0%\s+2$/),
+        expect.stringMatching(/^SKU-STAR\s+3\s+30\.0%\s+60\.0%\s+1$/),
+      ]);
       await screenshot(page, 'operator-zh');
 
       // English: the same figures under English labels.
@@ -376,6 +403,10 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await text(page, '.cohort-table tbody tr[data-cohort="2026-02"]')).toContain('M+1 100.0%*');
       expect(await text(page, '#panel-stock-health h2')).toBe('Stock health');
       expect(await text(page, '#panel-stock-health .kpi')).toContain('13 units, 5 already expired');
+      expect(await text(page, '#panel-copurchase h2')).toBe('Bought together');
+      expect(await text(page, '[data-testid=copurchase-partners] h3')).toBe(
+        'Bought with SKU-TRAFFIC (5 orders)',
+      );
       await screenshot(page, 'operator-en');
 
       // The token stayed in memory: not in any URL, not in the browser's storage, not in members' log.
@@ -687,6 +718,26 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
         [randomUUID(), sku, at, units],
       );
     }
+
+    // Co-purchase counts as the projector keeps them (pairs with sku_a < sku_b).
+    await dataSource.query(`INSERT INTO an_copurchase_totals (id, orders) VALUES (1, 10)`);
+    for (const [sku, orders] of [
+      ['SKU-STAR', 6],
+      ['SKU-TRAFFIC', 5],
+      ['SKU-SLOW', 4],
+      ['SKU-PROFIT', 2],
+    ] as const)
+      await dataSource.query(`INSERT INTO an_copurchase_skus (sku, orders) VALUES ($1, $2)`, [sku, orders]);
+    for (const [a, b, orders] of [
+      ['SKU-SLOW', 'SKU-TRAFFIC', 4],
+      ['SKU-STAR', 'SKU-TRAFFIC', 3],
+      ['SKU-PROFIT', 'SKU-STAR', 1],
+    ] as const)
+      await dataSource.query(`INSERT INTO an_copurchase_pairs (sku_a, sku_b, orders) VALUES ($1, $2, $3)`, [
+        a,
+        b,
+        orders,
+      ]);
 
     await insertAlert({
       id: 'HOURLY:GMV:2026-03-10T09',

@@ -4,6 +4,7 @@ import { h, replaceChildren } from './dom';
 import { addDays, DayRange, Lang, rangeProblem } from './format';
 import { LANGS, MessageKey, translate } from './i18n';
 import { AnomaliesPanel } from './panels/anomalies.panel';
+import { CopurchasePanel } from './panels/copurchase.panel';
 import { FunnelPanel } from './panels/funnel.panel';
 import { LifecyclePanel } from './panels/lifecycle.panel';
 import { MatrixPanel } from './panels/matrix.panel';
@@ -259,6 +260,7 @@ class DashboardApp {
       new MatrixPanel(ctx),
       new LifecyclePanel(ctx),
       new StockHealthPanel(ctx),
+      new CopurchasePanel(ctx),
     ];
     replaceChildren(this.grid, ...this.panels.map((panel) => panel.element));
     this.renderFrame();
