@@ -2,22 +2,14 @@ import { ChildProcess, spawn } from 'child_process';
 import { countProcessedEvents } from '@ecom/event-sourcing';
 import { resolve } from 'path';
 import type { EventEnvelope } from '@ecom/contracts';
-import {
-  createTestDatabase,
-  deleteTestTopics,
-  TestDatabase,
-  testMessageBus,
-  TestService,
-  waitUntil,
-} from '@ecom/testing';
-import { NestFactory } from '@nestjs/core';
+import { createTestDatabase, deleteTestTopics, TestDatabase, TestService, waitUntil } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { AnalyticsProjection } from './projection/analytics-projection';
-import { RebuildModule } from './rebuild/rebuild.module';
-import { rebuildReadModels, RebuildProgress } from './rebuild/rebuild-read-models';
+import { RebuildProgress } from './rebuild/rebuild-read-models';
 import { ProjectorRunner } from './runner/projector-runner';
 import { ProjectorSchedules } from './runner/projector-schedules';
-import { cst, EventFactory, publishEvents, topicOf } from './test/event-factory';
+import { publishTo, rebuildFromTopics } from './test/delivery';
+import { cst, EventFactory, topicOf } from './test/event-factory';
 import { goldenEvents } from './test/golden-events';
 import {
   DETERMINISTIC_ENV,
@@ -58,14 +50,8 @@ describe('projector delivery through Kafka', () => {
     return snapshotReadModels(dataSource);
   }
 
-  async function publish(prefix: string, list: readonly EventEnvelope[]): Promise<void> {
-    const bus = testMessageBus(prefix, 'delivery-producer');
-    try {
-      await publishEvents(bus, list);
-    } finally {
-      await bus.close();
-    }
-  }
+  const publish = (prefix: string, list: readonly EventEnvelope[]) =>
+    publishTo(prefix, list, 'delivery-producer');
 
   async function running(service: TestService): Promise<void> {
     await waitUntil(() => service.app.get(ProjectorRunner).status().running, {
@@ -213,12 +199,6 @@ describe('projector delivery through Kafka', () => {
   }, 180_000);
 
   it('a rebuild from the topics equals the live read models, republishes no alert, and live projectors continue it', async () => {
-    Object.assign(process.env, {
-      ...DETERMINISTIC_ENV,
-      ANALYTICS_DATABASE_URL: referenceDb.url,
-      KAFKA_TOPIC_PREFIX: referencePrefix,
-      REDIS_KEY_PREFIX: referencePrefix,
-    });
     const observer = await openDataSource(referenceDb);
     const alertCount = async () =>
       (
@@ -240,17 +220,11 @@ describe('projector delivery through Kafka', () => {
       // Scribble on a read model: the rebuild must not care what was there.
       await observer.query(`UPDATE an_orders_paid SET amount = 1`);
 
-      const app = await NestFactory.createApplicationContext(RebuildModule, { logger: false });
       const progress: RebuildProgress[] = [];
-      let result;
-      try {
-        result = await rebuildReadModels(app, {
-          onProgress: (p) => progress.push(p),
-          progressIntervalMs: 50,
-        });
-      } finally {
-        await app.close();
-      }
+      const result = await rebuildFromTopics(
+        { database: referenceDb, topicPrefix: referencePrefix },
+        { onProgress: (p) => progress.push(p), progressIntervalMs: 50 },
+      );
       expect(result).toMatchObject({
         generation: 2,
         consumer: 'analytics-projector.g2',
