@@ -60,6 +60,10 @@ import { ensureDashboardBuilt } from './test/build-dashboard';
  *     STAR+TRAFFIC 3, PROFIT+STAR 1 (under the minimum support of 2 orders) -> SLOW+TRAFFIC support
  *     40%, confidence 4/4 = 100% and 4/5 = 80%, lift 4 x 10 / (4 x 5) = 2; STAR+TRAFFIC 30%, 50% and
  *     60%, lift 1; SKU-TRAFFIC's partners SKU-SLOW (80%, lift 2) then SKU-STAR (60%, lift 1)
+ *   experiment checkout-button: v1-v3 in A (o1, o2 paid: 2 of 3, 66.7%, revenue 170.00, AOV 85.00,
+ *     56.67 per visitor), v4-v6 in B (o3: 1 of 3, 33.3%, 100.00, AOV 100.00, 33.33 per visitor);
+ *     B - A = -33.3 pp, Wald interval -1/3 +- 1.96 x sqrt(2/27 + 2/27) = [-108.8, +42.1] pp, pooled
+ *     z = -0.8165, p = 0.414; 3 visitors a variant is a sample too small
  */
 /**
  * The few browser globals the page-side functions use. This file is compiled for Node, without the
@@ -177,7 +181,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
   const panelsSettled = (page: Page) =>
     page.waitForFunction(() => {
       const panels = [...(globalThis as unknown as PageGlobals).document.querySelectorAll('.panel')];
-      return panels.length === 9 && panels.every((panel) => panel.dataset.state !== 'loading');
+      return panels.length === 10 && panels.every((panel) => panel.dataset.state !== 'loading');
     });
 
   const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
@@ -239,6 +243,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
     expect(await text(page, '#panel-lifecycle .empty-state')).toContain('npm run simulate');
     expect(await text(page, '#panel-stock-health .empty-state')).toContain('还没有库存记录');
     expect(await text(page, '#panel-copurchase .empty-state')).toContain('还没有统计到支付订单');
+    expect(await text(page, '#panel-experiments .empty-state')).toContain('该时间段没有访客进入任何实验');
     await screenshot(page, 'empty');
     expectOnlyServiceOrigins(record);
     expect(await cspViolations(page)).toEqual([]);
@@ -384,6 +389,15 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
         expect.stringMatching(/^SKU-SLOW\s+4\s+40\.0%\s+80\.0%\s+2$/),
         expect.stringMatching(/^SKU-STAR\s+3\s+30\.0%\s+60\.0%\s+1$/),
       ]);
+
+      // A/B test: per variant, and B against the control A, too few visitors to decide.
+      expect(await page.locator('#experiment-key option').allInnerTexts()).toEqual(['checkout-button']);
+      expect(await text(page, 'tr[data-variant=A]')).toMatch(
+        /A\s+对照组\s+3\s+66\.7%\s+¥85\.00\s+¥56\.67\s+¥170\.00\s+—\s+—\s+—\s+—/,
+      );
+      expect(await text(page, 'tr[data-variant=B]')).toMatch(
+        /B\s+3\s+33\.3%\s+¥100\.00\s+¥33\.33\s+¥100\.00\s+-33\.3 pp\s+\[-108\.8, \+42\.1\] pp\s+0\.414\s+样本量不足/,
+      );
       await screenshot(page, 'operator-zh');
 
       // English: the same figures under English labels.
@@ -407,6 +421,7 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await text(page, '[data-testid=copurchase-partners] h3')).toBe(
         'Bought with SKU-TRAFFIC (5 orders)',
       );
+      expect(await text(page, 'tr[data-variant=B] .badge')).toBe('Sample too small');
       await screenshot(page, 'operator-en');
 
       // The token stayed in memory: not in any URL, not in the browser's storage, not in members' log.
@@ -716,6 +731,33 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       await dataSource.query(
         `INSERT INTO an_stock_sales (event_id, sku, warehouse, occurred_at, units) VALUES ($1, $2, 'WH-1', $3, $4)`,
         [randomUUID(), sku, at, units],
+      );
+    }
+
+    // Experiment exposures (first storefront event with an assignment) and the orders that carried one.
+    for (const [visitor, variant, day] of [
+      ['v1', 'A', '2026-03-09'],
+      ['v2', 'A', '2026-03-09'],
+      ['v3', 'A', '2026-03-09'],
+      ['v4', 'B', '2026-03-09'],
+      ['v5', 'B', '2026-03-10'],
+      ['v6', 'B', '2026-03-10'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO an_experiment_visitors (experiment, visitor_id, variant, first_seen_at, first_event_id, day)
+         VALUES ('checkout-button', $1, $2, $3::date + time '10:00', $4, $3)`,
+        [`${suffix}-${visitor}`, variant, day, randomUUID()],
+      );
+    }
+    for (const [id, visitor, variant] of [
+      ['o1', 'v1', 'A'],
+      ['o2', 'v2', 'A'],
+      ['o3', 'v5', 'B'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO an_experiment_orders (order_id, experiment, variant, visitor_id)
+         VALUES ($1, 'checkout-button', $2, $3)`,
+        [`${suffix}-${id}`, variant, `${suffix}-${visitor}`],
       );
     }
 

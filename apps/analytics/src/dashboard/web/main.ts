@@ -5,6 +5,7 @@ import { addDays, DayRange, Lang, rangeProblem } from './format';
 import { LANGS, MessageKey, translate } from './i18n';
 import { AnomaliesPanel } from './panels/anomalies.panel';
 import { CopurchasePanel } from './panels/copurchase.panel';
+import { ExperimentsPanel } from './panels/experiments.panel';
 import { FunnelPanel } from './panels/funnel.panel';
 import { LifecyclePanel } from './panels/lifecycle.panel';
 import { MatrixPanel } from './panels/matrix.panel';
@@ -261,6 +262,7 @@ class DashboardApp {
       new LifecyclePanel(ctx),
       new StockHealthPanel(ctx),
       new CopurchasePanel(ctx),
+      new ExperimentsPanel(ctx),
     ];
     replaceChildren(this.grid, ...this.panels.map((panel) => panel.element));
     this.renderFrame();
