@@ -1,6 +1,6 @@
 import { ProgressBar } from '@ecom/platform/cli';
 import type { Account } from '../api/account';
-import { experimentsOf, type Variant } from '../domain/experiment';
+import { EXPERIMENT_KEY, experimentsOf, type Variant } from '../domain/experiment';
 import { concurrencyFor, FlashShopper, SessionPlan } from '../domain/live-day-plan';
 import { PEAK_HOUR } from '../domain/traffic';
 import { inParallel, RunContext } from './run-context';
@@ -58,6 +58,13 @@ export async function runLiveDay(ctx: RunContext): Promise<FulfilmentTask[]> {
       `(${flash.ordersGrpc} over gRPC): ` +
       `${flash.confirmedOrders} confirmed (${flash.confirmedUnits} units), ${flash.rejectedOrders} rejected, ` +
       `${flash.paidOrders} paid (${flash.paidUnits} units), ${flash.paymentsDeclined} payments declined`,
+  );
+  ctx.log(
+    `A/B ${EXPERIMENT_KEY}: ` +
+      ctx.books
+        .experiment()
+        .map((v) => `${v.variant} ${v.visitors} visitors, ${v.convertedVisitors} converted`)
+        .join('; '),
   );
   return fulfilment;
 }
