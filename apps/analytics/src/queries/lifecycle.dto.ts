@@ -1,8 +1,8 @@
 import { LIFECYCLE_STAGE_CODES, LifecycleStage } from '@ecom/analytics-read-models';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { RangeQueryDto } from './query.dto';
+import { PageQueryDto, RangeQueryDto } from './query.dto';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -18,26 +18,11 @@ export class LifecycleQueryDto {
   asOf?: string;
 }
 
-export class LifecycleMembersQueryDto extends LifecycleQueryDto {
+export class LifecycleMembersQueryDto extends IntersectionType(LifecycleQueryDto, PageQueryDto) {
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGE_CODES, description: 'one stage; default every stage' })
   @IsOptional()
   @IsIn(LIFECYCLE_STAGE_CODES)
   stage?: LifecycleStage;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 /** from/to are days; the default range is the 365 days ending with to (at most 366 days). */

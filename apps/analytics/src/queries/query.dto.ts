@@ -64,21 +64,8 @@ export class MatrixQueryDto extends RangeQueryDto {
   currency?: string;
 }
 
-export class RfmListQueryDto {
-  @ApiPropertyOptional({
-    description: 'segment code or name, e.g. at_risk or "At Risk"',
-    enum: SEGMENT_VALUES,
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  segment?: string;
-
-  @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  sleeping?: 'true' | 'false';
-
+/** A page of a list: at most `limit` rows (1..500, default 50) after skipping `offset` (default 0). */
+export class PageQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
@@ -93,6 +80,22 @@ export class RfmListQueryDto {
   @IsInt()
   @Min(0)
   offset?: number;
+}
+
+export class RfmListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'segment code or name, e.g. at_risk or "At Risk"',
+    enum: SEGMENT_VALUES,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  segment?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  sleeping?: 'true' | 'false';
 }
 
 export class StockWarningsQueryDto {
