@@ -518,6 +518,10 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       );
       expect(await text(page, '[data-testid=kpi-uv]')).toBe('4');
       expect(await text(page, '[data-testid=kpi-conversion]')).toBe('25.0%');
+      // The A/B tests follow the range: nobody was exposed then. Lifecycle is as of today, unchanged.
+      await page.locator('#panel-experiments[data-state=empty]').waitFor();
+      expect(await text(page, '#panel-experiments .empty-state')).toContain('该时间段没有访客进入任何实验');
+      expect(await text(page, 'tr[data-stage=new] td:nth-child(2)')).toBe('2');
       await page.context().close();
     });
 
@@ -528,9 +532,30 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await page.locator('.warnings-table tbody tr').count()).toBe(2);
       const documents = record.requests.filter((url) => url.endsWith('/dashboard')).length;
 
+      expect(await page.locator('.anomalies-table tbody tr').count()).toBe(2);
+
       await insertWarning('OUT_OF_STOCK', 'SKU-FLASH', 0, 5, null, 30);
+      await insertAlert({
+        id: 'PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:2026-03-10T11:50',
+        type: 'PAYMENT_FAILURE_BURST',
+        metric: 'PAYMENT_FAILURES',
+        direction: 'SPIKE',
+        expected: 20,
+        actual: 35,
+        deviation: 0.75,
+        from: '2026-03-10T03:50:00Z',
+        to: '2026-03-10T04:00:00Z',
+      });
       const flash = page.locator('.warnings-table tr[data-sku=SKU-FLASH]');
       await flash.waitFor({ timeout: 25_000 });
+      // The alert panel asks again on the same beat: the burst on top, highlighted, counted failures.
+      const burst = page.locator('.anomalies-table tbody tr').first();
+      await page.locator('.anomalies-table tr[data-metric=PAYMENT_FAILURES]').waitFor({ timeout: 25_000 });
+      expect(await burst.getAttribute('class')).toBe('changed');
+      expect(await burst.innerText()).toMatch(
+        /支付失败激增\s+支付失败次数\s+20\s+35\s+\+75\.0%（上升）\s+2026-03-10 11:50 – 12:00/,
+      );
+      expect(await page.locator('.anomalies-table tr.changed').count()).toBe(1);
       expect(await flash.getAttribute('class')).toBe('changed');
       expect(await page.locator('.warnings-table tr.changed').count()).toBe(1);
       expect(await page.locator('[data-severity-count=critical]').innerText()).toBe('紧急 2');
@@ -547,6 +572,12 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
           await route.fulfill({ status: 503, body: '{"statusCode":503,"message":"not ready"}' });
         else await route.continue();
       });
+      let cohortsRefused = 0;
+      await page.route('**/v1/analytics/cohorts**', async (route) => {
+        if (cohortsRefused++ === 0)
+          await route.fulfill({ status: 503, body: '{"statusCode":503,"message":"not ready"}' });
+        else await route.continue();
+      });
       await signIn(page, operatorEmail);
       await panelsSettled(page);
       const matrix = page.locator('#panel-matrix');
@@ -555,6 +586,16 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       await matrix.locator('button.retry').click();
       await page.locator('#panel-matrix[data-state=ready]').waitFor();
       expect(await matrix.locator('[data-quadrant=star] li').getAttribute('data-sku')).toBe('SKU-STAR');
+
+      // A panel of several answers fails as a whole and loads them all again on retry.
+      const lifecycle = page.locator('#panel-lifecycle');
+      expect(await lifecycle.getAttribute('data-state')).toBe('error');
+      expect(await lifecycle.locator('[role=alert]').innerText()).toContain(
+        '分析服务没有响应（503 not ready）',
+      );
+      await lifecycle.locator('button.retry').click();
+      await page.locator('#panel-lifecycle[data-state=ready]').waitFor();
+      expect(await text(page, '.cohort-table tr[data-cohort="2026-02"]')).toContain('第1月 100.0%*');
       await page.context().close();
     });
   });

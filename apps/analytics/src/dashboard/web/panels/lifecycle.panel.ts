@@ -145,7 +145,8 @@ export class LifecyclePanel extends Panel {
           data: data.offsets.map((k) => t('lifecycle.monthsAfter', { k })),
           splitArea: { show: true },
         },
-        yAxis: { type: 'category', data: data.months, splitArea: { show: true } },
+        // The oldest cohort on top, as cohort tables are read.
+        yAxis: { type: 'category', data: data.months, inverse: true, splitArea: { show: true } },
         visualMap: {
           min: 0,
           max: 100,
