@@ -64,6 +64,8 @@ import { ensureDashboardBuilt } from './test/build-dashboard';
  *     56.67 per visitor), v4-v6 in B (o3: 1 of 3, 33.3%, 100.00, AOV 100.00, 33.33 per visitor);
  *     B - A = -33.3 pp, Wald interval -1/3 +- 1.96 x sqrt(2/27 + 2/27) = [-108.8, +42.1] pp, pooled
  *     z = -0.8165, p = 0.414; 3 visitors a variant is a sample too small
+ *   experiment hero-banner: v1, v2 in control, v3, v4 in new, nobody paid with it: 0% both, 0.0 pp,
+ *     no p-value (no spread)
  */
 /**
  * The few browser globals the page-side functions use. This file is compiled for Node, without the
@@ -391,7 +393,10 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       ]);
 
       // A/B test: per variant, and B against the control A, too few visitors to decide.
-      expect(await page.locator('#experiment-key option').allInnerTexts()).toEqual(['checkout-button']);
+      expect(await page.locator('#experiment-key option').allInnerTexts()).toEqual([
+        'checkout-button',
+        'hero-banner',
+      ]);
       expect(await text(page, 'tr[data-variant=A]')).toMatch(
         /A\s+对照组\s+3\s+66\.7%\s+¥85\.00\s+¥56\.67\s+¥170\.00\s+—\s+—\s+—\s+—/,
       );
@@ -506,6 +511,15 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
       expect(await detail.innerText()).toContain('2025-11-01 18:00');
       expect(await detail.innerText()).toMatch(/会员等级\s+SILVER/);
       await screenshot(page, 'rfm-member');
+
+      // Another experiment: its own variants, the control named "control" chosen as such.
+      await page.selectOption('#experiment-key', 'hero-banner');
+      await page.locator('#panel-experiments[data-state=ready] tr[data-variant=new]').waitFor();
+      expect(await page.locator('.experiment-table tbody tr').count()).toBe(2);
+      expect(await text(page, 'tr[data-variant=control]')).toMatch(/control\s+对照组\s+2\s+0\.0%\s+—/);
+      expect(await text(page, 'tr[data-variant=new]')).toMatch(
+        /new\s+2\s+0\.0%\s+—\s+¥0\.00\s+¥0\.00\s+0\.0 pp\s+\[0\.0, 0\.0\] pp\s+—\s+样本量不足/,
+      );
 
       // Another range: the previous period's own figures.
       await page.fill('#range-from', '2026-02-25');
@@ -788,6 +802,18 @@ describe('operations dashboard (GET /dashboard) in headless Chromium', () => {
         `INSERT INTO an_experiment_visitors (experiment, visitor_id, variant, first_seen_at, first_event_id, day)
          VALUES ('checkout-button', $1, $2, $3::date + time '10:00', $4, $3)`,
         [`${suffix}-${visitor}`, variant, day, randomUUID()],
+      );
+    }
+    for (const [visitor, variant] of [
+      ['v1', 'control'],
+      ['v2', 'control'],
+      ['v3', 'new'],
+      ['v4', 'new'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO an_experiment_visitors (experiment, visitor_id, variant, first_seen_at, first_event_id, day)
+         VALUES ('hero-banner', $1, $2, '2026-03-09T02:00:00Z', $3, '2026-03-09')`,
+        [`${suffix}-${visitor}`, variant, randomUUID()],
       );
     }
     for (const [id, visitor, variant] of [
