@@ -1,17 +1,11 @@
-import { AnalyticsClock } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
 import { createTestDatabase, deleteTestTopics, TestDatabase, TestService, TopicProbe } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
 import { publishTo, rebuildFromTopics } from '../test/delivery';
+import { evaluateSteps } from '../test/anomaly-steps';
 import { cst, topicOf } from '../test/event-factory';
-import {
-  freshTopics,
-  handledCount,
-  openDataSource,
-  startProjector,
-  waitForProjection,
-} from '../test/harness';
+import { freshTopics, openDataSource, startProjector, waitForEvents } from '../test/harness';
 import { anomalyScenario } from './test/anomaly-scenario';
 
 /** Quiet nights (5 visitors, 2 payers) stay under the minimum; busy hours (30, 12) are above it. */
@@ -57,15 +51,7 @@ async function alertRows(dataSource: DataSource): Promise<Record<string, unknown
   return dataSource.query(`SELECT * FROM an_anomaly_alerts ORDER BY id`);
 }
 
-/** Runs the schedule's evaluation at each step of the clock; returns what each run did. */
-async function evaluateSteps(service: TestService) {
-  const results = [];
-  for (const step of STEPS) {
-    service.app.get(AnalyticsClock).set(cst(step));
-    results.push(await service.app.get(ProjectorSchedules).evaluateAnomalies());
-  }
-  return results;
-}
+const evaluate = (service: TestService) => evaluateSteps(service, STEPS);
 
 /**
  * Hourly anomaly alerts end to end: five Sundays of seeded ordinary noise with a conversion drop
@@ -75,7 +61,6 @@ async function evaluateSteps(service: TestService) {
  */
 describe('anomaly alerts', () => {
   const events = anomalyScenario();
-  const expected = handledCount(events);
   let live: TestService;
   let probe: TopicProbe;
   let database: TestDatabase;
@@ -88,7 +73,7 @@ describe('anomaly alerts', () => {
     await publish(prefix, events);
     database = await createTestDatabase('analytics_anomaly');
     live = await startProjector({ database, topicPrefix: prefix, env: ENV });
-    await waitForProjection(live.app.get(DataSource), expected, 120_000);
+    await waitForEvents(live.app.get(DataSource), events, 120_000);
   }, 180_000);
 
   afterAll(async () => {
@@ -100,7 +85,7 @@ describe('anomaly alerts', () => {
 
   it('raises the injected conversion drop on analytics.alerts and clears it after recovery; ordinary noise raises nothing', async () => {
     const dataSource = live.app.get(DataSource);
-    const [early, raise, clear, rest] = await evaluateSteps(live);
+    const [early, raise, clear, rest] = await evaluate(live);
     // 11:55 is not 11:00 complete plus the 5-minute grace: evaluated up to 10:00, nothing raised.
     expect(early).toMatchObject({ raised: 0, cleared: 0, published: { raised: 0, cleared: 0 } });
     expect(raise).toMatchObject({ hours: 1, raised: 1, cleared: 0, published: { raised: 1, cleared: 0 } });
@@ -169,8 +154,8 @@ describe('anomaly alerts', () => {
     const other = await startProjector({ topicPrefix: prefix, env: ENV });
     try {
       const dataSource = other.app.get(DataSource);
-      await waitForProjection(dataSource, expected, 120_000);
-      await evaluateSteps(other);
+      await waitForEvents(dataSource, events, 120_000);
+      await evaluate(other);
       expect(await alertRows(dataSource)).toEqual(await alertRows(live.app.get(DataSource)));
       const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM an_payment_failures`);
       expect(n).toBe(events.filter((e) => e.type === 'PaymentFailed').length);

@@ -1,17 +1,11 @@
-import { addDays, AnalyticsClock, loadDailyRefundUnits, loadRefundUnits } from '@ecom/analytics-read-models';
+import { addDays, loadDailyRefundUnits, loadRefundUnits } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
 import { createTestDatabase, deleteTestTopics, TestDatabase, TestService, TopicProbe } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { ProjectorSchedules } from '../runner/projector-schedules';
 import { publishTo, rebuildFromTopics } from '../test/delivery';
+import { evaluateSteps } from '../test/anomaly-steps';
 import { cst, EventFactory } from '../test/event-factory';
-import {
-  freshTopics,
-  handledCount,
-  openDataSource,
-  startProjector,
-  waitForProjection,
-} from '../test/harness';
+import { freshTopics, openDataSource, startProjector, waitForEvents } from '../test/harness';
 
 /**
  * The refund-rate alert per SKU and the payment-failure burst alert, end to end: events through Kafka,
@@ -110,14 +104,7 @@ const STEPS = ['2026-02-26 00:10', '2026-03-01 10:16', '2026-03-02 00:10'];
 const MUG = 'REFUND_RATE:REFUND_RATE:MUG:2026-02-25';
 const BURST = `PAYMENT_FAILURE_BURST:PAYMENT_FAILURES:${cst('2026-03-01 10:00')}`;
 
-async function evaluateSteps(service: TestService) {
-  const results = [];
-  for (const step of STEPS) {
-    service.app.get(AnalyticsClock).set(cst(step));
-    results.push(await service.app.get(ProjectorSchedules).evaluateAnomalies());
-  }
-  return results;
-}
+const evaluate = (service: TestService) => evaluateSteps(service, STEPS);
 
 const rowsOf = (dataSource: DataSource): Promise<Record<string, unknown>[]> =>
   dataSource.query(`SELECT * FROM an_anomaly_alerts ORDER BY id`);
@@ -134,7 +121,7 @@ describe('refund-rate and payment-failure burst alerts', () => {
   async function run(prefix: string, publish: EventEnvelope[][], db?: TestDatabase) {
     for (const list of publish) await publishTo(prefix, list, 'limits-producer');
     const service = await startProjector({ topicPrefix: prefix, database: db });
-    await waitForProjection(service.app.get(DataSource), handledCount(events));
+    await waitForEvents(service.app.get(DataSource), events);
     return service;
   }
 
@@ -147,7 +134,7 @@ describe('refund-rate and payment-failure burst alerts', () => {
     database = await createTestDatabase('analytics_limits');
     const service = await run(prefix, [events], database);
     try {
-      const [first, second, third] = await evaluateSteps(service);
+      const [first, second, third] = await evaluate(service);
       expect(first).toMatchObject({ days: 6, raised: 1, cleared: 0, published: { raised: 1, cleared: 0 } });
       expect(second).toMatchObject({ raised: 1, cleared: 0, published: { raised: 1, cleared: 0 } });
       expect(third).toMatchObject({ raised: 0, cleared: 2, published: { raised: 0, cleared: 2 } });
@@ -239,7 +226,7 @@ describe('refund-rate and payment-failure burst alerts', () => {
     const reversed = [...events].reverse();
     const service = await run(prefix, [reversed, events.filter((_, i) => i % 3 === 0)]);
     try {
-      await evaluateSteps(service);
+      await evaluate(service);
       expect(await rowsOf(service.app.get(DataSource))).toEqual(reference);
     } finally {
       await service.close();

@@ -5,13 +5,7 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { cst, EventFactory } from '../test/event-factory';
 import { deliveries, DirectProjection, permuted, publishTo, rebuildFromTopics } from '../test/delivery';
-import {
-  freshTopics,
-  handledCount,
-  openDataSource,
-  startProjector,
-  waitForProjection,
-} from '../test/harness';
+import { freshTopics, openDataSource, startProjector, waitForEvents } from '../test/harness';
 
 const CNY = 'CNY';
 
@@ -290,7 +284,7 @@ describe('co-purchase counts through Kafka: live projector, then a rebuild', () 
     let live;
     try {
       const dataSource = projector.app.get(DataSource);
-      await waitForProjection(dataSource, handledCount(events), 120_000);
+      await waitForEvents(dataSource, events, 120_000);
       live = await countsOf(dataSource);
     } finally {
       await projector.close();

@@ -19,14 +19,7 @@ import {
   withRedeliveries,
 } from '../test/delivery';
 import { cst, EventFactory } from '../test/event-factory';
-import {
-  freshTopics,
-  handledCount,
-  openDataSource,
-  startApi,
-  startProjector,
-  waitForProjection,
-} from '../test/harness';
+import { freshTopics, openDataSource, startApi, startProjector, waitForEvents } from '../test/harness';
 
 const pad = (i: number) => String(i).padStart(3, '0');
 
@@ -191,7 +184,7 @@ describe('A/B test readouts through the projector', () => {
     operator = await projector.tokens.bearer('ops-1', 'operator');
     await publishTo(prefix, events, 'experiments-producer');
     const dataSource = projector.app.get(DataSource);
-    await waitForProjection(dataSource, handledCount(events));
+    await waitForEvents(dataSource, events);
     const schedules = projector.app.get(ProjectorSchedules);
     await schedules.reevaluateStockWarnings();
     await schedules.recomputeRfm();

@@ -17,13 +17,7 @@ import {
   withRedeliveries,
 } from '../test/delivery';
 import { cst, EventFactory, topicOf } from '../test/event-factory';
-import {
-  freshTopics,
-  handledCount,
-  openDataSource,
-  startProjector,
-  waitForProjection,
-} from '../test/harness';
+import { freshTopics, openDataSource, startProjector, waitForEvents } from '../test/harness';
 
 /** The analytics clock of the harness: 2026-03-10 12:00 Asia/Shanghai. */
 const AT = new Date(cst('2026-03-10 12:00'));
@@ -221,7 +215,7 @@ describe('stock health from inventory events', () => {
     projector = await startProjector({ database, topicPrefix: prefix });
     dataSource = projector.app.get(DataSource);
     await publishTo(prefix, events, 'stock-health-producer');
-    await waitForProjection(dataSource, handledCount(events));
+    await waitForEvents(dataSource, events);
     // The scheduled re-evaluation at the clock, as a rebuild ends with.
     await projector.app.get(ProjectorSchedules).reevaluateStockWarnings();
     live = await snapshotReadModels(dataSource);

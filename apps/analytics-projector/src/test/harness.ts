@@ -86,6 +86,15 @@ export async function waitForProjection(
   });
 }
 
+/** Waits until the projector has applied every one of these events that it handles. */
+export function waitForEvents(
+  dataSource: DataSource,
+  events: readonly EventEnvelope[],
+  timeoutMs?: number,
+): Promise<void> {
+  return waitForProjection(dataSource, handledCount(events), timeoutMs);
+}
+
 export function dataSourceOf(service: TestService): DataSource {
   return service.app.get(DataSource);
 }
