@@ -1,10 +1,9 @@
-import { RequireRole } from '@ecom/auth';
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
+import { ApiErrorResponses } from '../openapi/error-responses';
 import { AnalyticsQueryService } from './analytics-query.service';
-import { cachedOk, RANGE_ERROR, served } from './cached-route';
+import { AnalyticsOperatorController, cachedOk, RANGE_ERROR, served } from './cached-route';
 import { FunnelResponse } from './funnel.responses';
 import { MatrixResponse } from './matrix.responses';
 import {
@@ -24,10 +23,7 @@ import { SalesResponse } from './sales.responses';
 import { StockWarningResponse } from './stock-warnings.responses';
 
 /** The operator-only analytics API (docs/contract.md section 5, analytics). */
-@ApiTags('analytics')
-@ApiOperatorRouteErrors()
-@RequireRole('operator')
-@Controller('analytics')
+@AnalyticsOperatorController('analytics')
 export class AnalyticsQueryController {
   constructor(private readonly service: AnalyticsQueryService) {}
 

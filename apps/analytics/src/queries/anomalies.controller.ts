@@ -1,18 +1,14 @@
-import { RequireRole } from '@ecom/auth';
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
+import { ApiErrorResponses } from '../openapi/error-responses';
 import { AnomaliesQueryDto } from './anomalies.dto';
-import { cachedOk, RANGE_ERROR, served } from './cached-route';
+import { AnalyticsOperatorController, cachedOk, RANGE_ERROR, served } from './cached-route';
 import { AnomalyListResponse } from './anomalies.responses';
 import { AnomaliesService } from './anomalies.service';
 
 /** Anomaly alerts (docs/analytics.md, section Anomaly alerts). */
-@ApiTags('analytics')
-@ApiOperatorRouteErrors()
-@RequireRole('operator')
-@Controller('analytics/anomalies')
+@AnalyticsOperatorController('analytics/anomalies')
 export class AnomaliesController {
   constructor(private readonly service: AnomaliesService) {}
 

@@ -1,8 +1,18 @@
 import { addDays, daysBetween, isDay } from '@ecom/analytics-read-models';
+import { RequireRole } from '@ecom/auth';
 import { InvalidCommandError } from '@ecom/event-sourcing';
-import { Type } from '@nestjs/common';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { applyDecorators, Controller, Type } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiOperatorRouteErrors } from '../openapi/error-responses';
+
+/**
+ * A controller of operator-only analytics routes under `path`, tagged analytics in OpenAPI with the
+ * 401, 403 and 503 answers every such route has. (Listed in reverse: applied in the order the same
+ * decorators stacked on a class would be, bottom first.)
+ */
+export const AnalyticsOperatorController = (path: string) =>
+  applyDecorators(Controller(path), RequireRole('operator'), ApiOperatorRouteErrors(), ApiTags('analytics'));
 
 /** An answer from QueryCache: `hit` when it came from Redis rather than computed now. */
 export interface Cached<T> {

@@ -1,18 +1,14 @@
-import { RequireRole } from '@ecom/auth';
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
-import { cachedOk, served } from './cached-route';
+import { ApiErrorResponses } from '../openapi/error-responses';
+import { AnalyticsOperatorController, cachedOk, served } from './cached-route';
 import { CopurchaseQueryDto, CopurchaseSkuParams } from './copurchase.dto';
 import { CopurchasePairsResponse, CopurchaseSkuResponse } from './copurchase.responses';
 import { CopurchaseService } from './copurchase.service';
 
 /** Co-purchase associations, "bought together" (docs/analytics.md, section Co-purchase). */
-@ApiTags('analytics')
-@ApiOperatorRouteErrors()
-@RequireRole('operator')
-@Controller('analytics/co-purchase')
+@AnalyticsOperatorController('analytics/co-purchase')
 export class CopurchaseController {
   constructor(private readonly service: CopurchaseService) {}
 

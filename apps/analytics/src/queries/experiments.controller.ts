@@ -1,18 +1,14 @@
-import { RequireRole } from '@ecom/auth';
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
-import { cachedOk, RANGE_ERROR, served } from './cached-route';
+import { ApiErrorResponses } from '../openapi/error-responses';
+import { AnalyticsOperatorController, cachedOk, RANGE_ERROR, served } from './cached-route';
 import { ExperimentListQueryDto, ExperimentParamsDto, ExperimentQueryDto } from './experiments.dto';
 import { ExperimentListResponse, ExperimentResponse } from './experiments.responses';
 import { ExperimentsService } from './experiments.service';
 
 /** A/B test readouts (docs/analytics.md, "A/B test readouts"), operator only. */
-@ApiTags('analytics')
-@ApiOperatorRouteErrors()
-@RequireRole('operator')
-@Controller('analytics/experiments')
+@AnalyticsOperatorController('analytics/experiments')
 export class ExperimentsController {
   constructor(private readonly service: ExperimentsService) {}
 

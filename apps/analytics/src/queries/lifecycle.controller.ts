@@ -1,9 +1,8 @@
-import { RequireRole } from '@ecom/auth';
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
-import { cachedOk, RANGE_ERROR, served } from './cached-route';
+import { ApiErrorResponses } from '../openapi/error-responses';
+import { AnalyticsOperatorController, cachedOk, RANGE_ERROR, served } from './cached-route';
 import {
   CohortsQueryDto,
   LifecycleMembersQueryDto,
@@ -19,10 +18,7 @@ import {
 import { LifecycleService } from './lifecycle.service';
 
 /** Lifecycle stages, repurchase per category and monthly cohort retention (docs/analytics.md), operator only. */
-@ApiTags('analytics')
-@ApiOperatorRouteErrors()
-@RequireRole('operator')
-@Controller('analytics')
+@AnalyticsOperatorController('analytics')
 export class LifecycleController {
   constructor(private readonly service: LifecycleService) {}
 

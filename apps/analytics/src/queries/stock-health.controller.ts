@@ -1,18 +1,14 @@
-import { RequireRole } from '@ecom/auth';
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorResponses, ApiOperatorRouteErrors } from '../openapi/error-responses';
-import { cachedOk, served } from './cached-route';
+import { ApiErrorResponses } from '../openapi/error-responses';
+import { AnalyticsOperatorController, cachedOk, served } from './cached-route';
 import { StockHealthQueryDto, ValueAtRiskQueryDto } from './stock-health.dto';
 import { StockHealthResponse, ValueAtRiskResponse } from './stock-health.responses';
 import { StockHealthService } from './stock-health.service';
 
 /** Sell-through, stock age and near-expiry value at risk (docs/analytics.md), operator only. */
-@ApiTags('analytics')
-@ApiOperatorRouteErrors()
-@RequireRole('operator')
-@Controller('analytics/stock')
+@AnalyticsOperatorController('analytics/stock')
 export class StockHealthController {
   constructor(private readonly service: StockHealthService) {}
 
