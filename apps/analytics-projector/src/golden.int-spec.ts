@@ -1,7 +1,8 @@
 import { Topics } from '@ecom/contracts';
-import { deleteTestTopics, ServiceProcess, TestService, testMessageBus, TopicProbe } from '@ecom/testing';
+import { deleteTestTopics, ServiceProcess, TestService, TopicProbe } from '@ecom/testing';
 import { ProjectorSchedules } from './runner/projector-schedules';
-import { cst, EventFactory, publishEvents, topicOf } from './test/event-factory';
+import { publishTo } from './test/delivery';
+import { cst, EventFactory, topicOf } from './test/event-factory';
 import { goldenEvents } from './test/golden-events';
 import {
   dataSourceOf,
@@ -33,17 +34,16 @@ describe('analytics golden scenario', () => {
     });
     alerts = await TopicProbe.start(projector.topicPrefix, [Topics.analyticsAlerts]);
     operator = await projector.tokens.bearer('ops-1', 'operator');
-    const bus = testMessageBus(projector.topicPrefix, 'golden-producer');
     // The catalog first, as a shop lists products before stock reaches them: the listed SKUs are out of
     // stock until their first receipt (projected in the other order, those alerts would not be raised).
     const catalog = events.filter((e) => topicOf(e) === Topics.catalog);
-    await publishEvents(bus, catalog);
+    await publishTo(projector.topicPrefix, catalog, 'golden-producer');
     await waitForProjection(dataSourceOf(projector), handledCount(catalog));
-    await publishEvents(
-      bus,
+    await publishTo(
+      projector.topicPrefix,
       events.filter((e) => topicOf(e) !== Topics.catalog),
+      'golden-producer',
     );
-    await bus.close();
     await waitForProjection(dataSourceOf(projector), handledCount(events));
     // The scheduled jobs, at the fixed clock: time-based warnings, then RFM through the API.
     await projector.app.get(ProjectorSchedules).reevaluateStockWarnings();
@@ -824,9 +824,7 @@ describe('analytics golden scenario', () => {
       },
       cst('2026-03-08 18:00'),
     );
-    const bus = testMessageBus(projector.topicPrefix, 'golden-late');
-    await publishEvents(bus, [paid]);
-    await bus.close();
+    await publishTo(projector.topicPrefix, [paid], 'golden-late');
     await waitForProjection(dataSourceOf(projector), handledCount(events) + 3 + 1);
     // As of the clock (03-10): recency 2 days, one order, 4200. Cut points of the recomputation above:
     // r=5 from the last paid day 03-03 on (M1, M2): 03-08 -> 5; f=1 for one order; m=2 from 12000 (M3): 4200 -> 1.

@@ -6,10 +6,9 @@ import {
   ServiceProcess,
   startServiceProcess,
   TestDatabase,
-  testMessageBus,
 } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { publishEvents } from './test/event-factory';
+import { publishTo } from './test/delivery';
 import { goldenEvents } from './test/golden-events';
 import { DETERMINISTIC_ENV, freshTopics, handledCount, openDataSource, processedCount } from './test/harness';
 import { syntheticBehaviour } from './test/synthetic-events';
@@ -47,12 +46,7 @@ describe('projector readiness with a backlog after a (re)start', () => {
   beforeAll(async () => {
     prefix = await freshTopics('ready');
     database = await createTestDatabase('analytics_ready');
-    const bus = testMessageBus(prefix, 'backlog-producer');
-    try {
-      await publishEvents(bus, events);
-    } finally {
-      await bus.close();
-    }
+    await publishTo(prefix, events, 'backlog-producer');
   });
 
   afterAll(async () => {

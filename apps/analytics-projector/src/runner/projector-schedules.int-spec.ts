@@ -2,9 +2,10 @@ import { AnalyticsClock } from '@ecom/analytics-read-models';
 import { Topics } from '@ecom/contracts';
 import { REDIS } from '@ecom/platform';
 import type Redis from 'ioredis';
-import { deleteTestTopics, TestService, testMessageBus, TopicProbe, waitUntil } from '@ecom/testing';
+import { deleteTestTopics, TestService, TopicProbe, waitUntil } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { cst, EventFactory, publishEvents } from '../test/event-factory';
+import { publishTo } from '../test/delivery';
+import { cst, EventFactory } from '../test/event-factory';
 import { freshTopics, startProjector, waitForProjection } from '../test/harness';
 import { ProjectorRunner } from './projector-runner';
 
@@ -91,9 +92,7 @@ describe('projector schedules', () => {
       },
       cst('2026-03-01 10:00'),
     );
-    const bus = testMessageBus(first.topicPrefix, 'sched-producer');
-    await publishEvents(bus, f.events);
-    await bus.close();
+    await publishTo(first.topicPrefix, f.events, 'sched-producer');
     const dataSource = first.app.get(DataSource);
     await waitForProjection(dataSource, 3);
     const warnings = () =>

@@ -1,7 +1,8 @@
 import { Topics } from '@ecom/contracts';
-import { deleteTestTopics, TestService, testMessageBus, TopicProbe, waitUntil } from '@ecom/testing';
+import { deleteTestTopics, TestService, TopicProbe, waitUntil } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { cst, EventFactory, publishEvents } from '../test/event-factory';
+import { publishTo } from '../test/delivery';
+import { cst, EventFactory } from '../test/event-factory';
 import { freshTopics, startProjector, waitForProjection } from '../test/harness';
 
 /**
@@ -18,9 +19,7 @@ describe('stock warnings dismissed by an operator', () => {
   const f = new EventFactory();
   const totals = (onHand: number) => ({ onHand, reserved: 0, available: onHand });
   const publish = async () => {
-    const bus = testMessageBus(projector.topicPrefix, 'dismissal-producer');
-    await publishEvents(bus, f.events);
-    await bus.close();
+    await publishTo(projector.topicPrefix, f.events, 'dismissal-producer');
     await waitForProjection(dataSource, f.events.length);
   };
   const outOfStockAlerts = () =>
