@@ -1,11 +1,6 @@
-import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
+import { TestService } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module';
-
-/** The frozen analytics clock: 2026-03-10 12:00 Asia/Shanghai. */
-const NOW = '2026-03-10T04:00:00.000Z';
-const cst = (wall: string) => new Date(`${wall.replace(' ', 'T')}:00+08:00`).toISOString();
+import { cst, operatorOnly, refusedNaming, startQueryApi } from '../test/query-api';
 
 /**
  * GET /v1/analytics/anomalies over the HTTP API: alert rows as the projector writes them; open or all,
@@ -17,9 +12,7 @@ describe('anomalies API (analytics)', () => {
   let operator: string;
 
   beforeAll(async () => {
-    service = await startTestService(AppModule, SERVICES.analytics, {
-      env: { ANALYTICS_FIXED_NOW: NOW, ANALYTICS_TZ: 'Asia/Shanghai', RFM_RECOMPUTE_INTERVAL_MS: '0' },
-    });
+    service = await startQueryApi();
     operator = await service.tokens.bearer('op-1', 'operator');
     const row = (id: string, metric: string, hour: string, open: boolean) => [
       id,
@@ -107,15 +100,10 @@ describe('anomalies API (analytics)', () => {
     ['/v1/analytics/anomalies?state=all&from=2026-03-10&to=2026-03-01', 'from must not be after to'],
     ['/v1/analytics/anomalies?state=all&from=2024-01-01&to=2026-03-01', '366 days'],
     ['/v1/analytics/anomalies?metric=GMV', 'metric'],
-  ])('refuses %s with 400 naming %s', async (path, field) => {
-    const res = await get(path);
-    expect([path, res.status]).toEqual([path, 400]);
-    expect(JSON.stringify(res.body.message)).toContain(field);
-  });
+  ])('refuses %s with 400 naming %s', refusedNaming(get));
 
-  it('is 401 without a token and 403 for a customer', async () => {
-    expect((await service.http('/v1/analytics/anomalies')).status).toBe(401);
-    const res = await get('/v1/analytics/anomalies', await service.tokens.bearer('c-1', 'customer'));
-    expect(res.status).toBe(403);
-  });
+  it.each(['/v1/analytics/anomalies'])(
+    '%s is 401 without a token and 403 for a customer',
+    operatorOnly(() => service),
+  );
 });

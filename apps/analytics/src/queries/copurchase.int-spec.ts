@@ -1,7 +1,6 @@
-import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
+import { TestService } from '@ecom/testing';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module';
+import { operatorOnly, startQueryApi } from '../test/query-api';
 
 /**
  * The co-purchase routes over HTTP on counts seeded as the projector keeps them: the golden baskets
@@ -14,10 +13,8 @@ describe('co-purchase API', () => {
   let operator: string;
 
   beforeAll(async () => {
-    service = await startTestService(AppModule, SERVICES.analytics, {
-      // Counts written by hand do not advance the read models' version: no cache, every answer fresh.
-      env: { ANALYTICS_CACHE_TTL_MS: '0', COPURCHASE_MIN_SUPPORT_ORDERS: '2' },
-    });
+    // Counts written by hand do not advance the read models' version: no cache, every answer fresh.
+    service = await startQueryApi({ ANALYTICS_CACHE_TTL_MS: '0', COPURCHASE_MIN_SUPPORT_ORDERS: '2' });
     operator = await service.tokens.bearer('op-1', 'operator');
     const db = service.app.get(DataSource);
     await db.query(`INSERT INTO an_copurchase_totals (id, orders) VALUES (1, 5)`);
@@ -126,9 +123,8 @@ describe('co-purchase API', () => {
     }
   });
 
-  it('is for operators only', async () => {
-    expect((await get('/v1/analytics/co-purchase', '')).status).toBe(401);
-    const customer = await service.tokens.bearer('cust-1', 'customer');
-    expect((await get('/v1/analytics/co-purchase/A', customer)).status).toBe(403);
-  });
+  it.each(['/v1/analytics/co-purchase', '/v1/analytics/co-purchase/A'])(
+    '%s is for operators only: 401 without a token, 403 for a customer',
+    operatorOnly(() => service),
+  );
 });

@@ -1,11 +1,7 @@
-import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
+import { TestService } from '@ecom/testing';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module';
-
-/** The frozen analytics clock: 2026-03-10 12:00 Asia/Shanghai. */
-const NOW = '2026-03-10T04:00:00.000Z';
+import { NOW, operatorOnly, refusedNaming, startQueryApi } from '../test/query-api';
 
 /**
  * GET /v1/analytics/lifecycle, /lifecycle/members, /repurchase and /cohorts over the HTTP API:
@@ -42,15 +38,10 @@ describe('lifecycle, repurchase and cohorts API (analytics)', () => {
 
   beforeAll(async () => {
     // Thresholds other than the defaults: new within 10 days, active 20, at risk to 90, sleeping to 120.
-    service = await startTestService(AppModule, SERVICES.analytics, {
-      env: {
-        ANALYTICS_FIXED_NOW: NOW,
-        ANALYTICS_TZ: 'Asia/Shanghai',
-        RFM_RECOMPUTE_INTERVAL_MS: '0',
-        LIFECYCLE_NEW_DAYS: '10',
-        LIFECYCLE_ACTIVE_DAYS: '20',
-        LIFECYCLE_LOST_DAYS: '120',
-      },
+    service = await startQueryApi({
+      LIFECYCLE_NEW_DAYS: '10',
+      LIFECYCLE_ACTIVE_DAYS: '20',
+      LIFECYCLE_LOST_DAYS: '120',
     });
     db = service.app.get(DataSource);
     operator = await service.tokens.bearer('op-1', 'operator');
@@ -234,22 +225,15 @@ describe('lifecycle, repurchase and cohorts API (analytics)', () => {
     ['/v1/analytics/repurchase?from=0000-01-01&to=0000-02-01', 'from'],
     ['/v1/analytics/cohorts?from=0000-01&to=2026-02', 'from'],
     ['/v1/analytics/cohorts?to=0000-11', 'to'],
-  ])('refuses %s with 400 naming %s', async (path, field) => {
-    const res = await get(path);
-    expect([path, res.status]).toEqual([path, 400]);
-    expect(JSON.stringify(res.body.message)).toContain(field);
-  });
+  ])('refuses %s with 400 naming %s', refusedNaming(get));
 
   it.each([
     '/v1/analytics/lifecycle',
     '/v1/analytics/lifecycle/members',
     '/v1/analytics/repurchase',
     '/v1/analytics/cohorts',
-  ])('%s is 401 without a token and 403 for a customer', async (path) => {
-    expect((await service.http(path)).status).toBe(401);
-    const customer = await service.tokens.bearer('c-1', 'customer');
-    const res = await get(path, customer);
-    expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ statusCode: 403, message: 'requires role operator' });
-  });
+  ])(
+    '%s is 401 without a token and 403 for a customer',
+    operatorOnly(() => service),
+  );
 });

@@ -1,12 +1,7 @@
-import { SERVICES } from '@ecom/platform';
-import { startTestService, TestService } from '@ecom/testing';
+import { TestService } from '@ecom/testing';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module';
-
-/** The frozen analytics clock: 2026-03-10 12:00 Asia/Shanghai. */
-const NOW = '2026-03-10T04:00:00.000Z';
-const cst = (wall: string) => new Date(`${wall.replace(' ', 'T')}:00+08:00`).toISOString();
+import { cst, NOW, operatorOnly, refusedNaming, startQueryApi } from '../test/query-api';
 
 /**
  * GET /v1/analytics/stock/health and /stock/value-at-risk over the HTTP API: figures over stock facts
@@ -20,9 +15,7 @@ describe('stock health API (analytics)', () => {
   let operator: string;
 
   beforeAll(async () => {
-    service = await startTestService(AppModule, SERVICES.analytics, {
-      env: { ANALYTICS_FIXED_NOW: NOW, ANALYTICS_TZ: 'Asia/Shanghai', RFM_RECOMPUTE_INTERVAL_MS: '0' },
-    });
+    service = await startQueryApi();
     db = service.app.get(DataSource);
     operator = await service.tokens.bearer('op-1', 'operator');
     await db.query(
@@ -175,20 +168,10 @@ describe('stock health API (analytics)', () => {
     ['/v1/analytics/stock/value-at-risk?withinDays=3651', 'withinDays'],
     ['/v1/analytics/stock/value-at-risk?withinDays=x', 'withinDays'],
     ['/v1/analytics/stock/value-at-risk?days=30', 'days'],
-  ])('refuses %s with 400 naming %s', async (path, field) => {
-    const res = await get(path);
-    expect([path, res.status]).toEqual([path, 400]);
-    expect(JSON.stringify(res.body.message)).toContain(field);
-  });
+  ])('refuses %s with 400 naming %s', refusedNaming(get));
 
   it.each(['/v1/analytics/stock/health', '/v1/analytics/stock/value-at-risk'])(
     '%s is 401 without a token and 403 for a customer',
-    async (path) => {
-      expect((await service.http(path)).status).toBe(401);
-      const customer = await service.tokens.bearer('c-1', 'customer');
-      const res = await get(path, customer);
-      expect(res.status).toBe(403);
-      expect(res.body).toMatchObject({ statusCode: 403, message: 'requires role operator' });
-    },
+    operatorOnly(() => service),
   );
 });
