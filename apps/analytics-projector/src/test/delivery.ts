@@ -151,6 +151,19 @@ export function deliveries(
     }));
 }
 
+/**
+ * Asserts `check` for random deliveries (see deliveries) with fast-check's `parameters` (runs, seed):
+ * a failure is shrunk to a small order, few redeliveries and simple cuts.
+ */
+export function forEveryDelivery(
+  n: number,
+  limits: { redeliveries: number; maxCut: number; maxCuts: number },
+  parameters: fc.Parameters<[Delivery]>,
+  check: (delivery: Delivery) => Promise<void>,
+): Promise<void> {
+  return fc.assert(fc.asyncProperty(deliveries(n, limits), check), parameters);
+}
+
 /** The events in the permutation's order. */
 export function permuted<T>(events: readonly T[], permutation: readonly number[]): T[] {
   return permutation.map((i) => events[i]);
