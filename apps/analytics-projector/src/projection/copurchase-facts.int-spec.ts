@@ -1,6 +1,6 @@
 import { countBaskets, pairOfKey } from '@ecom/analytics-read-models';
 import { EventEnvelope } from '@ecom/contracts';
-import { createTestDatabase, deleteTestTopics, TestDatabase, TestService } from '@ecom/testing';
+import { createTestDatabase, deleteTestTopics, TestDatabase } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { cst, EventFactory } from '../test/event-factory';
 import { DirectProjection, forEveryDelivery, permuted, publishTo, rebuildFromTopics } from '../test/delivery';
@@ -148,21 +148,15 @@ function manyOrders(n: number): { events: EventEnvelope[]; counted: string[][] }
 }
 
 describe('co-purchase counts through the projection', () => {
-  let service: TestService;
-  let dataSource: DataSource;
   let direct: DirectProjection;
+  let dataSource: DataSource;
   const { events, counted } = scenario();
 
   beforeAll(async () => {
-    service = await startProjector({ topicPrefix: await freshTopics('copurchase') });
-    dataSource = service.app.get(DataSource);
-    direct = DirectProjection.open(service, 'copurchase-test');
+    direct = await DirectProjection.start('copurchase');
+    dataSource = direct.dataSource;
   });
-  afterAll(async () => {
-    await direct?.close();
-    await service?.close();
-    if (service) await deleteTestTopics(service.topicPrefix);
-  });
+  afterAll(() => direct?.stop());
 
   /** The co-purchase tables, in key order. */
   const tables = async () => ({

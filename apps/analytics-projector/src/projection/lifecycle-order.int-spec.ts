@@ -1,11 +1,9 @@
 import { LifecycleQueries, LifecycleThresholds } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
-import { deleteTestTopics, TestService } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
 import { DirectProjection, forEveryDelivery, keepingTopicOrder, withRedeliveries } from '../test/delivery';
 import { goldenEvents } from '../test/golden-events';
-import { freshTopics, startProjector } from '../test/harness';
 
 const AS_OF = '2026-03-10';
 const THRESHOLDS: LifecycleThresholds = { newDays: 30, activeDays: 60, sleepingDays: 90, lostDays: 180 };
@@ -18,23 +16,17 @@ const THRESHOLDS: LifecycleThresholds = { newDays: 30, activeDays: 60, sleepingD
  * (what a rebuild does).
  */
 describe('lifecycle, repurchase and cohorts from the projected golden events', () => {
-  let service: TestService;
-  let dataSource: DataSource;
   let direct: DirectProjection;
+  let dataSource: DataSource;
   let queries: LifecycleQueries;
   const events = goldenEvents();
 
   beforeAll(async () => {
-    service = await startProjector({ topicPrefix: await freshTopics('lifecycle') });
-    dataSource = service.app.get(DataSource);
+    direct = await DirectProjection.start('lifecycle');
+    dataSource = direct.dataSource;
     queries = new LifecycleQueries(dataSource, THRESHOLDS);
-    direct = DirectProjection.open(service, 'lifecycle-test');
   });
-  afterAll(async () => {
-    await direct?.close();
-    await service?.close();
-    if (service) await deleteTestTopics(service.topicPrefix);
-  });
+  afterAll(() => direct?.stop());
 
   /** Projects the events from empty read models, in batches of the given sizes (cycled). */
   const project = (sequence: readonly EventEnvelope[], cuts: readonly number[]) =>
@@ -135,7 +127,7 @@ describe('lifecycle, repurchase and cohorts from the projected golden events', (
     expect(cohort('2026-03').retention).toEqual([]);
     // sleeping and lost together are RFM's sleeping members (recency > RFM_SLEEPING_DAYS), the
     // recomputation running at the same fixed clock (no member here has a last order cancelled).
-    await service.app.get(ProjectorSchedules).recomputeRfm();
+    await direct.service.app.get(ProjectorSchedules).recomputeRfm();
     const rfmSleeping: { member_id: string }[] = await dataSource.query(
       `SELECT member_id FROM an_rfm_scores WHERE sleeping ORDER BY member_id`,
     );

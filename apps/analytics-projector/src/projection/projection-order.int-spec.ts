@@ -1,11 +1,9 @@
 import { funnelDayRows, snapshotReadModels } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
-import { deleteTestTopics, TestService } from '@ecom/testing';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
 import { DirectProjection, forEveryDelivery, keepingTopicOrder, withRedeliveries } from '../test/delivery';
 import { goldenEvents } from '../test/golden-events';
-import { freshTopics, startProjector } from '../test/harness';
 
 /**
  * Order independence at the handler: the golden events applied in Kafka-legal orders that differ
@@ -15,21 +13,15 @@ import { freshTopics, startProjector } from '../test/harness';
  * comes before OrderPlaced, RefundIssued before OrderPaid, SkuCostChanged before SkuAdded.
  */
 describe('projection order independence (handler level)', () => {
-  let service: TestService;
-  let dataSource: DataSource;
   let direct: DirectProjection;
+  let dataSource: DataSource;
   const events = goldenEvents();
 
   beforeAll(async () => {
-    service = await startProjector({ topicPrefix: await freshTopics('order') });
-    dataSource = service.app.get(DataSource);
-    direct = DirectProjection.open(service, 'order-test', { publishAlerts: true });
+    direct = await DirectProjection.start('order', { publishAlerts: true });
+    dataSource = direct.dataSource;
   });
-  afterAll(async () => {
-    await direct?.close();
-    await service?.close();
-    if (service) await deleteTestTopics(service.topicPrefix);
-  });
+  afterAll(() => direct?.stop());
 
   /**
    * Projects the events from empty read models, batch by batch, then runs the schedules (warnings,
@@ -60,7 +52,7 @@ describe('projection order independence (handler level)', () => {
       ),
     ).toEqual(await funnelDayRows(dataSource, { from: '-infinity', to: 'infinity' }));
     if (!run) {
-      const schedules = service.app.get(ProjectorSchedules);
+      const schedules = direct.service.app.get(ProjectorSchedules);
       await schedules.reevaluateStockWarnings();
       await schedules.recomputeRfm();
     }

@@ -3,7 +3,7 @@ import { EventEnvelope, EventSchemaRegistry } from '@ecom/contracts';
 import { forgetProcessedEvents, IdempotentEventConsumer } from '@ecom/event-sourcing';
 import type { IncomingBatch, KafkaMessageBus } from '@ecom/messaging';
 import { EventSourcingRuntime } from '@ecom/platform';
-import { TestDatabase, testMessageBus, TestService } from '@ecom/testing';
+import { deleteTestTopics, TestDatabase, testMessageBus, TestService } from '@ecom/testing';
 import { NestFactory } from '@nestjs/core';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
@@ -16,7 +16,7 @@ import {
 import { RebuildOptions, RebuildResult, rebuildReadModels } from '../rebuild/rebuild-read-models';
 import { RebuildModule } from '../rebuild/rebuild.module';
 import { publishEvents, topicOf } from './event-factory';
-import { DETERMINISTIC_ENV } from './harness';
+import { DETERMINISTIC_ENV, freshTopics, startProjector } from './harness';
 
 type Executor = Pick<DataSource, 'query'>;
 
@@ -28,6 +28,7 @@ type Executor = Pick<DataSource, 'query'>;
 export class DirectProjection {
   readonly consumer: IdempotentEventConsumer<ProjectedEvent>;
   readonly dataSource: DataSource;
+  readonly service: TestService;
   // Offsets only need to grow: nothing commits them (markProcessed is a no-op here).
   private offset = 0;
 
@@ -36,6 +37,7 @@ export class DirectProjection {
   private constructor(service: TestService, label: string, publishAlerts: boolean) {
     const bus = testMessageBus(service.topicPrefix, label);
     this.bus = bus;
+    this.service = service;
     this.dataSource = service.app.get(DataSource);
     const projection = service.app.get(AnalyticsProjection);
     this.consumer = new IdempotentEventConsumer<ProjectedEvent>({
@@ -105,6 +107,21 @@ export class DirectProjection {
       await this.deliver(sequence.slice(start, start + size));
       start += size;
     }
+  }
+
+  /**
+   * A projector of its own on fresh topics (`label`), fed by hand through a consumer named
+   * analytics-projector.<label>-test; stop() ends both and deletes the topics.
+   */
+  static async start(label: string, options: { publishAlerts?: boolean } = {}): Promise<DirectProjection> {
+    const service = await startProjector({ topicPrefix: await freshTopics(label) });
+    return DirectProjection.open(service, `${label}-test`, options);
+  }
+
+  async stop(): Promise<void> {
+    await this.close();
+    await this.service.close();
+    await deleteTestTopics(this.service.topicPrefix);
   }
 
   /** reset, then deliverInBatches. */
