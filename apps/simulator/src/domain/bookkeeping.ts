@@ -1,5 +1,5 @@
 import { daysBetween } from '@ecom/analytics-read-models/calendar';
-import type { ReturnReasonCode } from '@ecom/contracts';
+import type { ReturnReasonCode } from '@ecom/contracts/return-reasons';
 import { EXPERIMENT_VARIANTS, type Variant } from './experiment';
 
 export type OrderSource = 'history' | 'live' | 'flash';

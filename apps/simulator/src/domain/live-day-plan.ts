@@ -10,7 +10,7 @@ import {
   pickReturnReason,
   pickSku,
 } from './traffic';
-import type { ReturnReasonCode } from '@ecom/contracts';
+import type { ReturnReasonCode } from '@ecom/contracts/return-reasons';
 
 export type Checkout = 'rest' | 'grpc';
 

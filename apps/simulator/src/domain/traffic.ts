@@ -1,4 +1,4 @@
-import { RETURN_REASONS, type ReturnReasonCode } from '@ecom/contracts';
+import { RETURN_REASONS, type ReturnReasonCode } from '@ecom/contracts/return-reasons';
 import { Prng } from './prng';
 
 /** Relative traffic per hour of the day (0-23): quiet nights, a lunch bump, the evening peak at 20-21. */

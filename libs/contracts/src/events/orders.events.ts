@@ -4,6 +4,9 @@ import { Channel, Currency, Id, Money, Nullable, Quantity, Sku, Timestamp } from
 import { defineEvent, EventUnion } from './define-event';
 import { ReservationLine, ShortLine } from './inventory.events';
 import { Experiments } from './storefront.events';
+import { RETURN_REASONS } from './return-reasons';
+
+export { RETURN_REASONS, type ReturnReasonCode } from './return-reasons';
 
 const topic = Topics.orders;
 
@@ -14,15 +17,6 @@ export const OrderLine = Type.Object(
 );
 /** One line of a return: which SKU, how many units. */
 export const ReturnLine = Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false });
-/** Why a customer returns goods (ReturnRequested): the one list every service and report uses. */
-export const RETURN_REASONS = [
-  'SIZE_MISMATCH',
-  'QUALITY',
-  'DAMAGED_IN_TRANSIT',
-  'NOT_AS_DESCRIBED',
-  'OTHER',
-] as const;
-export type ReturnReasonCode = (typeof RETURN_REASONS)[number];
 export const ReturnReason = Type.Union(RETURN_REASONS.map((reason) => Type.Literal(reason)));
 export const OrderStatus = Type.Union([
   Type.Literal('PENDING'),
