@@ -1,7 +1,6 @@
 import type { StockWarningView } from '@ecom/analytics-read-models';
-import { ApiError } from '../api';
 import { append, h, table } from '../dom';
-import { formatClock, formatCount, formatDecimal, formatInstant } from '../format';
+import { formatCount, formatDecimal, formatInstant } from '../format';
 import { labelOf } from '../i18n';
 import {
   changedWarnings,
@@ -12,67 +11,34 @@ import {
   warningKey,
   WARNING_TYPES,
 } from '../stock-warnings.model';
-import { Panel, PanelContext } from './panel';
+import { LivePanel } from './live-panel';
+import { PanelContext } from './panel';
 
 /**
- * The active stock warnings, live: asked again every few seconds (config.stockWarningsRefreshMs);
- * rows that appeared or whose figures moved since the previous answer are highlighted. A failed
- * refresh keeps the last answer on screen and says so.
+ * The active stock warnings, live (see LivePanel), filtered by type: rows that appeared or whose
+ * figures moved since the previous answer are highlighted.
  */
-export class StockWarningsPanel extends Panel {
-  override readonly followsRange = false;
-  private warnings?: StockWarningView[];
-  private changed = new Set<string>();
+export class StockWarningsPanel extends LivePanel<StockWarningView> {
   private type = '';
-  private updatedAt?: Date;
-  private refreshProblem?: string;
-  private timer?: ReturnType<typeof setInterval>;
-  private refreshing = false;
 
   constructor(ctx: PanelContext) {
     super(ctx, 'warnings', 'warnings.title');
   }
 
-  protected hasData(): boolean {
-    return !!this.warnings;
+  protected ask(): Promise<StockWarningView[]> {
+    return this.ctx.api.stockWarnings(this.type || undefined);
   }
 
-  protected async fetch(): Promise<void> {
-    const warnings = await this.ctx.api.stockWarnings(this.type || undefined);
-    this.accept(warnings, undefined);
-    this.startPolling();
+  protected override filter(): string {
+    return this.type;
   }
 
-  private accept(warnings: StockWarningView[], previous: StockWarningView[] | undefined): void {
-    this.changed = changedWarnings(previous, warnings);
-    this.warnings = sortWarnings(warnings);
-    this.updatedAt = new Date();
-    this.refreshProblem = undefined;
+  protected order(warnings: StockWarningView[]): StockWarningView[] {
+    return sortWarnings(warnings);
   }
 
-  private startPolling(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.refresh(), this.ctx.config.stockWarningsRefreshMs);
-  }
-
-  private async refresh(): Promise<void> {
-    if (this.refreshing || !this.warnings) return;
-    this.refreshing = true;
-    const type = this.type;
-    try {
-      const warnings = await this.ctx.api.stockWarnings(type || undefined);
-      if (type !== this.type) return;
-      this.accept(warnings, this.warnings);
-    } catch (error) {
-      if (error instanceof ApiError && (error.problem === 'unauthorised' || error.problem === 'forbidden')) {
-        this.fail(error);
-        return;
-      }
-      this.refreshProblem = error instanceof Error ? error.message : String(error);
-    } finally {
-      this.refreshing = false;
-    }
-    this.render();
+  protected changedKeys(previous: StockWarningView[] | undefined, warnings: StockWarningView[]): Set<string> {
+    return changedWarnings(previous, warnings);
   }
 
   protected override controls(): (Node | string)[] {
@@ -86,7 +52,7 @@ export class StockWarningsPanel extends Panel {
           id: 'warnings-type',
           onchange: (event: Event) => {
             this.type = (event.target as HTMLSelectElement).value;
-            this.warnings = undefined;
+            this.rows = undefined;
             void this.load();
           },
         },
@@ -101,21 +67,11 @@ export class StockWarningsPanel extends Panel {
   protected draw(): void {
     const { t } = this.ctx;
     const lang = this.ctx.lang();
-    const warnings = this.warnings!;
+    const warnings = this.rows!;
     const counts = countBySeverity(warnings);
     append(
       this.body,
-      h(
-        'p',
-        { class: 'muted live', 'data-testid': 'warnings-updated' },
-        t('warnings.live', {
-          seconds: Math.round(this.ctx.config.stockWarningsRefreshMs / 1000),
-          time: this.updatedAt ? formatClock(this.updatedAt, this.ctx.config.timeZone) : '—',
-        }),
-      ),
-      this.refreshProblem
-        ? h('p', { class: 'stale', role: 'status' }, t('warnings.stale', { detail: this.refreshProblem }))
-        : null,
+      this.liveStatus('warnings-updated'),
       h(
         'div',
         { class: 'severity-counts' },
@@ -173,11 +129,5 @@ export class StockWarningsPanel extends Panel {
         },
       ),
     );
-  }
-
-  override dispose(): void {
-    super.dispose();
-    clearInterval(this.timer);
-    this.timer = undefined;
   }
 }
