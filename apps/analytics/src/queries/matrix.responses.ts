@@ -2,6 +2,7 @@ import type { MatrixItemView, MatrixThresholds, MatrixView, Quadrant } from '@ec
 import { ApiProperty } from '@nestjs/swagger';
 import { currency, day, money, nullableEnum } from '../openapi/properties';
 import type { Expect, SameShape } from '../openapi/same-shape';
+import { SkuIdentityResponse } from './sku.responses';
 
 /** Every quadrant and what puts a SKU there (a Record, so a quadrant added to the type must be described). */
 const QUADRANTS: Record<Quadrant, string> = {
@@ -29,20 +30,7 @@ export class MatrixThresholdsResponse implements MatrixThresholds {
   grossMargin!: number | null;
 }
 
-export class MatrixItemResponse implements MatrixItemView {
-  @ApiProperty({ example: 'TEE-RED-M' })
-  sku!: string;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'null while the catalog has not announced the SKU',
-  })
-  productId!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: "the product's title; null while unknown" })
-  title!: string | null;
-
+export class MatrixItemResponse extends SkuIdentityResponse implements MatrixItemView {
   @ApiProperty({
     type: 'integer',
     description: 'net units sold: paid order lines minus cancellation refunds and refunded returns',

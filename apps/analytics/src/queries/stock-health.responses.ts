@@ -13,6 +13,7 @@ import type {
 import { ApiProperty } from '@nestjs/swagger';
 import { count, instant, money, ratio } from '../openapi/properties';
 import type { Expect, SameShape } from '../openapi/same-shape';
+import { CategorisedSkuResponse } from './sku.responses';
 
 const nullableCurrency = {
   type: String,
@@ -89,23 +90,7 @@ export class StockAgeResponse implements StockAge {
   averageAgeDays!: number | null;
 }
 
-export class StockHealthSkuResponse implements StockHealthSkuView {
-  @ApiProperty({ example: 'TEE-RED-M' })
-  sku!: string;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'null while the catalog has not announced the SKU',
-  })
-  productId!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: "the product's title; null while unknown" })
-  title!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: "the product's category; null when it has none" })
-  categoryId!: string | null;
-
+export class StockHealthSkuResponse extends CategorisedSkuResponse implements StockHealthSkuView {
   @ApiProperty(count('units on hand, all warehouses'))
   onHand!: number;
 
@@ -163,23 +148,7 @@ export class StockHealthResponse implements StockHealthView {
   categories!: StockHealthCategoryResponse[];
 }
 
-export class ValueAtRiskSkuResponse implements ValueAtRiskSkuView {
-  @ApiProperty({ example: 'MILK-1L' })
-  sku!: string;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'null while the catalog has not announced the SKU',
-  })
-  productId!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: "the product's title; null while unknown" })
-  title!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: "the product's category; null when it has none" })
-  categoryId!: string | null;
-
+export class ValueAtRiskSkuResponse extends CategorisedSkuResponse implements ValueAtRiskSkuView {
   @ApiProperty(nullableCurrency)
   currency!: string | null;
 
