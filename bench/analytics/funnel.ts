@@ -13,17 +13,11 @@
  */
 import './quiet';
 import 'reflect-metadata';
-import {
-  ANALYTICS_MIGRATIONS,
-  foldFunnel,
-  FUNNEL_STEPS,
-  FunnelQueries,
-  rebuildFunnelAggregate,
-} from '@ecom/analytics-read-models';
-import { randomBytes, randomUUID } from 'crypto';
-import { Client } from 'pg';
+import { foldFunnel, FUNNEL_STEPS, FunnelQueries, rebuildFunnelAggregate } from '@ecom/analytics-read-models';
+import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import type { SqlExecutor } from '@ecom/event-sourcing';
+import { withAnalyticsDatabase } from './analytics-database';
 
 const VISITORS_PER_DAY = Number(process.env.BENCH_VISITORS_PER_DAY ?? 2500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -156,17 +150,7 @@ async function writePending(sql: DataSource, day: string, count: number): Promis
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `bench_funnel_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const sql = new DataSource({ type: 'postgres', url: url.toString(), migrations: ANALYTICS_MIGRATIONS });
-  try {
-    await sql.initialize();
-    await sql.runMigrations({ transaction: 'each' });
+  await withAnalyticsDatabase('funnel', async (sql) => {
     const queries = new FunnelQueries(sql);
 
     log(`generating a year of behaviour (${FROM}..${TO}, ${VISITORS_PER_DAY} visitor-days a day)`);
@@ -260,11 +244,7 @@ async function main(): Promise<void> {
     });
 
     console.log(JSON.stringify({ rows, visitorDays, dayRows, before, after, pending, fold }));
-  } finally {
-    if (sql.isInitialized) await sql.destroy();
-    if (process.env.BENCH_KEEP !== '1') await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((error) => {

@@ -15,15 +15,13 @@
 import './quiet';
 import 'reflect-metadata';
 import {
-  ANALYTICS_MIGRATIONS,
   readFactsVersion,
   recomputeRfm,
   RfmComputeSettings,
   scoreMembersLive,
 } from '@ecom/analytics-read-models';
-import { randomBytes } from 'crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { withAnalyticsDatabase } from './analytics-database';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -137,112 +135,96 @@ async function liveRounds(sql: DataSource, label: string, size: number, rounds: 
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `bench_rfm_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const sql = new DataSource({
-    type: 'postgres',
-    url: url.toString(),
-    migrations: ANALYTICS_MIGRATIONS,
-    extra: { max: 4 },
-  });
-  try {
-    await sql.initialize();
-    await sql.runMigrations({ transaction: 'each' });
-
-    log(`generating ${MEMBERS} members' paid orders and refunds`);
-    const generating = Date.now();
-    let orders = 0;
-    for (let from = 0; from < MEMBERS; from += GENERATE_CHUNK) {
-      orders += await generate(sql, from, Math.min(MEMBERS, from + GENERATE_CHUNK));
-      log(
-        `  ${Math.min(MEMBERS, from + GENERATE_CHUNK)}/${MEMBERS} members, ${orders} orders (${((Date.now() - generating) / 1000).toFixed(0)} s)`,
-      );
-    }
-    await sql.query(`ANALYZE an_orders_paid; ANALYZE an_refunds`);
-    const [{ refunds }] = await sql.query(`SELECT count(*)::int AS refunds FROM an_refunds`);
-    console.log(
-      `facts: ${MEMBERS} members, ${orders} paid orders, ${refunds} refunds in ${((Date.now() - generating) / 1000).toFixed(1)} s`,
-    );
-
-    const recompute = async (label: string, asOf: Date) => {
-      let last = 0;
-      const started = Date.now();
-      let firstPage = 0;
-      const summary = await recomputeRfm(sql, asOf, settings, (done, total) => {
-        // The first page comes after the one read of every member's values and the cut points.
-        firstPage ||= Date.now() - started;
-        if (done - last >= total / 10 || done === total) {
-          last = done;
-          log(`  ${label}: ${done}/${total} members rescored`);
-        }
-      });
-      const [{ rows }] = await sql.query(`SELECT count(*)::int AS rows FROM an_rfm_scores`);
+  await withAnalyticsDatabase(
+    'rfm',
+    async (sql) => {
+      log(`generating ${MEMBERS} members' paid orders and refunds`);
+      const generating = Date.now();
+      let orders = 0;
+      for (let from = 0; from < MEMBERS; from += GENERATE_CHUNK) {
+        orders += await generate(sql, from, Math.min(MEMBERS, from + GENERATE_CHUNK));
+        log(
+          `  ${Math.min(MEMBERS, from + GENERATE_CHUNK)}/${MEMBERS} members, ${orders} orders (${((Date.now() - generating) / 1000).toFixed(0)} s)`,
+        );
+      }
+      await sql.query(`ANALYZE an_orders_paid; ANALYZE an_refunds`);
+      const [{ refunds }] = await sql.query(`SELECT count(*)::int AS refunds FROM an_refunds`);
       console.log(
-        `${`recompute, ${label}`.padEnd(44)} ${summary.durationMs} ms for ${summary.members} members (${rows} rows; ` +
-          `values read and cut points published after ${firstPage} ms)`,
+        `facts: ${MEMBERS} members, ${orders} paid orders, ${refunds} refunds in ${((Date.now() - generating) / 1000).toFixed(1)} s`,
       );
-      return summary.durationMs;
-    };
-    log('full recomputations');
-    const full = {
-      first: await recompute('first (every row written)', AS_OF),
-      unchanged: await recompute('again (nothing changed)', AS_OF),
-      nextDay: await recompute('a day later', new Date(AS_OF.getTime() + 86_400_000)),
-    };
-    await recompute('back to the as-of day', AS_OF);
-    await sql.query(`ANALYZE an_rfm_scores; ANALYZE an_rfm_runs`);
-    const segments = await sql.query(
-      `SELECT segment, count(*)::int AS members FROM an_rfm_scores GROUP BY segment ORDER BY members DESC`,
-    );
-    console.log(
-      `segments: ${segments.map((s: { segment: string; members: number }) => `${s.segment} ${s.members}`).join(', ')}`,
-    );
 
-    log('live scoring, batch by batch');
-    const seq = { n: 0 };
-    const live = {
-      one: await liveRounds(sql, 'live, batches of 1 payment', 1, ROUNDS, seq),
-      ten: await liveRounds(sql, 'live, batches of 10 payments', 10, ROUNDS, seq),
-      hundred: await liveRounds(sql, 'live, batches of 100 payments', 100, Math.ceil(ROUNDS / 4), seq),
-    };
+      const recompute = async (label: string, asOf: Date) => {
+        let last = 0;
+        const started = Date.now();
+        let firstPage = 0;
+        const summary = await recomputeRfm(sql, asOf, settings, (done, total) => {
+          // The first page comes after the one read of every member's values and the cut points.
+          firstPage ||= Date.now() - started;
+          if (done - last >= total / 10 || done === total) {
+            last = done;
+            log(`  ${label}: ${done}/${total} members rescored`);
+          }
+        });
+        const [{ rows }] = await sql.query(`SELECT count(*)::int AS rows FROM an_rfm_scores`);
+        console.log(
+          `${`recompute, ${label}`.padEnd(44)} ${summary.durationMs} ms for ${summary.members} members (${rows} rows; ` +
+            `values read and cut points published after ${firstPage} ms)`,
+        );
+        return summary.durationMs;
+      };
+      log('full recomputations');
+      const full = {
+        first: await recompute('first (every row written)', AS_OF),
+        unchanged: await recompute('again (nothing changed)', AS_OF),
+        nextDay: await recompute('a day later', new Date(AS_OF.getTime() + 86_400_000)),
+      };
+      await recompute('back to the as-of day', AS_OF);
+      await sql.query(`ANALYZE an_rfm_scores; ANALYZE an_rfm_runs`);
+      const segments = await sql.query(
+        `SELECT segment, count(*)::int AS members FROM an_rfm_scores GROUP BY segment ORDER BY members DESC`,
+      );
+      console.log(
+        `segments: ${segments.map((s: { segment: string; members: number }) => `${s.segment} ${s.members}`).join(', ')}`,
+      );
 
-    log('live scoring while a full recomputation runs');
-    const during: number[] = [];
-    const running = recomputeRfm(sql, new Date(AS_OF.getTime() + 60_000), settings);
-    let finished = false;
-    void running.finally(() => (finished = true));
-    while (!finished) during.push((await liveBatch(sql, 10, seq)).total);
-    await running;
-    const duringRecompute = percentiles(during);
-    console.log(
-      `${'live, batches of 10 during a recomputation'.padEnd(44)} batch transaction p50 ${duringRecompute.p50} ms p99 ${duringRecompute.p99} ms max ${duringRecompute.max} ms (${duringRecompute.runs} batches)`,
-    );
+      log('live scoring, batch by batch');
+      const seq = { n: 0 };
+      const live = {
+        one: await liveRounds(sql, 'live, batches of 1 payment', 1, ROUNDS, seq),
+        ten: await liveRounds(sql, 'live, batches of 10 payments', 10, ROUNDS, seq),
+        hundred: await liveRounds(sql, 'live, batches of 100 payments', 100, Math.ceil(ROUNDS / 4), seq),
+      };
 
-    log("the API's version read per request");
-    const reads: number[] = [];
-    for (let i = 0; i < 2000; i++) {
-      const started = process.hrtime.bigint();
-      await readFactsVersion(sql);
-      reads.push(ms(started));
-    }
-    const versionRead = percentiles(reads);
-    console.log(
-      `${'read models version read (per request)'.padEnd(44)} p50 ${versionRead.p50} ms p99 ${versionRead.p99} ms`,
-    );
+      log('live scoring while a full recomputation runs');
+      const during: number[] = [];
+      const running = recomputeRfm(sql, new Date(AS_OF.getTime() + 60_000), settings);
+      let finished = false;
+      void running.finally(() => (finished = true));
+      while (!finished) during.push((await liveBatch(sql, 10, seq)).total);
+      await running;
+      const duringRecompute = percentiles(during);
+      console.log(
+        `${'live, batches of 10 during a recomputation'.padEnd(44)} batch transaction p50 ${duringRecompute.p50} ms p99 ${duringRecompute.p99} ms max ${duringRecompute.max} ms (${duringRecompute.runs} batches)`,
+      );
 
-    console.log(
-      JSON.stringify({ members: MEMBERS, orders, refunds, full, live, duringRecompute, versionRead }),
-    );
-  } finally {
-    if (sql.isInitialized) await sql.destroy();
-    if (process.env.BENCH_KEEP !== '1') await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+      log("the API's version read per request");
+      const reads: number[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const started = process.hrtime.bigint();
+        await readFactsVersion(sql);
+        reads.push(ms(started));
+      }
+      const versionRead = percentiles(reads);
+      console.log(
+        `${'read models version read (per request)'.padEnd(44)} p50 ${versionRead.p50} ms p99 ${versionRead.p99} ms`,
+      );
+
+      console.log(
+        JSON.stringify({ members: MEMBERS, orders, refunds, full, live, duringRecompute, versionRead }),
+      );
+    },
+    { poolSize: 4 },
+  );
 }
 
 main().catch((error) => {

@@ -9,10 +9,8 @@
  */
 import './quiet';
 import 'reflect-metadata';
-import { ANALYTICS_MIGRATIONS, StockHealthQueries } from '@ecom/analytics-read-models';
-import { randomBytes } from 'crypto';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { StockHealthQueries } from '@ecom/analytics-read-models';
+import { withAnalyticsDatabase } from './analytics-database';
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -35,17 +33,7 @@ async function timed(label: string, work: () => Promise<unknown>) {
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `bench_stock_health_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const sql = new DataSource({ type: 'postgres', url: url.toString(), migrations: ANALYTICS_MIGRATIONS });
-  try {
-    await sql.initialize();
-    await sql.runMigrations({ transaction: 'each' });
+  await withAnalyticsDatabase('stock_health', async (sql) => {
     const started = Date.now();
     await sql.query(
       `INSERT INTO an_products (product_id, title, category_id)
@@ -91,11 +79,7 @@ async function main(): Promise<void> {
       queries.health({ at: AT, days: 30, category: 'cat-7' }),
     );
     await timed('value at risk, every SKU, 30 days', () => queries.valueAtRisk({ at: AT, withinDays: 30 }));
-  } finally {
-    await sql.destroy().catch(() => undefined);
-    if (process.env.BENCH_KEEP !== '1') await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((error) => {
