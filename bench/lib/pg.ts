@@ -15,16 +15,26 @@ export async function connect(database = 'postgres'): Promise<Client> {
 }
 
 /**
- * Committed transactions of the ecom_* databases. PostgreSQL 15 flushes a backend's counters at
+ * Committed transactions of each ecom_* database. PostgreSQL 15 flushes a backend's counters at
  * most once a second while busy and up to 10 s after it goes idle, so callers read this only after
  * the stack has been quiet for that long (see the full-loop phase).
  */
-export async function stackCommits(client: Client): Promise<number> {
+export async function stackCommits(client: Client): Promise<Map<string, number>> {
   await client.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await client.query<{ commits: string }>(
-    `SELECT coalesce(sum(xact_commit), 0)::bigint AS commits FROM pg_stat_database WHERE datname LIKE 'ecom\\_%'`,
+  const { rows } = await client.query<{ datname: string; commits: string }>(
+    `SELECT datname, xact_commit::bigint AS commits FROM pg_stat_database WHERE datname LIKE 'ecom\\_%'`,
   );
-  return Number(rows[0].commits);
+  return new Map(rows.map((r) => [r.datname, Number(r.commits)]));
+}
+
+/** Commits per stack database between two readings of stackCommits, and their sum. */
+export function commitsBetween(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): { total: number; byDatabase: Record<string, number> } {
+  const byDatabase: Record<string, number> = {};
+  for (const [database, commits] of after) byDatabase[database] = commits - (before.get(database) ?? 0);
+  return { total: Object.values(byDatabase).reduce((sum, n) => sum + n, 0), byDatabase };
 }
 
 export async function backendDatabases(client: Client): Promise<Map<number, string | null>> {

@@ -10,7 +10,7 @@ import { awaitDecision, clientsFor, closeAll, longPollMode, OrderItem, pay, plac
 import { closeCpuWindow, openCpuWindow, perUnit } from '../lib/cpu-window';
 import { kafka, publishedEvents } from '../lib/kafka';
 import { Outcome, runClosedLoop } from '../lib/load';
-import { ordersByOthers, stackCommits } from '../lib/pg';
+import { commitsBetween, ordersByOthers, stackCommits } from '../lib/pg';
 import { info, phase, sleep, warn } from '../lib/progress';
 import { Sku } from '../lib/seed';
 import { ProjectorLagSampler, waitQuiet } from '../lib/stack-metrics';
@@ -107,7 +107,10 @@ export async function fullLoop(ctx: BenchContext, shoppers: number, sampleLag: b
     info(`waiting ${(wait / 1000).toFixed(1)} s for PostgreSQL to publish its commit counters`);
     await sleep(wait);
   }
-  const commits = (await stackCommits(pg)) - commitsBefore;
+  const { total: commits, byDatabase: commitsByDatabase } = commitsBetween(
+    commitsBefore,
+    await stackCommits(pg),
+  );
 
   const paid = load.ok;
   const perPaid = perUnit(cpu, paid);
@@ -128,6 +131,12 @@ export async function fullLoop(ctx: BenchContext, shoppers: number, sampleLag: b
     pgCommits: commits,
     pgCommitsPerPaidOrder: paid ? Math.round((commits / paid) * 10) / 10 : null,
     pgCommitsPerSecond: Math.round((commits * 1000) / load.elapsedMs),
+    pgCommitsPerPaidOrderByDatabase: Object.fromEntries(
+      Object.entries(commitsByDatabase).map(([database, n]) => [
+        database,
+        paid ? Math.round((n / paid) * 100) / 100 : null,
+      ]),
+    ),
     kafkaEvents: eventsAfter - eventsBefore,
     kafkaEventsPerPaidOrder: paid ? Math.round(((eventsAfter - eventsBefore) / paid) * 10) / 10 : null,
     kafkaEventsPerSecond: Math.round(((eventsAfter - eventsBefore) * 1000) / load.elapsedMs),
@@ -137,7 +146,11 @@ export async function fullLoop(ctx: BenchContext, shoppers: number, sampleLag: b
   results.detail(key, detail);
   info(
     `paid ${paid} (${load.okPerSecond}/s), outcomes ${JSON.stringify(load.statuses)}; CPU ${perPaid.total ?? 'n/a'} ms ` +
-      `per paid order; ${detail.pgCommitsPerPaidOrder} commits and ${detail.kafkaEventsPerPaidOrder} events per paid order`,
+      `per paid order; ${detail.pgCommitsPerPaidOrder} commits (${Object.entries(
+        detail.pgCommitsPerPaidOrderByDatabase,
+      )
+        .map(([database, n]) => `${database.replace(/^ecom_/, '')} ${n}`)
+        .join(', ')}) and ${detail.kafkaEventsPerPaidOrder} events per paid order`,
   );
 
   // Targets apply to the 64-shopper run; smaller runs show the trend.
