@@ -1,4 +1,4 @@
-import { bumpFactsVersion, foldFunnel } from '@ecom/analytics-read-models';
+import { afterFactsCommitted } from '@ecom/analytics-read-models';
 import { EnvelopeOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { recordPaymentFailure } from '../anomalies/payment-failure-facts';
@@ -9,9 +9,10 @@ import { FactWriters, VISITOR_STEPS } from './fact-writers';
 import type { LiveRfm } from './live-rfm';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
 
-/** The after-commit work that folds the batch's behaviour facts into the funnel's pre-aggregation. */
-const FUNNEL_FOLD_KEY = 'analytics.funnel-fold';
-/** The after-commit work that advances the read models' version (the API's cache keys). */
+/**
+ * The after-commit work that advances the read models' version (the API's cache keys) and folds the
+ * batch's behaviour facts into the funnel's pre-aggregation when it brought any: one round trip.
+ */
 const FACTS_VERSION_KEY = 'analytics.facts-version';
 
 /** Every topic the projector reads (analytics.alerts is its own output). */
@@ -65,6 +66,8 @@ export class AnalyticsProjection {
   private readonly experiments: ExperimentFacts;
   private readonly stock = new StockFacts();
   private readonly copurchase = new CopurchaseFacts();
+  /** Sessions (batches of any partition, applied concurrently) whose facts marked the funnel pending. */
+  private readonly funnelFoldDue = new WeakSet<CommandSession>();
   private readonly timeZone: string;
   /** occurredAt of the newest event applied, for the lag in seconds. */
   lastEventAt: Date | null = null;
@@ -95,7 +98,10 @@ export class AnalyticsProjection {
     // Co-purchase counts of the orders whose facts the batch brought, committed with those facts.
     await this.copurchase.sync(session.sql, events);
     await this.rfm?.rescore(session.sql, events);
-    if (events.length > 0) session.afterCommit(FACTS_VERSION_KEY, (sql) => bumpFactsVersion(sql));
+    const foldFunnel = this.funnelFoldDue.delete(session);
+    if (events.length > 0 || foldFunnel) {
+      session.afterCommit(FACTS_VERSION_KEY, (sql) => afterFactsCommitted(sql, { foldFunnel }));
+    }
   }
 
   /** Applies one event in the consumer's transaction (`session.sql`). */
@@ -111,7 +117,7 @@ export class AnalyticsProjection {
 
   /**
    * A behaviour fact; when it marked the funnel's pre-aggregation pending, the fold runs once after
-   * the batch commits (one piece of after-commit work per key and session).
+   * the batch commits (with the version's advance: see applyBatch).
    */
   private async visitorEvent(
     session: CommandSession,
@@ -121,7 +127,7 @@ export class AnalyticsProjection {
     at: string,
   ): Promise<void> {
     if (await this.facts.visitorEvent(session.sql, event, step, fields, at)) {
-      session.afterCommit(FUNNEL_FOLD_KEY, (sql) => foldFunnel(sql));
+      this.funnelFoldDue.add(session);
     }
   }
 

@@ -86,7 +86,7 @@ function applyKeysSql(): string {
  * transaction, each statement on a fresh snapshot): take the fold lock, fold every pending visitor
  * event, drop day rows left without visitors.
  */
-const FOLD_SQL = `SELECT pg_advisory_xact_lock(${FOLD_LOCK[0]}, ${FOLD_LOCK[1]});
+export const FOLD_FUNNEL_SQL = `SELECT pg_advisory_xact_lock(${FOLD_LOCK[0]}, ${FOLD_LOCK[1]});
   WITH claimed AS (DELETE FROM an_funnel_pending RETURNING day, visitor_id),
     keys AS (SELECT DISTINCT day, visitor_id FROM claimed),
     ${applyKeysSql()};
@@ -94,7 +94,7 @@ const FOLD_SQL = `SELECT pg_advisory_xact_lock(${FOLD_LOCK[0]}, ${FOLD_LOCK[1]})
 
 /** Folds the pending visitor events into the aggregate (see the top of this file). Idempotent. */
 export async function foldFunnel(sql: SqlExecutor): Promise<void> {
-  await sql.query(FOLD_SQL);
+  await sql.query(FOLD_FUNNEL_SQL);
 }
 
 /** Builds the aggregate from every fact (a migration over existing facts, benchmarks); nothing pending after. */
