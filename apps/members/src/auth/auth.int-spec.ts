@@ -137,6 +137,24 @@ describe('authentication: login, throttling, tokens accepted elsewhere with the 
       expect((await login(ghost, 'wrong password x', '203.0.114.1')).status).toBe(429);
     });
 
+    it('bounds one account guessed from many addresses: after 50 failures only addresses it logged in from may try', async () => {
+      const ann = await registered('distributed');
+      const home = '198.18.0.250';
+      expect((await login(ann.email, GOOD_PASSWORD, home)).status).toBe(200);
+      // One wrong password from each of 50 addresses: none is delayed on its own.
+      for (let i = 0; i < 50; i++)
+        expect((await login(ann.email, `guess ${i} password`, `198.18.1.${i}`)).status).toBe(401);
+      // The 51st guess, from a fresh address, is refused before the password is checked.
+      const guess = await login(ann.email, GOOD_PASSWORD, '198.18.2.1');
+      expect(guess.status).toBe(429);
+      expect(Number(guess.headers.get('retry-after'))).toBeGreaterThan(800);
+      // The owner, from an address they logged in from, is not.
+      expect((await login(ann.email, GOOD_PASSWORD, home)).status).toBe(200);
+      // Another account is not affected by this one's limit.
+      const other = await registered('distributed-other');
+      expect((await login(other.email, GOOD_PASSWORD, '198.18.2.1')).status).toBe(200);
+    });
+
     it('counts failures, not successes: a successful login clears the account counter', async () => {
       const lee = await registered('reset');
       for (let i = 0; i < 4; i++)

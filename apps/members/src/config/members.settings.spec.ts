@@ -6,7 +6,14 @@ describe('members settings', () => {
       admin: null,
       accessTokenTtlSeconds: 900,
       tierThresholds: { gold: 500_000, black: 5_000_000 },
-      login: { freeFailuresPerAddress: 5, delayBaseSeconds: 1, maxFailuresPerIp: 20, windowSeconds: 900 },
+      login: {
+        freeFailuresPerAddress: 5,
+        delayBaseSeconds: 1,
+        maxFailuresPerIp: 20,
+        maxFailuresPerAccount: 50,
+        knownAddressDays: 30,
+        windowSeconds: 900,
+      },
       registration: { maxPerAddress: 10, windowSeconds: 3600 },
       scrypt: { logN: 15, r: 8, p: 1 },
     });

@@ -80,6 +80,22 @@ export class MembersEnvironment extends BaseEnvironment {
   @Max(100_000)
   LOGIN_MAX_FAILURES_PER_IP?: number;
 
+  /** Failed logins for one account across addresses per window; then only its known addresses may try. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
+
+  /** How long an address the account logged in from stays known (exempt from the account limit). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  LOGIN_KNOWN_ADDRESS_DAYS?: number;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -120,6 +136,8 @@ export interface MembersSettings {
     freeFailuresPerAddress: number;
     delayBaseSeconds: number;
     maxFailuresPerIp: number;
+    maxFailuresPerAccount: number;
+    knownAddressDays: number;
     windowSeconds: number;
   };
   registration: { maxPerAddress: number; windowSeconds: number };
@@ -155,6 +173,8 @@ export function readMembersSettings(env: NodeJS.ProcessEnv = process.env): Membe
       freeFailuresPerAddress: valid.LOGIN_FREE_FAILURES_PER_ADDRESS ?? 5,
       delayBaseSeconds: valid.LOGIN_DELAY_BASE_SECONDS ?? 1,
       maxFailuresPerIp: valid.LOGIN_MAX_FAILURES_PER_IP ?? 20,
+      maxFailuresPerAccount: valid.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 50,
+      knownAddressDays: valid.LOGIN_KNOWN_ADDRESS_DAYS ?? 30,
       windowSeconds: valid.LOGIN_FAILURE_WINDOW_SECONDS ?? 900,
     },
     registration: {

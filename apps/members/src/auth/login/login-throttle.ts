@@ -15,27 +15,34 @@ export class LoginThrottledException extends RetryLaterException {
 }
 
 /**
- * One round trip: refuses while the (account, address) pair is delayed or the address is over its
- * failure limit; otherwise counts the attempt as a failure on both (given back if it succeeds) and,
- * from the pair's free failures on, delays the pair's next attempt by base * 2^(failures - free),
- * at most the window.
- * KEYS: pair failures, pair delay, address failures. ARGV: window ms, free failures, address limit,
- * base delay ms. Answers {0, failures} when allowed, {1, ms} delayed, {2, ms} address over its limit.
+ * One round trip: refuses while the (account, address) pair is delayed, the address is over its
+ * failure limit, or the account is over its limit and the address is not one it logged in from;
+ * otherwise counts the attempt as a failure on the pair, the address and the account (given back if
+ * it succeeds) and, from the pair's free failures on, delays the pair's next attempt by
+ * base * 2^(failures - free), at most the window.
+ * KEYS: pair failures, pair delay, address failures, account failures, known-address mark.
+ * ARGV: window ms, free failures, address limit, base delay ms, account limit. Answers {0, failures}
+ * when allowed, {1, ms} delayed, {2, ms} address over its limit, {3, ms} account over its limit.
  */
 const ATTEMPT_SCRIPT = `
 local delayed = redis.call('PTTL', KEYS[2])
 if delayed > 0 then return {1, delayed} end
 local window = tonumber(ARGV[1])
-local byAddress = tonumber(redis.call('GET', KEYS[3]) or '0')
-if byAddress >= tonumber(ARGV[3]) then
-  local left = redis.call('PTTL', KEYS[3])
+local function refused(code, key)
+  local left = redis.call('PTTL', key)
   if left < 0 then left = window end
-  return {2, left}
+  return {code, left}
+end
+if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[3]) then return refused(2, KEYS[3]) end
+if redis.call('EXISTS', KEYS[5]) == 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[5]) then
+  return refused(3, KEYS[4])
 end
 local failures = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], window)
-redis.call('INCR', KEYS[3])
-redis.call('PEXPIRE', KEYS[3], window, 'NX')
+for _, key in ipairs({KEYS[3], KEYS[4]}) do
+  redis.call('INCR', key)
+  redis.call('PEXPIRE', key, window, 'NX')
+end
 local free = tonumber(ARGV[2])
 if failures >= free then
   local delay = math.min(tonumber(ARGV[4]) * (2 ^ (failures - free)), window)
@@ -49,10 +56,13 @@ type ThrottleRedis = Redis & {
     pairKey: string,
     delayKey: string,
     addressKey: string,
+    accountKey: string,
+    knownAddressKey: string,
     windowMs: number,
     free: number,
     addressLimit: number,
     baseDelayMs: number,
+    accountLimit: number,
   ): Promise<[number, number]>;
 };
 
@@ -65,6 +75,10 @@ type ThrottleRedis = Redis & {
  *   the owner's own address, so wrong passwords from rotating addresses lock nobody out.
  * - per client address, across accounts: LOGIN_MAX_FAILURES_PER_IP (20) failures in a fixed window
  *   of LOGIN_FAILURE_WINDOW_SECONDS, then 429 until the window ends (password spraying).
+ * - per account, across addresses: LOGIN_MAX_FAILURES_PER_ACCOUNT (50) failures in a fixed window,
+ *   then 429 until the window ends for every address the account has not logged in from within
+ *   LOGIN_KNOWN_ADDRESS_DAYS (30): one password guessed slowly from many addresses gets that many
+ *   guesses per window, while the owner keeps logging in from their usual addresses.
  * The address is `request.ip` (X-Forwarded-For only from trusted proxies). An attempt is counted
  * before the password is checked (atomically, in one script, so parallel guesses cannot slip past)
  * and given back when it succeeds. Unknown emails are counted like known ones, and accounts are keyed
@@ -79,33 +93,44 @@ export class LoginThrottle {
     @Inject(MEMBERS_SETTINGS) private readonly settings: MembersSettings,
   ) {
     if (!('loginAttempt' in redis))
-      redis.defineCommand('loginAttempt', { numberOfKeys: 3, lua: ATTEMPT_SCRIPT });
+      redis.defineCommand('loginAttempt', { numberOfKeys: 5, lua: ATTEMPT_SCRIPT });
     this.redis = redis as ThrottleRedis;
   }
 
-  private keys(email: string, ip: string): { pair: string; delay: string; address: string } {
+  private keys(email: string, ip: string) {
     const account = createHash('sha256').update(normalizeEmail(email)).digest('hex');
     return {
       pair: `members:login-failures:pair:${account}:${ip}`,
       delay: `members:login-delay:pair:${account}:${ip}`,
       address: `members:login-failures:ip:${ip}`,
+      account: `members:login-failures:account:${account}`,
+      knownAddress: `members:login-known:${account}:${ip}`,
     };
   }
 
   /** Counts an attempt; throws a 429 (with the time until an attempt is allowed) when throttled. */
   async attempt(email: string, ip: string): Promise<void> {
     const keys = this.keys(email, ip);
-    const { freeFailuresPerAddress, delayBaseSeconds, maxFailuresPerIp, windowSeconds } = this.settings.login;
+    const {
+      freeFailuresPerAddress,
+      delayBaseSeconds,
+      maxFailuresPerIp,
+      maxFailuresPerAccount,
+      windowSeconds,
+    } = this.settings.login;
     let outcome: [number, number];
     try {
       outcome = await this.redis.loginAttempt(
         keys.pair,
         keys.delay,
         keys.address,
+        keys.account,
+        keys.knownAddress,
         windowSeconds * 1000,
         freeFailuresPerAddress,
         maxFailuresPerIp,
         delayBaseSeconds * 1000,
+        maxFailuresPerAccount,
       );
     } catch {
       throw RetryLaterException.unavailable('login throttling (Redis)', 1);
@@ -114,15 +139,22 @@ export class LoginThrottle {
     if (refused !== 0) throw new LoginThrottledException(ms);
   }
 
-  /** A successful login clears the pair's failures and delay and gives the attempt back to the address. */
+  /**
+   * A successful login clears the pair's failures and delay, gives the attempt back to the address
+   * and the account, and marks the address as one the account logs in from.
+   */
   async succeeded(email: string, ip: string): Promise<void> {
     const keys = this.keys(email, ip);
-    // If the address window ended meanwhile, DECR starts a new key at -1: the NX expiry bounds its life.
+    const { windowSeconds, knownAddressDays } = this.settings.login;
+    // If a window ended meanwhile, DECR starts a new key at -1: the NX expiry bounds its life.
     await this.redis
       .multi()
       .del(keys.pair, keys.delay)
       .decr(keys.address)
-      .pexpire(keys.address, this.settings.login.windowSeconds * 1000, 'NX')
+      .pexpire(keys.address, windowSeconds * 1000, 'NX')
+      .decr(keys.account)
+      .pexpire(keys.account, windowSeconds * 1000, 'NX')
+      .set(keys.knownAddress, '1', 'EX', knownAddressDays * 86_400)
       .exec()
       .catch(() => undefined);
   }
