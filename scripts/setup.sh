@@ -33,7 +33,9 @@ fi
 
 # The dashboard's browser tests drive Debian's headless Chromium; CJK fonts so the Chinese labels
 # render in screenshots. Installed once, through apt (as root, or with sudo where it is allowed).
-if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto sans cjk'; then
+# grep reads all of fc-list's output: with -q it may stop early, and under pipefail fc-list's SIGPIPE
+# made the check fail now and then, so setup ran apt-get again.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i 'noto sans cjk' >/dev/null; then
   as_root=()
   [ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
   log "installing chromium and CJK fonts (apt-get)"

@@ -72,7 +72,7 @@ up() {
 
 # The demo: once, on an empty shop. Its failure leaves the stack running (the demo is an extra).
 run_demo() {
-  if curl -fsS 'http://127.0.0.1:3001/v1/products?limit=1' 2>/dev/null | grep -q '"id"'; then
+  if curl -fsS 'http://127.0.0.1:3001/v1/products?limit=1' 2>/dev/null | grep '"id"' >/dev/null; then
     log "demo skipped: the catalog already holds products (npm run simulate -- --help for another run)"
     return
   fi
