@@ -18,6 +18,7 @@ import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import type { SqlExecutor } from '@ecom/event-sourcing';
 import { withAnalyticsDatabase } from './analytics-database';
+import { log, timeQuery as timed } from './query-timing';
 
 const VISITORS_PER_DAY = Number(process.env.BENCH_VISITORS_PER_DAY ?? 2500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -30,29 +31,6 @@ const FROM = '2025-12-01';
 const TO = '2026-11-30';
 const MONTH_AGO = '2026-11-01';
 const SEVEN_DAYS_AGO = '2026-11-24';
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function percentiles(samples: number[]): { p50: number; p99: number; runs: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { p50: Math.round(at(0.5) * 10) / 10, p99: Math.round(at(0.99) * 10) / 10, runs: sorted.length };
-}
-
-async function timed(label: string, runs: number, work: () => Promise<unknown>) {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.hrtime.bigint();
-    await work();
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (runs <= 10 || (i + 1) % Math.ceil(runs / 4) === 0) log(`  ${label}: ${i + 1}/${runs}`);
-  }
-  const result = percentiles(samples);
-  console.log(
-    `${label.padEnd(52)} p50 ${String(result.p50).padStart(8)} ms  p99 ${String(result.p99).padStart(8)} ms  (${result.runs} runs)`,
-  );
-  return result;
-}
 
 /** The funnel as it was computed before the pre-aggregation: every behaviour event of the range, at read time. */
 async function legacyFunnel(sql: SqlExecutor, options: { from: string; to: string; channel?: string }) {

@@ -22,6 +22,7 @@ import {
 } from '@ecom/analytics-read-models';
 import { DataSource } from 'typeorm';
 import { withAnalyticsDatabase } from './analytics-database';
+import { elapsedMs as ms, log, percentiles } from './query-timing';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -37,22 +38,6 @@ const settings: RfmComputeSettings = {
   timeZone: 'Asia/Shanghai',
   currency: 'CNY',
 };
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function percentiles(samples: number[]): { p50: number; p99: number; max: number; runs: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  const round = (x: number) => Math.round(x * 100) / 100;
-  return {
-    p50: round(at(0.5)),
-    p99: round(at(0.99)),
-    max: round(sorted[sorted.length - 1]),
-    runs: sorted.length,
-  };
-}
-
-const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
 
 /** Members [from, to): 1 to 12 paid orders each (60 % one, 20 % two, ...), 1000.00 at most each. */
 async function generate(sql: DataSource, from: number, to: number): Promise<number> {

@@ -11,26 +11,11 @@ import './quiet';
 import 'reflect-metadata';
 import { StockHealthQueries } from '@ecom/analytics-read-models';
 import { withAnalyticsDatabase } from './analytics-database';
+import { log, timeQuery } from './query-timing';
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const AT = new Date('2026-03-10T04:00:00.000Z');
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function timed(label: string, work: () => Promise<unknown>) {
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    await work();
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)];
-  console.log(
-    `${label.padEnd(44)} p50 ${at(0.5).toFixed(1).padStart(8)} ms  p99 ${at(0.99).toFixed(1).padStart(8)} ms  (${RUNS} runs)`,
-  );
-}
 
 async function main(): Promise<void> {
   await withAnalyticsDatabase('stock_health', async (sql) => {
@@ -74,11 +59,13 @@ async function main(): Promise<void> {
 
     const queries = new StockHealthQueries(sql);
     log('timing');
-    await timed('health, every SKU, 30 days', () => queries.health({ at: AT, days: 30 }));
-    await timed('health, one category, 30 days', () =>
+    await timeQuery('health, every SKU, 30 days', RUNS, () => queries.health({ at: AT, days: 30 }));
+    await timeQuery('health, one category, 30 days', RUNS, () =>
       queries.health({ at: AT, days: 30, category: 'cat-7' }),
     );
-    await timed('value at risk, every SKU, 30 days', () => queries.valueAtRisk({ at: AT, withinDays: 30 }));
+    await timeQuery('value at risk, every SKU, 30 days', RUNS, () =>
+      queries.valueAtRisk({ at: AT, withinDays: 30 }),
+    );
   });
 }
 

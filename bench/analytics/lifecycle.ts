@@ -2,57 +2,32 @@
  * Lifecycle, repurchase and cohort queries on generated facts: BENCH_MEMBERS members (default
  * 100,000) with about BENCH_ORDERS_PER_MEMBER (3) paid orders each over 540 days, 1-3 lines per
  * order over 600 SKUs of 200 products in 12 categories, one order in twenty refunded (half of those
- * in full), written straight into the fact tables of a fresh analytics database (dropped at the end
- * unless BENCH_KEEP=1). Each query runs BENCH_ROUNDS times (default 7) after a warm-up; p50 and max.
+ * in full), written straight into the fact tables of an analytics database of its own (dropped at
+ * the end unless BENCH_KEEP=1). Each query runs BENCH_ROUNDS times (default 7) after a warm-up.
  *
- *   node -r @swc-node/register libs/analytics-read-models/src/lifecycle/lifecycle.bench.ts
+ *   bash scripts/node.sh -r @swc-node/register bench/analytics/lifecycle.ts
  */
+import './quiet';
 import 'reflect-metadata';
-import { randomBytes } from 'crypto';
+import { LifecycleQueries } from '@ecom/analytics-read-models';
 import { loadavg } from 'os';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { ANALYTICS_MIGRATIONS } from '../index';
-import { LifecycleQueries } from './lifecycle.queries';
+import { withAnalyticsDatabase } from './analytics-database';
+import { elapsedMs, log, timeQuery } from './query-timing';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const ORDERS_PER_MEMBER = Number(process.env.BENCH_ORDERS_PER_MEMBER ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const AS_OF_DAY = '2026-11-30';
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
-
-async function timed(label: string, run: () => Promise<unknown>): Promise<void> {
-  await run();
-  const samples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const started = process.hrtime.bigint();
-    await run();
-    samples.push(ms(started));
-  }
-  samples.sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 10) / 10;
-  log(
-    `${label}: p50 ${round(samples[Math.floor(samples.length / 2)])} ms, max ${round(samples[samples.length - 1])} ms`,
-  );
-}
+const timed = (label: string, work: () => Promise<unknown>) =>
+  timeQuery(label, ROUNDS, work, { warmUp: true });
+const loadAverage = () =>
+  loadavg()
+    .map((x: number) => x.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
-  const name = `bench_lifecycle_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = SERVER.replace(/\/[^/]*$/, `/${name}`);
-  const sql = new DataSource({
-    type: 'postgres',
-    url,
-    migrations: ANALYTICS_MIGRATIONS,
-    migrationsRun: true,
-  });
-  try {
-    await sql.initialize();
+  await withAnalyticsDatabase('lifecycle', async (sql) => {
     const started = process.hrtime.bigint();
     await sql.query(
       `INSERT INTO an_products (product_id, category_id)
@@ -92,7 +67,7 @@ async function main(): Promise<void> {
     const [{ lines }] = await sql.query(`SELECT count(*)::int AS lines FROM an_order_lines`);
     const [{ refunds }] = await sql.query(`SELECT count(*)::int AS refunds FROM an_refunds`);
     log(
-      `generated ${MEMBERS} members, ${orders} paid orders, ${lines} lines, ${refunds} refunds in ${Math.round(ms(started))} ms`,
+      `generated ${MEMBERS} members, ${orders} paid orders, ${lines} lines, ${refunds} refunds in ${Math.round(elapsedMs(started))} ms`,
     );
 
     // A yardstick for the machine's speed at the time (the figures below scan these tables).
@@ -102,11 +77,7 @@ async function main(): Promise<void> {
     await timed('yardstick: count(*) of an_order_lines', () =>
       sql.query(`SELECT count(*) FROM an_order_lines`),
     );
-    log(
-      `load average: ${loadavg()
-        .map((x: number) => x.toFixed(2))
-        .join(' ')}`,
-    );
+    log(`load average: ${loadAverage()}`);
     const queries = new LifecycleQueries(sql, {
       newDays: 30,
       activeDays: 60,
@@ -132,16 +103,8 @@ async function main(): Promise<void> {
     await timed('GET /cohorts (18 cohorts x 36 months)', () =>
       queries.cohorts({ from: '2025-06', to: '2026-11', asOfDay: AS_OF_DAY, horizon: 36 }),
     );
-    log(
-      `load average: ${loadavg()
-        .map((x: number) => x.toFixed(2))
-        .join(' ')}`,
-    );
-  } finally {
-    if (sql.isInitialized) await sql.destroy();
-    if (process.env.BENCH_KEEP !== '1') await admin.query(`DROP DATABASE "${name}"`);
-    await admin.end();
-  }
+    log(`load average: ${loadAverage()}`);
+  });
 }
 
 main().catch((error) => {
