@@ -51,8 +51,13 @@ function argument(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** Apps this run started with its Redis proxy in REDIS_URL: they must not outlive the proxy. */
+const appsOnProxy = new Set<AppName>();
+
 /** Starts the app the way stack.sh does (same log, same pid file), with `env` on top of ours. */
 async function startApp(app: AppName, env: NodeJS.ProcessEnv): Promise<number> {
+  if (env.REDIS_URL) appsOnProxy.add(app);
+  else appsOnProxy.delete(app);
   const log = openSync(join(ROOT, '.stack', 'logs', `${app}.log`), 'a');
   const child = spawn('node', [`dist/apps/${app}/src/main.js`], {
     cwd: ROOT,
@@ -446,10 +451,16 @@ async function main(): Promise<void> {
   } finally {
     await redisProxy.stop();
     await closeAll(clients);
-    // The apps it started run under new pids after their restarts: stop those.
-    for (const app of stack.started) {
-      const pid = recordedPid(app);
-      if (pid !== undefined) process.kill(pid, 'SIGTERM');
+    // The apps it started run under new pids after their restarts: stop those, and wait for them, so
+    // that a run right after starts a stack of its own. Apps it found running and restarted reach
+    // Redis through the proxy that just stopped: they are started again as they were.
+    for (const { name: app } of APPS) {
+      if (stack.started.includes(app)) {
+        await stopApp(app);
+      } else if (appsOnProxy.has(app)) {
+        await stopApp(app);
+        info(`${app} started again on Redis itself (pid ${await startApp(app, {})})`);
+      }
     }
     if (stack.started.length > 0) info(`stopped ${stack.started.join(', ')}`);
   }
