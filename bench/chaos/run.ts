@@ -53,6 +53,8 @@ function argument(name: string, fallback: number): number {
 
 /** Apps this run started with its Redis proxy in REDIS_URL: they must not outlive the proxy. */
 const appsOnProxy = new Set<AppName>();
+/** Apps stopped so that nothing is published while the read models are compared with a rebuild. */
+const stoppedForComparison = new Set<AppName>();
 
 /** Starts the app the way stack.sh does (same log, same pid file), with `env` on top of ours. */
 async function startApp(app: AppName, env: NodeJS.ProcessEnv): Promise<number> {
@@ -457,7 +459,7 @@ async function main(): Promise<void> {
     for (const { name: app } of APPS) {
       if (stack.started.includes(app)) {
         await stopApp(app);
-      } else if (appsOnProxy.has(app)) {
+      } else if (appsOnProxy.has(app) || stoppedForComparison.has(app)) {
         await stopApp(app);
         info(`${app} started again on Redis itself (pid ${await startApp(app, {})})`);
       }
@@ -472,9 +474,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * The live read models against a rebuild: RFM recomputed live first (the rebuild recomputes it at
- * its own instant), digests of every table, the projector stopped, `npm run analytics:rebuild`,
- * digests again, the projector started again.
+ * The live read models against a rebuild, at a point where both have seen the same events: the apps
+ * that publish on their own are stopped (the payment timeouts of earlier runs' unpaid orders cancel
+ * them and give stock back: events that reached the rebuild but not the live digest made one run
+ * fail), the projector applies what is on the topics, RFM is recomputed live (the rebuild recomputes
+ * it at its own instant), the projector is stopped, digests of every table, `npm run
+ * analytics:rebuild`, digests again, the projector started again (the other apps at the end).
  */
 async function compareWithRebuild(
   clients: Clients,
@@ -482,6 +487,12 @@ async function compareWithRebuild(
   appEnv: NodeJS.ProcessEnv,
   check: (ok: boolean, what: string, detail?: string) => void,
 ): Promise<void> {
+  for (const app of PUBLISHERS) {
+    await stopApp(app);
+    stoppedForComparison.add(app);
+  }
+  info(`stopped ${PUBLISHERS.join(', ')}; waiting for the projector to apply what they published`);
+  await projectorCaughtUp();
   const recompute = await clients.analytics.post('/v1/analytics/rfm/recompute', undefined, {
     token: await operator.bearer(),
   });
@@ -492,9 +503,9 @@ async function compareWithRebuild(
     const sql = {
       query: async (text: string, params?: unknown[]) => (await analytics.query(text, params)).rows,
     };
-    const live = await readModelDigests(sql);
     await stopApp('analytics-projector');
     stopped = true;
+    const live = await readModelDigests(sql);
     info('projector stopped; rebuilding the read models from the topics');
     // Not spawnSync: the rebuild reaches Redis through this process's proxy, which must keep relaying.
     const rebuild = spawn('node', ['-r', '@swc-node/register', 'apps/analytics-projector/src/rebuild.ts'], {
@@ -516,6 +527,29 @@ async function compareWithRebuild(
     await analytics.end();
     if (stopped) info(`projector restarted (pid ${await startApp('analytics-projector', appEnv)}) and ready`);
   }
+}
+
+/** The apps whose own schedules publish events (order timeouts, tier reviews, stock re-evaluations). */
+const PUBLISHERS: readonly AppName[] = ['catalog', 'orders', 'inventory', 'members'];
+
+/** Every consumer of the projector caught up with lag 0, three readings in a row a second apart. */
+async function projectorCaughtUp(timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let streak = 0; streak < 3;) {
+    if (Date.now() > deadline) throw new Error('the projector did not catch up with the topics');
+    await sleep(1000);
+    const answer = await fetch(`http://127.0.0.1:${PORTS['analytics-projector']}/health/ready`).catch(
+      () => null,
+    );
+    const body = answer ? ((await answer.json().catch(() => null)) as ReadinessBody | null) : null;
+    const consumers = body?.details?.kafka?.consumers ?? [];
+    const caughtUp = consumers.length > 0 && consumers.every((c) => c.state === 'caught-up' && c.lag === 0);
+    streak = caughtUp ? streak + 1 : 0;
+  }
+}
+
+interface ReadinessBody {
+  details?: { kafka?: { consumers?: { name: string; state: string; lag: number | null }[] } };
 }
 
 main().catch((error) => {
