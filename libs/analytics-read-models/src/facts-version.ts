@@ -1,7 +1,4 @@
 import type { SqlExecutor } from '@ecom/event-sourcing';
-import { FOLD_FUNNEL_SQL } from './funnel/funnel-aggregate';
-
-const ADVANCE_SQL = `SELECT nextval('an_facts_version')`;
 
 /**
  * The read models' version: a sequence the projector advances after each batch commits (and a
@@ -11,17 +8,7 @@ const ADVANCE_SQL = `SELECT nextval('an_facts_version')`;
  * rebuild keeps counting), so an old key cannot come back to life.
  */
 export async function bumpFactsVersion(sql: SqlExecutor): Promise<void> {
-  await sql.query(ADVANCE_SQL);
-}
-
-/**
- * What the projector does after a batch commits, in one round trip: advance the version and, when
- * the batch marked the funnel's pre-aggregation pending, fold it (see foldFunnel). The advance goes
- * first: it is not transactional, so it holds even if the fold fails or waits for another fold's
- * lock, and the funnel's answers are exact whether the fold ran yet or not.
- */
-export async function afterFactsCommitted(sql: SqlExecutor, options: { foldFunnel: boolean }): Promise<void> {
-  await sql.query(options.foldFunnel ? `${ADVANCE_SQL};\n${FOLD_FUNNEL_SQL}` : ADVANCE_SQL);
+  await sql.query(`SELECT nextval('an_facts_version')`);
 }
 
 /** The current version ('0' before the first advance). */

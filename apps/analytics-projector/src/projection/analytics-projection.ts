@@ -1,4 +1,4 @@
-import { afterFactsCommitted } from '@ecom/analytics-read-models';
+import { bumpFactsVersion } from '@ecom/analytics-read-models';
 import { EnvelopeOf, EventEnvelope, Topics } from '@ecom/contracts';
 import { CommandSession, reactionContext } from '@ecom/event-sourcing';
 import { recordPaymentFailure } from '../anomalies/payment-failure-facts';
@@ -6,13 +6,11 @@ import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
 import { CopurchaseFacts } from './copurchase-facts';
 import { ExperimentFacts } from './experiment-facts';
 import { FactWriters, VISITOR_STEPS } from './fact-writers';
+import type { FunnelFolds } from './funnel-folds';
 import type { LiveRfm } from './live-rfm';
 import { STOCK_EVENT_TYPES, StockFacts } from './stock-facts';
 
-/**
- * The after-commit work that advances the read models' version (the API's cache keys) and folds the
- * batch's behaviour facts into the funnel's pre-aggregation when it brought any: one round trip.
- */
+/** The after-commit work that advances the read models' version (the API's cache keys). */
 const FACTS_VERSION_KEY = 'analytics.facts-version';
 
 /** Every topic the projector reads (analytics.alerts is its own output). */
@@ -66,8 +64,6 @@ export class AnalyticsProjection {
   private readonly experiments: ExperimentFacts;
   private readonly stock = new StockFacts();
   private readonly copurchase = new CopurchaseFacts();
-  /** Sessions (batches of any partition, applied concurrently) whose facts marked the funnel pending. */
-  private readonly funnelFoldDue = new WeakSet<CommandSession>();
   private readonly timeZone: string;
   /** occurredAt of the newest event applied, for the lag in seconds. */
   lastEventAt: Date | null = null;
@@ -78,6 +74,7 @@ export class AnalyticsProjection {
     timeZone: string,
     private readonly warnings: StockWarningsService,
     private readonly rfm: LiveRfm | null = null,
+    private readonly funnelFolds: FunnelFolds | null = null,
   ) {
     this.facts = new FactWriters(timeZone);
     this.experiments = new ExperimentFacts(timeZone);
@@ -98,10 +95,7 @@ export class AnalyticsProjection {
     // Co-purchase counts of the orders whose facts the batch brought, committed with those facts.
     await this.copurchase.sync(session.sql, events);
     await this.rfm?.rescore(session.sql, events);
-    const foldFunnel = this.funnelFoldDue.delete(session);
-    if (events.length > 0 || foldFunnel) {
-      session.afterCommit(FACTS_VERSION_KEY, (sql) => afterFactsCommitted(sql, { foldFunnel }));
-    }
+    if (events.length > 0) session.afterCommit(FACTS_VERSION_KEY, (sql) => bumpFactsVersion(sql));
   }
 
   /** Applies one event in the consumer's transaction (`session.sql`). */
@@ -116,8 +110,8 @@ export class AnalyticsProjection {
   }
 
   /**
-   * A behaviour fact; when it marked the funnel's pre-aggregation pending, the fold runs once after
-   * the batch commits (with the version's advance: see applyBatch).
+   * A behaviour fact; when it marked the funnel's pre-aggregation pending, a fold is due (FunnelFolds:
+   * within a second, for every batch that marked some meanwhile).
    */
   private async visitorEvent(
     session: CommandSession,
@@ -127,7 +121,7 @@ export class AnalyticsProjection {
     at: string,
   ): Promise<void> {
     if (await this.facts.visitorEvent(session.sql, event, step, fields, at)) {
-      this.funnelFoldDue.add(session);
+      this.funnelFolds?.markDue();
     }
   }
 

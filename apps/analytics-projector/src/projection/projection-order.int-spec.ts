@@ -2,6 +2,7 @@ import { funnelDayRows, snapshotReadModels } from '@ecom/analytics-read-models';
 import { EventEnvelope, Topics } from '@ecom/contracts';
 import { DataSource } from 'typeorm';
 import { ProjectorSchedules } from '../runner/projector-schedules';
+import { FunnelFolds } from './funnel-folds';
 import { DirectProjection, forEveryDelivery, keepingTopicOrder, withRedeliveries } from '../test/delivery';
 import { goldenEvents } from '../test/golden-events';
 
@@ -43,14 +44,16 @@ describe('projection order independence (handler level)', () => {
       }
     });
     await direct.deliverInBatches(sequence, cuts);
-    // Every batch's behaviour facts were folded into the funnel's pre-aggregation after its commit,
-    // and the day counts hold exactly what the funnel answers.
+    // What the funnel answers before the behaviour facts are folded into its pre-aggregation, and
+    // after: the same, and the day counts hold all of it.
+    const unfolded = await funnelDayRows(dataSource, { from: '-infinity', to: 'infinity' });
+    await direct.service.app.get(FunnelFolds).foldNow();
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM an_funnel_pending`)).toEqual([{ n: 0 }]);
     expect(
       await dataSource.query(
         `SELECT day::text AS day, channel, s1, s2, s3, s4, s5 FROM an_funnel_days ORDER BY day, channel`,
       ),
-    ).toEqual(await funnelDayRows(dataSource, { from: '-infinity', to: 'infinity' }));
+    ).toEqual(unfolded);
     if (!run) {
       const schedules = direct.service.app.get(ProjectorSchedules);
       await schedules.reevaluateStockWarnings();

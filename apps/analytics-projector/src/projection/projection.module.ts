@@ -7,10 +7,12 @@ import {
   readAnalyticsProjectorSettings,
 } from '../config/analytics-projector.settings';
 import { StockWarningsService } from '../stock-warnings/stock-warnings.service';
+import { DataSource } from 'typeorm';
 import { AnalyticsProjection } from './analytics-projection';
+import { FunnelFolds } from './funnel-folds';
 import { LiveRfm } from './live-rfm';
 
-/** The projection itself (handler, stock warnings, settings, clock): used by the live projector and the rebuild. */
+/** The projection itself (handler, stock warnings, funnel folds, settings, clock): used by the live projector and the rebuild. */
 @Module({
   providers: [
     { provide: ANALYTICS_PROJECTOR_SETTINGS, useFactory: () => readAnalyticsProjectorSettings() },
@@ -30,13 +32,24 @@ import { LiveRfm } from './live-rfm';
       useFactory: (s: AnalyticsProjectorSettings) => new AnomaliesService(s),
     },
     {
+      provide: FunnelFolds,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new FunnelFolds(dataSource),
+    },
+    {
       provide: AnalyticsProjection,
-      inject: [ANALYTICS_PROJECTOR_SETTINGS, StockWarningsService, AnalyticsClock],
-      useFactory: (s: AnalyticsProjectorSettings, warnings: StockWarningsService, clock: AnalyticsClock) =>
+      inject: [ANALYTICS_PROJECTOR_SETTINGS, StockWarningsService, AnalyticsClock, FunnelFolds],
+      useFactory: (
+        s: AnalyticsProjectorSettings,
+        warnings: StockWarningsService,
+        clock: AnalyticsClock,
+        folds: FunnelFolds,
+      ) =>
         new AnalyticsProjection(
           s.timeZone,
           warnings,
           new LiveRfm(clock, { ...s.rfm, timeZone: s.timeZone, currency: s.currency }),
+          folds,
         ),
     },
   ],
@@ -46,6 +59,7 @@ import { LiveRfm } from './live-rfm';
     StockWarningsService,
     AnalyticsProjection,
     AnomaliesService,
+    FunnelFolds,
   ],
 })
 export class ProjectionModule {}

@@ -12,11 +12,11 @@ import { FUNNEL_STEPS } from './funnel.domain';
  * - `an_funnel_pending`: the visitor events not folded into the two yet, written by the projector
  *   with the event in the consumer batch's transaction (so exactly once with the batch).
  *
- * After the batch commits, the projector folds the pending events (`foldFunnel`): under one lock,
- * it recomputes the visitor-days they touch from the facts and moves the day counts by the
- * difference. Folds never run inside a batch transaction, so batches of several partitions never
- * wait for each other on the shared day rows; a fold that did not run (a crash between the commit
- * and the fold) is made up by the next one. The query adds the pending visitor-days' difference
+ * The projector folds the pending events (`foldFunnel`) at most once a second while batches bring
+ * behaviour facts: under one lock, it recomputes the visitor-days they touch from the facts and
+ * moves the day counts by the difference. Folds never run inside a batch transaction, so batches of
+ * several partitions never wait for each other on the shared day rows; a fold that did not run (a
+ * crash before it) is made up by the next one. The query adds the pending visitor-days' difference
  * itself (`funnelDayRows`), so answers are exact whether or not the fold ran yet.
  */
 
@@ -86,7 +86,7 @@ function applyKeysSql(): string {
  * transaction, each statement on a fresh snapshot): take the fold lock, fold every pending visitor
  * event, drop day rows left without visitors.
  */
-export const FOLD_FUNNEL_SQL = `SELECT pg_advisory_xact_lock(${FOLD_LOCK[0]}, ${FOLD_LOCK[1]});
+const FOLD_SQL = `SELECT pg_advisory_xact_lock(${FOLD_LOCK[0]}, ${FOLD_LOCK[1]});
   WITH claimed AS (DELETE FROM an_funnel_pending RETURNING day, visitor_id),
     keys AS (SELECT DISTINCT day, visitor_id FROM claimed),
     ${applyKeysSql()};
@@ -94,7 +94,7 @@ export const FOLD_FUNNEL_SQL = `SELECT pg_advisory_xact_lock(${FOLD_LOCK[0]}, ${
 
 /** Folds the pending visitor events into the aggregate (see the top of this file). Idempotent. */
 export async function foldFunnel(sql: SqlExecutor): Promise<void> {
-  await sql.query(FOLD_FUNNEL_SQL);
+  await sql.query(FOLD_SQL);
 }
 
 /** Builds the aggregate from every fact (a migration over existing facts, benchmarks); nothing pending after. */
