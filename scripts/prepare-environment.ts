@@ -42,20 +42,39 @@ async function main(): Promise<void> {
   });
   const feed = `${await admin.clusterId()}/${settings.kafkaTopicPrefix}`;
   const databases = new Set<string>();
+  const madeEmpty: string[] = [];
   for (const service of Object.values(SERVICES)) {
     const { databaseUrl } = readPlatformSettings(service);
     if (databases.has(databaseUrl)) continue;
     databases.add(databaseUrl);
     const outcome = await ensureDatabaseFedBy(databaseUrl, feed);
     const name = new URL(databaseUrl).pathname.slice(1);
+    if (outcome !== 'kept') madeEmpty.push(name);
     console.log(
       outcome === 'recreated'
         ? `  database ${name} recreated empty: it was filled from another Kafka cluster's topics`
         : `  database ${name} ready`,
     );
   }
+  // The other way round: databases made empty (new, or taken back from another clone's cluster) must
+  // not meet topics that still hold the events of the databases that are gone, or the consumers apply
+  // them again (the projector counted orders that no service knew). When every database starts empty,
+  // the topics start empty with them; when only some do, neither choice is consistent: say so.
+  const specs = eventTopicSpecs(settings.kafkaTopicPartitions);
+  if (madeEmpty.length === databases.size) {
+    const emptied = await admin.emptyTopics(specs);
+    if (emptied.length > 0)
+      console.log(
+        `  kafka topics emptied (${emptied.join(', ')}): they held the events of the former databases`,
+      );
+  } else if (madeEmpty.length > 0) {
+    console.log(
+      `  warning: ${madeEmpty.join(', ')} started empty beside databases that kept their data; for a clean ` +
+        'stack, drop every ecom_* database (or remove infra/kafka/.cache/data) and run setup again',
+    );
+  }
   await ensureAutovacuum(readPlatformSettings(SERVICES.catalog).databaseUrl);
-  const created = await admin.ensureTopics(eventTopicSpecs(settings.kafkaTopicPartitions));
+  const created = await admin.ensureTopics(specs);
   console.log(`  kafka topics ready (${created.length ? `created ${created.join(', ')}` : 'all existed'})`);
   if (!process.env.JWT_PUBLIC_KEY && !process.env.JWT_PUBLIC_KEY_FILE) {
     ensureDevKeyPair();

@@ -126,6 +126,40 @@ export class KafkaTopicAdmin {
   }
 
   /**
+   * Deletes the topics that hold messages and creates them again, empty, with their specs; returns
+   * the logical names it emptied. For a development stack whose databases were made anew: the events
+   * on its topics came from databases that are gone, and its consumers must not apply them again.
+   */
+  async emptyTopics(specs: TopicSpec[], timeoutMs = 30_000): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const emptied: TopicSpec[] = [];
+    try {
+      const existing = new Set(await admin.listTopics());
+      for (const spec of specs) {
+        const topic = this.naming.physical(spec.name);
+        if (!existing.has(topic)) continue;
+        const offsets = await admin.fetchTopicOffsets(topic);
+        if (offsets.some((o) => BigInt(o.high) > BigInt(o.low))) emptied.push(spec);
+      }
+      if (emptied.length === 0) return [];
+      const topics = emptied.map((s) => this.naming.physical(s.name));
+      await admin.deleteTopics({ topics, timeout: timeoutMs });
+      // Deletion finishes on the controller after the answer: creating a topic still marked for
+      // deletion would fail, so wait until none is listed.
+      const deadline = Date.now() + timeoutMs;
+      while ((await admin.listTopics()).some((t) => topics.includes(t))) {
+        if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} still listed after deletion`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await this.ensureTopics(emptied);
+    return emptied.map((s) => s.name);
+  }
+
+  /**
    * Low and high watermarks of every partition of the topics: what a replay from the beginning has
    * to read (`high - low` messages per partition), e.g. for a rebuild's progress bar.
    */
