@@ -31,6 +31,7 @@ export * from './copurchase/copurchase-sync';
 export * from './copurchase/copurchase.queries';
 export * from './migrations/1765810000000-copurchase';
 export * from './migrations/1765820000000-stock-batch-received-at';
+export * from './migrations/1765850000000-copurchase-total-shards';
 export * from './stock-health/stock-health.domain';
 export * from './stock-health/stock-health.queries';
 
@@ -43,6 +44,7 @@ import { Experiments1765830000000 } from './migrations/1765830000000-experiments
 import { AnomalyAlerts1765840000000 } from './migrations/1765840000000-anomaly-alerts';
 import { Copurchase1765810000000 } from './migrations/1765810000000-copurchase';
 import { StockBatchReceivedAt1765820000000 } from './migrations/1765820000000-stock-batch-received-at';
+import { CopurchaseTotalShards1765850000000 } from './migrations/1765850000000-copurchase-total-shards';
 
 /**
  * The analytics database's own migrations. Both apps list them (the projector writes these tables,
@@ -59,4 +61,5 @@ export const ANALYTICS_MIGRATIONS = [
   Copurchase1765810000000,
   StockBatchReceivedAt1765820000000,
   AnomalyAlerts1765840000000,
+  CopurchaseTotalShards1765850000000,
 ];

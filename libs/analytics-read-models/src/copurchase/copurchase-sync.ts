@@ -45,42 +45,65 @@ export async function syncCopurchase(
   if (ids.length === 0) return { added: 0, removed: 0 };
   const counted: { order_id: string; skus: string[] }[] = await sql.query(COUNTED_SQL, [ids]);
   const countedIds = counted.map((o) => o.order_id);
-  const added: { skus: string[] }[] =
+  const added: { order_id: string; skus: string[] }[] =
     counted.length === 0
       ? []
       : await sql.query(
           `INSERT INTO an_copurchase_orders (order_id, skus)
            SELECT o, ARRAY(SELECT jsonb_array_elements_text(j::jsonb))
              FROM unnest($1::text[], $2::text[]) AS u(o, j) ORDER BY o
-           ON CONFLICT (order_id) DO NOTHING RETURNING skus`,
+           ON CONFLICT (order_id) DO NOTHING RETURNING order_id, skus`,
           // A text[][] cannot hold baskets of different sizes: each basket travels as one JSON array.
           [countedIds, counted.map((o) => JSON.stringify(o.skus))],
         );
-  const removed: { skus: string[] }[] = await sql.query(
+  const removed: { order_id: string; skus: string[] }[] = await sql.query(
     // In a WITH, so the answer is the rows (a bare DELETE answers [rows, count] through TypeORM).
     `WITH gone AS (DELETE FROM an_copurchase_orders
-                    WHERE order_id = ANY($1::text[]) AND NOT (order_id = ANY($2::text[])) RETURNING skus)
-     SELECT skus FROM gone`,
+                    WHERE order_id = ANY($1::text[]) AND NOT (order_id = ANY($2::text[])) RETURNING order_id, skus)
+     SELECT order_id, skus FROM gone`,
     [ids, countedIds],
   );
   if (added.length === 0 && removed.length === 0) return { added: 0, removed: 0 };
   const delta: CopurchaseCounts = emptyCounts();
   for (const order of added) applyBasket(delta, order.skus, 1);
   for (const order of removed) applyBasket(delta, order.skus, -1);
+  await writeTotals(sql, [
+    ...added.map((o) => [o.order_id, 1] as const),
+    ...removed.map((o) => [o.order_id, -1] as const),
+  ]);
   await writeDelta(sql, delta);
   return { added: added.length, removed: removed.length };
 }
 
-/** Adds the deltas to the count tables and deletes the rows they bring to 0. */
+/**
+ * The number of counted orders lives in TOTAL_SHARDS rows, an order in the shard of a hash of its id
+ * (a rebuild writes the same rows; the total is their sum): with one row, every batch with paid
+ * orders waited for the commits of the other partitions' batches that had updated it.
+ * Migration 1765850000000 distributed the existing counts with the same expression.
+ */
+const TOTAL_SHARDS = 16;
+
+/** Adds each order's +1 or -1 to its shard, shards in order, and deletes the shards brought to 0. */
+async function writeTotals(sql: SqlExecutor, changes: readonly (readonly [string, number])[]): Promise<void> {
+  if (changes.length === 0) return;
+  const shards: { id: number }[] = await sql.query(
+    `WITH moved AS (
+       INSERT INTO an_copurchase_totals (id, orders)
+       SELECT hashtext(o) & ${TOTAL_SHARDS - 1}, sum(n) FROM unnest($1::text[], $2::int[]) AS d(o, n)
+        GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1
+       ON CONFLICT (id) DO UPDATE SET orders = an_copurchase_totals.orders + excluded.orders
+       RETURNING id, orders)
+     SELECT id FROM moved WHERE orders = 0`,
+    [changes.map(([order]) => order), changes.map(([, n]) => n)],
+  );
+  if (shards.length > 0)
+    await sql.query(`DELETE FROM an_copurchase_totals WHERE id = ANY($1::int[]) AND orders = 0`, [
+      shards.map((s) => s.id),
+    ]);
+}
+
+/** Adds the per-SKU and per-pair deltas to the count tables and deletes the rows they bring to 0. */
 async function writeDelta(sql: SqlExecutor, delta: CopurchaseCounts): Promise<void> {
-  if (delta.orders !== 0) {
-    await sql.query(
-      `INSERT INTO an_copurchase_totals (id, orders) VALUES (1, $1)
-       ON CONFLICT (id) DO UPDATE SET orders = an_copurchase_totals.orders + excluded.orders`,
-      [delta.orders],
-    );
-    await sql.query(`DELETE FROM an_copurchase_totals WHERE id = 1 AND orders = 0`);
-  }
   const skus = [...delta.skus.entries()].sort(([a], [b]) => compareSku(a, b));
   if (skus.length > 0) {
     const keys = skus.map(([sku]) => sku);

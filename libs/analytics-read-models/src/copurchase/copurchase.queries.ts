@@ -66,8 +66,8 @@ export class CopurchaseQueries {
   }
 
   private static async total(em: EntityManager): Promise<number> {
-    const [row] = await em.query(`SELECT orders FROM an_copurchase_totals WHERE id = 1`);
-    return row?.orders ?? 0;
+    const [row] = await em.query(`SELECT coalesce(sum(orders), 0)::int AS orders FROM an_copurchase_totals`);
+    return row.orders;
   }
 
   /** The SKU's best partners by lift, among pairs with at least the minimum support count. */
