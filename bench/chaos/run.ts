@@ -30,7 +30,8 @@ import {
 import { connect } from '../lib/pg';
 import { info, phase, sleep, warn } from '../lib/progress';
 import { seedShop, Shop } from '../lib/seed';
-import { APPS, AppName, ensureStack, PORTS, recordedPid, ROOT, waitReady } from '../lib/stack';
+import { APPS, AppName, ensureStack, PORTS, recordedPid, ROOT, stopApp, waitReady } from '../lib/stack';
+import { waitQuiet } from '../lib/stack-metrics';
 
 interface Accepted {
   id: string;
@@ -83,20 +84,10 @@ async function killAndRestart(app: AppName, env: NodeJS.ProcessEnv): Promise<voi
   info(`${app} restarted (pid ${await startApp(app, env)}) and ready`);
 }
 
-/** SIGTERM and wait for the process to end (up to 30 s). */
-async function stopApp(app: AppName): Promise<void> {
+/** Stops the app running under its recorded pid: SIGTERM, up to 30 s to finish, then SIGKILL. */
+async function stopRecordedApp(app: AppName): Promise<void> {
   const pid = recordedPid(app);
-  if (pid === undefined) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 150; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await sleep(200);
-  }
-  process.kill(pid, 'SIGKILL');
+  if (pid !== undefined) await stopApp(app, pid, 30_000);
 }
 
 /** What the shoppers' order and payment requests answered, per window of the run. */
@@ -458,13 +449,12 @@ async function main(): Promise<void> {
     // Redis through the proxy that just stopped: they are started again as they were.
     for (const { name: app } of APPS) {
       if (stack.started.includes(app)) {
-        await stopApp(app);
+        await stopRecordedApp(app);
       } else if (appsOnProxy.has(app) || stoppedForComparison.has(app)) {
-        await stopApp(app);
+        await stopRecordedApp(app);
         info(`${app} started again on Redis itself (pid ${await startApp(app, {})})`);
       }
     }
-    if (stack.started.length > 0) info(`stopped ${stack.started.join(', ')}`);
   }
   if (failures.length > 0) {
     console.log(`\nchaos: ${failures.length} check(s) failed`);
@@ -488,11 +478,13 @@ async function compareWithRebuild(
   check: (ok: boolean, what: string, detail?: string) => void,
 ): Promise<void> {
   for (const app of PUBLISHERS) {
-    await stopApp(app);
+    await stopRecordedApp(app);
     stoppedForComparison.add(app);
   }
   info(`stopped ${PUBLISHERS.join(', ')}; waiting for the projector to apply what they published`);
-  await projectorCaughtUp();
+  // Every consumer of the projector caught up, three readings in a row a second apart.
+  const settled = await waitQuiet(120_000, { apps: ['analytics-projector'], readings: 3, intervalMs: 1000 });
+  if (!settled.quiet) throw new Error('the projector did not catch up with the topics');
   const recompute = await clients.analytics.post('/v1/analytics/rfm/recompute', undefined, {
     token: await operator.bearer(),
   });
@@ -503,7 +495,7 @@ async function compareWithRebuild(
     const sql = {
       query: async (text: string, params?: unknown[]) => (await analytics.query(text, params)).rows,
     };
-    await stopApp('analytics-projector');
+    await stopRecordedApp('analytics-projector');
     stopped = true;
     const live = await readModelDigests(sql);
     info('projector stopped; rebuilding the read models from the topics');
@@ -531,26 +523,6 @@ async function compareWithRebuild(
 
 /** The apps whose own schedules publish events (order timeouts, tier reviews, stock re-evaluations). */
 const PUBLISHERS: readonly AppName[] = ['catalog', 'orders', 'inventory', 'members'];
-
-/** Every consumer of the projector caught up with lag 0, three readings in a row a second apart. */
-async function projectorCaughtUp(timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let streak = 0; streak < 3;) {
-    if (Date.now() > deadline) throw new Error('the projector did not catch up with the topics');
-    await sleep(1000);
-    const answer = await fetch(`http://127.0.0.1:${PORTS['analytics-projector']}/health/ready`).catch(
-      () => null,
-    );
-    const body = answer ? ((await answer.json().catch(() => null)) as ReadinessBody | null) : null;
-    const consumers = body?.details?.kafka?.consumers ?? [];
-    const caughtUp = consumers.length > 0 && consumers.every((c) => c.state === 'caught-up' && c.lag === 0);
-    streak = caughtUp ? streak + 1 : 0;
-  }
-}
-
-interface ReadinessBody {
-  details?: { kafka?: { consumers?: { name: string; state: string; lag: number | null }[] } };
-}
 
 main().catch((error) => {
   console.error(error);

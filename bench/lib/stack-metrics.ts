@@ -4,7 +4,7 @@
  */
 import { errorCode, HttpClient } from './http';
 import { sleep, Ticker } from './progress';
-import { APPS, PORTS } from './stack';
+import { AppName, APPS, PORTS } from './stack';
 
 interface Ready {
   info?: {
@@ -13,11 +13,13 @@ interface Ready {
   };
 }
 
-/** Messages every consumer of the stack still has to handle, and the apps that did not say. */
-export async function consumerLag(): Promise<{ lag: number; silent: string[] }> {
+/** Messages every consumer of the apps (default: the stack) still has to handle, and the apps that did not say. */
+export async function consumerLag(
+  apps: readonly AppName[] = APPS.map((a) => a.name),
+): Promise<{ lag: number; silent: string[] }> {
   let lag = 0;
   const silent: string[] = [];
-  for (const app of APPS) {
+  for (const app of APPS.filter((a) => apps.includes(a.name))) {
     const client = new HttpClient(app.port, 1);
     try {
       const answer = await client.get<Ready>('/health/ready');
@@ -34,10 +36,18 @@ export async function consumerLag(): Promise<{ lag: number; silent: string[] }> 
 }
 
 /**
- * Waits until every consumer is caught up (twice in a row, a second apart), so that the work a load
- * phase caused downstream (reservations, points, analytics) is inside the measured window.
+ * Waits until every consumer of the apps is caught up (`readings` in a row, `intervalMs` apart;
+ * default the whole stack, twice, half a second apart), so that the work a load phase caused
+ * downstream (reservations, points, analytics) is inside the measured window.
  */
-export async function waitQuiet(timeoutMs: number): Promise<{ waitedMs: number; quiet: boolean }> {
+export async function waitQuiet(
+  timeoutMs: number,
+  {
+    apps,
+    readings = 2,
+    intervalMs = 500,
+  }: { apps?: readonly AppName[]; readings?: number; intervalMs?: number } = {},
+): Promise<{ waitedMs: number; quiet: boolean }> {
   const started = Date.now();
   let state = { lag: 0, silent: [] as string[] };
   let zeroes = 0;
@@ -48,10 +58,10 @@ export async function waitQuiet(timeoutMs: number): Promise<{ waitedMs: number; 
   ).start();
   try {
     while (Date.now() - started < timeoutMs) {
-      state = await consumerLag();
+      state = await consumerLag(apps);
       zeroes = state.lag === 0 && state.silent.length === 0 ? zeroes + 1 : 0;
-      if (zeroes >= 2) return { waitedMs: Date.now() - started, quiet: true };
-      await sleep(500);
+      if (zeroes >= readings) return { waitedMs: Date.now() - started, quiet: true };
+      await sleep(intervalMs);
     }
     return { waitedMs: Date.now() - started, quiet: false };
   } finally {

@@ -85,14 +85,14 @@ function run(command: string, args: string[]): Promise<number> {
   });
 }
 
-/** Stops one app started by this run: SIGTERM, up to 10 s to finish, then SIGKILL (as stack.sh down). */
-async function stopApp(app: AppName, pid: number): Promise<void> {
+/** Stops one app: SIGTERM, up to `graceMs` (10 s, as stack.sh down) to finish, then SIGKILL. */
+export async function stopApp(app: AppName, pid: number, graceMs = 10_000): Promise<void> {
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
     return;
   }
-  for (let i = 0; i < 50 && alive(pid); i++) await sleep(200);
+  for (const until = Date.now() + graceMs; Date.now() < until && alive(pid);) await sleep(200);
   if (alive(pid)) process.kill(pid, 'SIGKILL');
   if (recordedPid(app) === undefined && existsSync(pidFile(app))) unlinkSync(pidFile(app));
   info(`stopped ${app} (pid ${pid})`);
