@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         'stack, drop every ecom_* database (or remove infra/kafka/.cache/data) and run setup again',
     );
   }
-  await ensureAutovacuum(readPlatformSettings(SERVICES.catalog).databaseUrl);
+  await ensureAutovacuum(settings.databaseUrl);
   const created = await admin.ensureTopics(specs);
   console.log(`  kafka topics ready (${created.length ? `created ${created.join(', ')}` : 'all existed'})`);
   if (!process.env.JWT_PUBLIC_KEY && !process.env.JWT_PUBLIC_KEY_FILE) {
